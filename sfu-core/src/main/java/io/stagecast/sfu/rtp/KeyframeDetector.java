@@ -68,8 +68,9 @@ public final class KeyframeDetector {
 
     /**
      * RFC 9628 4.2 payload descriptor (I P L F B E V Z): the start of a frame (B=1) that is not
-     * inter-picture predicted (P=0) in the base spatial layer (SID=0 when layer indices are
-     * present), the packet a receiver of any spatial layer needs first.
+     * inter-picture predicted (P=0) and, when layer indices are present, does not lean on a lower
+     * spatial layer either: the base layer (SID=0) or a layer sent with D=0 (no inter-layer
+     * dependency), so a decoder can start there.
      */
     private static boolean isVp9Keyframe(byte[] buf, int off, int len) {
         int first = buf[off];
@@ -89,8 +90,10 @@ public final class KeyframeDetector {
             if (i >= len) {
                 return false;
             }
-            int spatialLayer = (buf[off + i] >> 1) & 0x07;
-            if (spatialLayer != 0) {
+            int layers = buf[off + i];
+            int spatialLayer = (layers >> 1) & 0x07;
+            boolean interLayerDependency = (layers & 0x01) != 0;
+            if (spatialLayer != 0 && interLayerDependency) {
                 return false;
             }
             i++;

@@ -89,9 +89,15 @@ class KeyframeDetectorTest {
     }
 
     @Test
-    void vp9UpperSpatialLayerIsNotTheKeyframeToStartFrom() {
-        // SID=1 (bits 3..1 of the layer byte = 001)
-        assertFalse(keyframe(VideoCodec.VP9, bytes(0xA8, 0x11, 0x02, 0x05, 0x9A)));
+    void vp9UpperSpatialLayerPredictedFromTheBaseIsNotAKeyframe() {
+        // SID=1 (bits 3..1 of the layer byte = 001), D=1
+        assertFalse(keyframe(VideoCodec.VP9, bytes(0xA8, 0x11, 0x03, 0x05, 0x9A)));
+    }
+
+    @Test
+    void vp9IndependentUpperSpatialLayerIsAKeyframe() {
+        // SID=1, D=0: decodable without the base layer
+        assertTrue(keyframe(VideoCodec.VP9, bytes(0xA8, 0x11, 0x02, 0x05, 0x9A)));
     }
 
     @Test
