@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param role          the participant's role
  * @param viewOnly      the token forbids publishing, whatever the role
  * @param expiresAt     end of validity; tokens carry whole seconds, so minting drops sub-second parts
- * @param tokenId       the JWT id ({@code jti}); {@code null} when minting lets {@link JoinTokens} choose one
+ * @param tokenId       the JWT id ({@code jti}); {@code null} when minting lets {@link JoinTokens} choose one,
+ *                      and after verifying a reusable token minted elsewhere without one
  * @param singleUse     the token may be redeemed only once (tracked per {@code tokenId})
  */
 public record JoinGrant(String room, String participantId, String displayName, Role role, boolean viewOnly,
