@@ -8,9 +8,11 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -45,7 +47,7 @@ final class LayeredSettings {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("configuration file " + file + " does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read configuration file " + file, e);
@@ -66,7 +68,7 @@ final class LayeredSettings {
     }
 
     private void applySystemProperties(Properties systemProperties) {
-        Map<String, String> flat = new java.util.HashMap<>();
+        Map<String, String> flat = new HashMap<>();
         for (String name : systemProperties.stringPropertyNames()) {
             flat.put(name, systemProperties.getProperty(name));
         }

@@ -2,6 +2,7 @@ package io.stagecast.signaling.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -109,7 +110,7 @@ public final class NetworkRange {
     public InetAddress network() {
         try {
             return InetAddress.getByAddress(network);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
     }
