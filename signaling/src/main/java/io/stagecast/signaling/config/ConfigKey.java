@@ -1,0 +1,64 @@
+package io.stagecast.signaling.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key, with its built-in default and the names under which environment
+ * variables and system properties override it. docs/configuration.md documents each one.
+ */
+enum ConfigKey {
+    HTTP_HOST("http.host", "0.0.0.0"),
+    HTTP_PORT("http.port", "8080"),
+    MEDIA_PORT("media.port", "10000"),
+    MEDIA_BIND_ADDRESS("media.bind-address", "0.0.0.0"),
+    MEDIA_ANNOUNCED_ADDRESSES("media.announced-addresses", ""),
+    MEDIA_ALLOWED_REMOTE_NETWORKS("media.allowed-remote-networks", ""),
+    /** Default depends on the machine: the number of available processors. */
+    MEDIA_EVENT_LOOPS("media.event-loops", null),
+    ICE_CONSENT_TIMEOUT_SECONDS("ice.consent-timeout-seconds", "30"),
+    /** Empty means a random secret is made at start-up. */
+    TOKEN_SECRET("token.secret", ""),
+    PUBLIC_BASE_URL("public-base-url", ""),
+    ROOMS_DEMO("rooms.demo", "demo"),
+    DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20");
+
+    static final String ENV_PREFIX = "STAGECAST_";
+    static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";
+
+    private final String key;
+    private final String fixedDefault;
+
+    ConfigKey(String key, String fixedDefault) {
+        this.key = key;
+        this.fixedDefault = fixedDefault;
+    }
+
+    /** The key as written in the properties file, e.g. {@code media.bind-address}. */
+    String key() {
+        return key;
+    }
+
+    /** {@code STAGECAST_} and the key in upper case with '.' and '-' as '_', e.g. {@code STAGECAST_MEDIA_BIND_ADDRESS}. */
+    String envName() {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** {@code stagecast.} and the key, e.g. {@code stagecast.http.port}. */
+    String systemPropertyName() {
+        return SYSTEM_PROPERTY_PREFIX + key;
+    }
+
+    String defaultValue() {
+        return fixedDefault != null ? fixedDefault : String.valueOf(Runtime.getRuntime().availableProcessors());
+    }
+
+    static Optional<ConfigKey> forKey(String key) {
+        for (ConfigKey candidate : values()) {
+            if (candidate.key.equals(key)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,230 @@
+package io.stagecast.signaling.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The server's configuration, immutable. Each value comes from (later wins) the built-in default,
+ * an optional properties file, an environment variable {@code STAGECAST_*}, or a system property
+ * {@code stagecast.*}. Every key is described in docs/configuration.md.
+ *
+ * @param httpHost                   {@code http.host}: interface (name or address) of the HTTP/WebSocket server
+ * @param httpPort                   {@code http.port}; 0 lets the OS choose (tests)
+ * @param mediaPort                  {@code media.port}: the one UDP port of all media; 0 lets the OS choose (tests)
+ * @param mediaBindAddress           {@code media.bind-address}
+ * @param mediaAnnouncedAddresses    {@code media.announced-addresses}: addresses put into ICE candidates;
+ *                                   empty means the media plane picks the local addresses
+ * @param mediaAllowedRemoteNetworks {@code media.allowed-remote-networks}: ICE checks from other
+ *                                   addresses are ignored; empty means any address
+ * @param mediaEventLoops            {@code media.event-loops}
+ * @param iceConsentTimeout          {@code ice.consent-timeout-seconds} (RFC 7675 consent freshness)
+ * @param tokenSecret                {@code token.secret}: HS256 key of join tokens, at least 32 bytes in UTF-8
+ * @param tokenSecretGenerated       no secret was configured, so a random one was made for this run
+ * @param publicBaseUrl              {@code public-base-url} without trailing slash, derived from the HTTP
+ *                                   host and port when not configured
+ * @param demoRoom                   {@code rooms.demo}: room created at start-up; empty when disabled
+ * @param dtlsHandshakeTimeout       {@code dtls.handshake-timeout-seconds}
+ */
+public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
+                              List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
+                              int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
+                              boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
+                              Duration dtlsHandshakeTimeout) {
+
+    /** Environment variable naming the configuration file for {@link #fromSystem()}. */
+    public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
+    /** System property naming the configuration file for {@link #fromSystem()}; wins over the variable. */
+    public static final String CONFIG_FILE_PROPERTY = "stagecast.config-file";
+    /** HS256 keys must be at least as long as the hash (RFC 7518 section 3.2). */
+    public static final int MIN_TOKEN_SECRET_BYTES = 32;
+    static final int MAX_EVENT_LOOPS = 1024;
+    static final int MAX_TIMEOUT_SECONDS = 3600;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StagecastConfig.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public StagecastConfig {
+        Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(mediaBindAddress, "mediaBindAddress");
+        Objects.requireNonNull(iceConsentTimeout, "iceConsentTimeout");
+        Objects.requireNonNull(tokenSecret, "tokenSecret");
+        Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
+        Objects.requireNonNull(demoRoom, "demoRoom");
+        Objects.requireNonNull(dtlsHandshakeTimeout, "dtlsHandshakeTimeout");
+        mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
+        mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
+        require(!httpHost.isBlank(), "http.host must not be blank");
+        require(httpPort >= 0 && httpPort <= 65535, "http.port must be 0-65535, was " + httpPort);
+        require(mediaPort >= 0 && mediaPort <= 65535, "media.port must be 0-65535, was " + mediaPort);
+        require(mediaEventLoops >= 1 && mediaEventLoops <= MAX_EVENT_LOOPS,
+                "media.event-loops must be 1-" + MAX_EVENT_LOOPS + ", was " + mediaEventLoops);
+        require(isPositive(iceConsentTimeout), "ice.consent-timeout-seconds must be positive");
+        require(isPositive(dtlsHandshakeTimeout), "dtls.handshake-timeout-seconds must be positive");
+        require(tokenSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_TOKEN_SECRET_BYTES,
+                "token.secret must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
+    }
+
+    /** The built-in defaults alone (with a fresh random token secret). */
+    public static StagecastConfig defaults() {
+        return load(null, Map.of(), new Properties());
+    }
+
+    /**
+     * Reads the configuration of this process: the file named by the system property
+     * {@value #CONFIG_FILE_PROPERTY} or the environment variable {@value #CONFIG_FILE_ENV} (none if
+     * neither is set), then {@link System#getenv()} and {@link System#getProperties()}.
+     */
+    public static StagecastConfig fromSystem() {
+        Properties systemProperties = System.getProperties();
+        String file = systemProperties.getProperty(CONFIG_FILE_PROPERTY, System.getenv(CONFIG_FILE_ENV));
+        return load(file == null || file.isBlank() ? null : Path.of(file), System.getenv(), systemProperties);
+    }
+
+    /**
+     * Layers defaults, the file (if not null), {@code STAGECAST_*} variables of {@code env} and
+     * {@code stagecast.*} entries of {@code systemProperties}; later sources win.
+     *
+     * @throws IllegalArgumentException for a missing file, an unknown key in the file, or an invalid
+     *                                  value (the message names the key, the value and its source)
+     */
+    public static StagecastConfig load(Path fileOrNull, Map<String, String> env, Properties systemProperties) {
+        LayeredSettings settings = new LayeredSettings(fileOrNull, env, systemProperties);
+        String httpHost = settings.string(ConfigKey.HTTP_HOST);
+        if (httpHost.isEmpty()) {
+            throw settings.invalid(ConfigKey.HTTP_HOST, "expected a host name or address");
+        }
+        int httpPort = settings.integer(ConfigKey.HTTP_PORT, 0, 65535);
+        int mediaPort = settings.integer(ConfigKey.MEDIA_PORT, 0, 65535);
+        InetAddress bindAddress;
+        try {
+            bindAddress = IpLiteral.parse(settings.string(ConfigKey.MEDIA_BIND_ADDRESS));
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid(ConfigKey.MEDIA_BIND_ADDRESS, e.getMessage());
+        }
+        List<InetAddress> announced = settings.list(ConfigKey.MEDIA_ANNOUNCED_ADDRESSES, IpLiteral::parse);
+        List<NetworkRange> allowed = settings.list(ConfigKey.MEDIA_ALLOWED_REMOTE_NETWORKS, NetworkRange::parse);
+        int eventLoops = settings.integer(ConfigKey.MEDIA_EVENT_LOOPS, 1, MAX_EVENT_LOOPS);
+        Duration consentTimeout = Duration.ofSeconds(
+                settings.integer(ConfigKey.ICE_CONSENT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS));
+        Duration dtlsTimeout = Duration.ofSeconds(
+                settings.integer(ConfigKey.DTLS_HANDSHAKE_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS));
+
+        String secret = settings.string(ConfigKey.TOKEN_SECRET);
+        boolean secretGenerated = secret.isEmpty();
+        if (secretGenerated) {
+            secret = randomSecret();
+            LOG.warn("token.secret is not set: using a random secret for this run. Tokens and invitation links"
+                    + " stop working at restart and other nodes cannot verify them; set {} for production.",
+                    ConfigKey.TOKEN_SECRET.envName());
+        } else if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_TOKEN_SECRET_BYTES) {
+            throw settings.invalidSecret(ConfigKey.TOKEN_SECRET, "must be at least " + MIN_TOKEN_SECRET_BYTES
+                    + " bytes (e.g. 43 characters of base64 from 32 random bytes)");
+        }
+
+        String configuredUrl = settings.string(ConfigKey.PUBLIC_BASE_URL);
+        String publicBaseUrl = configuredUrl.isEmpty()
+                ? derivedBaseUrl(httpHost, httpPort)
+                : checkedBaseUrl(settings, configuredUrl);
+        String demo = settings.string(ConfigKey.ROOMS_DEMO);
+
+        return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
+                consentTimeout, secret, secretGenerated, publicBaseUrl,
+                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout);
+    }
+
+    /** The token secret as key bytes for {@code JoinTokens}. */
+    public byte[] tokenSecretBytes() {
+        return tokenSecret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether ICE checks from this address are allowed: no networks configured, or one contains it. */
+    public boolean remoteAllowed(InetAddress remote) {
+        if (mediaAllowedRemoteNetworks.isEmpty()) {
+            return true;
+        }
+        for (NetworkRange range : mediaAllowedRemoteNetworks) {
+            if (range.contains(remote)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Like the record's, but never shows the token secret (configurations end up in logs). */
+    @Override
+    public String toString() {
+        return "StagecastConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", mediaPort=" + mediaPort
+                + ", mediaBindAddress=" + mediaBindAddress.getHostAddress()
+                + ", mediaAnnouncedAddresses=" + mediaAnnouncedAddresses.stream().map(InetAddress::getHostAddress).toList()
+                + ", mediaAllowedRemoteNetworks=" + mediaAllowedRemoteNetworks + ", mediaEventLoops=" + mediaEventLoops
+                + ", iceConsentTimeout=" + iceConsentTimeout + ", tokenSecret=" + (tokenSecretGenerated ? "(random)" : "(set)")
+                + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
+                + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + "]";
+    }
+
+    static boolean isLocatorName(String name) {
+        return name.equals(CONFIG_FILE_ENV) || name.equals(CONFIG_FILE_PROPERTY);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[MIN_TOKEN_SECRET_BYTES];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A wildcard bind address is not something a browser can reach; localhost is right for a dev box. */
+    private static String derivedBaseUrl(String httpHost, int httpPort) {
+        String host = httpHost;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + httpPort;
+    }
+
+    private static String checkedBaseUrl(LayeredSettings settings, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw settings.invalid(ConfigKey.PUBLIC_BASE_URL, "not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw settings.invalid(ConfigKey.PUBLIC_BASE_URL, "expected an absolute http:// or https:// URL");
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw settings.invalid(ConfigKey.PUBLIC_BASE_URL, "must not have a query or fragment");
+        }
+        String trimmed = url;
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

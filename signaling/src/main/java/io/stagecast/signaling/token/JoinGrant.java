@@ -1,0 +1,41 @@
+package io.stagecast.signaling.token;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a join token grants: who may join which room, in which role, until when.
+ *
+ * @param room          the room the token is valid for
+ * @param participantId stable id of the participant; {@code null} when minting a token for "whoever
+ *                      opens the link" (verification then assigns a fresh random id on every join)
+ * @param displayName   name to show, or {@code null} when the token names nobody
+ * @param role          the participant's role
+ * @param viewOnly      the token forbids publishing, whatever the role
+ * @param expiresAt     end of validity; tokens carry whole seconds, so minting drops sub-second parts
+ * @param tokenId       the JWT id ({@code jti}); {@code null} when minting lets {@link JoinTokens} choose one,
+ *                      and after verifying a reusable token minted elsewhere without one
+ * @param singleUse     the token may be redeemed only once (tracked per {@code tokenId})
+ */
+public record JoinGrant(String room, String participantId, String displayName, Role role, boolean viewOnly,
+                        Instant expiresAt, String tokenId, boolean singleUse) {
+
+    public JoinGrant {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if (room.isBlank()) {
+            throw new IllegalArgumentException("room must not be blank");
+        }
+    }
+
+    /** A reusable grant for a named participant, publishing as the role allows; {@link JoinTokens} picks the token id. */
+    public static JoinGrant of(String room, String participantId, String displayName, Role role, Instant expiresAt) {
+        return new JoinGrant(room, participantId, displayName, role, false, expiresAt, null, false);
+    }
+
+    /** Whether the holder may publish media: the role allows it and the token is not view-only. */
+    public boolean mayPublish() {
+        return role.mayPublish() && !viewOnly;
+    }
+}

@@ -1,0 +1,274 @@
+package io.stagecast.signaling.token;
+
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.Header;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.stagecast.signaling.token.TokenError.Code;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Objects;
+
+/**
+ * Mints and verifies join tokens: compact JWS (RFC 7515) JWTs (RFC 7519) signed with HMAC-SHA256
+ * under a shared secret.
+ *
+ * <p>Claims: {@code iss} "stagecast", {@code sub} participant id (optional: absent means a fresh
+ * id per join), {@code name}, {@code room}, {@code role}, {@code vo} view only, {@code exp},
+ * {@code iat}, {@code jti}, {@code su} single use. Thread-safe.
+ */
+public final class JoinTokens {
+
+    public static final String ISSUER = "stagecast";
+    /** HS256 needs a key at least as long as its hash output (RFC 7518 section 3.2). */
+    public static final int MIN_SECRET_BYTES = 32;
+    /** Tolerated clock difference between the minting and the verifying machine. */
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    /** Default bound of remembered single-use token ids. */
+    public static final int DEFAULT_MAX_USED_TOKEN_IDS = 100_000;
+    /**
+     * Longer input is refused before parsing: real tokens are a few hundred bytes, and parsing
+     * megabytes of attacker-supplied base64 and JSON is wasted work.
+     */
+    static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+    static final String CLAIM_NAME = "name";
+    static final String CLAIM_ROOM = "room";
+    static final String CLAIM_ROLE = "role";
+    static final String CLAIM_VIEW_ONLY = "vo";
+    static final String CLAIM_SINGLE_USE = "su";
+
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+    private final Clock clock;
+    private final UsedTokenIds usedTokenIds;
+
+    /**
+     * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_SECRET_BYTES} bytes
+     */
+    public JoinTokens(byte[] secret, Clock clock) {
+        this(secret, clock, DEFAULT_MAX_USED_TOKEN_IDS);
+    }
+
+    /**
+     * @param maxUsedTokenIds how many redeemed single-use token ids (not yet expired) to remember at
+     *                        most; when that many are remembered, further single-use tokens are refused
+     */
+    public JoinTokens(byte[] secret, Clock clock, int maxUsedTokenIds) {
+        Objects.requireNonNull(secret, "secret");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("token secret must be at least " + MIN_SECRET_BYTES
+                    + " bytes, was " + secret.length);
+        }
+        byte[] key = Arrays.copyOf(secret, secret.length);
+        try {
+            this.signer = new MACSigner(key);
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("unusable token secret: " + e.getMessage(), e);
+        }
+        this.usedTokenIds = new UsedTokenIds(maxUsedTokenIds);
+    }
+
+    /**
+     * Signs a token for the grant. A missing token id is replaced by a random one; the expiry is
+     * truncated to whole seconds (JWT NumericDate).
+     */
+    public String mint(JoinGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        String tokenId = grant.tokenId() != null ? grant.tokenId() : RandomIds.tokenId();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .claim(CLAIM_ROOM, grant.room())
+                .claim(CLAIM_ROLE, grant.role().wireName())
+                .claim(CLAIM_VIEW_ONLY, grant.viewOnly())
+                .claim(CLAIM_SINGLE_USE, grant.singleUse())
+                .expirationTime(Date.from(grant.expiresAt().truncatedTo(ChronoUnit.SECONDS)))
+                .issueTime(Date.from(clock.instant().truncatedTo(ChronoUnit.SECONDS)))
+                .jwtID(tokenId);
+        if (grant.participantId() != null) {
+            claims.subject(grant.participantId());
+        }
+        if (grant.displayName() != null) {
+            claims.claim(CLAIM_NAME, grant.displayName());
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            // Cannot happen with HS256 and a key checked in the constructor.
+            throw new IllegalStateException("signing a join token failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * Checks a token and returns what it grants. Checks, in order: well-formed compact JWS, algorithm
+     * exactly HS256, signature, claim types and presence, issuer, {@code exp} / {@code nbf} (with
+     * {@link #CLOCK_SKEW}), room, and for single-use tokens that the {@code jti} was not redeemed
+     * before. A token refused for any reason does not use up its single use.
+     *
+     * @param expectedRoom the room being joined
+     * @throws TokenError for every way a token string can be wrong; no other exception for any input
+     */
+    public JoinGrant verify(String token, String expectedRoom) throws TokenError {
+        Objects.requireNonNull(expectedRoom, "expectedRoom");
+        SignedJWT jwt = parseSigned(token);
+        checkSignature(jwt);
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            throw new TokenError(Code.MALFORMED, "token payload is not a JSON claims set", e);
+        }
+        Instant now = clock.instant();
+        JoinGrant grant = readGrant(claims, now);
+        if (!grant.room().equals(expectedRoom)) {
+            throw new TokenError(Code.WRONG_ROOM, "token is for room '" + grant.room() + "', not '" + expectedRoom + "'");
+        }
+        if (grant.singleUse()) {
+            redeem(grant, now);
+        }
+        return grant;
+    }
+
+    private static SignedJWT parseSigned(String token) throws TokenError {
+        if (token == null || token.isEmpty()) {
+            throw new TokenError(Code.MALFORMED, "no token");
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new TokenError(Code.MALFORMED, "token longer than " + MAX_TOKEN_CHARS + " characters");
+        }
+        int headerEnd = token.indexOf('.');
+        if (headerEnd < 0) {
+            throw new TokenError(Code.MALFORMED, "not a compact JWT: no '.'");
+        }
+        Header header;
+        try {
+            header = Header.parse(new Base64URL(token.substring(0, headerEnd)));
+        } catch (ParseException | RuntimeException e) {
+            // Untrusted input: whatever the parser throws means "not a token".
+            throw new TokenError(Code.MALFORMED, "token header is not valid base64url JSON: " + e.getMessage(), e);
+        }
+        // Exactly HS256, decided before anything else is read: taking the algorithm from the header
+        // opens "alg: none" and algorithm-confusion attacks (RFC 8725 section 3.1).
+        if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
+            String alg = Algorithm.NONE.equals(header.getAlgorithm()) ? "unsigned token (alg none)"
+                    : "algorithm " + header.getAlgorithm();
+            throw new TokenError(Code.BAD_SIGNATURE, alg + " refused, only HS256 is accepted");
+        }
+        SignedJWT signed;
+        try {
+            signed = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            throw new TokenError(Code.MALFORMED, "not a compact JWS: " + e.getMessage(), e);
+        }
+        return signed;
+    }
+
+    private void checkSignature(SignedJWT jwt) throws TokenError {
+        boolean valid;
+        try {
+            valid = jwt.verify(verifier);
+        } catch (JOSEException | RuntimeException e) {
+            throw new TokenError(Code.BAD_SIGNATURE, "signature could not be checked: " + e.getMessage(), e);
+        }
+        if (!valid) {
+            throw new TokenError(Code.BAD_SIGNATURE, "signature does not match");
+        }
+    }
+
+    private static JoinGrant readGrant(JWTClaimsSet claims, Instant now) throws TokenError {
+        String issuer = claims.getIssuer();
+        if (issuer == null) {
+            throw new TokenError(Code.MISSING_CLAIM, "claim 'iss' missing");
+        }
+        if (!ISSUER.equals(issuer)) {
+            throw new TokenError(Code.MALFORMED, "issuer '" + issuer + "' is not " + ISSUER);
+        }
+        Date expiry = claims.getExpirationTime();
+        if (expiry == null) {
+            throw new TokenError(Code.MISSING_CLAIM, "claim 'exp' missing");
+        }
+        Instant expiresAt = expiry.toInstant();
+        if (now.isAfter(expiresAt.plus(CLOCK_SKEW))) {
+            throw new TokenError(Code.EXPIRED, "token expired at " + expiresAt);
+        }
+        Date notBefore = claims.getNotBeforeTime();
+        if (notBefore != null && now.plus(CLOCK_SKEW).isBefore(notBefore.toInstant())) {
+            throw new TokenError(Code.NOT_YET_VALID, "token not valid before " + notBefore.toInstant());
+        }
+        String room = requiredString(claims, CLAIM_ROOM);
+        if (room.isBlank()) {
+            throw new TokenError(Code.MALFORMED, "claim 'room' is blank");
+        }
+        String roleName = requiredString(claims, CLAIM_ROLE);
+        Role role;
+        try {
+            role = Role.fromWire(roleName);
+        } catch (IllegalArgumentException e) {
+            throw new TokenError(Code.MALFORMED, e.getMessage(), e);
+        }
+        boolean singleUse = optionalBoolean(claims, CLAIM_SINGLE_USE);
+        String tokenId = claims.getJWTID();
+        if (singleUse && tokenId == null) {
+            throw new TokenError(Code.MISSING_CLAIM, "single-use token without claim 'jti'");
+        }
+        String subject = claims.getSubject();
+        String participantId = subject != null && !subject.isEmpty() ? subject : RandomIds.participantId();
+        return new JoinGrant(room, participantId, optionalString(claims, CLAIM_NAME), role,
+                optionalBoolean(claims, CLAIM_VIEW_ONLY), expiresAt, tokenId, singleUse);
+    }
+
+    private void redeem(JoinGrant grant, Instant now) throws TokenError {
+        // Remember as long as the token could pass the expiry check, i.e. including the skew.
+        Instant forgetAt = grant.expiresAt().plus(CLOCK_SKEW);
+        switch (usedTokenIds.markUsed(grant.tokenId(), forgetAt, now)) {
+            case FIRST_USE -> {
+            }
+            case REPLAYED -> throw new TokenError(Code.ALREADY_USED,
+                    "single-use token '" + grant.tokenId() + "' was already used");
+            case FULL -> throw new TokenError(Code.ALREADY_USED, "cannot remember more than "
+                    + usedTokenIds.capacity() + " redeemed single-use tokens; refused so that none can be replayed");
+        }
+    }
+
+    private static String requiredString(JWTClaimsSet claims, String name) throws TokenError {
+        String value = optionalString(claims, name);
+        if (value == null) {
+            throw new TokenError(Code.MISSING_CLAIM, "claim '" + name + "' missing");
+        }
+        return value;
+    }
+
+    private static String optionalString(JWTClaimsSet claims, String name) throws TokenError {
+        try {
+            return claims.getStringClaim(name);
+        } catch (ParseException e) {
+            throw new TokenError(Code.MALFORMED, "claim '" + name + "' is not a string", e);
+        }
+    }
+
+    private static boolean optionalBoolean(JWTClaimsSet claims, String name) throws TokenError {
+        try {
+            return Boolean.TRUE.equals(claims.getBooleanClaim(name));
+        } catch (ParseException e) {
+            throw new TokenError(Code.MALFORMED, "claim '" + name + "' is not a boolean", e);
+        }
+    }
+}
