@@ -1,0 +1,41 @@
+package io.stagecast.sfu;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * What the media plane needs to know about its deployment.
+ *
+ * @param bindAddress        local address of the media UDP socket (0.0.0.0 for all)
+ * @param port               the one UDP port every transport shares (BUNDLE + rtcp-mux)
+ * @param announcedAddresses addresses put into ICE candidates: the public address behind NAT, or
+ *                           127.0.0.1 in tests; empty means the machine's own addresses
+ * @param remoteAllowed      which remote addresses may talk ICE with us; others are ignored
+ *                           without an answer (tests use 127.0.0.0/8 so no packet leaves loopback)
+ * @param consentTimeout     RFC 7675: a transport silent this long is closed
+ * @param dtlsHandshakeTimeout a transport whose DTLS handshake takes longer fails
+ */
+public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
+                          Predicate<InetAddress> remoteAllowed, Duration consentTimeout,
+                          Duration dtlsHandshakeTimeout) {
+
+    public MediaConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("media port out of range: " + port);
+        }
+        announcedAddresses = List.copyOf(announcedAddresses);
+    }
+
+    /** Loopback only, on an ephemeral port: what tests use. */
+    public static MediaConfig loopback() {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        return new MediaConfig(lo, 0, List.of(lo), InetAddress::isLoopbackAddress,
+                Duration.ofSeconds(30), Duration.ofSeconds(20));
+    }
+
+    public MediaConfig withConsentTimeout(Duration timeout) {
+        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout);
+    }
+}

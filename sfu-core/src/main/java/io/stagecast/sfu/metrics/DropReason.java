@@ -1,0 +1,27 @@
+package io.stagecast.sfu.metrics;
+
+/** Why the media plane discarded a packet. Each reason is its own counter, so stats explain behaviour. */
+public enum DropReason {
+    /** RTP from a transport or track that signaling did not allow to publish (not on stage). */
+    NOT_ALLOWED("not_allowed"),
+    SRTP_AUTH_FAILED("srtp_auth"),
+    REPLAY("replay"),
+    UNKNOWN_SSRC("unknown_ssrc"),
+    MALFORMED("malformed"),
+    /** A datagram from an address that is bound to no transport (before ICE, or a stranger). */
+    UNKNOWN_SOURCE("unknown_source"),
+    /** A source outside media.allowed-remote-networks: ignored without an answer. */
+    REMOTE_NOT_ALLOWED("remote_not_allowed"),
+    /** A STUN check that failed authentication or named no transport. */
+    STUN_REJECTED("stun_rejected"),
+    /** A track a moderator (or the participant) muted: the media plane stops forwarding it. */
+    MUTED("muted"),
+    /** Media before DTLS finished, so no keys yet. */
+    NOT_CONNECTED("not_connected");
+
+    public final String tag;
+
+    DropReason(String tag) {
+        this.tag = tag;
+    }
+}

@@ -1,0 +1,279 @@
+package io.stagecast.sfu.router;
+
+import io.netty.buffer.ByteBuf;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.rtcp.NtpTime;
+import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.RtcpReaders;
+import io.stagecast.sfu.rtcp.RtcpWriters;
+import io.stagecast.sfu.rtp.RtpExtensionUris;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.rtp.RtxPackets;
+import io.stagecast.sfu.rtp.SequenceNumbers;
+import io.stagecast.sfu.transport.Transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One subscriber's view of one producer: the SSRC, sequence numbers and timestamps it sees are
+ * ours and stay continuous across simulcast layer switches; header extension ids and payload
+ * types are rewritten to what the subscriber negotiated. Event-loop owned.
+ */
+public final class Consumer {
+    /** Sent packets remembered for mapping a subscriber's NACK back to a cached packet. */
+    private static final int HISTORY = 1024;
+    private static final byte[] CNAME = "stagecast".getBytes(StandardCharsets.US_ASCII);
+
+    private final String id;
+    private final Transport transport;
+    private final Producer producer;
+    private final ConsumerSpec spec;
+    private final int[] payloadTypeMap = new int[128];
+    private final byte[] extensionIdMap = new byte[256];
+    private final int transportCcId;
+    private final int clockRate;
+    private final RtpPacket outView = new RtpPacket();
+    private final byte[] rtxScratch = new byte[PacketBuffer.CAPACITY];
+
+    private int currentLayer = -1;
+    private int targetLayer;
+    private boolean started;
+    private int seqOffset;
+    private long tsOffset;
+    private int lastSeqOut;
+    private long lastTsOut;
+    private long lastOutNanos;
+    private int rtxSeq = ThreadLocalRandom.current().nextInt(1 << 15);
+    private long packetsSent;
+    private long octetsSent;
+    private boolean paused;
+    private boolean closed;
+
+    private final int[] historySeqOut = new int[HISTORY];
+    private final int[] historySeqIn = new int[HISTORY];
+    private final int[] historyTsOut = new int[HISTORY];
+    private final byte[] historyLayer = new byte[HISTORY];
+
+    Consumer(String id, Transport transport, Producer producer, ConsumerSpec spec) {
+        this.id = id;
+        this.transport = transport;
+        this.producer = producer;
+        this.spec = spec;
+        this.clockRate = producer.spec().codec().clockRate();
+        this.transportCcId = spec.extensionId(RtpExtensionUris.TRANSPORT_CC);
+        Arrays.fill(payloadTypeMap, -1);
+        payloadTypeMap[producer.spec().codec().payloadType()] = spec.payloadType();
+        for (Map.Entry<String, Integer> ext : producer.spec().headerExtensions().entrySet()) {
+            int theirs = spec.extensionId(ext.getKey());
+            if (ext.getValue() > 0 && ext.getValue() < 256) {
+                extensionIdMap[ext.getValue()] = (byte) theirs; // 0: not negotiated -> padded away
+            }
+        }
+        Arrays.fill(historySeqOut, -1);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int ssrc() {
+        return spec.ssrc();
+    }
+
+    public int rtxSsrc() {
+        return spec.hasRtx() ? spec.rtxSsrc() : 0;
+    }
+
+    public Producer producer() {
+        return producer;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public void setPaused(boolean pause) {
+        transport.execute(() -> paused = pause);
+    }
+
+    public void close() {
+        if (transport.inEventLoop()) {
+            closeNow();
+        } else {
+            transport.execute(this::closeNow);
+        }
+    }
+
+    // ---- event loop ----
+
+    void attach() {
+        if (producer.isClosed()) {
+            closed = true;
+            return;
+        }
+        transport.addConsumer(this);
+        producer.addConsumer(this);
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        producer.removeConsumer(this);
+        transport.removeConsumer(this);
+    }
+
+    void setTargetLayer(int layer) {
+        targetLayer = layer;
+    }
+
+    void forward(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        if (paused || !transport.isConnected()) {
+            return;
+        }
+        int layer = stream.layer();
+        if (layer != currentLayer) {
+            if (layer != targetLayer) {
+                return;
+            }
+            if (producer.kind() == MediaKind.VIDEO && !keyframe) {
+                // A decoder can only start (or change layer) on a keyframe: wait for one.
+                stream.requestKeyframe(nowNanos);
+                return;
+            }
+            switchTo(layer, rtp, nowNanos);
+        }
+        int payloadType = payloadTypeMap[rtp.payloadType()];
+        if (payloadType < 0) {
+            return; // a payload type the subscriber never agreed to (e.g. RED, comfort noise)
+        }
+        int seqOut = (rtp.sequenceNumber() + seqOffset) & 0xFFFF;
+        long tsOut = (rtp.timestamp() + tsOffset) & 0xFFFFFFFFL;
+        send(rtp.buffer(), rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
+        int h = seqOut & (HISTORY - 1);
+        historySeqOut[h] = seqOut;
+        historySeqIn[h] = rtp.sequenceNumber();
+        historyTsOut[h] = (int) tsOut;
+        historyLayer[h] = (byte) layer;
+        if (SequenceNumbers.isNewer(seqOut, lastSeqOut)) {
+            lastSeqOut = seqOut;
+            lastTsOut = tsOut;
+            lastOutNanos = nowNanos;
+        }
+    }
+
+    /** Keeps the subscriber's sequence and timestamp continuous when the source stream changes. */
+    private void switchTo(int layer, RtpPacket rtp, long nowNanos) {
+        if (!started) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            seqOffset = random.nextInt(1 << 15) - rtp.sequenceNumber();
+            tsOffset = (random.nextInt() & 0xFFFFFFFFL) - rtp.timestamp();
+            started = true;
+            lastSeqOut = (rtp.sequenceNumber() + seqOffset - 1) & 0xFFFF;
+        } else {
+            seqOffset = lastSeqOut + 1 - rtp.sequenceNumber();
+            long elapsedTicks = Math.max(1, (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L);
+            tsOffset = lastTsOut + elapsedTicks - rtp.timestamp();
+        }
+        currentLayer = layer;
+    }
+
+    private void send(byte[] src, int off, int len, int seqOut, long tsOut, int payloadType) {
+        ByteBuf out = transport.allocateSendBuffer();
+        byte[] array = out.array();
+        int base = out.arrayOffset() + out.readerIndex();
+        System.arraycopy(src, off, array, base, len);
+        RtpPacket packet = outView.wrap(array, base, len);
+        packet.setSsrc(spec.ssrc());
+        packet.setSequenceNumber(seqOut);
+        packet.setTimestamp(tsOut);
+        packet.setPayloadType(payloadType);
+        packet.remapExtensionIds(extensionIdMap);
+        packetsSent++;
+        octetsSent += packet.payloadLength();
+        transport.sendRtp(out, packet, transportCcId);
+    }
+
+    /** NACK, PLI or FIR from the subscriber (RFC 4585, RFC 5104). */
+    public void onFeedback(RtcpCompound rtcp, long nowNanos) {
+        if (closed) {
+            return;
+        }
+        if (rtcp.packetType() == 206 && (rtcp.fmt() == 1 || rtcp.fmt() == 4)) {
+            producer.requestKeyframe(currentLayer >= 0 ? currentLayer : targetLayer, nowNanos);
+        } else if (rtcp.packetType() == 205 && rtcp.fmt() == 1) {
+            byte[] b = rtcp.buffer();
+            int off = rtcp.packetOffset();
+            int entries = RtcpReaders.nackCount(b, off, rtcp.packetLength());
+            for (int i = 0; i < entries; i++) {
+                int pid = RtcpReaders.nackPid(b, off, i);
+                int blp = RtcpReaders.nackBlp(b, off, i);
+                retransmit(pid);
+                for (int bit = 0; bit < 16; bit++) {
+                    if ((blp & (1 << bit)) != 0) {
+                        retransmit((pid + bit + 1) & 0xFFFF);
+                    }
+                }
+            }
+        }
+    }
+
+    private void retransmit(int seqOut) {
+        int h = seqOut & (HISTORY - 1);
+        if (historySeqOut[h] != seqOut) {
+            transport.metrics().nackMissed();
+            return;
+        }
+        ProducerStream stream = producer.stream(historyLayer[h]);
+        int seqIn = historySeqIn[h];
+        byte[] cached = stream.cached(seqIn);
+        if (cached == null) {
+            transport.metrics().nackMissed();
+            return;
+        }
+        int len = stream.cachedLength(seqIn);
+        int payloadType = payloadTypeMap[cached[1] & 0x7F];
+        long tsOut = historyTsOut[h] & 0xFFFFFFFFL;
+        transport.metrics().nackAnswered();
+        if (!spec.hasRtx()) {
+            send(cached, 0, len, seqOut, tsOut, payloadType);
+            return;
+        }
+        // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet.
+        System.arraycopy(cached, 0, rtxScratch, 0, len);
+        RtpPacket original = outView.wrap(rtxScratch, 0, len);
+        original.setSsrc(spec.ssrc());
+        original.setSequenceNumber(seqOut);
+        original.setTimestamp(tsOut);
+        original.setPayloadType(payloadType);
+        original.remapExtensionIds(extensionIdMap);
+        ByteBuf out = transport.allocateSendBuffer();
+        int base = out.arrayOffset() + out.readerIndex();
+        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, len, out.array(), base, spec.rtxPayloadType(), spec.rtxSsrc(), rtxSeq);
+        rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        transport.sendRtp(out, outView.wrap(out.array(), base, rtxLen), transportCcId);
+    }
+
+    /** RFC 3550 6.4.1, so the subscriber can sync audio and video and measure RTT. */
+    public void sendSenderReport(long nowNanos) {
+        if (closed || !started || !transport.isConnected()) {
+            return;
+        }
+        long rtpNow = (lastTsOut + (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L) & 0xFFFFFFFFL;
+        ByteBuf out = transport.allocateSendBuffer();
+        byte[] array = out.array();
+        int base = out.arrayOffset() + out.readerIndex();
+        int len = RtcpWriters.writeSenderReport(array, base, spec.ssrc(), NtpTime.fromUnixMillis(System.currentTimeMillis()),
+                rtpNow, packetsSent, octetsSent);
+        len += RtcpWriters.writeSdesCname(array, base + len, spec.ssrc(), CNAME);
+        transport.sendRtcp(out, len);
+    }
+}

@@ -1,0 +1,241 @@
+package io.stagecast.sfu.router;
+
+import io.stagecast.sfu.metrics.DropReason;
+import io.stagecast.sfu.rtp.RtpExtensionUris;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.rtp.VideoCodec;
+import io.stagecast.sfu.transport.Transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A track someone publishes, and the fan-out of its packets to every {@link Consumer}.
+ * Event-loop owned; signaling's calls hop onto the loop.
+ */
+public final class Producer {
+    private static final Consumer[] NO_CONSUMERS = new Consumer[0];
+    /** A simulcast layer counts as flowing when it sent within this window. */
+    private static final long LAYER_ACTIVE_NANOS = 1_500_000_000L;
+    private static final long LAYER_SELECTION_INTERVAL_NANOS = 500_000_000L;
+
+    private final String id;
+    private final Router router;
+    private final Transport transport;
+    private final ProducerSpec spec;
+    private final ProducerStream[] streams;
+    private final byte[] midBytes;
+    private final int midId;
+    private final int ridId;
+    private final int audioLevelId;
+    private final VideoCodec videoCodec;
+    private final boolean negotiatedNack;
+    /** Copy-on-write: the loop iterates it per packet; changes (rare) replace the array. */
+    private Consumer[] consumers = NO_CONSUMERS;
+    private boolean muted;
+    private boolean closed;
+    private int bestLayer;
+    private long lastLayerSelectionNanos;
+
+    Producer(String id, Router router, Transport transport, ProducerSpec spec) {
+        this.id = id;
+        this.router = router;
+        this.transport = transport;
+        this.spec = spec;
+        this.midBytes = spec.mid() == null ? new byte[0] : spec.mid().getBytes(StandardCharsets.US_ASCII);
+        this.midId = spec.extensionId(RtpExtensionUris.MID);
+        this.ridId = spec.extensionId(RtpExtensionUris.RID);
+        this.audioLevelId = spec.extensionId(RtpExtensionUris.AUDIO_LEVEL);
+        this.videoCodec = spec.codec().videoCodec();
+        this.negotiatedNack = spec.codec().rtcpFeedback().contains("nack");
+        this.streams = new ProducerStream[spec.streams().size()];
+        for (int i = 0; i < streams.length; i++) {
+            streams[i] = new ProducerStream(this, i, spec.streams().get(i));
+        }
+        this.bestLayer = streams.length - 1;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public MediaKind kind() {
+        return spec.kind();
+    }
+
+    public ProducerSpec spec() {
+        return spec;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public boolean isSimulcast() {
+        return streams.length > 1;
+    }
+
+    /** Stops or resumes forwarding (a forced mute is enforced here, not only by the client). */
+    public void setMuted(boolean mute) {
+        transport.execute(() -> {
+            muted = mute;
+            if (!mute) {
+                requestKeyframe(System.nanoTime());
+            }
+        });
+    }
+
+    /** Closes on the loop; the next packet of this track is dropped and its consumers end. */
+    public void close() {
+        transport.execute(this::closeNow);
+    }
+
+    // ---- event loop ----
+
+    void attach() {
+        for (ProducerStream stream : streams) {
+            transport.addInboundStream(stream);
+        }
+        transport.addProducer(this);
+    }
+
+    void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ProducerStream stream : streams) {
+            transport.removeInboundStream(stream);
+        }
+        transport.removeProducer(this);
+        for (Consumer consumer : consumers) {
+            consumer.close();
+        }
+        consumers = NO_CONSUMERS;
+        router.removeProducer(this);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void forward(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        if (muted) {
+            transport.metrics().drop(DropReason.MUTED);
+            return;
+        }
+        Consumer[] targets = consumers;
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].forward(stream, rtp, keyframe, nowNanos);
+        }
+    }
+
+    void addConsumer(Consumer consumer) {
+        Consumer[] next = Arrays.copyOf(consumers, consumers.length + 1);
+        next[consumers.length] = consumer;
+        consumers = next;
+        consumer.setTargetLayer(bestLayer);
+        requestKeyframe(System.nanoTime());
+    }
+
+    void removeConsumer(Consumer consumer) {
+        int n = consumers.length;
+        for (int i = 0; i < n; i++) {
+            if (consumers[i] == consumer) {
+                Consumer[] next = new Consumer[n - 1];
+                System.arraycopy(consumers, 0, next, 0, i);
+                System.arraycopy(consumers, i + 1, next, i, n - i - 1);
+                consumers = next;
+                return;
+            }
+        }
+    }
+
+    /** Keyframe on the layer subscribers want (the best flowing one). */
+    public void requestKeyframe(long nowNanos) {
+        streams[bestLayer].requestKeyframe(nowNanos);
+    }
+
+    void requestKeyframe(int layer, long nowNanos) {
+        if (layer >= 0 && layer < streams.length) {
+            streams[layer].requestKeyframe(nowNanos);
+        }
+    }
+
+    ProducerStream stream(int layer) {
+        return streams[layer];
+    }
+
+    /** Per-tick work: our RTCP towards the publisher and the choice of simulcast layer. */
+    public void tick(Transport publisherTransport, long nowNanos, boolean reportsDue) {
+        for (ProducerStream stream : streams) {
+            stream.tick(publisherTransport, nowNanos, reportsDue);
+        }
+        if (streams.length > 1 && nowNanos - lastLayerSelectionNanos >= LAYER_SELECTION_INTERVAL_NANOS) {
+            lastLayerSelectionNanos = nowNanos;
+            selectLayer(nowNanos);
+        }
+    }
+
+    /** Until bandwidth estimation exists: forward the best layer that is flowing. */
+    private void selectLayer(long nowNanos) {
+        int best = -1;
+        for (int i = streams.length - 1; i >= 0; i--) {
+            if (streams[i].isActive(nowNanos, LAYER_ACTIVE_NANOS)) {
+                best = i;
+                break;
+            }
+        }
+        if (best < 0 || best == bestLayer) {
+            return;
+        }
+        bestLayer = best;
+        for (Consumer consumer : consumers) {
+            consumer.setTargetLayer(best);
+        }
+        streams[best].requestKeyframe(nowNanos);
+    }
+
+    // ---- what streams and consumers read ----
+
+    int midExtensionId() {
+        return midId;
+    }
+
+    int ridExtensionId() {
+        return ridId;
+    }
+
+    int audioLevelExtensionId() {
+        return audioLevelId;
+    }
+
+    byte[] midBytes() {
+        return midBytes;
+    }
+
+    VideoCodec videoCodec() {
+        return videoCodec;
+    }
+
+    boolean negotiatedNack() {
+        return negotiatedNack;
+    }
+
+    /** Last time this (audio) track carried voice, for "silent the longest" decisions. */
+    public long lastVoiceNanos() {
+        long last = 0;
+        for (ProducerStream stream : streams) {
+            last = Math.max(last, stream.lastVoiceNanos());
+        }
+        return last;
+    }
+
+    public int consumerCount() {
+        return consumers.length;
+    }
+}

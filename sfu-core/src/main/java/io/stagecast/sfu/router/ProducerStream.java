@@ -1,0 +1,177 @@
+package io.stagecast.sfu.router;
+
+import io.netty.buffer.ByteBuf;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.rtcp.NackGenerator;
+import io.stagecast.sfu.rtcp.ReceiveStatistics;
+import io.stagecast.sfu.rtcp.ReportBlock;
+import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.RtcpReaders;
+import io.stagecast.sfu.rtcp.RtcpWriters;
+import io.stagecast.sfu.rtp.KeyframeDetector;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.transport.Transport;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One received RTP stream of a producer (the only one, or one simulcast layer): its receive
+ * statistics for our reports, loss detection for our NACKs, and the cache we answer
+ * subscribers' NACKs from.
+ */
+public final class ProducerStream {
+    /** ~1 s of 1.5 Mbit/s video: enough for a NACK round trip and a few retries. */
+    private static final int VIDEO_CACHE_PACKETS = 512;
+    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
+    private static final long NACK_RTT_GUESS_NANOS = 50_000_000L;
+    /** RFC 6464 level (-dBov) under which we call the track "speaking". */
+    private static final int VOICE_LEVEL_THRESHOLD = 60;
+
+    private final Producer producer;
+    private final int layer;
+    private final String rid;
+    private final byte[] ridBytes;
+    private int ssrc;
+    private final int clockRate;
+    private ReceiveStatistics stats;
+    private final NackGenerator nacks;
+    private final PacketCache cache;
+    private final ReportBlock[] reportBlock = {new ReportBlock()};
+    private final int[] lostScratch = new int[64];
+    private long lastPacketNanos;
+    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
+    private long lastVoiceNanos;
+    private boolean keyframeWanted;
+
+    ProducerStream(Producer producer, int layer, StreamSpec spec) {
+        this.producer = producer;
+        this.layer = layer;
+        this.rid = spec.rid();
+        this.ridBytes = rid == null ? null : rid.getBytes(StandardCharsets.US_ASCII);
+        this.ssrc = spec.ssrc();
+        boolean video = producer.kind() == MediaKind.VIDEO;
+        this.clockRate = producer.spec().codec().clockRate();
+        this.stats = new ReceiveStatistics(ssrc, clockRate);
+        this.nacks = video && producer.negotiatedNack() ? new NackGenerator(256, 5) : null;
+        this.cache = video ? new PacketCache(VIDEO_CACHE_PACKETS, PacketBuffer.CAPACITY) : null;
+    }
+
+    public int ssrc() {
+        return ssrc;
+    }
+
+    public int layer() {
+        return layer;
+    }
+
+    public String rid() {
+        return rid;
+    }
+
+    public Producer producer() {
+        return producer;
+    }
+
+    /** Whether an unknown SSRC's first packet announces this stream (mid and rid extensions). */
+    public boolean matches(RtpPacket rtp) {
+        int midId = producer.midExtensionId();
+        if (midId > 0 && rtp.extensionOffset(midId) >= 0 && !rtp.extensionEquals(midId, producer.midBytes())) {
+            return false;
+        }
+        int ridId = producer.ridExtensionId();
+        if (ridBytes != null) {
+            return ridId > 0 && rtp.extensionEquals(ridId, ridBytes);
+        }
+        // No rid: a single-stream producer whose a=ssrc was missing; its mid must say so.
+        return midId > 0 && rtp.extensionEquals(midId, producer.midBytes());
+    }
+
+    public void bindSsrc(int learnt) {
+        this.ssrc = learnt;
+        stats = new ReceiveStatistics(learnt, clockRate);
+    }
+
+    /** A packet of this stream, decrypted, still in the receive buffer. Event loop only. */
+    public void onRtp(RtpPacket rtp, long nowNanos) {
+        lastPacketNanos = nowNanos;
+        int seq = rtp.sequenceNumber();
+        stats.onPacket(seq, rtp.timestamp(), nowNanos);
+        if (nacks != null) {
+            nacks.onPacket(seq, nowNanos);
+        }
+        boolean keyframe = false;
+        if (cache != null) {
+            cache.put(seq, rtp.buffer(), rtp.offset(), rtp.length());
+            if (producer.videoCodec() != null) {
+                keyframe = KeyframeDetector.isKeyframe(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(),
+                        rtp.payloadLength());
+                if (keyframe) {
+                    keyframeWanted = false;
+                }
+            }
+        } else if (producer.audioLevelExtensionId() > 0) {
+            int level = rtp.audioLevel(producer.audioLevelExtensionId());
+            if (level >= 0 && level < VOICE_LEVEL_THRESHOLD) {
+                lastVoiceNanos = nowNanos;
+            }
+        }
+        producer.forward(this, rtp, keyframe, nowNanos);
+    }
+
+    public void onSenderReport(RtcpCompound sr, long nowNanos) {
+        stats.onSenderReport(RtcpReaders.srNtpTimestamp(sr.buffer(), sr.packetOffset()), nowNanos);
+    }
+
+    /** Retransmission source: the cached packet's array, or null. */
+    public byte[] cached(int seq) {
+        return cache == null ? null : cache.get(seq);
+    }
+
+    public int cachedLength(int seq) {
+        return cache.length(seq);
+    }
+
+    public boolean isActive(long nowNanos, long windowNanos) {
+        return lastPacketNanos != 0 && nowNanos - lastPacketNanos < windowNanos;
+    }
+
+    public long lastVoiceNanos() {
+        return lastVoiceNanos;
+    }
+
+    /** Asks the publisher for a keyframe unless one was asked for very recently (aggregation). */
+    public void requestKeyframe(long nowNanos) {
+        keyframeWanted = true;
+        if (nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS || ssrc == 0) {
+            return;
+        }
+        lastKeyframeRequestNanos = nowNanos;
+        producer.transport().sendPli(ssrc);
+    }
+
+    /** NACKs for what went missing, receiver reports, and keyframe requests still unanswered. */
+    void tick(Transport transport, long nowNanos, boolean reportsDue) {
+        if (ssrc == 0) {
+            return;
+        }
+        if (nacks != null) {
+            int lost = nacks.collect(nowNanos, NACK_RTT_GUESS_NANOS, lostScratch);
+            if (lost > 0) {
+                ByteBuf out = transport.allocateSendBuffer();
+                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(), ssrc,
+                        lostScratch, lost);
+                transport.sendRtcp(out, len);
+            }
+        }
+        if (keyframeWanted) {
+            requestKeyframe(nowNanos);
+        }
+        if (reportsDue && lastPacketNanos != 0) {
+            stats.fillReportBlock(reportBlock[0], nowNanos);
+            ByteBuf out = transport.allocateSendBuffer();
+            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(),
+                    reportBlock, 1);
+            transport.sendRtcp(out, len);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.stagecast.sfu.router;
+
+import io.netty.channel.EventLoop;
+import io.stagecast.sfu.transport.Transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A room's forwarding graph: the producers published into it and who consumes them. Changes made
+ * here are queued on the media event loop in call order, so signaling can call from any thread
+ * and use the returned handles at once.
+ */
+public final class Router {
+    private final String name;
+    private final EventLoop loop;
+    private final List<Producer> producers = new CopyOnWriteArrayList<>();
+
+    public Router(String name, EventLoop loop) {
+        this.name = name;
+        this.loop = loop;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Producer createProducer(Transport publisher, ProducerSpec spec) {
+        Producer producer = new Producer(UUID.randomUUID().toString(), this, publisher, spec);
+        producers.add(producer);
+        loop.execute(producer::attach);
+        return producer;
+    }
+
+    public Consumer createConsumer(Transport subscriber, Producer producer, ConsumerSpec spec) {
+        Consumer consumer = new Consumer(UUID.randomUUID().toString(), subscriber, producer, spec);
+        loop.execute(consumer::attach);
+        return consumer;
+    }
+
+    public List<Producer> producers() {
+        return List.copyOf(producers);
+    }
+
+    void removeProducer(Producer producer) {
+        producers.remove(producer);
+    }
+
+    public void close() {
+        for (Producer producer : new ArrayList<>(producers)) {
+            producer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Router[" + name + ", " + producers.size() + " producers]";
+    }
+}

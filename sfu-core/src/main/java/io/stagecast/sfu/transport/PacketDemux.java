@@ -1,0 +1,107 @@
+package io.stagecast.sfu.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.metrics.DropReason;
+import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.stun.CheckOutcome;
+import io.stagecast.sfu.stun.IceCheck;
+import io.stagecast.sfu.stun.IceLiteResponder;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.function.Predicate;
+
+/**
+ * The top of the packet path: one datagram in, dispatched by its first byte (RFC 7983 7):
+ * 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP; anything else is dropped and counted.
+ *
+ * <p>The datagram is copied once into this loop's receive buffer, because jitsi-srtp decrypts
+ * heap arrays in place; from here on the packet is that array, not the Netty buffer.
+ */
+final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final TransportRegistry registry;
+    private final IceLiteResponder responder;
+    private final Predicate<InetAddress> remoteAllowed;
+    private final MediaMetrics metrics;
+    private final PacketBuffer receiveBuffer = new PacketBuffer();
+
+    PacketDemux(TransportRegistry registry, IceLiteResponder responder, Predicate<InetAddress> remoteAllowed,
+                MediaMetrics metrics) {
+        super(true);
+        this.registry = registry;
+        this.responder = responder;
+        this.remoteAllowed = remoteAllowed;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
+        ByteBuf content = datagram.content();
+        int len = content.readableBytes();
+        InetSocketAddress source = datagram.sender();
+        metrics.received(len);
+        if (len < 1 || len > PacketBuffer.MTU) {
+            metrics.drop(DropReason.MALFORMED);
+            return;
+        }
+        byte[] buf = receiveBuffer.getBuffer();
+        content.getBytes(content.readerIndex(), buf, 0, len);
+        receiveBuffer.setOffset(0);
+        receiveBuffer.setLength(len);
+        int first = buf[0] & 0xFF;
+        long now = System.nanoTime();
+        if (first <= 3) {
+            onStun(ctx, buf, len, source, now);
+            return;
+        }
+        Transport transport = registry.byAddress(source);
+        if (transport == null) {
+            metrics.drop(DropReason.UNKNOWN_SOURCE);
+            return;
+        }
+        if (first >= 20 && first <= 63) {
+            transport.onDtls(buf, 0, len);
+        } else if (first >= 128 && first <= 191) {
+            transport.onSrtp(receiveBuffer, now);
+        } else {
+            metrics.drop(DropReason.MALFORMED);
+        }
+    }
+
+    private void onStun(ChannelHandlerContext ctx, byte[] buf, int len, InetSocketAddress source, long now) {
+        if (!remoteAllowed.test(source.getAddress())) {
+            // Never answer outside the configured networks: no packet of ours goes there.
+            metrics.drop(DropReason.REMOTE_NOT_ALLOWED);
+            return;
+        }
+        IceCheck check = responder.handle(buf, 0, len, source);
+        if (check.outcome() != CheckOutcome.ACCEPTED) {
+            metrics.drop(check.outcome() == CheckOutcome.MALFORMED ? DropReason.MALFORMED : DropReason.STUN_REJECTED);
+            return;
+        }
+        Transport transport = registry.byUfrag(check.localUfrag());
+        if (transport == null) {
+            metrics.drop(DropReason.STUN_REJECTED);
+            return;
+        }
+        transport.onValidCheck(source, check.useCandidate(), now);
+        ctx.write(new DatagramPacket(ctx.alloc().buffer(check.response().length).writeBytes(check.response()), source));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One flush per read batch: with epoll this becomes sendmmsg of everything forwarded.
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A bug in one packet's handling must not take the socket down.
+        metrics.drop(DropReason.MALFORMED);
+        org.slf4j.LoggerFactory.getLogger(PacketDemux.class).warn("packet handling failed", cause);
+    }
+}

@@ -1,0 +1,537 @@
+package io.stagecast.sfu.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.DatagramPacket;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.dtls.DtlsListener;
+import io.stagecast.sfu.dtls.DtlsRole;
+import io.stagecast.sfu.dtls.DtlsSession;
+import io.stagecast.sfu.metrics.DropReason;
+import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.RtcpWriters;
+import io.stagecast.sfu.rtcp.TransportCcFeedback;
+import io.stagecast.sfu.router.Consumer;
+import io.stagecast.sfu.router.Producer;
+import io.stagecast.sfu.router.ProducerStream;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.srtp.SrtpMasterKeys;
+import io.stagecast.sfu.srtp.SrtpResult;
+import io.stagecast.sfu.srtp.SrtpTransformer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One peer's ICE + DTLS + SRTP association, and the demultiplexing of its media to the router.
+ *
+ * <p>Threading: a transport belongs to the media event loop. Everything below runs on it; the
+ * public mutators that signaling calls ({@link #setRemoteDtls}, {@link #close}, ...) hop onto the
+ * loop first. DTLS handshakes run on the node's handshake pool and come back through the loop.
+ */
+public final class Transport {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
+    private static final int MAX_EARLY_DTLS = 8;
+    private static final long NANOS_PER_MS = 1_000_000L;
+
+    private final String id;
+    private final IceParameters ice;
+    private final TransportContext context;
+    private final TransportListener listener;
+
+    private TransportState state = TransportState.NEW;
+    private InetSocketAddress remote;
+    private final long createdNanos;
+    private long lastConsentNanos;
+    private RemoteDtlsParameters remoteDtls;
+    private DtlsSession dtls;
+    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private SrtpTransformer srtp;
+    private boolean publishAllowed;
+
+    /** Received SSRC -> the stream of a producer published on this transport. */
+    private final Int2ObjectHashMap<ProducerStream> inboundStreams = new Int2ObjectHashMap<>();
+    /** Producers' streams whose SSRC is still unknown (simulcast: learnt from mid/rid). */
+    private final List<ProducerStream> unboundStreams = new ArrayList<>();
+    /** Our SSRCs towards this peer (media and RTX) -> the consumer that sends them. */
+    private final Int2ObjectHashMap<Consumer> consumersBySsrc = new Int2ObjectHashMap<>();
+    private final List<Consumer> consumers = new ArrayList<>();
+    private final List<Producer> producers = new ArrayList<>();
+
+    /** Transport-wide sequence for what we send (transport-cc, draft-holmer 3.1). */
+    private int outgoingTransportSeq;
+    private int incomingTransportCcId;
+    private TransportCcFeedback transportCcFeedback;
+    /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI). */
+    private final int rtcpSenderSsrc = ThreadLocalRandom.current().nextInt() | 1;
+
+    private final RtpPacket rtpView = new RtpPacket();
+    private final RtcpCompound rtcpView = new RtcpCompound();
+    private final PacketBuffer sendView = new PacketBuffer();
+
+    Transport(String id, IceParameters ice, TransportContext context, TransportListener listener) {
+        this.id = id;
+        this.ice = ice;
+        this.context = context;
+        this.listener = listener;
+        this.createdNanos = System.nanoTime();
+        this.lastConsentNanos = createdNanos;
+        context.metrics().transportState(null, state);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public IceParameters iceParameters() {
+        return ice;
+    }
+
+    public TransportState state() {
+        return state;
+    }
+
+    public boolean isConnected() {
+        return state == TransportState.CONNECTED;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public MediaMetrics metrics() {
+        return context.metrics();
+    }
+
+    /** Runs a task on this transport's event loop (in order with packets and other tasks). */
+    public void execute(Runnable task) {
+        context.loop().execute(task);
+    }
+
+    public boolean inEventLoop() {
+        return context.loop().inEventLoop();
+    }
+
+    // ---- control, called by signaling from any thread ----
+
+    /** The peer's DTLS role and fingerprint, from its SDP. DTLS starts once ICE is also up. */
+    public void setRemoteDtls(RemoteDtlsParameters params) {
+        execute(() -> {
+            if (remoteDtls != null || isFinished()) {
+                return;
+            }
+            remoteDtls = params;
+            maybeStartDtls();
+        });
+    }
+
+    /** Whether RTP this peer sends may be forwarded at all (signaling's stage decision). */
+    public void setPublishAllowed(boolean allowed) {
+        execute(() -> publishAllowed = allowed);
+    }
+
+    public void close() {
+        execute(() -> closeNow("closed by signaling"));
+    }
+
+    // ---- ICE ----
+
+    /** A valid binding request from {@code source} (already authenticated by the responder). */
+    void onValidCheck(InetSocketAddress source, boolean useCandidate, long nowNanos) {
+        if (isFinished()) {
+            return;
+        }
+        if (remote == null) {
+            bindTo(source);
+            setState(TransportState.CONNECTING);
+            maybeStartDtls();
+        } else if (!remote.equals(source) && useCandidate) {
+            // RFC 8445 8.1.1 / 7.3.1.5: the controlling agent nominated another pair: follow it.
+            log.debug("transport {} moves from {} to {}", id, remote, source);
+            bindTo(source);
+        }
+        if (source.equals(remote)) {
+            lastConsentNanos = nowNanos;
+        }
+    }
+
+    private void bindTo(InetSocketAddress source) {
+        InetSocketAddress old = remote;
+        remote = source;
+        context.registry().rebind(this, old, source);
+    }
+
+    // ---- DTLS ----
+
+    void onDtls(byte[] buf, int off, int len) {
+        if (dtls != null) {
+            dtls.receive(buf, off, len);
+        } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
+            byte[] copy = new byte[len];
+            System.arraycopy(buf, off, copy, 0, len);
+            earlyDtls.add(copy);
+        }
+    }
+
+    private void maybeStartDtls() {
+        if (dtls != null || remoteDtls == null || remote == null || isFinished()) {
+            return;
+        }
+        dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
+                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor());
+        dtls.start();
+        for (byte[] early; (early = earlyDtls.poll()) != null; ) {
+            dtls.receive(early, 0, early.length);
+        }
+    }
+
+    /** Called from a handshake thread: the datagram goes out through the event loop. */
+    private void sendDtlsFromHandshake(byte[] datagram) {
+        execute(() -> {
+            if (remote != null && !isFinished()) {
+                ByteBuf out = context.channel().alloc().buffer(datagram.length);
+                out.writeBytes(datagram);
+                context.channel().writeAndFlush(new DatagramPacket(out, remote));
+            }
+        });
+    }
+
+    private final class DtlsEvents implements DtlsListener {
+        @Override
+        public void onConnected(SrtpMasterKeys keys) {
+            execute(() -> {
+                context.metrics().dtlsHandshake(true);
+                if (isFinished()) {
+                    return;
+                }
+                srtp = new SrtpTransformer(keys);
+                setState(TransportState.CONNECTED);
+                log.info("transport {} connected to {} ({})", id, remote, keys.profile());
+                listener.onConnected(Transport.this);
+            });
+        }
+
+        @Override
+        public void onFailed(String reason, Throwable cause) {
+            execute(() -> {
+                context.metrics().dtlsHandshake(false);
+                log.info("transport {} DTLS failed: {}", id, reason);
+                finish(TransportState.FAILED, "dtls failed: " + reason);
+            });
+        }
+
+        @Override
+        public void onClosed() {
+            execute(() -> closeNow("dtls closed by peer"));
+        }
+    }
+
+    // ---- media in ----
+
+    /** An SRTP or SRTCP packet from our bound remote, in the event loop's receive buffer. */
+    void onSrtp(PacketBuffer pkt, long nowNanos) {
+        if (srtp == null) {
+            context.metrics().drop(DropReason.NOT_CONNECTED);
+            return;
+        }
+        if (RtpPacket.isRtcp(pkt.getBuffer(), pkt.getOffset(), pkt.getLength())) {
+            if (countFailure(srtp.unprotectRtcp(pkt))) {
+                onRtcp(pkt, nowNanos);
+            }
+            return;
+        }
+        if (!countFailure(srtp.unprotectRtp(pkt))) {
+            return;
+        }
+        RtpPacket rtp = rtpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
+        if (!rtp.isValid()) {
+            context.metrics().drop(DropReason.MALFORMED);
+            return;
+        }
+        if (!publishAllowed) {
+            context.metrics().drop(DropReason.NOT_ALLOWED);
+            return;
+        }
+        ProducerStream stream = inboundStreams.get(rtp.ssrc());
+        if (stream == null) {
+            stream = learnStream(rtp);
+            if (stream == null) {
+                context.metrics().drop(DropReason.UNKNOWN_SSRC);
+                return;
+            }
+        }
+        if (incomingTransportCcId > 0 && transportCcFeedback != null) {
+            int twccOffset = rtp.extensionOffset(incomingTransportCcId);
+            if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
+                byte[] b = rtp.buffer();
+                int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
+                transportCcFeedback.onPacket(seq, nowNanos / 1000);
+            }
+        }
+        stream.onRtp(rtp, nowNanos);
+    }
+
+    private boolean countFailure(SrtpResult result) {
+        switch (result) {
+            case OK:
+                return true;
+            case AUTH_FAILED:
+                context.metrics().drop(DropReason.SRTP_AUTH_FAILED);
+                return false;
+            case REPLAYED:
+                context.metrics().drop(DropReason.REPLAY);
+                return false;
+            default:
+                context.metrics().drop(DropReason.MALFORMED);
+                return false;
+        }
+    }
+
+    /** Simulcast streams announce themselves with mid/rid header extensions (RFC 8852). */
+    private ProducerStream learnStream(RtpPacket rtp) {
+        for (int i = 0; i < unboundStreams.size(); i++) {
+            ProducerStream candidate = unboundStreams.get(i);
+            if (candidate.matches(rtp)) {
+                unboundStreams.remove(i);
+                candidate.bindSsrc(rtp.ssrc());
+                inboundStreams.put(rtp.ssrc(), candidate);
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void onRtcp(PacketBuffer pkt, long nowNanos) {
+        RtcpCompound rtcp = rtcpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
+        while (rtcp.next()) {
+            switch (rtcp.packetType()) {
+                case 200: { // SR from a publisher: keep it for our receiver reports' LSR/DLSR
+                    ProducerStream stream = inboundStreams.get(rtcp.senderSsrc());
+                    if (stream != null) {
+                        stream.onSenderReport(rtcp, nowNanos);
+                    }
+                    break;
+                }
+                case 205: // RTPFB: generic NACK from a subscriber
+                case 206: { // PSFB: PLI / FIR from a subscriber
+                    Consumer consumer = consumersBySsrc.get(rtcp.mediaSsrc());
+                    if (consumer == null && rtcp.packetType() == 206 && rtcp.fmt() == 4) {
+                        consumer = consumersBySsrc.get(io.stagecast.sfu.rtcp.RtcpReaders.firSsrc(rtcp.buffer(), rtcp.packetOffset(), 0));
+                    }
+                    if (consumer != null) {
+                        consumer.onFeedback(rtcp, nowNanos);
+                    }
+                    break;
+                }
+                default:
+                    break; // RR, SDES, BYE, XR: nothing we act on yet
+            }
+        }
+        if (rtcp.isMalformed()) {
+            context.metrics().drop(DropReason.MALFORMED);
+        }
+    }
+
+    // ---- media out ----
+
+    /** A pooled buffer large enough for one protected packet. The caller fills it and calls send. */
+    public ByteBuf allocateSendBuffer() {
+        return context.channel().alloc().heapBuffer(PacketBuffer.CAPACITY, PacketBuffer.CAPACITY);
+    }
+
+    /**
+     * Finishes an RTP packet written at {@code out}'s array from its reader index: stamps the
+     * transport-wide sequence, protects it and queues it for the batched flush.
+     */
+    public void sendRtp(ByteBuf out, RtpPacket packet, int transportCcId) {
+        if (transportCcId > 0) {
+            packet.setTransportSequenceNumber(transportCcId, outgoingTransportSeq);
+            outgoingTransportSeq = (outgoingTransportSeq + 1) & 0xFFFF;
+        }
+        PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
+        if (srtp.protectRtp(view) != SrtpResult.OK) {
+            out.release();
+            return;
+        }
+        out.writerIndex(out.readerIndex() + view.getLength());
+        context.metrics().forwarded(view.getLength());
+        context.channel().write(new DatagramPacket(out, remote));
+    }
+
+    /** Protects and queues an RTCP packet already written into {@code out}'s array. */
+    public void sendRtcp(ByteBuf out, int length) {
+        if (!isConnected()) {
+            out.release();
+            return;
+        }
+        PacketBuffer view = sendView.wrap(out.array(), out.arrayOffset() + out.readerIndex(), length);
+        if (srtp.protectRtcp(view) != SrtpResult.OK) {
+            out.release();
+            return;
+        }
+        out.writerIndex(out.readerIndex() + view.getLength());
+        context.metrics().rtcpSent();
+        context.channel().write(new DatagramPacket(out, remote));
+    }
+
+    /** Asks the publisher on this transport for a keyframe on {@code mediaSsrc} (RFC 4585 6.3.1). */
+    public void sendPli(int mediaSsrc) {
+        if (!isConnected()) {
+            return;
+        }
+        ByteBuf out = allocateSendBuffer();
+        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), rtcpSenderSsrc, mediaSsrc);
+        sendRtcp(out, len);
+        context.metrics().pliSent();
+    }
+
+    public int rtcpSenderSsrc() {
+        return rtcpSenderSsrc;
+    }
+
+    // ---- router wiring (event loop only) ----
+
+    /** Registers a stream this peer publishes; SSRC 0 means "learn it from mid/rid". */
+    public void addInboundStream(ProducerStream stream) {
+        if (stream.ssrc() != 0) {
+            inboundStreams.put(stream.ssrc(), stream);
+        } else {
+            unboundStreams.add(stream);
+        }
+    }
+
+    public void removeInboundStream(ProducerStream stream) {
+        inboundStreams.remove(stream.ssrc());
+        unboundStreams.remove(stream);
+    }
+
+    /** transport-cc on the publish direction: we send feedback for the ids the peer stamps. */
+    public void enableTransportCcFeedback(int extensionId) {
+        if (extensionId > 0 && transportCcFeedback == null) {
+            incomingTransportCcId = extensionId;
+            transportCcFeedback = new TransportCcFeedback(rtcpSenderSsrc, 0);
+        }
+    }
+
+    public void addProducer(Producer producer) {
+        producers.add(producer);
+    }
+
+    public void removeProducer(Producer producer) {
+        producers.remove(producer);
+    }
+
+    public void addConsumer(Consumer consumer) {
+        consumers.add(consumer);
+        consumersBySsrc.put(consumer.ssrc(), consumer);
+        if (consumer.rtxSsrc() != 0) {
+            consumersBySsrc.put(consumer.rtxSsrc(), consumer);
+        }
+    }
+
+    public void removeConsumer(Consumer consumer) {
+        consumers.remove(consumer);
+        consumersBySsrc.remove(consumer.ssrc());
+        consumersBySsrc.remove(consumer.rtxSsrc());
+    }
+
+    public List<Consumer> consumers() {
+        return consumers;
+    }
+
+    // ---- periodic work (event loop) ----
+
+    /** Consent, RTCP reports and feedback; called by the node's ticker on the event loop. */
+    void tick(long nowNanos, boolean reportsDue) {
+        if (isFinished()) {
+            return;
+        }
+        long silentNanos = nowNanos - lastConsentNanos;
+        if (silentNanos > context.consentTimeoutNanos()) {
+            // RFC 7675 5.1: no consent for 30 s -> stop sending and free everything.
+            closeNow(remote == null ? "ICE never connected" : "consent expired");
+            return;
+        }
+        if (!isConnected()) {
+            return;
+        }
+        if (transportCcFeedback != null) {
+            ByteBuf out = allocateSendBuffer();
+            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
+            if (len > 0) {
+                sendRtcp(out, len);
+            } else {
+                out.release();
+            }
+        }
+        for (int i = 0; i < producers.size(); i++) {
+            producers.get(i).tick(this, nowNanos, reportsDue);
+        }
+        if (reportsDue) {
+            for (int i = 0; i < consumers.size(); i++) {
+                consumers.get(i).sendSenderReport(nowNanos);
+            }
+        }
+    }
+
+    // ---- lifecycle ----
+
+    private boolean isFinished() {
+        return state == TransportState.CLOSED || state == TransportState.FAILED;
+    }
+
+    private void setState(TransportState next) {
+        if (state != next) {
+            context.metrics().transportState(state, next);
+            state = next;
+        }
+    }
+
+    private void closeNow(String reason) {
+        finish(TransportState.CLOSED, reason);
+    }
+
+    private void finish(TransportState terminal, String reason) {
+        if (isFinished()) {
+            return;
+        }
+        setState(terminal);
+        log.info("transport {} {}: {}", id, terminal.name().toLowerCase(), reason);
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (srtp != null) {
+            srtp.close();
+        }
+        earlyDtls.clear();
+        context.registry().unregister(this);
+        for (Producer producer : new ArrayList<>(producers)) {
+            producer.close();
+        }
+        inboundStreams.clear();
+        unboundStreams.clear();
+        for (Consumer consumer : new ArrayList<>(consumers)) {
+            consumer.close();
+        }
+        consumers.clear();
+        consumersBySsrc.clear();
+        context.channel().flush();
+        listener.onClosed(this, reason);
+    }
+
+    long ageNanos(long nowNanos) {
+        return nowNanos - createdNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Transport[" + id + ", " + state + ", " + remote + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package io.stagecast.sfu.transport;
+
+import io.stagecast.sfu.stun.IceCredentialLookup;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the transport a datagram belongs to: by ICE username for STUN, by remote address for
+ * everything else (RFC 7983 demultiplexing shares one port among all peers).
+ *
+ * <p>The address map is read per packet and written only on the event loop, so it is a plain map;
+ * the ufrag map is also written by signaling threads (transport creation), so it is concurrent.
+ */
+final class TransportRegistry implements IceCredentialLookup {
+    private final Map<String, Transport> byUfrag = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Transport> byAddress = new HashMap<>();
+
+    void register(Transport transport) {
+        byUfrag.put(transport.iceParameters().ufrag(), transport);
+    }
+
+    Transport byUfrag(String ufrag) {
+        return byUfrag.get(ufrag);
+    }
+
+    Transport byAddress(InetSocketAddress address) {
+        return byAddress.get(address);
+    }
+
+    /** Event loop only. */
+    void rebind(Transport transport, InetSocketAddress old, InetSocketAddress now) {
+        if (old != null && byAddress.get(old) == transport) {
+            byAddress.remove(old);
+        }
+        // A peer that reuses an address for a new transport takes it over from the old one.
+        byAddress.put(now, transport);
+    }
+
+    /** Event loop only. */
+    void unregister(Transport transport) {
+        byUfrag.remove(transport.iceParameters().ufrag(), transport);
+        InetSocketAddress remote = transport.remoteAddress();
+        if (remote != null && byAddress.get(remote) == transport) {
+            byAddress.remove(remote);
+        }
+    }
+
+    int size() {
+        return byUfrag.size();
+    }
+
+    Iterable<Transport> all() {
+        return byUfrag.values();
+    }
+
+    java.util.List<Transport> allList() {
+        return new java.util.ArrayList<>(byUfrag.values());
+    }
+
+    @Override
+    public String localPassword(String localUfrag) {
+        Transport transport = byUfrag.get(localUfrag);
+        return transport == null ? null : transport.iceParameters().password();
+    }
+}

@@ -1,0 +1,41 @@
+package io.stagecast.signaling;
+
+/**
+ * A refused request: a stable code clients can act on, and a message a person can read.
+ * Thrown before any state changes, so a refusal never leaves the room half-modified.
+ */
+public final class SignalingException extends Exception {
+    public enum Code {
+        FORBIDDEN("forbidden"),
+        INVALID_STATE("invalid_state"),
+        NOT_FOUND("not_found"),
+        RATE_LIMITED("rate_limited"),
+        BAD_REQUEST("bad_request"),
+        UNAUTHORIZED("unauthorized");
+
+        public final String wire;
+
+        Code(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    private final Code code;
+
+    public SignalingException(Code code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    public Code code() {
+        return code;
+    }
+
+    public static SignalingException badRequest(String message) {
+        return new SignalingException(Code.BAD_REQUEST, message);
+    }
+
+    public static SignalingException forbidden(String message) {
+        return new SignalingException(Code.FORBIDDEN, message);
+    }
+}

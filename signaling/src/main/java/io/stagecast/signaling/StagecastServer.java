@@ -1,0 +1,94 @@
+package io.stagecast.signaling;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stagecast.sfu.MediaConfig;
+import io.stagecast.sfu.MediaNode;
+import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.http.HttpRoutes;
+import io.stagecast.signaling.http.HttpServer;
+import io.stagecast.signaling.http.StaticFiles;
+import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.ws.WebSocketSession;
+
+import java.time.Clock;
+
+/** One node: the media plane, the rooms, and the HTTP/WebSocket front, wired from a config. */
+public final class StagecastServer implements AutoCloseable {
+    private final StagecastConfig config;
+    private final PrometheusMeterRegistry metrics;
+    private final MediaNode media;
+    private final Rooms rooms;
+    private final JoinTokens tokens;
+    private final HttpServer http;
+    private volatile boolean ready;
+
+    private StagecastServer(StagecastConfig config) throws InterruptedException {
+        this.config = config;
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
+                config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
+                config.dtlsHandshakeTimeout()), metrics);
+        this.rooms = new Rooms(media);
+        this.tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
+        Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
+        Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
+                .description("participants in all rooms").register(metrics);
+        HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
+        this.http = new HttpServer(config.httpHost(), config.httpPort(), routes, () -> new WebSocketSession(rooms, tokens));
+        config.demoRoom().ifPresent(rooms::getOrCreate);
+        ready = true;
+    }
+
+    public static StagecastServer start(StagecastConfig config) throws InterruptedException {
+        return new StagecastServer(config);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public MediaNode media() {
+        return media;
+    }
+
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    public JoinTokens tokens() {
+        return tokens;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public StagecastConfig config() {
+        return config;
+    }
+
+    /** The address people open: the configured public URL, or this host's HTTP port. */
+    public String baseUrl() {
+        if (config.publicBaseUrl() != null && !config.publicBaseUrl().isBlank()) {
+            return config.publicBaseUrl().replaceAll("/+$", "");
+        }
+        String host = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "localhost" : config.httpHost();
+        return "http://" + host + ":" + httpPort();
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        http.close();
+        rooms.close();
+        media.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.stagecast.signaling.media;
+
+import io.stagecast.signaling.sdp.Candidate;
+import io.stagecast.signaling.sdp.Fingerprint;
+import io.stagecast.signaling.sdp.MediaDescription;
+import io.stagecast.signaling.sdp.MsidSemantic;
+import io.stagecast.signaling.sdp.SdpParseException;
+import io.stagecast.signaling.sdp.SessionDescription;
+import io.stagecast.signaling.sdp.Setup;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The parts every SDP we write shares: session lines, and a media section's transport lines. */
+final class SdpSkeleton {
+    private SdpSkeleton() {
+    }
+
+    static SessionDescription session(long version) {
+        SessionDescription sdp = new SessionDescription();
+        sdp.setOriginUsername("-");
+        sdp.setOriginSessionId(Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)));
+        sdp.setOriginSessionVersion(Math.max(version, 1));
+        sdp.setOriginAddress("IN", "IP4", "127.0.0.1");
+        sdp.setSessionName("stagecast");
+        sdp.setTiming("0 0");
+        sdp.setIceLite(true); // RFC 8445 2.5: we only answer checks
+        sdp.setMsidSemantic(new MsidSemantic("WMS", List.of("*")));
+        return sdp;
+    }
+
+    /** A media section carrying our ICE credentials, fingerprint, setup and candidates. */
+    static MediaDescription section(String kind, String mid, TransportDescription local, Setup setup) {
+        MediaDescription m = new MediaDescription(kind, 9, "UDP/TLS/RTP/SAVPF");
+        m.setConnection(PublishNegotiation.anyAddress());
+        m.setMid(mid);
+        m.setIceUfrag(local.iceUfrag());
+        m.setIcePwd(local.icePwd());
+        m.setFingerprint(new Fingerprint(local.fingerprintAlgorithm(), local.fingerprintValue()));
+        m.setSetup(setup);
+        m.setRtcpMux(true);
+        m.setRtcpRsize(true);
+        for (String candidate : local.candidates()) {
+            try {
+                m.getCandidates().add(Candidate.parse(candidate));
+            } catch (SdpParseException e) {
+                throw new IllegalStateException("our own candidate does not parse: " + candidate, e);
+            }
+        }
+        m.setEndOfCandidates(true);
+        return m;
+    }
+
+    /** RFC 8829 5.3.1: a rejected m-section keeps its kind and mid, with port 0. */
+    static MediaDescription rejected(MediaDescription offered) {
+        MediaDescription m = new MediaDescription(offered.getKind(), 0, offered.getProtocol());
+        m.setConnection(PublishNegotiation.anyAddress());
+        m.setMid(offered.getMid());
+        m.getFormats().addAll(offered.getFormats().isEmpty() ? List.of("0") : offered.getFormats().subList(0, 1));
+        m.setDirection(io.stagecast.signaling.sdp.Direction.INACTIVE);
+        return m;
+    }
+}

@@ -1,0 +1,135 @@
+package io.stagecast.signaling.room;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecast.sfu.router.Consumer;
+import io.stagecast.sfu.router.ConsumerSpec;
+import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.transport.Transport;
+import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.media.SubscriberNegotiation;
+import io.stagecast.signaling.media.SubscriberSlot;
+import io.stagecast.signaling.media.TransportDescription;
+import io.stagecast.signaling.sdp.SdpParseException;
+import io.stagecast.signaling.sdp.SessionDescription;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The web client's receive session: the server offers, the client answers, and every change of
+ * the stage is a new offer. One offer is outstanding at a time (JSEP forbids overlapping offers);
+ * changes meanwhile are folded into the next one.
+ */
+final class RenegotiatingSubscription implements Subscription {
+    private final Participant owner;
+    private final Transport transport;
+    private final TransportDescription local;
+    private final Router router;
+    private final List<SubscriberSlot> slots = new ArrayList<>();
+    private final Map<SubscriberSlot, Consumer> consumers = new HashMap<>();
+    private long revision;
+    private boolean awaitingAnswer;
+    private boolean changedMeanwhile;
+    private boolean remoteDtlsSet;
+
+    RenegotiatingSubscription(Participant owner, Transport transport, TransportDescription local, Router router) {
+        this.owner = owner;
+        this.transport = transport;
+        this.local = local;
+        this.router = router;
+    }
+
+    @Override
+    public void sync(List<StageTrack> stage) {
+        boolean changed = false;
+        for (SubscriberSlot slot : slots) {
+            if (slot.isActive() && stage.stream().noneMatch(t -> t.producer() == slot.producer())) {
+                Consumer consumer = consumers.remove(slot);
+                if (consumer != null) {
+                    consumer.close();
+                }
+                slot.release();
+                changed = true;
+            }
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (StageTrack track : stage) {
+            if (track.participantId().equals(owner.id())) {
+                continue; // nobody receives their own tracks back
+            }
+            if (slots.stream().anyMatch(s -> s.producer() == track.producer())) {
+                continue;
+            }
+            SubscriberSlot slot = new SubscriberSlot(String.valueOf(slots.size()), track.producer().kind(),
+                    random.nextInt() | 1, random.nextInt() | 1);
+            slot.assign(track.producer(), track.participantId());
+            slots.add(slot);
+            changed = true;
+        }
+        if (changed) {
+            offer();
+        }
+    }
+
+    private void offer() {
+        if (awaitingAnswer) {
+            changedMeanwhile = true;
+            return;
+        }
+        revision++;
+        awaitingAnswer = true;
+        SessionDescription sdp = SubscriberNegotiation.offer(revision, local, slots);
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("event", "subscriberOffer");
+        event.put("sdp", sdp.write());
+        event.put("revision", revision);
+        owner.send(event);
+    }
+
+    /** The client's answer to offer {@code answeredRevision}. */
+    void onAnswer(String sdpText, long answeredRevision) throws SignalingException {
+        if (!awaitingAnswer || answeredRevision != revision) {
+            throw new SignalingException(SignalingException.Code.INVALID_STATE,
+                    "no offer with revision " + answeredRevision + " is waiting for an answer");
+        }
+        SessionDescription answer;
+        try {
+            answer = SessionDescription.parse(sdpText);
+        } catch (SdpParseException e) {
+            throw SignalingException.badRequest("the answer is not valid SDP: " + e.getMessage());
+        }
+        if (!remoteDtlsSet) {
+            transport.setRemoteDtls(SubscriberNegotiation.remoteDtls(answer));
+            remoteDtlsSet = true;
+        }
+        awaitingAnswer = false;
+        for (SubscriberSlot slot : slots) {
+            if (slot.isActive() && !consumers.containsKey(slot)) {
+                Optional<ConsumerSpec> spec = SubscriberNegotiation.accepted(answer, slot);
+                spec.ifPresent(s -> consumers.put(slot, router.createConsumer(transport, slot.producer(), s)));
+            }
+        }
+        if (changedMeanwhile) {
+            changedMeanwhile = false;
+            offer();
+        }
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    @Override
+    public void close() {
+        for (Consumer consumer : consumers.values()) {
+            consumer.close();
+        }
+        consumers.clear();
+        transport.close();
+    }
+}

@@ -1,0 +1,11 @@
+package io.stagecast.signaling.room;
+
+import java.util.List;
+
+/** How a participant receives the stage; kept in step with the room's tracks. Guarded by the room. */
+interface Subscription {
+    /** The stage changed: bind, release or (re)negotiate tracks so this participant gets all of them. */
+    void sync(List<StageTrack> stage);
+
+    void close();
+}
