@@ -10,6 +10,7 @@ import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpProfile;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
@@ -95,8 +96,7 @@ final class BrowserLikeClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] material = context.exportKeyingMaterial(
-                org.bouncycastle.tls.ExporterLabel.dtls_srtp, null, profile.keyingMaterialLength());
+        byte[] material = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.keyingMaterialLength());
         keys = SrtpMasterKeys.fromKeyingMaterial(profile, material, true);
     }
 }

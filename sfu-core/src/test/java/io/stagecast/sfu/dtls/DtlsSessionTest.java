@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,7 @@ import io.stagecast.sfu.srtp.SrtpProfile;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.UDPTransport;
+import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -89,7 +91,7 @@ class DtlsSessionTest {
         assertArrayEquals(server.localSalt(), client.remoteSalt());
         assertArrayEquals(server.remoteKey(), client.localKey());
         assertArrayEquals(server.remoteSalt(), client.localSalt());
-        assertFalse(java.util.Arrays.equals(server.localKey(), server.remoteKey()), "two directions, two keys");
+        assertFalse(Arrays.equals(server.localKey(), server.remoteKey()), "two directions, two keys");
         assertEquals(server.profile().keyLength, server.localKey().length);
         assertEquals(server.profile().saltLength, server.localSalt().length);
     }
@@ -213,6 +215,8 @@ class DtlsSessionTest {
         assertTrue(transport.firstFlightDatagrams.get() >= 2,
                 "ClientHello should span several datagrams, was " + transport.firstFlightDatagrams.get());
         assertTrue(transport.largestSent.get() <= 1200);
+        // supported_versions (43) listing DTLS 1.3 (FEFC) before 1.2 (FEFD), as browsers send it.
+        assertTrue(Hex.toHexString(transport.firstFlight.toByteArray()).contains("002b000504fefcfefd"));
         assertEquals(SrtpProfile.AEAD_AES_128_GCM, serverKeys.profile());
         assertMirrored(serverKeys, client.keys);
     }
@@ -392,6 +396,7 @@ class DtlsSessionTest {
         final AtomicInteger largestSent = new AtomicInteger();
         private final DatagramTransport inner;
         private volatile boolean heardBack;
+        final ByteArrayOutputStream firstFlight = new ByteArrayOutputStream();
 
         FirstFlightCounter(DatagramTransport inner) {
             this.inner = inner;
@@ -420,6 +425,7 @@ class DtlsSessionTest {
         public void send(byte[] buf, int off, int len) throws IOException {
             if (!heardBack) {
                 firstFlightDatagrams.incrementAndGet();
+                firstFlight.write(buf, off, len);
             }
             largestSent.accumulateAndGet(len, Math::max);
             inner.send(buf, off, len);
