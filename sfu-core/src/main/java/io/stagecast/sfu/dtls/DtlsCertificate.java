@@ -52,12 +52,14 @@ public final class DtlsCertificate {
     private final AsymmetricKeyParameter privateKey;
     private final Certificate chain;
     private final CertificateFingerprint fingerprint;
+    private final byte[] der;
 
     private DtlsCertificate(BcTlsCrypto crypto, AsymmetricKeyParameter privateKey, byte[] der) throws IOException {
         this.crypto = crypto;
         this.privateKey = privateKey;
         this.chain = new Certificate(new TlsCertificate[] {crypto.createCertificate(der)});
         this.fingerprint = CertificateFingerprint.compute(CertificateFingerprint.SHA_256, der);
+        this.der = der;
     }
 
     public static DtlsCertificate generate() {
@@ -97,6 +99,11 @@ public final class DtlsCertificate {
     /** The value of our SDP {@code a=fingerprint} attribute, e.g. {@code "sha-256 AB:CD:..."}. */
     public String sdpFingerprint() {
         return fingerprint.algorithm() + " " + fingerprint.hex();
+    }
+
+    /** The certificate's DER encoding (a copy). */
+    byte[] der() {
+        return der.clone();
     }
 
     BcTlsCrypto crypto() {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * executor that feeds the queue through BC's record layer, which re-sends our last flight when the
  * peer retransmits its own (RFC 6347 4.2.4) and notices close_notify and fatal alerts. Drain tasks
  * are serialized by a work counter, so BC's record layer is only ever used by one thread at a time.
+ * Each handshake in progress occupies one executor thread for up to the handshake timeout (20 s),
+ * so size the pool for the number of concurrent handshakes to admit; connected sessions cost none.
  */
 public final class DtlsSession {
 
@@ -124,10 +126,10 @@ public final class DtlsSession {
      */
     public void close() {
         Phase before = phase.getAndSet(Phase.CLOSED);
-        if (before == Phase.HANDSHAKING) {
-            transport.abort();
-        } else if (before == Phase.CONNECTED) {
+        if (before == Phase.CONNECTED) {
             scheduleDrain();
+        } else if (before != Phase.CLOSED) {
+            transport.abort();
         }
     }
 

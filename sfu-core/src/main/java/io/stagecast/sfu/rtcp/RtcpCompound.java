@@ -9,7 +9,8 @@ package io.stagecast.sfu.rtcp;
  * matches its type is checked by the {@link RtcpReaders} validators, so that one bad feedback
  * message can be skipped and counted while the rest of the compound is still used.
  *
- * <p>Reusable: one instance per event loop, {@link #wrap} per datagram.
+ * <p>Reusable: one instance per event loop, {@link #wrap} per datagram. The packet accessors
+ * describe the packet of the last {@link #next()} that returned true.
  */
 public final class RtcpCompound {
     public static final int PT_SR = 200;
