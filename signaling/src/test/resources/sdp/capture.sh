@@ -38,7 +38,7 @@ for line in open(log, encoding="utf-8", errors="replace"):
         continue
     name, literal = m.group(1), m.group(2)
     sdp = json.loads(literal.replace('\\"', '"').replace('\\\\', '\\'))
-    with open(f"{here}/chromium-{name}.sdp", "w", newline="") as out:
+    with open(f"{here}/{name}.sdp", "w", newline="") as out:
         out.write(sdp)
-    print("wrote", f"chromium-{name}.sdp", len(sdp), "chars")
+    print("wrote", f"{name}.sdp", len(sdp), "chars")
 PY

@@ -6,7 +6,6 @@ import java.util.List;
 /** Splitting of SDP values into space-separated tokens, tolerant of repeated spaces and tabs. */
 final class SdpTokens {
 
-    private static final String[] NONE = new String[0];
     private static final int EXCERPT = 40;
 
     private SdpTokens() {
@@ -24,7 +23,7 @@ final class SdpTokens {
                 start = i;
             }
         }
-        return tokens.toArray(NONE);
+        return tokens.toArray(new String[0]);
     }
 
     /** The text after the first token and the blanks around it, without trailing blanks. */
