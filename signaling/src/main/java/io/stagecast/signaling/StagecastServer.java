@@ -76,7 +76,8 @@ public final class StagecastServer implements AutoCloseable {
 
     /** The address people open: the configured public URL, or this host's HTTP port. */
     public String baseUrl() {
-        if (config.publicBaseUrl() != null && !config.publicBaseUrl().isBlank()) {
+        // With port 0 (tests) only the bound port is meaningful; otherwise the configured or derived URL.
+        if (config.httpPort() != 0 && config.publicBaseUrl() != null && !config.publicBaseUrl().isBlank()) {
             return config.publicBaseUrl().replaceAll("/+$", "");
         }
         String host = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "localhost" : config.httpHost();

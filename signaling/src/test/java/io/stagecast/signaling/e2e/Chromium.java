@@ -1,0 +1,120 @@
+package io.stagecast.signaling.e2e;
+
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real headless Chromium (Debian's, with fake camera and microphone) driven through Debian's
+ * chromedriver, with the flags ../shared/BROWSER-TESTING.md found necessary on this machine kind.
+ */
+final class Chromium implements AutoCloseable {
+    static final String BINARY = "/usr/bin/chromium";
+    static final String DRIVER = "/usr/bin/chromedriver";
+
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    Chromium() throws IOException {
+        profile = Files.createTempDirectory("stagecast-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY);
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection",
+                "--disable-features=WebRtcHideLocalIpsWithMdns",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--disable-domain-reliability", "--no-pings", "--disable-breakpad",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+                "--window-size=1280,800",
+                "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    static boolean available() {
+        return new File(BINARY).canExecute() && new File(DRIVER).canExecute();
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Runs async JS: the script's last argument is the callback. */
+    Object asyncScript(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> inboundStats() {
+        return (Map<String, Object>) asyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "window.stagecast.inboundStats().then(done, e => done({error: String(e)}));");
+    }
+
+    void screenshot(String name) {
+        try {
+            Path dir = Path.of("target", "screenshots");
+            Files.createDirectories(dir);
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // a screenshot is an artifact for people, never a reason to fail a test
+        }
+    }
+
+    /** The page's console, for failure messages. */
+    String consoleLog() {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (var entry : driver.manage().logs().get("browser")) {
+                out.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
+            }
+        } catch (RuntimeException e) {
+            out.append("(console unavailable: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files; the OS cleans up the rest
+        }
+    }
+}
