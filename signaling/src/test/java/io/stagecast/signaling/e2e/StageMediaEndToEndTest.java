@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -59,15 +60,126 @@ class StageMediaEndToEndTest {
         }
     }
 
+    @Test
+    void whipPublisherIsWatchedThroughWhepAndDeleteEndsIt() throws Exception {
+        String room = "e2e-whip";
+        String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
+        String watchToken = TestServer.token(server, room, "WHEP player", Role.ATTENDEE, false);
+        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
+            publisher.open(server.baseUrl() + "/room/" + room);
+            viewer.open(server.baseUrl() + "/room/" + room);
+            Map<String, Object> published = publisher.asyncResult(WHIP_PUBLISH, server.baseUrl() + "/whip/" + room, publishToken);
+            assertEquals(null, published.get("error"), "WHIP publish failed");
+            String whipResource = (String) published.get("location");
+            assertTrue(whipResource.startsWith("/whip/" + room + "/"), "Location " + whipResource);
+            Map<String, Object> watched = viewer.asyncResult(WHEP_VIEW, server.baseUrl() + "/whep/" + room, watchToken);
+            assertEquals(null, watched.get("error"), "WHEP view failed");
+            awaitStats(viewer, "window.whep.pc", System.nanoTime());
+            viewer.screenshot("whep-viewer");
+
+            int before = server.media().transportCount();
+            Map<String, Object> deleted = publisher.asyncResult(WHIP_DELETE, server.baseUrl() + whipResource, publishToken);
+            assertEquals(200L, ((Number) deleted.get("status")).longValue());
+            awaitCondition(() -> server.media().transportCount() == before - 1, 5_000,
+                    "the WHIP transport is closed at once by DELETE");
+            assertTrue(server.rooms().get(room).stageTracks().isEmpty(), "nothing is on stage after DELETE");
+        }
+    }
+
+    @Test
+    void viewerWhoClosesTheTabCostsNothingAtOnce() throws Exception {
+        String room = "e2e-leave";
+        try (Chromium publisher = new Chromium()) {
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
+            int withPublisherOnly;
+            try (Chromium viewer = new Chromium()) {
+                awaitCondition(() -> server.rooms().get(room) != null && !server.rooms().get(room).stageTracks().isEmpty(),
+                        10_000, "publisher on stage");
+                withPublisherOnly = server.media().transportCount();
+                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+                awaitMediaFlowing(viewer, System.nanoTime());
+                assertTrue(server.media().transportCount() > withPublisherOnly, "the viewer has a transport");
+            }
+            // The browser is gone: its WebSocket closed, so its transport must be gone at once.
+            awaitCondition(() -> server.media().transportCount() == withPublisherOnly, 3_000,
+                    "viewer's transport closed when its WebSocket closed");
+            assertEquals(1, server.rooms().get(room).size(), "only the publisher is left in the room");
+        }
+    }
+
+    @Test
+    void viewOnlyParticipantIsRefusedWhenItTriesToPublish() throws Exception {
+        String room = "e2e-viewonly";
+        try (Chromium viewer = new Chromium()) {
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Watcher", Role.SPEAKER, true), ""));
+            awaitCondition(() -> server.rooms().get(room) != null && server.rooms().get(room).size() == 1, 10_000, "joined");
+            Map<String, Object> result = viewer.asyncResult(
+                    "const done = arguments[arguments.length - 1];"
+                            + "window.stagecast.publish().then(() => done({}), e => done({code: e.code || null, error: String(e)}));");
+            assertEquals("forbidden", result.get("code"), "publish must be refused: " + result);
+            assertTrue(server.rooms().get(room).stageTracks().isEmpty(), "nothing reached the stage");
+        }
+    }
+
+    static final String WHIP_PUBLISH = "const [url, token, done] = arguments;"
+            + "(async () => {"
+            + "  const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: {width: 640, height: 360}});"
+            + "  const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});"
+            + "  for (const t of stream.getTracks()) pc.addTransceiver(t, {direction: 'sendonly', streams: [stream]});"
+            + "  await pc.setLocalDescription(await pc.createOffer());"
+            + "  const r = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}, body: pc.localDescription.sdp});"
+            + "  const body = await r.text();"
+            + "  if (r.status !== 201) throw new Error('WHIP ' + r.status + ' ' + body);"
+            + "  await pc.setRemoteDescription({type: 'answer', sdp: body});"
+            + "  window.whip = {pc};"
+            + "  done({location: r.headers.get('Location')});"
+            + "})().catch(e => done({error: String(e)}));";
+
+    static final String WHEP_VIEW = "const [url, token, done] = arguments;"
+            + "(async () => {"
+            + "  const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});"
+            + "  pc.addTransceiver('audio', {direction: 'recvonly'});"
+            + "  pc.addTransceiver('video', {direction: 'recvonly'});"
+            + "  await pc.setLocalDescription(await pc.createOffer());"
+            + "  const r = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}, body: pc.localDescription.sdp});"
+            + "  const body = await r.text();"
+            + "  if (r.status !== 201) throw new Error('WHEP ' + r.status + ' ' + body);"
+            + "  await pc.setRemoteDescription({type: 'answer', sdp: body});"
+            + "  const video = document.createElement('video'); video.autoplay = true; video.muted = true;"
+            + "  video.srcObject = new MediaStream(pc.getReceivers().map(r => r.track)); document.body.append(video);"
+            + "  window.whep = {pc};"
+            + "  done({location: r.headers.get('Location')});"
+            + "})().catch(e => done({error: String(e)}));";
+
+    static final String WHIP_DELETE = "const [url, token, done] = arguments;"
+            + "fetch(url, {method: 'DELETE', headers: {'Authorization': 'Bearer ' + token}})"
+            + "  .then(r => { window.whip.pc.close(); done({status: r.status}); }, e => done({error: String(e)}));";
+
+    static void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMs, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("timed out waiting for: " + what);
+    }
+
     /** framesDecoded and audio packetsReceived must both rise, within 15 s of the viewers joining. */
     static void awaitMediaFlowing(Chromium viewer, long startNanos) throws InterruptedException {
+        awaitStats(viewer, "window.stagecast.sub", startNanos);
+    }
+
+    static void awaitStats(Chromium viewer, String peerConnection, long startNanos) throws InterruptedException {
         long deadline = startNanos + 15_000_000_000L;
         long firstFrames = -1;
         long firstAudio = -1;
         Map<String, Object> stats = Map.of();
         while (System.nanoTime() < deadline) {
             try {
-                stats = viewer.inboundStats();
+                stats = viewer.inboundStats(peerConnection);
             } catch (RuntimeException e) {
                 fail("cannot read stats: " + e.getMessage() + "\nconsole:\n" + viewer.consoleLog() + "\npage:\n"
                         + viewer.driver().getCurrentUrl() + "\n" + viewer.driver().getPageSource());
