@@ -61,6 +61,19 @@ class StageMediaEndToEndTest {
     }
 
     @Test
+    void simulcastPublisherReachesViewersThroughItsBestLayer() throws Exception {
+        String room = "e2e-simulcast";
+        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.SPEAKER, false),
+                    "autopublish=1&simulcast=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            awaitMediaFlowing(viewer, System.nanoTime());
+            Object width = viewer.script("const v = document.querySelector('.tile video'); return v ? v.videoWidth : 0;");
+            assertTrue(((Number) width).intValue() > 0, "the stage tile shows video of width " + width);
+        }
+    }
+
+    @Test
     void whipPublisherIsWatchedThroughWhepAndDeleteEndsIt() throws Exception {
         String room = "e2e-whip";
         String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
