@@ -82,7 +82,7 @@ public final class MediaSocket {
         channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         loop = channel.eventLoop();
         context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos());
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         log.info("media socket on {} ({}), announcing {}", channel.localAddress(), epoll ? "epoll" : "nio", announced);

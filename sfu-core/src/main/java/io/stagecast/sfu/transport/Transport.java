@@ -185,7 +185,8 @@ public final class Transport {
             return;
         }
         dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
-                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor());
+                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor(),
+                context.dtlsHandshakeTimeout());
         dtls.start();
         for (byte[] early; (early = earlyDtls.poll()) != null; ) {
             dtls.receive(early, 0, early.length);
