@@ -42,14 +42,16 @@ class StageMediaEndToEndTest {
             publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false), "autopublish=1"));
             List<Chromium> viewers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Chromium viewer = new Chromium();
-                browsers.add(viewer);
-                viewers.add(viewer);
-                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), ""));
+                viewers.add(new Chromium());
             }
+            browsers.addAll(viewers);
             long start = System.nanoTime();
+            for (int i = 0; i < viewers.size(); i++) {
+                viewers.get(i).open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), ""));
+            }
             for (Chromium viewer : viewers) {
-                awaitMediaFlowing(viewer, start);
+                long firstFrameMs = awaitMediaFlowing(viewer, start);
+                System.out.println("e2e: viewer's first decoded frame " + firstFrameMs + " ms after the viewers started to load the page");
             }
             viewers.get(0).screenshot("viewer-watching-stage");
             publisher.screenshot("publisher-on-stage");
@@ -181,14 +183,16 @@ class StageMediaEndToEndTest {
     }
 
     /** framesDecoded and audio packetsReceived must both rise, within 15 s of the viewers joining. */
-    static void awaitMediaFlowing(Chromium viewer, long startNanos) throws InterruptedException {
-        awaitStats(viewer, "window.stagecast.sub", startNanos);
+    /** @return milliseconds from {@code startNanos} until the first decoded frame was seen */
+    static long awaitMediaFlowing(Chromium viewer, long startNanos) throws InterruptedException {
+        return awaitStats(viewer, "window.stagecast.sub", startNanos);
     }
 
-    static void awaitStats(Chromium viewer, String peerConnection, long startNanos) throws InterruptedException {
+    static long awaitStats(Chromium viewer, String peerConnection, long startNanos) throws InterruptedException {
         long deadline = startNanos + 15_000_000_000L;
         long firstFrames = -1;
         long firstAudio = -1;
+        long firstFrameMs = -1;
         Map<String, Object> stats = Map.of();
         while (System.nanoTime() < deadline) {
             try {
@@ -199,16 +203,20 @@ class StageMediaEndToEndTest {
             }
             long frames = ((Number) stats.getOrDefault("framesDecoded", 0)).longValue();
             long audio = ((Number) stats.getOrDefault("audioPacketsReceived", 0)).longValue();
+            if (frames > 0 && firstFrameMs < 0) {
+                firstFrameMs = (System.nanoTime() - startNanos) / 1_000_000;
+            }
             if (frames > 0 && audio > 0) {
                 if (firstFrames < 0) {
                     firstFrames = frames;
                     firstAudio = audio;
                 } else if (frames > firstFrames && audio > firstAudio) {
-                    return;
+                    return firstFrameMs;
                 }
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
         fail("media did not flow to the viewer within 15 s; last stats " + stats + "\nconsole:\n" + viewer.consoleLog());
+        return -1;
     }
 }
