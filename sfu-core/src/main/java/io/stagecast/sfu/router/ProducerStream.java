@@ -141,6 +141,11 @@ public final class ProducerStream {
 
     /** Asks the publisher for a keyframe unless one was asked for very recently (aggregation). */
     public void requestKeyframe(long nowNanos) {
+        if (producer.kind() != MediaKind.VIDEO) {
+            // Audio has no keyframes: nothing would ever clear keyframeWanted, and the tick would
+            // send a pointless PLI every interval for the life of the track.
+            return;
+        }
         keyframeWanted = true;
         if (nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS || ssrc == 0) {
             return;
