@@ -1,16 +1,29 @@
 package io.stagecast.signaling.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecast.sfu.client.SyntheticPeer;
+import io.stagecast.sfu.dtls.DtlsRole;
+import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.signaling.StagecastServer;
+import io.stagecast.signaling.sdp.Direction;
+import io.stagecast.signaling.sdp.Fingerprint;
+import io.stagecast.signaling.sdp.MediaDescription;
+import io.stagecast.signaling.sdp.SessionDescription;
+import io.stagecast.signaling.sdp.Setup;
+import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.token.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -133,6 +146,62 @@ class StageMediaEndToEndTest {
                             + "window.stagecast.publish().then(() => done({}), e => done({code: e.code || null, error: String(e)}));");
             assertEquals("forbidden", result.get("code"), "publish must be refused: " + result);
             assertTrue(server.rooms().get(room).stageTracks().isEmpty(), "nothing reached the stage");
+        }
+    }
+
+    @Test
+    void rtpFromAViewOnlyTransportIsDroppedAndReachesNoViewer() throws Exception {
+        String room = "e2e-forged-rtp";
+        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium();
+             JsonWebSocketClient intruder = JsonWebSocketClient.connect(server.baseUrl());
+             SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT)) {
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            awaitMediaFlowing(viewer, System.nanoTime());
+
+            JsonNode joined = intruder.request("join", "room", room,
+                    "token", TestServer.token(server, room, "Intruder", Role.SPEAKER, true));
+            assertFalse(joined.path("data").path("mayPublish").asBoolean(), joined.toString());
+            JsonNode refused = intruder.request("publish", "sdp", "v=0");
+            assertEquals("forbidden", refused.path("error").path("code").asText(), "signaling refuses to publish");
+
+            // It answers the stage offer with a browser-like endpoint of its own, then sends RTP anyway.
+            JsonNode offer = intruder.awaitEvent("subscriberOffer", 10_000);
+            SessionDescription sdp = SessionDescription.parse(offer.path("sdp").asText());
+            MediaDescription first = sdp.getMedia().get(0);
+            String serverFingerprint = first.getFingerprint().algorithm() + " " + first.getFingerprint().value();
+            String serverUfrag = first.getIceUfrag();
+            String serverPwd = first.getIcePwd();
+            sdp.setIceLite(false);
+            for (MediaDescription m : sdp.getMedia()) {
+                m.setDirection(Direction.RECVONLY);
+                m.setSetup(Setup.ACTIVE);
+                m.setIceUfrag(peer.iceUfrag());
+                m.setIcePwd(peer.icePwd());
+                m.setFingerprint(new Fingerprint("sha-256", peer.fingerprintHex()));
+                m.getCandidates().clear();
+                m.setEndOfCandidates(false);
+                m.getSsrcAttributes().clear();
+                m.getSsrcGroups().clear();
+                m.getMsids().clear();
+            }
+            JsonNode answered = intruder.request("answer", "sdp", sdp.write(), "revision", offer.path("revision").asLong());
+            assertTrue(answered.path("ok").asBoolean(), answered.toString());
+            peer.connect(new InetSocketAddress("127.0.0.1", server.media().port()), serverUfrag, serverPwd, serverFingerprint)
+                    .get(10, TimeUnit.SECONDS);
+
+            double droppedBefore = server.media().metrics().drops(DropReason.NOT_ALLOWED);
+            Map<String, Object> viewerBefore = viewer.inboundStats("window.stagecast.sub");
+            byte[] payload = new byte[800];
+            for (int seq = 0; seq < 200; seq++) {
+                peer.sendRtp(0x1234567, 96, seq, seq * 3000L, true, payload);
+            }
+            awaitCondition(() -> server.media().metrics().drops(DropReason.NOT_ALLOWED) >= droppedBefore + 200, 5_000,
+                    "all 200 forged packets counted as not_allowed drops");
+            assertEquals(2, server.rooms().get(room).stageTracks().size(), "only the publisher's two tracks are on stage");
+            Map<String, Object> viewerAfter = viewer.inboundStats("window.stagecast.sub");
+            assertEquals(viewerBefore.get("tracks"), viewerAfter.get("tracks"), "the viewer got no new stream");
+            assertEquals(2L, ((Number) viewerAfter.get("tracks")).longValue(), "the viewer receives the publisher only");
         }
     }
 

@@ -1,13 +1,13 @@
 package io.stagecast.signaling.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagecast.signaling.StagecastServer;
 import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
+import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,25 +16,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP and WebSocket surface over real sockets: health, metrics, WHIP/WHEP errors, JSON protocol errors. */
 class SignalingApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static StagecastServer server;
 
@@ -125,70 +118,27 @@ class SignalingApiTest {
 
     @Test
     void webSocketRefusesBadRequestsAndKeepsTheConnection() throws Exception {
-        Client client = Client.connect();
-        JsonNode r = client.request("{\"id\":1,\"type\":\"publish\",\"sdp\":\"x\"}");
+        JsonWebSocketClient client = JsonWebSocketClient.connect(server.baseUrl());
+        JsonNode r = client.requestRaw("{\"id\":1,\"type\":\"publish\",\"sdp\":\"x\"}");
         assertEquals("invalid_state", r.path("error").path("code").asText(), "must join first");
-        r = client.request("{not json");
+        r = client.requestRaw("{not json");
         assertEquals("bad_request", r.path("error").path("code").asText());
-        r = client.request("{\"id\":2,\"type\":\"join\",\"room\":\"ws1\",\"token\":\"a.b.c\"}");
+        r = client.requestRaw("{\"id\":2,\"type\":\"join\",\"room\":\"ws1\",\"token\":\"a.b.c\"}");
         assertEquals("unauthorized", r.path("error").path("code").asText());
-        r = client.request("{\"id\":3,\"type\":\"join\",\"room\":\"ws2\",\"token\":\"" + token("ws1", Role.MODERATOR) + "\"}");
+        r = client.requestRaw("{\"id\":3,\"type\":\"join\",\"room\":\"ws2\",\"token\":\"" + token("ws1", Role.MODERATOR) + "\"}");
         assertEquals("unauthorized", r.path("error").path("code").asText(), "another room's token");
-        r = client.request("{\"id\":4,\"type\":\"join\",\"room\":\"ws1\",\"token\":\"" + token("ws1", Role.ATTENDEE) + "\"}");
+        r = client.requestRaw("{\"id\":4,\"type\":\"join\",\"room\":\"ws1\",\"token\":\"" + token("ws1", Role.ATTENDEE) + "\"}");
         assertTrue(r.path("ok").asBoolean(), r.toString());
         assertFalse(r.path("data").path("mayPublish").asBoolean());
-        r = client.request("{\"id\":5,\"type\":\"publish\",\"sdp\":\"v=0\"}");
+        r = client.requestRaw("{\"id\":5,\"type\":\"publish\",\"sdp\":\"v=0\"}");
         assertEquals("forbidden", r.path("error").path("code").asText(), "attendees may not publish");
-        r = client.request("{\"id\":6,\"type\":\"answer\",\"sdp\":\"v=0\",\"revision\":7}");
+        r = client.requestRaw("{\"id\":6,\"type\":\"answer\",\"sdp\":\"v=0\",\"revision\":7}");
         assertEquals("invalid_state", r.path("error").path("code").asText(), "no offer is outstanding");
-        r = client.request("{\"id\":7,\"type\":\"fly\"}");
+        r = client.requestRaw("{\"id\":7,\"type\":\"fly\"}");
         assertEquals("bad_request", r.path("error").path("code").asText());
-        r = client.request("{\"id\":8,\"type\":\"ping\"}");
+        r = client.requestRaw("{\"id\":8,\"type\":\"ping\"}");
         assertTrue(r.path("ok").asBoolean(), "the connection survived every refusal");
         assertEquals(1, server.rooms().get("ws1").size());
         client.close();
-    }
-
-    /** A tiny JSON-over-WebSocket client: one request at a time. */
-    static final class Client implements WebSocket.Listener {
-        private final LinkedBlockingQueue<JsonNode> responses = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-
-        static Client connect() throws Exception {
-            Client client = new Client();
-            client.socket = HTTP.newWebSocketBuilder()
-                    .buildAsync(URI.create(server.baseUrl().replace("http", "ws") + "/ws"), client).get(5, TimeUnit.SECONDS);
-            return client;
-        }
-
-        JsonNode request(String text) throws Exception {
-            socket.sendText(text, true).get(5, TimeUnit.SECONDS);
-            JsonNode response = responses.poll(5, TimeUnit.SECONDS);
-            assertNotNull(response, "no response to " + text);
-            return response;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode message = JSON.readTree(partial.toString());
-                    if ("response".equals(message.path("type").asText())) {
-                        responses.add(message);
-                    }
-                } catch (Exception e) {
-                    responses.add(JSON.createObjectNode().put("unparseable", partial.toString()));
-                }
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-        }
     }
 }
