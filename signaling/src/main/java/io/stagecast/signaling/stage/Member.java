@@ -42,6 +42,14 @@ final class Member {
         this.reactionRate = new RateWindow(limits.reactionBurst(), limits.reactionWindow().toNanos());
     }
 
+    /** Back to the audience: a viewer publishes nothing. */
+    void becomeViewer() {
+        place = Place.VIEWER;
+        microphoneOn = false;
+        cameraOn = false;
+        screenSharing = false;
+    }
+
     boolean isModerator() {
         return role == Role.MODERATOR;
     }

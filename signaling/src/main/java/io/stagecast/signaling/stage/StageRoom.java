@@ -226,7 +226,7 @@ public final class StageRoom {
             session = SessionState.ENDED;
             for (Member m : members.values()) {
                 if (m.onStage()) {
-                    m.place = Place.VIEWER;
+                    m.becomeViewer();
                     out.media(new PublishPermissionChanged(m.id, false, false));
                 }
             }
@@ -1235,10 +1235,7 @@ public final class StageRoom {
     }
 
     private void moveToViewer(Member m, StageExit reason, String byId, Events out) {
-        m.place = Place.VIEWER;
-        m.microphoneOn = false;
-        m.cameraOn = false;
-        m.screenSharing = false;
+        m.becomeViewer();
         out.media(new PublishPermissionChanged(m.id, false, false));
         out.changed(m);
         out.to(m.id, new MovedToViewer(m.id, reason, byId));

@@ -162,6 +162,17 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void endTurnsOffEveryonesMedia() {
+        TestRoom t = TestRoom.live(AccessMode.OPEN);
+        t.attendee("a");
+        t.ok(t.room.joinStage("a"));
+        t.ok(t.room.setMicrophone("a", true));
+        t.ok(t.room.setCamera("a", true));
+        t.ok(t.room.end(MOD));
+        assertFalse(t.p("a").microphoneOn() || t.p("a").cameraOn());
+    }
+
+    @Test
     void everyActionAfterEndIsInvalidState() {
         TestRoom t = TestRoom.live(AccessMode.OPEN);
         t.attendee("a");
