@@ -126,7 +126,9 @@ public sealed interface StageEvent {
         REVOKED,
         EXPIRED,
         /** The mode became {@code closed}, which admits no attendee. */
-        MODE_CHANGED
+        MODE_CHANGED,
+        /** The invitee became an attendee while the mode is {@code closed}. */
+        ROLE_CHANGED
     }
 
     /** To the participant: they are a viewer again, and why. */

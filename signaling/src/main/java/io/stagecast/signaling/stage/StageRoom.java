@@ -617,7 +617,8 @@ public final class StageRoom {
 
     /**
      * A moderator changes someone's role. Refused ({@code invalid_state}) if it would leave the
-     * room without a moderator. The stage place is kept; a demoted speaker's screen share stops.
+     * room without a moderator. The stage place is kept; a demoted speaker's screen share stops,
+     * and in {@code closed} mode a demoted invitee loses the invitation.
      */
     public Outcome setRole(String actorId, String targetId, Role role) {
         return act(out -> {
@@ -639,6 +640,9 @@ public final class StageRoom {
             }
             if (target.onStage() && screenBefore != target.mayShareScreen()) {
                 out.media(new PublishPermissionChanged(target.id, true, target.mayShareScreen()));
+            }
+            if (role == Role.ATTENDEE && target.invitation != null && settings.accessMode() == AccessMode.CLOSED) {
+                withdrawInvitation(target, WithdrawReason.ROLE_CHANGED, out);
             }
             out.changed(target);
         });

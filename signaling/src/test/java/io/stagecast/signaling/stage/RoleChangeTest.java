@@ -91,4 +91,14 @@ class RoleChangeTest {
         List<Delivery> d = t.ok(t.room.setRole(MOD, "a", Role.SPEAKER));
         assertTrue(events(d, Audience.MEDIA_PLANE, StageEvent.class).isEmpty());
     }
+
+    @Test
+    void demotingInvitedSpeakerInClosedModeWithdrawsInvitation() {
+        TestRoom t = TestRoom.live(AccessMode.CLOSED);
+        t.speaker("s");
+        t.ok(t.room.inviteToStage(MOD, "s"));
+        List<Delivery> d = t.ok(t.room.setRole(MOD, "s", Role.ATTENDEE));
+        assertTrue(delivered(d, Audience.only("s"), new InvitationWithdrawn("s", WithdrawReason.ROLE_CHANGED)));
+        assertFalse(t.p("s").invited());
+    }
 }
