@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -589,7 +591,7 @@ public final class StageRoom {
             requireMicOrCamera(kind);
             Member target = requireTarget(targetId);
             if (!target.forcedOff(kind)) {
-                throw StageRefusal.invalidState(target.name + "'s " + kind.name().toLowerCase() + " is not forced off");
+                throw StageRefusal.invalidState(target.name + "'s " + kind.name().toLowerCase(Locale.ROOT) + " is not forced off");
             }
             target.setForcedOff(kind, false);
             out.media(new TrackForcedMute(target.id, kind, false));
@@ -607,7 +609,7 @@ public final class StageRoom {
                     throw StageRefusal.invalidState(target.name + " is not on stage");
                 }
             }
-            if (java.util.Objects.equals(spotlightId, targetIdOrNull)) {
+            if (Objects.equals(spotlightId, targetIdOrNull)) {
                 return;
             }
             spotlightId = targetIdOrNull;
