@@ -1,0 +1,49 @@
+package io.stagecast.signaling.stage;
+
+/**
+ * A partial update of {@link StageSettings}, as a moderator sends it: {@code null} leaves a field
+ * as it is.
+ */
+public record SettingsChange(
+        AccessMode accessMode,
+        Integer capacity,
+        Boolean chatEnabled,
+        Boolean reactionsEnabled,
+        Boolean pollsEnabled,
+        Boolean strongMute,
+        Boolean locked) {
+
+    public static final SettingsChange NONE = new SettingsChange(null, null, null, null, null, null, null);
+
+    public SettingsChange withAccessMode(AccessMode value) {
+        return new SettingsChange(value, capacity, chatEnabled, reactionsEnabled, pollsEnabled, strongMute, locked);
+    }
+
+    public SettingsChange withCapacity(int value) {
+        return new SettingsChange(accessMode, value, chatEnabled, reactionsEnabled, pollsEnabled, strongMute, locked);
+    }
+
+    public SettingsChange withChatEnabled(boolean value) {
+        return new SettingsChange(accessMode, capacity, value, reactionsEnabled, pollsEnabled, strongMute, locked);
+    }
+
+    public SettingsChange withReactionsEnabled(boolean value) {
+        return new SettingsChange(accessMode, capacity, chatEnabled, value, pollsEnabled, strongMute, locked);
+    }
+
+    public SettingsChange withPollsEnabled(boolean value) {
+        return new SettingsChange(accessMode, capacity, chatEnabled, reactionsEnabled, value, strongMute, locked);
+    }
+
+    public SettingsChange withStrongMute(boolean value) {
+        return new SettingsChange(accessMode, capacity, chatEnabled, reactionsEnabled, pollsEnabled, value, locked);
+    }
+
+    public SettingsChange withLocked(boolean value) {
+        return new SettingsChange(accessMode, capacity, chatEnabled, reactionsEnabled, pollsEnabled, strongMute, value);
+    }
+
+    boolean isEmpty() {
+        return equals(NONE);
+    }
+}
