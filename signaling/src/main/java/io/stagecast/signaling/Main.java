@@ -25,9 +25,14 @@ public final class Main implements Runnable {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    /** Without a subcommand, run a node: what a person trying stagecast wants. */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        try {
+            new Run().call();
+        } catch (Exception e) {
+            throw new CommandLine.ExecutionException(new CommandLine(this), "stagecast failed: " + e.getMessage(), e);
+        }
     }
 
     @Command(name = "run", description = "Start a single node (configuration: see docs/configuration.md).")

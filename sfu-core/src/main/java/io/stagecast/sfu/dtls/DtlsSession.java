@@ -62,6 +62,14 @@ public final class DtlsSession {
     private final byte[] applicationData = new byte[QueuedDatagramTransport.RECEIVE_LIMIT];
     private boolean connectionClosed;
 
+    /** As below, with a handshake timeout other than the default 20 s (configuration). */
+    public DtlsSession(DtlsCertificate cert, DtlsRole role, String remoteFingerprintAlgorithm,
+                       String remoteFingerprintHex, DatagramSink out, DtlsListener listener,
+                       Executor handshakeExecutor, java.time.Duration handshakeTimeout) {
+        this(cert, role, remoteFingerprintAlgorithm, remoteFingerprintHex, out, listener, handshakeExecutor,
+                DtlsOptions.DEFAULT.withHandshakeTimeoutMillis((int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis())));
+    }
+
     public DtlsSession(DtlsCertificate cert, DtlsRole role, String remoteFingerprintAlgorithm,
                        String remoteFingerprintHex, DatagramSink out, DtlsListener listener,
                        Executor handshakeExecutor) {

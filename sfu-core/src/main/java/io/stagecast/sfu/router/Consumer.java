@@ -34,6 +34,7 @@ public final class Consumer {
     private final int[] payloadTypeMap = new int[128];
     private final byte[] extensionIdMap = new byte[256];
     private final int transportCcId;
+    private final int absSendTimeId;
     private final int clockRate;
     private final RtpPacket outView = new RtpPacket();
     private final byte[] rtxScratch = new byte[PacketBuffer.CAPACITY];
@@ -64,6 +65,7 @@ public final class Consumer {
         this.spec = spec;
         this.clockRate = producer.spec().codec().clockRate();
         this.transportCcId = spec.extensionId(RtpExtensionUris.TRANSPORT_CC);
+        this.absSendTimeId = spec.extensionId(RtpExtensionUris.ABS_SEND_TIME);
         Arrays.fill(payloadTypeMap, -1);
         payloadTypeMap[producer.spec().codec().payloadType()] = spec.payloadType();
         for (Map.Entry<String, Integer> ext : producer.spec().headerExtensions().entrySet()) {
@@ -199,7 +201,7 @@ public final class Consumer {
         packet.remapExtensionIds(extensionIdMap);
         packetsSent++;
         octetsSent += packet.payloadLength();
-        transport.sendRtp(out, packet, transportCcId);
+        transport.sendRtp(out, packet, transportCcId, absSendTimeId);
     }
 
     /** NACK, PLI or FIR from the subscriber (RFC 4585, RFC 5104). */
@@ -259,7 +261,7 @@ public final class Consumer {
         int base = out.arrayOffset() + out.readerIndex();
         int rtxLen = RtxPackets.toRtx(rtxScratch, 0, len, out.array(), base, spec.rtxPayloadType(), spec.rtxSsrc(), rtxSeq);
         rtxSeq = (rtxSeq + 1) & 0xFFFF;
-        transport.sendRtp(out, outView.wrap(out.array(), base, rtxLen), transportCcId);
+        transport.sendRtp(out, outView.wrap(out.array(), base, rtxLen), transportCcId, absSendTimeId);
     }
 
     /** RFC 3550 6.4.1, so the subscriber can sync audio and video and measure RTT. */

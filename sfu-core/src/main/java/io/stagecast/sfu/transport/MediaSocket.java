@@ -46,6 +46,7 @@ public final class MediaSocket {
     /** Datagrams read per recvmmsg call. */
     private static final int DATAGRAMS_PER_READ = 32;
     private static final long TICK_MS = 20;
+    private static final int MAX_CONCURRENT_HANDSHAKES = 64;
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final EventLoopGroup group;
@@ -64,8 +65,11 @@ public final class MediaSocket {
         DefaultThreadFactory threads = new DefaultThreadFactory("media-loop", true);
         group = new MultiThreadIoEventLoopGroup(1, threads,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        handshakes = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-                new DefaultThreadFactory("dtls-handshake", true));
+        // A handshake holds its thread until it ends, so every one needs a thread of its own at once:
+        // core = max (a pool only grows past its core size when the queue is full), idle threads expire.
+        handshakes = new ThreadPoolExecutor(MAX_CONCURRENT_HANDSHAKES, MAX_CONCURRENT_HANDSHAKES, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024), new DefaultThreadFactory("dtls-handshake", true));
+        handshakes.allowCoreThreadTimeOut(true);
         IceLiteResponder responder = new IceLiteResponder(registry);
         Bootstrap bootstrap = new Bootstrap().group(group)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
@@ -82,7 +86,7 @@ public final class MediaSocket {
         channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         loop = channel.eventLoop();
         context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos());
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         log.info("media socket on {} ({}), announcing {}", channel.localAddress(), epoll ? "epoll" : "nio", announced);

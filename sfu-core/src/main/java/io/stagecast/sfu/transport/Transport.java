@@ -128,6 +128,7 @@ public final class Transport {
                 return;
             }
             remoteDtls = params;
+            log.debug("transport {} remote DTLS {}", id, params.ourRole());
             maybeStartDtls();
         });
     }
@@ -149,6 +150,7 @@ public final class Transport {
             return;
         }
         if (remote == null) {
+            log.debug("transport {} ICE bound to {}", id, source);
             bindTo(source);
             setState(TransportState.CONNECTING);
             maybeStartDtls();
@@ -185,8 +187,10 @@ public final class Transport {
             return;
         }
         dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
-                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor());
+                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor(),
+                context.dtlsHandshakeTimeout());
         dtls.start();
+        log.debug("transport {} DTLS started as {} with {} early datagrams", id, remoteDtls.ourRole(), earlyDtls.size());
         for (byte[] early; (early = earlyDtls.poll()) != null; ) {
             dtls.receive(early, 0, early.length);
         }
@@ -348,9 +352,13 @@ public final class Transport {
 
     /**
      * Finishes an RTP packet written at {@code out}'s array from its reader index: stamps the
-     * transport-wide sequence, protects it and queues it for the batched flush.
+     * transport-wide sequence and our send time (the subscriber's bandwidth estimate measures our
+     * path, not the publisher's), protects it and queues it for the batched flush.
      */
-    public void sendRtp(ByteBuf out, RtpPacket packet, int transportCcId) {
+    public void sendRtp(ByteBuf out, RtpPacket packet, int transportCcId, int absSendTimeId) {
+        if (absSendTimeId > 0) {
+            packet.setAbsSendTime(absSendTimeId, System.nanoTime());
+        }
         if (transportCcId > 0) {
             packet.setTransportSequenceNumber(transportCcId, outgoingTransportSeq);
             outgoingTransportSeq = (outgoingTransportSeq + 1) & 0xFFFF;

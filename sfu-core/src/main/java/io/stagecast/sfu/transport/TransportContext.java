@@ -9,5 +9,6 @@ import java.util.concurrent.Executor;
 
 /** What every transport of a node shares: the socket, its loop, the certificate, the counters. */
 record TransportContext(Channel channel, EventLoop loop, TransportRegistry registry, DtlsCertificate certificate,
-                        Executor handshakeExecutor, MediaMetrics metrics, long consentTimeoutNanos) {
+                        Executor handshakeExecutor, MediaMetrics metrics, long consentTimeoutNanos,
+                        java.time.Duration dtlsHandshakeTimeout) {
 }

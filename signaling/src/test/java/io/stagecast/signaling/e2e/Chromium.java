@@ -67,10 +67,21 @@ final class Chromium implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> inboundStats() {
-        return (Map<String, Object>) asyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "window.stagecast.inboundStats().then(done, e => done({error: String(e)}));");
+    Map<String, Object> asyncResult(String js, Object... args) {
+        Object result = asyncScript(js, args);
+        return result instanceof Map ? (Map<String, Object>) result : Map.of("result", String.valueOf(result));
+    }
+
+    /** Totals over the inbound RTP streams of the peer connection the expression names. */
+    Map<String, Object> inboundStats(String peerConnection) {
+        return asyncResult("const done = arguments[arguments.length - 1];"
+                + "const pc = " + peerConnection + ";"
+                + "const out = {framesDecoded: 0, audioPacketsReceived: 0, videoPacketsReceived: 0, tracks: 0};"
+                + "if (!pc) { done(out); } else pc.getStats().then(report => {"
+                + "  report.forEach(s => { if (s.type !== 'inbound-rtp') return; out.tracks++;"
+                + "    if (s.kind === 'video') { out.framesDecoded += s.framesDecoded || 0; out.videoPacketsReceived += s.packetsReceived || 0; }"
+                + "    else if (s.kind === 'audio') { out.audioPacketsReceived += s.packetsReceived || 0; } });"
+                + "  done(out); }, e => done({error: String(e)}));");
     }
 
     void screenshot(String name) {
