@@ -118,8 +118,13 @@ async function publish({ simulcast = false } = {}) {
     pc.addTransceiver(track, init);
   }
   await pc.setLocalDescription(await pc.createOffer());
-  const { sdp } = await signaling.request('publish', { sdp: pc.localDescription.sdp });
+  const tracks = {};
+  for (const t of pc.getTransceivers()) tracks[t.mid] = t.sender.track.kind === 'audio' ? 'microphone' : 'camera';
+  const { sdp } = await signaling.request('publish', { sdp: pc.localDescription.sdp, tracks });
   await pc.setRemoteDescription({ type: 'answer', sdp });
+  // On stage, microphone and camera start off: turn them on, as a person would.
+  await signaling.request('media.microphone', { on: true });
+  await signaling.request('media.camera', { on: true });
   const tile = tileFor('local', 'You', true);
   tile.querySelector('video').srcObject = stream;
   $('publish').hidden = true;
@@ -171,17 +176,21 @@ async function start() {
   signaling.on('subscriberOffer', (msg) => {
     state.subQueue = state.subQueue.then(() => onSubscriberOffer(msg)).catch((e) => showError('media negotiation failed: ' + e.message));
   });
-  signaling.on('participantJoined', (msg) => state.names.set(msg.participant.id, msg.participant.name));
+  signaling.on('participant.added', (msg) => state.names.set(msg.participant.id, msg.participant.name));
   signaling.on('close', () => { setStatus('disconnected'); });
   try {
     await signaling.opened;
-    const me = await signaling.request('join', { room: roomName, token });
+    const autopublish = params.get('autopublish') === '1';
+    const me = await signaling.request('join', { room: roomName, token, stage: autopublish, mobile: false });
+    if (params.get('autostart') === '1' && me.role === 'moderator' && me.session === 'lobby') {
+      await signaling.request('session.start');
+    }
     state.me = me;
     for (const p of me.participants) state.names.set(p.id, p.name);
     $('who').textContent = `${me.name} (${me.role})`;
     setStatus('joined');
     $('publish').hidden = !me.mayPublish;
-    if (me.mayPublish && params.get('autopublish') === '1') {
+    if (me.mayPublish && autopublish) {
       await publish({ simulcast: params.get('simulcast') === '1' });
     }
   } catch (e) {

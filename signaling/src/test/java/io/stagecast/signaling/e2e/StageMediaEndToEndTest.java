@@ -52,7 +52,7 @@ class StageMediaEndToEndTest {
         try {
             Chromium publisher = new Chromium();
             browsers.add(publisher);
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false), "autopublish=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false), "autopublish=1&autostart=1"));
             List<Chromium> viewers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 viewers.add(new Chromium());
@@ -79,8 +79,8 @@ class StageMediaEndToEndTest {
     void simulcastPublisherReachesViewersThroughItsBestLayer() throws Exception {
         String room = "e2e-simulcast";
         try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.SPEAKER, false),
-                    "autopublish=1&simulcast=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.MODERATOR, false),
+                    "autopublish=1&autostart=1&simulcast=1"));
             viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
             awaitMediaFlowing(viewer, System.nanoTime());
             Object width = viewer.script("const v = document.querySelector('.tile video'); return v ? v.videoWidth : 0;");
@@ -93,7 +93,11 @@ class StageMediaEndToEndTest {
         String room = "e2e-whip";
         String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
         String watchToken = TestServer.token(server, room, "WHEP player", Role.ATTENDEE, false);
-        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
+        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium();
+             JsonWebSocketClient moderator = JsonWebSocketClient.connect(server.baseUrl())) {
+            assertTrue(moderator.request("join", "room", room, "token", TestServer.token(server, room, "Host", Role.MODERATOR, false))
+                    .path("ok").asBoolean());
+            assertTrue(moderator.request("session.start").path("ok").asBoolean(), "the host starts the session");
             publisher.open(server.baseUrl() + "/room/" + room);
             viewer.open(server.baseUrl() + "/room/" + room);
             Map<String, Object> published = publisher.asyncResult(WHIP_PUBLISH, server.baseUrl() + "/whip/" + room, publishToken);
@@ -118,7 +122,7 @@ class StageMediaEndToEndTest {
     void viewerWhoClosesTheTabCostsNothingAtOnce() throws Exception {
         String room = "e2e-leave";
         try (Chromium publisher = new Chromium()) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1&autostart=1"));
             int withPublisherOnly;
             try (Chromium viewer = new Chromium()) {
                 awaitCondition(() -> server.rooms().get(room) != null && !server.rooms().get(room).stageTracks().isEmpty(),
@@ -155,7 +159,7 @@ class StageMediaEndToEndTest {
         try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium();
              JsonWebSocketClient intruder = JsonWebSocketClient.connect(server.baseUrl());
              SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT)) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1&autostart=1"));
             viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
             awaitMediaFlowing(viewer, System.nanoTime());
 
