@@ -212,13 +212,7 @@ public final class Transport {
         public void onConnected(SrtpMasterKeys keys) {
             execute(() -> {
                 context.metrics().dtlsHandshake(true);
-                if (isFinished()) {
-                    return;
-                }
-                srtp = new SrtpTransformer(keys);
-                setState(TransportState.CONNECTED);
-                log.info("transport {} connected to {} ({})", id, remote, keys.profile());
-                listener.onConnected(Transport.this);
+                onSrtpKeys(keys);
             });
         }
 
@@ -235,6 +229,17 @@ public final class Transport {
         public void onClosed() {
             execute(() -> closeNow("dtls closed by peer"));
         }
+    }
+
+    /** DTLS-SRTP keys are agreed (RFC 5764 4.2): media may flow. Event loop only. */
+    void onSrtpKeys(SrtpMasterKeys keys) {
+        if (isFinished()) {
+            return;
+        }
+        srtp = new SrtpTransformer(keys);
+        setState(TransportState.CONNECTED);
+        log.info("transport {} connected to {} ({})", id, remote, keys.profile());
+        listener.onConnected(this);
     }
 
     // ---- media in ----
@@ -254,6 +259,11 @@ public final class Transport {
         if (!countFailure(srtp.unprotectRtp(pkt))) {
             return;
         }
+        onRtp(pkt, nowNanos);
+    }
+
+    /** A decrypted RTP packet from our bound remote: permission, stream lookup, router. */
+    void onRtp(PacketBuffer pkt, long nowNanos) {
         RtpPacket rtp = rtpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
         if (!rtp.isValid()) {
             context.metrics().drop(DropReason.MALFORMED);

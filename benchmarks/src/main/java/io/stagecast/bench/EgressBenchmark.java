@@ -1,0 +1,86 @@
+package io.stagecast.bench;
+
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.srtp.SrtpProfile;
+import io.stagecast.sfu.transport.Transport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The send side, per subscriber: one decrypted packet of the publisher enters the router
+ * (receive statistics, cache, keyframe check: shared by all subscribers, so it weighs 1/fan-out),
+ * and every consumer copies it into a pooled buffer, rewrites SSRC, sequence number, timestamp
+ * and payload type, remaps the header extension ids, stamps abs-send-time and the transport-wide
+ * sequence, protects it with the subscriber's own SRTP context and writes it to the channel. The
+ * channel is an {@code EmbeddedChannel}; its flush (once per packet, as once per read batch in the
+ * server) queues the datagrams, which are then released unsent.
+ *
+ * <p>JMH's score (and {@code gc.alloc.rate.norm}) is per publisher packet, i.e. for all
+ * {@code fanout} subscribers; {@link JmhRunner} divides both by the fan-out to report per
+ * subscriber ({@code @OperationsPerInvocation} cannot follow a parameter).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EgressBenchmark {
+    @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
+    public SrtpProfile profile;
+
+    @Param({"1200", "100"})
+    public int packetBytes;
+
+    @Param({"1", "10", "100", "1000"})
+    public int fanout;
+
+    private ForwardingFixture fixture;
+    private Transport publisher;
+    private final byte[] plain = new byte[PacketBuffer.CAPACITY];
+    private final PacketBuffer received = new PacketBuffer(plain);
+    private int seq;
+    private long timestamp;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        fixture = new ForwardingFixture(profile, packetBytes, fanout);
+        publisher = fixture.publisher;
+        // A video consumer starts on a keyframe (a decoder cannot start elsewhere).
+        RtpTemplates.write(plain, packetBytes, ForwardingFixture.PUBLISHER_SSRC, 0, 0, fixture.video, true);
+        fixture.path.receiveDecryptedRtp(publisher, received.wrap(plain, 0, packetBytes), System.nanoTime());
+        int sent = fixture.discardWritten();
+        if (sent != fanout) {
+            throw new IllegalStateException("the first packet reached " + sent + " of " + fanout + " subscribers");
+        }
+        RtpTemplates.write(plain, packetBytes, ForwardingFixture.PUBLISHER_SSRC, 0, 0, fixture.video, false);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        fixture.close();
+    }
+
+    @Benchmark
+    public int forward() {
+        seq = (seq + 1) & 0xFFFF;
+        timestamp += 3000;
+        RtpTemplates.setSequence(plain, seq);
+        RtpTemplates.setTimestamp(plain, timestamp);
+        fixture.path.receiveDecryptedRtp(publisher, received.wrap(plain, 0, packetBytes), System.nanoTime());
+        return fixture.discardWritten();
+    }
+}

@@ -1,0 +1,81 @@
+package io.stagecast.bench;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.router.CodecSpec;
+import io.stagecast.sfu.router.ConsumerSpec;
+import io.stagecast.sfu.router.MediaKind;
+import io.stagecast.sfu.router.Producer;
+import io.stagecast.sfu.router.ProducerSpec;
+import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.router.StreamSpec;
+import io.stagecast.sfu.srtp.SrtpMasterKeys;
+import io.stagecast.sfu.srtp.SrtpProfile;
+import io.stagecast.sfu.transport.EmbeddedPacketPath;
+import io.stagecast.sfu.transport.Transport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One publisher and {@code subscribers} subscribers of its one track on the server's real packet
+ * path, over an {@link EmbeddedChannel} instead of the UDP socket: what the server writes lands in
+ * the channel's outbound queue, which {@link #discardWritten} empties (the stand-in for sendmmsg).
+ * Everything runs on the calling thread.
+ */
+final class ForwardingFixture {
+    static final int PUBLISHER_SSRC = 0x50B11511;
+    static final InetSocketAddress PUBLISHER_ADDRESS = new InetSocketAddress("127.0.0.1", 40000);
+    static final InetSocketAddress NODE_ADDRESS = new InetSocketAddress("127.0.0.1", 10000);
+
+    final EmbeddedChannel channel = new EmbeddedChannel();
+    final MediaMetrics metrics = new MediaMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    final EmbeddedPacketPath path = new EmbeddedPacketPath(channel, metrics);
+    final Transport publisher;
+    /** The publisher's own keys: what it protects with. */
+    final SrtpMasterKeys publisherKeys;
+    final boolean video;
+
+    ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers) {
+        SplittableRandom random = new SplittableRandom(42);
+        video = RtpTemplates.isVideo(packetBytes);
+        publisher = path.createTransport();
+        SrtpMasterKeys nodeKeys = TestKeys.random(profile, random);
+        publisherKeys = TestKeys.peerOf(nodeKeys);
+        path.connect(publisher, PUBLISHER_ADDRESS, nodeKeys);
+        publisher.setPublishAllowed(true);
+        Router router = path.createRouter("bench");
+        CodecSpec codec = video
+                ? new CodecSpec("VP8", RtpTemplates.VIDEO_PAYLOAD_TYPE, 90_000, 1, null, -1, List.of("nack", "nack pli", "ccm fir", "transport-cc"))
+                : new CodecSpec("opus", RtpTemplates.AUDIO_PAYLOAD_TYPE, 48_000, 2, "minptime=10;useinbandfec=1", -1, List.of("transport-cc"));
+        Producer producer = router.createProducer(publisher, new ProducerSpec(video ? MediaKind.VIDEO : MediaKind.AUDIO,
+                video ? "1" : "0", codec, List.of(new StreamSpec(PUBLISHER_SSRC, null)), RtpTemplates.PUBLISHER_EXTENSIONS));
+        for (int i = 0; i < subscribers; i++) {
+            Transport subscriber = path.createTransport();
+            path.connect(subscriber, new InetSocketAddress("127.0.0.1", 41000 + i), TestKeys.random(profile, random));
+            ConsumerSpec spec = new ConsumerSpec(0x5000_0000 + 2 * i, video ? 0x5000_0001 + 2 * i : 0,
+                    video ? 100 : 109, video ? 101 : -1, RtpTemplates.SUBSCRIBER_EXTENSIONS);
+            router.createConsumer(subscriber, producer, spec);
+        }
+        channel.runPendingTasks();
+        discardWritten();
+    }
+
+    /** Sends what the server wrote and drops it; returns how many datagrams there were. */
+    int discardWritten() {
+        channel.flushOutbound();
+        int n = 0;
+        for (Object written; (written = channel.readOutbound()) != null; n++) {
+            ReferenceCountUtil.release(written);
+        }
+        return n;
+    }
+
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+}

@@ -1,0 +1,109 @@
+package io.stagecast.bench;
+
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the forwarding benchmarks with {@code -prof gc} and states every result as a ratio to the
+ * matching SRTP floor measured in the same run: egress per subscriber against {@code protect},
+ * ingress (minus the publisher's protect it has to include) against {@code unprotect}. Takes the
+ * usual JMH options, e.g. {@code -wi 2 -i 3 -w 1s -r 1s -p fanout=1,100}.
+ */
+public final class JmhRunner {
+    private static final String ALLOC = "gc.alloc.rate.norm";
+
+    private JmhRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options given = new CommandLineOptions(args);
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.parent(given).addProfiler(GCProfiler.class);
+        if (given.getIncludes().isEmpty()) {
+            builder.include(SrtpFloorBenchmark.class.getSimpleName())
+                    .include(IngressBenchmark.class.getSimpleName())
+                    .include(EgressBenchmark.class.getSimpleName());
+        }
+        Collection<RunResult> results = new Runner(builder.build()).run();
+        System.out.println();
+        System.out.print(report(results));
+    }
+
+    /** One line per result: ns/op, B/op and the ratio to its floor. */
+    static String report(Collection<RunResult> results) {
+        Map<String, double[]> floors = new HashMap<>();
+        List<RunResult> rest = new ArrayList<>();
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            String method = method(p);
+            if (p.getBenchmark().contains(SrtpFloorBenchmark.class.getSimpleName())) {
+                floors.put(method + "/" + key(p), new double[]{r.getPrimaryResult().getScore(), alloc(r)});
+            } else {
+                rest.add(r);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10s %10s %8s%n",
+                "what", "profile", "bytes", "fanout", "ns/pkt", "B/pkt", "x floor"));
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            if (p.getBenchmark().contains(SrtpFloorBenchmark.class.getSimpleName())) {
+                line(out, method(p), p, "", r.getPrimaryResult().getScore(), alloc(r), Double.NaN);
+            }
+        }
+        for (RunResult r : rest) {
+            BenchmarkParams p = r.getParams();
+            double ns = r.getPrimaryResult().getScore();
+            double bytes = alloc(r);
+            double[] protect = floors.get("protect/" + key(p));
+            double[] unprotect = floors.get("unprotect/" + key(p));
+            if (p.getBenchmark().contains(EgressBenchmark.class.getSimpleName())) {
+                int fanout = Integer.parseInt(p.getParam("fanout"));
+                ns /= fanout;
+                bytes /= fanout;
+                line(out, "egress", p, String.valueOf(fanout), ns, bytes, protect == null ? Double.NaN : ns / protect[0]);
+            } else {
+                line(out, "ingress+p", p, "", ns, bytes, Double.NaN);
+                if (protect != null && unprotect != null) {
+                    double net = ns - protect[0];
+                    line(out, "ingress", p, "", net, bytes - protect[1], net / unprotect[0]);
+                }
+            }
+        }
+        out.append("egress: per subscriber, ratio to protect; ingress: ingress+p minus the protect floor, ratio to unprotect\n");
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String what, BenchmarkParams p, String fanout, double ns, double bytes,
+                             double ratio) {
+        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10.1f %10.1f %8s%n", what, p.getParam("profile"),
+                p.getParam("packetBytes"), fanout, ns, bytes, Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio)));
+    }
+
+    private static String method(BenchmarkParams p) {
+        String name = p.getBenchmark();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static String key(BenchmarkParams p) {
+        return p.getParam("profile") + "/" + p.getParam("packetBytes");
+    }
+
+    private static double alloc(RunResult r) {
+        Result<?> result = r.getSecondaryResults().get(ALLOC);
+        return result == null ? Double.NaN : result.getScore();
+    }
+}

@@ -1,0 +1,71 @@
+package io.stagecast.sfu.transport;
+
+import io.netty.channel.Channel;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.dtls.DtlsCertificate;
+import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.srtp.SrtpMasterKeys;
+import io.stagecast.sfu.stun.IceLiteResponder;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The node's packet path (demux, transports, router) on a channel the caller supplies instead of
+ * the UDP socket, typically Netty's {@code EmbeddedChannel}: the JMH benchmarks in module
+ * {@code benchmarks} drive ingress and egress through the real classes on one thread, with no
+ * kernel and no DTLS in the measurement. The server never uses it.
+ *
+ * <p>It lives in this package because the path's parts ({@link PacketDemux}, {@link Transport}'s
+ * receive side, {@link TransportContext}) are package-private, and should stay so for the server.
+ * Threading is the caller's: everything runs on {@code channel.eventLoop()}.
+ */
+public final class EmbeddedPacketPath {
+    private static final Executor NO_HANDSHAKES = task -> {
+        throw new RejectedExecutionException("an embedded packet path runs no DTLS; use connect()");
+    };
+
+    private final Channel channel;
+    private final TransportRegistry registry = new TransportRegistry();
+    private final TransportContext context;
+
+    /** Installs the demultiplexer as {@code channel}'s last inbound handler. */
+    public EmbeddedPacketPath(Channel channel, MediaMetrics metrics) {
+        this.channel = channel;
+        this.context = new TransportContext(channel, channel.eventLoop(), registry, DtlsCertificate.generate(),
+                NO_HANDSHAKES, metrics, Duration.ofSeconds(30).toNanos(), Duration.ofSeconds(10));
+        channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
+    }
+
+    public Transport createTransport() {
+        Transport transport = new Transport(UUID.randomUUID().toString(), IceParameters.random(), context,
+                TransportListener.NONE);
+        registry.register(transport);
+        return transport;
+    }
+
+    public Router createRouter(String name) {
+        return new Router(name, channel.eventLoop());
+    }
+
+    /**
+     * What a nominated ICE check and a finished DTLS handshake do: binds {@code transport} to
+     * {@code remote} and installs the SRTP keys. Call on the channel's event loop.
+     */
+    public void connect(Transport transport, InetSocketAddress remote, SrtpMasterKeys keys) {
+        transport.onValidCheck(remote, true, System.nanoTime());
+        transport.onSrtpKeys(keys);
+    }
+
+    /**
+     * The receive path after SRTP unprotect (permission, stream lookup, cache, fan-out), for
+     * per-subscriber benchmarks that must not pay for decrypting the publisher's packet.
+     */
+    public void receiveDecryptedRtp(Transport transport, PacketBuffer rtp, long nowNanos) {
+        transport.onRtp(rtp, nowNanos);
+    }
+}
