@@ -61,9 +61,15 @@ final class SyntheticPublisher implements AutoCloseable {
         return SignalingConnection.open(http, url, this::onEvent)
                 .thenCompose(connection -> {
                     signaling = connection;
-                    return connection.request("join", Map.of("room", room, "token", token));
+                    // Publishers are moderators who go straight on stage and start the session.
+                    return connection.request("join", Map.of("room", room, "token", token, "stage", true));
                 })
-                .thenCompose(joined -> signaling.request("publish", Map.of("sdp", offer())))
+                .thenCompose(joined -> "lobby".equals(joined.path("session").asText())
+                        ? signaling.request("session.start", Map.of()) : CompletableFuture.completedFuture(joined))
+                .thenCompose(started -> signaling.request("publish", Map.of("sdp", offer())))
+                .thenCompose(answer -> signaling.request("media.microphone", Map.of("on", true))
+                        .thenCompose(on -> signaling.request("media.camera", Map.of("on", true)))
+                        .thenApply(on -> answer))
                 .thenCompose(answer -> {
                     MediaTarget target;
                     try {

@@ -88,8 +88,8 @@ public final class StagecastServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
-        http.close();
         rooms.close();
+        http.close();
         media.close();
         metrics.close();
     }

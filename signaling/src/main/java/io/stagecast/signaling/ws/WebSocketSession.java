@@ -241,7 +241,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void close(String reason) {
         Channel ch = channel;
-        if (ch != null && ch.isActive()) {
+        if (ch != null && ch.isActive() && !ch.eventLoop().isShuttingDown()) {
             String text = reason.length() > 100 ? reason.substring(0, 100) : reason;
             ch.eventLoop().execute(() -> ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, text))
                     .addListener(f -> ch.close()));
