@@ -52,7 +52,7 @@ class StageMediaEndToEndTest {
         try {
             Chromium publisher = new Chromium();
             browsers.add(publisher);
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false), "autopublish=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false), "autopublish=1&autostart=1"));
             List<Chromium> viewers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 viewers.add(new Chromium());
@@ -60,7 +60,7 @@ class StageMediaEndToEndTest {
             browsers.addAll(viewers);
             long start = System.nanoTime();
             for (int i = 0; i < viewers.size(); i++) {
-                viewers.get(i).open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), ""));
+                viewers.get(i).open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), "autojoin=1"));
             }
             for (Chromium viewer : viewers) {
                 long firstFrameMs = awaitMediaFlowing(viewer, start);
@@ -79,9 +79,9 @@ class StageMediaEndToEndTest {
     void simulcastPublisherReachesViewersThroughItsBestLayer() throws Exception {
         String room = "e2e-simulcast";
         try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.SPEAKER, false),
-                    "autopublish=1&simulcast=1"));
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.MODERATOR, false),
+                    "autopublish=1&autostart=1&simulcast=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
             awaitMediaFlowing(viewer, System.nanoTime());
             Object width = viewer.script("const v = document.querySelector('.tile video'); return v ? v.videoWidth : 0;");
             assertTrue(((Number) width).intValue() > 0, "the stage tile shows video of width " + width);
@@ -118,13 +118,13 @@ class StageMediaEndToEndTest {
     void viewerWhoClosesTheTabCostsNothingAtOnce() throws Exception {
         String room = "e2e-leave";
         try (Chromium publisher = new Chromium()) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1&autostart=1"));
             int withPublisherOnly;
             try (Chromium viewer = new Chromium()) {
                 awaitCondition(() -> server.rooms().get(room) != null && !server.rooms().get(room).stageTracks().isEmpty(),
                         10_000, "publisher on stage");
                 withPublisherOnly = server.media().transportCount();
-                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
                 awaitMediaFlowing(viewer, System.nanoTime());
                 assertTrue(server.media().transportCount() > withPublisherOnly, "the viewer has a transport");
             }
@@ -139,7 +139,7 @@ class StageMediaEndToEndTest {
     void viewOnlyParticipantIsRefusedWhenItTriesToPublish() throws Exception {
         String room = "e2e-viewonly";
         try (Chromium viewer = new Chromium()) {
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Watcher", Role.SPEAKER, true), ""));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Watcher", Role.SPEAKER, true), "autojoin=1"));
             awaitCondition(() -> server.rooms().get(room) != null && server.rooms().get(room).size() == 1, 10_000, "joined");
             Map<String, Object> result = viewer.asyncResult(
                     "const done = arguments[arguments.length - 1];"
@@ -155,8 +155,8 @@ class StageMediaEndToEndTest {
         try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium();
              JsonWebSocketClient intruder = JsonWebSocketClient.connect(server.baseUrl());
              SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT)) {
-            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1"));
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1&autostart=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
             awaitMediaFlowing(viewer, System.nanoTime());
 
             JsonNode joined = intruder.request("join", "room", room,
