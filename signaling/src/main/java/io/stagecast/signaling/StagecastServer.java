@@ -41,7 +41,7 @@ public final class StagecastServer implements AutoCloseable {
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
-        this.http = new HttpServer(config.httpHost(), config.httpPort(), routes, () -> new WebSocketSession(rooms, tokens));
+        this.http = new HttpServer(config.httpHost(), config.httpPort(), routes, () -> new WebSocketSession(rooms, tokens, this::baseUrl));
         config.demoRoom().ifPresent(rooms::getOrCreate);
         ready = true;
     }

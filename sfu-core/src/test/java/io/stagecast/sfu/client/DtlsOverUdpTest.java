@@ -53,7 +53,7 @@ class DtlsOverUdpTest {
             assertEquals(peer.localAddress(), onLoop(transport, transport::remoteAddress));
             assertTrue(peer.stunResponses() >= 1);
             assertEquals(okBefore + 1, loopback.dtlsHandshakes("ok"));
-            transport.close();
+            LoopbackNode.closeAndSettle(transport);
         }
     }
 
@@ -125,7 +125,7 @@ class DtlsOverUdpTest {
                     loopback.drops(io.stagecast.sfu.metrics.DropReason.STUN_REJECTED) >= rejectedBefore + 3);
             assertEquals(0, peer.stunResponses());
             assertEquals(TransportState.NEW, stateOf(transport));
-            transport.close();
+            LoopbackNode.closeAndSettle(transport);
         }
     }
 }

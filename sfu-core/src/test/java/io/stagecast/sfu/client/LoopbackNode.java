@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** A media node on 127.0.0.1 and the steps every test takes to put a synthetic peer on it. */
 final class LoopbackNode implements AutoCloseable {
-    static final Duration PATIENCE = Duration.ofSeconds(5);
+    /** Generous: only a failing test waits this long, and a cold JVM on a busy machine needs it. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
 
     final MediaNode node;
 
@@ -73,6 +74,16 @@ final class LoopbackNode implements AutoCloseable {
     /** Waits until everything queued on the media loop so far (router changes) has run. */
     static void settle(Transport transport) throws Exception {
         onLoop(transport, () -> Boolean.TRUE);
+    }
+
+    /** Closes a transport and waits until it is gone, so the next test counts from a settled node. */
+    static void closeAndSettle(Transport transport) {
+        transport.close();
+        try {
+            settle(transport);
+        } catch (Exception e) {
+            throw new IllegalStateException("media loop did not run the close", e);
+        }
     }
 
     double drops(DropReason reason) {

@@ -123,6 +123,8 @@ class MediaOverUdpTest {
                 track.sendVideo(i, false);
             }
             eventually("video flows", () -> track.subscriber.rtpReceived() == 10);
+            // The node asks once by itself when the consumer is added; count from after that one.
+            eventually("the first keyframe request", () -> track.publisher.keyframeRequestsReceived() == 1);
             long requestsBefore = track.publisher.keyframeRequestsReceived();
             double plisBefore = loopback.node.metrics().plisSent();
 

@@ -93,10 +93,10 @@ final class PublishedTrack implements AutoCloseable {
             router.close();
         }
         if (publisherTransport != null) {
-            publisherTransport.close();
+            LoopbackNode.closeAndSettle(publisherTransport);
         }
         if (subscriberTransport != null) {
-            subscriberTransport.close();
+            LoopbackNode.closeAndSettle(subscriberTransport);
         }
     }
 }

@@ -56,11 +56,14 @@ public final class SubscriberSlot {
         return producer != null;
     }
 
-    /** @param streamId the publisher's participant id: the subscriber groups its tracks by it */
-    public void assign(Producer producer, String streamId) {
+    /**
+     * @param streamId the publisher's participant id: the subscriber groups its tracks by it
+     * @param trackId  what the subscriber sees as the track's id (says camera, microphone or screen)
+     */
+    public void assign(Producer producer, String streamId, String trackId) {
         this.producer = producer;
         this.streamId = streamId;
-        this.trackId = producer.id();
+        this.trackId = trackId;
     }
 
     public void release() {

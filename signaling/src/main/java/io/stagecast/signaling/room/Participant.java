@@ -1,27 +1,27 @@
 package io.stagecast.signaling.room;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecast.signaling.token.Role;
 
-/** Someone in a room, through the web client (WebSocket), WHIP or WHEP. Guarded by its room. */
+/**
+ * One connection of someone in a room, through the web client (WebSocket), WHIP or WHEP, with
+ * the media it publishes and receives. Who they are on stage lives in the room's
+ * {@link io.stagecast.signaling.stage.StageRoom}; this is the transport side. Guarded by its room.
+ */
 public final class Participant {
     public enum Via { WEBSOCKET, WHIP, WHEP }
 
     private final String id;
-    private final String displayName;
-    private final Role role;
-    private final boolean mayPublish;
+    private final boolean viewOnly;
     private final Via via;
     private final ClientChannel channel;
     Publication publication;
     Subscription subscription;
+    /** Set once this connection was replaced or removed: late events for it are ignored. */
+    boolean gone;
 
-    Participant(String id, String displayName, Role role, boolean mayPublish, Via via, ClientChannel channel) {
+    Participant(String id, boolean viewOnly, Via via, ClientChannel channel) {
         this.id = id;
-        this.displayName = displayName;
-        this.role = role;
-        this.mayPublish = mayPublish;
+        this.viewOnly = viewOnly;
         this.via = via;
         this.channel = channel;
     }
@@ -30,16 +30,9 @@ public final class Participant {
         return id;
     }
 
-    public String displayName() {
-        return displayName;
-    }
-
-    public Role role() {
-        return role;
-    }
-
-    public boolean mayPublish() {
-        return mayPublish;
+    /** The token forbids going on stage, whatever the role. */
+    public boolean viewOnly() {
+        return viewOnly;
     }
 
     public Via via() {
@@ -51,21 +44,24 @@ public final class Participant {
     }
 
     boolean isPublishing() {
-        return publication != null && !publication.producersByMid.isEmpty();
+        return publication != null && !publication.isEmpty();
     }
 
     void send(ObjectNode event) {
-        if (channel != null) {
+        if (channel != null && !gone) {
             channel.send(event);
         }
     }
 
-    ObjectNode toJson() {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("id", id);
-        node.put("name", displayName);
-        node.put("role", role.wireName());
-        node.put("publishing", isPublishing());
-        return node;
+    /** Ends this connection's media (transports, tracks); the stage place is the room's business. */
+    void closeMedia() {
+        if (publication != null) {
+            publication.close();
+            publication = null;
+        }
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
     }
 }

@@ -67,7 +67,7 @@ final class RenegotiatingSubscription implements Subscription {
             }
             SubscriberSlot slot = new SubscriberSlot(String.valueOf(slots.size()), track.producer().kind(),
                     random.nextInt() | 1, random.nextInt() | 1);
-            slot.assign(track.producer(), track.participantId());
+            slot.assign(track.producer(), track.participantId(), track.trackId());
             slots.add(slot);
             changed = true;
         }

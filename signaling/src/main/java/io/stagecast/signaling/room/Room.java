@@ -1,10 +1,9 @@
 package io.stagecast.signaling.room;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.MediaNode;
-import io.stagecast.sfu.router.Producer;
+import io.stagecast.sfu.router.MediaKind;
 import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.sfu.transport.TransportListener;
@@ -14,23 +13,34 @@ import io.stagecast.signaling.media.TransportDescription;
 import io.stagecast.signaling.media.WhepNegotiation;
 import io.stagecast.signaling.sdp.SdpParseException;
 import io.stagecast.signaling.sdp.SessionDescription;
+import io.stagecast.signaling.stage.Audience;
+import io.stagecast.signaling.stage.Delivery;
+import io.stagecast.signaling.stage.Outcome;
+import io.stagecast.signaling.stage.ParticipantState;
+import io.stagecast.signaling.stage.Place;
+import io.stagecast.signaling.stage.StageEvent;
+import io.stagecast.signaling.stage.StageRoom;
+import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.ws.StageJson;
+import io.stagecast.signaling.ws.StageRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * A room: its participants, what is on stage, and who receives it. Every method runs under the
- * room's lock, checks permission first and changes state only once nothing can be refused any
- * more. Media-plane calls made here only queue work on the media loop, so the lock is never held
- * while waiting for it.
+ * A room: the stage rules ({@link StageRoom}, the authority on who is where and may do what) and
+ * the media that follows them (who publishes, who receives). Every method runs under the room's
+ * lock; the stage model refuses before anything changes, and the media plane is only told what
+ * the model decided. Media-plane calls only queue work on the media loop, so the lock is never
+ * held while waiting for it.
  */
 public final class Room {
     private static final Logger log = LoggerFactory.getLogger(Room.class);
@@ -38,70 +48,123 @@ public final class Room {
     private final String name;
     private final MediaNode node;
     private final Router router;
-    private final Map<String, Participant> participants = new LinkedHashMap<>();
+    private final StageRoom stage;
+    private final Map<String, Participant> connections = new LinkedHashMap<>();
 
     Room(String name, MediaNode node) {
         this.name = name;
         this.node = node;
         this.router = node.createRouter(name);
+        this.stage = new StageRoom(name);
     }
 
     public String name() {
         return name;
     }
 
+    /** Participants with a live connection (web, WHIP or WHEP). */
     public synchronized int size() {
-        return participants.size();
+        return connections.size();
     }
 
-    public synchronized Collection<Participant> participants() {
-        return List.copyOf(participants.values());
+    public synchronized Optional<ParticipantState> state(String participantId) {
+        return stage.participant(participantId);
     }
 
-    /** A web client joins: it will receive every stage track through a renegotiated session. */
-    public synchronized Participant join(JoinGrant grant, ClientChannel channel) throws SignalingException {
-        Participant existing = participants.get(grant.participantId());
-        if (existing != null) {
-            // Same identity again (a reload): the newest connection wins.
-            removeNow(existing, "replaced by a new connection");
+    // ---- the web client ----
+
+    /**
+     * A web client joins (or comes back within the reconnect grace with the same identity).
+     * Returns the join response: the room snapshot plus who the client is.
+     */
+    public synchronized ObjectNode join(JoinGrant grant, ClientChannel channel, boolean mobile, boolean wantsStage)
+            throws SignalingException {
+        String id = grant.participantId();
+        if (wantsStage && !grant.mayPublish()) {
+            throw SignalingException.forbidden(grant.viewOnly() ? "this link is view-only" : "join as a viewer");
         }
-        Participant p = new Participant(grant.participantId(), grant.displayName(), grant.role(), grant.mayPublish(),
-                Participant.Via.WEBSOCKET, channel);
-        Transport transport = node.createTransport(leaveWhenClosed(p, "receive transport closed"));
+        boolean returning = stage.participant(id).isPresent();
+        Outcome outcome = returning ? stage.reconnect(id)
+                : stage.join(id, grant.displayName() == null ? "Guest" : grant.displayName(), grant.role(), mobile, wantsStage);
+        require(outcome);
+        Participant previous = connections.remove(id);
+        if (previous != null) {
+            // A reload: the newest connection wins; the old one's media ends quietly.
+            retire(previous, "replaced by a new connection");
+        }
+        Participant p = new Participant(id, grant.viewOnly(), Participant.Via.WEBSOCKET, channel);
+        Transport transport = node.createTransport(closedWith(p));
         p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
-        participants.put(p.id(), p);
-        broadcastExcept(p, event("participantJoined").set("participant", p.toJson()));
-        log.info("{} joined {} as {}", p.id(), name, p.role().wireName());
-        return p;
+        connections.put(id, p);
+        deliver(outcome.deliveries());
+        log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
+        ObjectNode data = StageJson.snapshot(stage.snapshot(id));
+        data.put("participantId", id);
+        data.put("name", grant.displayName());
+        data.put("role", grant.role().wireName());
+        data.put("mayPublish", grant.mayPublish());
+        return data;
     }
 
-    /** Called right after the join reply went out, so the first offer follows it. */
+    /** Called right after the join response went out, so the first offer follows it. */
     public synchronized void startReceiving(Participant p) {
-        if (participants.get(p.id()) == p && p.subscription != null) {
-            p.subscription.sync(stageTracks());
+        if (isCurrent(p)) {
+            syncSubscription(p);
         }
     }
 
-    public synchronized ArrayNode participantsJson() {
-        ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        for (Participant p : participants.values()) {
-            list.add(p.toJson());
+    /** Any stage, chat, hand, reaction or poll request (docs/protocol.md). */
+    public synchronized ObjectNode act(Participant p, String type, JsonNode request) throws SignalingException {
+        requireCurrent(p);
+        if (p.viewOnly() && StageRequests.leadsToStage(type)) {
+            throw SignalingException.forbidden("this link is view-only");
         }
-        return list;
+        Outcome outcome = StageRequests.dispatch(stage, p.id(), type, request);
+        require(outcome);
+        deliver(outcome.deliveries());
+        if (type.equals("room.leave")) {
+            retire(p, "left the room");
+        }
+        return null;
     }
 
-    /** Publish (or re-publish) tracks: the participant's offer in, our answer out. */
-    public synchronized String publish(Participant p, String offerSdp) throws SignalingException {
-        requireMember(p);
-        if (!p.mayPublish()) {
-            throw SignalingException.forbidden("your role does not allow publishing to the stage");
+    /** The WebSocket closed: media ends at once, the stage place waits for a reconnect. */
+    public synchronized void connectionClosed(Participant p) {
+        if (!isCurrent(p)) {
+            return;
         }
+        retire(p, "connection closed");
+        if (stage.participant(p.id()).map(ParticipantState::connected).orElse(false)) {
+            deliver(stage.disconnect(p.id()).deliveries());
+        }
+    }
+
+    /** Publish (or re-publish) tracks: allowed while on stage. {@code kinds}: mid -> kind. */
+    public synchronized String publish(Participant p, String offerSdp, Map<String, TrackKind> kinds) throws SignalingException {
+        requireCurrent(p);
+        ParticipantState state = stage.participant(p.id()).orElseThrow(
+                () -> new SignalingException(SignalingException.Code.INVALID_STATE, "not in room " + name));
+        if (p.viewOnly() || state.role() == null) {
+            throw SignalingException.forbidden("this link does not allow publishing to the stage");
+        }
+        if (state.place() != Place.STAGE) {
+            throw SignalingException.forbidden("only people on stage publish: join the stage first");
+        }
+        return negotiatePublish(p, offerSdp, kinds, state);
+    }
+
+    private String negotiatePublish(Participant p, String offerSdp, Map<String, TrackKind> kinds, ParticipantState state)
+            throws SignalingException {
         SessionDescription offer = parse(offerSdp);
-        Transport transport = p.publication != null ? p.publication.transport
-                : node.createTransport(leaveWhenClosed(p, "publish transport closed"));
+        Transport transport = p.publication != null ? p.publication.transport : node.createTransport(closedWith(p));
         PublishNegotiation.Result result;
         try {
             result = PublishNegotiation.answer(offer, TransportDescription.of(transport, node));
+            for (PublishNegotiation.Track track : result.tracks()) {
+                if (kindOf(track, kinds) == TrackKind.SCREEN && !state.screenSharing()) {
+                    throw SignalingException.forbidden("start screen sharing (media.screenShare) before publishing a screen");
+                }
+            }
         } catch (SignalingException e) {
             if (p.publication == null) {
                 transport.close();
@@ -120,24 +183,34 @@ public final class Room {
         Set<String> offeredMids = new HashSet<>();
         for (PublishNegotiation.Track track : result.tracks()) {
             offeredMids.add(track.mid());
-            if (!publication.producersByMid.containsKey(track.mid())) {
-                publication.producersByMid.put(track.mid(), router.createProducer(transport, track.spec()));
+            if (!publication.tracksByMid.containsKey(track.mid())) {
+                publication.tracksByMid.put(track.mid(),
+                        new Publication.Track(kindOf(track, kinds), router.createProducer(transport, track.spec())));
             }
         }
-        publication.producersByMid.entrySet().removeIf(e -> {
+        publication.tracksByMid.entrySet().removeIf(e -> {
             boolean gone = !offeredMids.contains(e.getKey());
             if (gone) {
-                e.getValue().close();
+                e.getValue().producer().close();
             }
             return gone;
         });
+        applyMediaState(p.id());
         stageChanged();
         return result.answer().write();
     }
 
-    /** Stops everything the participant publishes. */
+    private static TrackKind kindOf(PublishNegotiation.Track track, Map<String, TrackKind> kinds) {
+        TrackKind named = kinds.get(track.mid());
+        if (named != null) {
+            return named;
+        }
+        return track.spec().kind() == MediaKind.AUDIO ? TrackKind.MICROPHONE : TrackKind.CAMERA;
+    }
+
+    /** Stops everything the participant publishes (it stays on stage). */
     public synchronized void unpublish(Participant p) throws SignalingException {
-        requireMember(p);
+        requireCurrent(p);
         if (p.publication != null) {
             p.publication.close();
             p.publication = null;
@@ -146,24 +219,35 @@ public final class Room {
     }
 
     public synchronized void subscriberAnswer(Participant p, String sdp, long revision) throws SignalingException {
-        requireMember(p);
+        requireCurrent(p);
         if (!(p.subscription instanceof RenegotiatingSubscription subscription)) {
-            throw new SignalingException(SignalingException.Code.INVALID_STATE, "this participant has no subscriber session");
+            throw new SignalingException(SignalingException.Code.INVALID_STATE, "there is no stage offer to answer yet");
         }
         subscription.onAnswer(sdp, revision);
     }
 
-    /** WHIP (RFC 9725): a publisher without a WebSocket. Returns the answer. */
+    // ---- WHIP and WHEP ----
+
+    /** WHIP (RFC 9725): an encoder goes on stage with camera and microphone on. Returns the answer. */
     public synchronized String whipPublish(JoinGrant grant, String resourceId, String offerSdp) throws SignalingException {
         if (!grant.mayPublish()) {
             throw SignalingException.forbidden("this token does not allow publishing to the stage");
         }
-        Participant p = new Participant(resourceId, grant.displayName(), grant.role(), true, Participant.Via.WHIP, null);
-        participants.put(p.id(), p);
+        SessionDescription parsed = parse(offerSdp);
+        String displayName = grant.displayName() == null ? "WHIP" : grant.displayName();
+        require(stage.join(resourceId, displayName, grant.role(), false, true));
+        List<Delivery> deliveries = new ArrayList<>();
+        deliveries.addAll(stage.setMicrophone(resourceId, true).deliveries());
+        deliveries.addAll(stage.setCamera(resourceId, true).deliveries());
+        Participant p = new Participant(resourceId, false, Participant.Via.WHIP, null);
+        connections.put(resourceId, p);
         try {
-            return publish(p, offerSdp);
+            String answer = negotiatePublish(p, parsed.write(), Map.of(), stage.participant(resourceId).orElseThrow());
+            deliver(deliveries);
+            return answer;
         } catch (SignalingException e) {
-            participants.remove(p.id());
+            connections.remove(resourceId);
+            stage.leave(resourceId);
             throw e;
         }
     }
@@ -171,8 +255,8 @@ public final class Room {
     /** WHEP: a viewer without a WebSocket. Returns the answer. */
     public synchronized String whepView(JoinGrant grant, String resourceId, String offerSdp) throws SignalingException {
         SessionDescription offer = parse(offerSdp);
-        Participant p = new Participant(resourceId, grant.displayName(), grant.role(), false, Participant.Via.WHEP, null);
-        Transport transport = node.createTransport(leaveWhenClosed(p, "WHEP transport closed"));
+        Participant p = new Participant(resourceId, true, Participant.Via.WHEP, null);
+        Transport transport = node.createTransport(closedWith(p));
         WhepNegotiation.Result result;
         try {
             result = WhepNegotiation.answer(offer, TransportDescription.of(transport, node));
@@ -180,61 +264,130 @@ public final class Room {
             transport.close();
             throw e;
         }
+        Outcome joined = stage.join(resourceId, grant.displayName() == null ? "WHEP" : grant.displayName(),
+                grant.role(), false, false);
+        if (!joined.ok()) {
+            transport.close();
+            require(joined);
+        }
         transport.setRemoteDtls(result.remoteDtls());
         p.subscription = new WhepSubscription(transport, router, result.slots());
-        participants.put(p.id(), p);
-        p.subscription.sync(stageTracks());
+        connections.put(resourceId, p);
+        deliver(joined.deliveries());
+        syncSubscription(p);
         return result.answer().write();
     }
 
-    /** DELETE of a WHIP/WHEP resource, or a WebSocket that closed. */
+    /** DELETE of a WHIP/WHEP resource: it leaves the room. */
     public synchronized boolean leave(String participantId, String reason) {
-        Participant p = participants.get(participantId);
+        Participant p = connections.get(participantId);
         if (p == null) {
             return false;
         }
-        removeNow(p, reason);
+        retire(p, reason);
+        if (stage.participant(participantId).isPresent()) {
+            deliver(stage.leave(participantId).deliveries());
+        }
         return true;
     }
 
-    public synchronized void leave(Participant p, String reason) {
-        if (participants.get(p.id()) == p) {
-            removeNow(p, reason);
+    // ---- timers ----
+
+    /** Once a second: voice activity for "silent the longest", reconnect grace and invitation expiry. */
+    public synchronized void tick() {
+        for (Participant p : connections.values()) {
+            if (p.publication == null) {
+                continue;
+            }
+            for (Publication.Track track : p.publication.tracksByMid.values()) {
+                long voice = track.kind() == TrackKind.MICROPHONE ? track.producer().lastVoiceNanos() : 0;
+                if (voice != 0) {
+                    stage.reportVoiceActivity(p.id(), voice);
+                }
+            }
+        }
+        deliver(stage.tick());
+    }
+
+    // ---- what the stage decided, carried out ----
+
+    private void deliver(List<Delivery> deliveries) {
+        boolean ended = false;
+        for (Delivery delivery : deliveries) {
+            StageEvent event = delivery.event();
+            if (delivery.audience() == Audience.MEDIA_PLANE) {
+                applyToMedia(event);
+                continue;
+            }
+            ObjectNode json = StageJson.event(event);
+            for (String id : stage.recipients(delivery.audience())) {
+                Participant p = connections.get(id);
+                if (p != null) {
+                    p.send(json);
+                }
+            }
+            if (event instanceof StageEvent.ParticipantChanged changed) {
+                applyMediaState(changed.participant().id());
+            } else if (event instanceof StageEvent.Admitted admitted) {
+                Participant p = connections.get(admitted.snapshot().you().id());
+                if (p != null) {
+                    syncSubscription(p);
+                }
+            } else if (event instanceof StageEvent.ParticipantRemoved removed) {
+                Participant p = connections.remove(removed.participantId());
+                if (p != null) {
+                    retire(p, "removed from the room (" + removed.reason().name().toLowerCase() + ")");
+                }
+            } else if (event instanceof StageEvent.SessionEnded) {
+                ended = true;
+            }
+        }
+        if (ended) {
+            for (Participant p : new ArrayList<>(connections.values())) {
+                retire(p, "the session has ended");
+            }
         }
     }
 
-    public synchronized boolean isMember(Participant p) {
-        return participants.get(p.id()) == p;
+    private void applyToMedia(StageEvent event) {
+        if (event instanceof StageEvent.PublishPermissionChanged permission && !permission.allowed()) {
+            // Off the stage: publishing is revoked now, the next packet is dropped, tracks end for all.
+            Participant p = connections.get(permission.participantId());
+            if (p != null && p.publication != null) {
+                p.publication.close();
+                p.publication = null;
+                stageChanged();
+            }
+        } else if (event instanceof StageEvent.TrackForcedMute mute) {
+            applyMediaState(mute.participantId());
+        }
     }
 
-    private void removeNow(Participant p, String reason) {
-        participants.remove(p.id());
-        boolean wasPublishing = p.isPublishing();
-        if (p.publication != null) {
-            p.publication.close();
-            p.publication = null;
+    /** The media plane forwards a track only while its owner has it on (and not forced off). */
+    private void applyMediaState(String participantId) {
+        Participant p = connections.get(participantId);
+        Optional<ParticipantState> state = stage.participant(participantId);
+        if (p == null || p.publication == null || state.isEmpty()) {
+            return;
         }
-        if (p.subscription != null) {
-            p.subscription.close();
-            p.subscription = null;
-        }
-        if (p.channel() != null) {
-            p.channel().close(reason);
-        }
-        log.info("{} left {}: {}", p.id(), name, reason);
-        broadcastExcept(p, event("participantLeft").put("participantId", p.id()));
-        if (wasPublishing) {
-            stageChanged();
+        ParticipantState s = state.get();
+        for (Publication.Track track : p.publication.tracksByMid.values()) {
+            boolean on = switch (track.kind()) {
+                case MICROPHONE -> s.microphoneOn() && !s.microphoneForcedOff();
+                case CAMERA -> s.cameraOn() && !s.cameraForcedOff();
+                case SCREEN -> s.screenSharing();
+            };
+            track.producer().setMuted(!on);
         }
     }
 
     /** Every stage track, in publishing order. */
     public synchronized List<StageTrack> stageTracks() {
         List<StageTrack> tracks = new ArrayList<>();
-        for (Participant p : participants.values()) {
+        for (Participant p : connections.values()) {
             if (p.publication != null) {
-                for (Producer producer : p.publication.producersByMid.values()) {
-                    tracks.add(new StageTrack(p.id(), producer));
+                for (Publication.Track track : p.publication.tracksByMid.values()) {
+                    tracks.add(new StageTrack(p.id(), track.kind(), track.producer()));
                 }
             }
         }
@@ -243,36 +396,96 @@ public final class Room {
 
     private void stageChanged() {
         List<StageTrack> tracks = stageTracks();
-        for (Participant p : participants.values()) {
-            if (p.subscription != null) {
+        for (Participant p : connections.values()) {
+            if (p.subscription != null && admitted(p)) {
                 p.subscription.sync(tracks);
             }
         }
-        ArrayNode publishing = JsonNodeFactory.instance.arrayNode();
-        for (Participant p : participants.values()) {
-            if (p.isPublishing()) {
-                publishing.add(p.id());
-            }
-        }
-        ObjectNode stage = event("stage");
-        stage.set("publishing", publishing);
-        broadcastExcept(null, stage);
     }
 
-    /** The room learns of a transport's end from the media loop and removes its participant. */
-    private TransportListener leaveWhenClosed(Participant p, String reason) {
+    private void syncSubscription(Participant p) {
+        if (p.subscription != null && admitted(p)) {
+            p.subscription.sync(stageTracks());
+        }
+    }
+
+    /** Lobby members see nothing of the stage until the session starts. */
+    private boolean admitted(Participant p) {
+        return stage.participant(p.id()).map(s -> s.place() != Place.LOBBY).orElse(false);
+    }
+
+    /** Ends a connection's media and its channel; the stage decides separately about the person. */
+    private void retire(Participant p, String reason) {
+        if (p.gone) {
+            return;
+        }
+        p.gone = true;
+        if (connections.get(p.id()) == p) {
+            connections.remove(p.id());
+        }
+        boolean wasPublishing = p.isPublishing();
+        p.closeMedia();
+        if (p.channel() != null) {
+            p.channel().close(reason);
+        }
+        log.info("{} connection to {} ended: {}", p.id(), name, reason);
+        if (wasPublishing) {
+            stageChanged();
+        }
+    }
+
+    /** A transport's end (consent expired, DTLS failed) ends its connection like a closed socket. */
+    private TransportListener closedWith(Participant p) {
         return new TransportListener() {
             @Override
             public void onClosed(Transport transport, String why) {
-                leave(p, reason + " (" + why + ")");
+                synchronized (Room.this) {
+                    if (!isCurrent(p)) {
+                        return;
+                    }
+                    if (p.via() == Participant.Via.WEBSOCKET) {
+                        connectionClosed(p);
+                    } else {
+                        leave(p.id(), "transport closed (" + why + ")");
+                    }
+                }
             }
         };
     }
 
-    private void requireMember(Participant p) throws SignalingException {
-        if (participants.get(p.id()) != p) {
+    private boolean isCurrent(Participant p) {
+        return !p.gone && connections.get(p.id()) == p;
+    }
+
+    private void requireCurrent(Participant p) throws SignalingException {
+        if (!isCurrent(p)) {
             throw new SignalingException(SignalingException.Code.INVALID_STATE, "not in room " + name);
         }
+    }
+
+    /** The connection a join just made for this participant id. */
+    public synchronized Participant participantFor(String participantId) {
+        return connections.get(participantId);
+    }
+
+    public synchronized boolean isMember(Participant p) {
+        return isCurrent(p);
+    }
+
+    private static void require(Outcome outcome) throws SignalingException {
+        if (outcome instanceof Outcome.Refused refused) {
+            throw new SignalingException(codeOf(refused), refused.message());
+        }
+    }
+
+    private static SignalingException.Code codeOf(Outcome.Refused refused) {
+        return switch (refused.code()) {
+            case FORBIDDEN -> SignalingException.Code.FORBIDDEN;
+            case INVALID_STATE -> SignalingException.Code.INVALID_STATE;
+            case NOT_FOUND -> SignalingException.Code.NOT_FOUND;
+            case RATE_LIMITED -> SignalingException.Code.RATE_LIMITED;
+            case BAD_REQUEST -> SignalingException.Code.BAD_REQUEST;
+        };
     }
 
     private static SessionDescription parse(String sdp) throws SignalingException {
@@ -286,23 +499,9 @@ public final class Room {
         }
     }
 
-    private void broadcastExcept(Participant except, ObjectNode event) {
-        for (Participant p : participants.values()) {
-            if (p != except) {
-                p.send(event);
-            }
-        }
-    }
-
-    static ObjectNode event(String name) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("event", name);
-        return node;
-    }
-
-    void close() {
-        for (Participant p : new ArrayList<>(participants.values())) {
-            removeNow(p, "room closed");
+    synchronized void close() {
+        for (Participant p : new ArrayList<>(connections.values())) {
+            retire(p, "room closed");
         }
         router.close();
     }

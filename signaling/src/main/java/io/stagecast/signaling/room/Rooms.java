@@ -1,19 +1,32 @@
 package io.stagecast.signaling.room;
 
 import io.stagecast.sfu.MediaNode;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** The rooms of this node. A room comes into being with its first valid join token. */
+/**
+ * The rooms of this node. A room comes into being with its first valid join token; one timer
+ * thread runs every room's once-a-second work (reconnect grace, invitation expiry, voice activity).
+ */
 public final class Rooms {
+    private static final Logger log = LoggerFactory.getLogger(Rooms.class);
     private final MediaNode node;
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("room-timer", true));
 
     public Rooms(MediaNode node) {
         this.node = node;
+        timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     public Room getOrCreate(String name) {
@@ -36,7 +49,18 @@ public final class Rooms {
         return n;
     }
 
+    private void tick() {
+        for (Room room : rooms.values()) {
+            try {
+                room.tick();
+            } catch (RuntimeException e) {
+                log.warn("tick of room {} failed", room.name(), e);
+            }
+        }
+    }
+
     public void close() {
+        timer.shutdownNow();
         for (Room room : rooms.values()) {
             room.close();
         }

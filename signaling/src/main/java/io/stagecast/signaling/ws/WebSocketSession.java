@@ -19,6 +19,14 @@ import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.TokenError;
+import io.stagecast.signaling.token.InvitationLinks;
+import io.stagecast.signaling.token.RandomIds;
+import io.stagecast.signaling.token.Role;
+import io.stagecast.signaling.stage.TrackKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration INVITATION_VALIDITY = Duration.ofDays(7);
 
     private final Rooms rooms;
     private final JoinTokens tokens;
@@ -37,9 +46,12 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private Room room;
     private Participant participant;
 
-    public WebSocketSession(Rooms rooms, JoinTokens tokens) {
+    private final java.util.function.Supplier<String> baseUrl;
+
+    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl) {
         this.rooms = rooms;
         this.tokens = tokens;
+        this.baseUrl = baseUrl;
     }
 
     @Override
@@ -93,12 +105,17 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         if (participant == null || !room.isMember(participant)) {
             throw new SignalingException(SignalingException.Code.INVALID_STATE, "join a room first");
         }
+        if (StageRequests.handles(type)) {
+            return room.act(participant, type, request);
+        }
         switch (type) {
             case "publish": {
                 ObjectNode data = JSON.createObjectNode();
-                data.put("sdp", room.publish(participant, requireText(request, "sdp")));
+                data.put("sdp", room.publish(participant, requireText(request, "sdp"), trackKinds(request)));
                 return data;
             }
+            case "invite.link":
+                return invitationLink(request);
             case "unpublish":
                 room.unpublish(participant);
                 return null;
@@ -123,15 +140,57 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         } catch (TokenError e) {
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
-        room = rooms.getOrCreate(roomName);
-        participant = room.join(grant, this);
+        Room target = rooms.getOrCreate(roomName);
+        ObjectNode data = target.join(grant, this, request.path("mobile").asBoolean(false),
+                request.path("stage").asBoolean(false));
+        room = target;
+        participant = target.participantFor(grant.participantId());
+        return data;
+    }
+
+    /** mid -> what the track is, from the optional "tracks" object of a publish request. */
+    private static Map<String, TrackKind> trackKinds(JsonNode request) throws SignalingException {
+        JsonNode tracks = request.get("tracks");
+        Map<String, TrackKind> kinds = new HashMap<>();
+        if (tracks == null || tracks.isNull()) {
+            return kinds;
+        }
+        if (!tracks.isObject()) {
+            throw SignalingException.badRequest("'tracks' maps mids to microphone, camera or screen");
+        }
+        for (var it = tracks.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            TrackKind kind = switch (entry.getValue().asText("")) {
+                case "microphone" -> TrackKind.MICROPHONE;
+                case "camera" -> TrackKind.CAMERA;
+                case "screen" -> TrackKind.SCREEN;
+                default -> throw SignalingException.badRequest("track kind must be microphone, camera or screen");
+            };
+            kinds.put(entry.getKey(), kind);
+        }
+        return kinds;
+    }
+
+    /** A moderator copies a link that makes whoever opens it a speaker or a moderator of this room. */
+    private ObjectNode invitationLink(JsonNode request) throws SignalingException {
+        boolean moderator = room.state(participant.id()).map(s -> s.role() == Role.MODERATOR).orElse(false);
+        if (!moderator) {
+            throw SignalingException.forbidden("only moderators create invitation links");
+        }
+        Role role;
+        try {
+            role = Role.fromWire(request.path("role").asText("speaker"));
+        } catch (IllegalArgumentException e) {
+            throw SignalingException.badRequest("role must be speaker or moderator");
+        }
+        if (role == Role.ATTENDEE) {
+            throw SignalingException.badRequest("invitation links grant speaker or moderator");
+        }
+        String token = tokens.mint(new JoinGrant(room.name(), null, role == Role.MODERATOR ? "Moderator" : "Speaker",
+                role, false, Instant.now().plus(INVITATION_VALIDITY), RandomIds.tokenId(), false));
         ObjectNode data = JSON.createObjectNode();
-        data.put("room", roomName);
-        data.put("participantId", participant.id());
-        data.put("name", participant.displayName());
-        data.put("role", participant.role().wireName());
-        data.put("mayPublish", participant.mayPublish());
-        data.set("participants", room.participantsJson());
+        data.put("url", InvitationLinks.url(baseUrl.get(), room.name(), token));
+        data.put("role", role.wireName());
         return data;
     }
 
@@ -187,7 +246,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (room != null && participant != null) {
-            room.leave(participant, "websocket closed");
+            room.connectionClosed(participant);
         }
         ctx.fireChannelInactive();
     }

@@ -93,7 +93,11 @@ class StageMediaEndToEndTest {
         String room = "e2e-whip";
         String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
         String watchToken = TestServer.token(server, room, "WHEP player", Role.ATTENDEE, false);
-        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
+        try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium();
+             JsonWebSocketClient moderator = JsonWebSocketClient.connect(server.baseUrl())) {
+            assertTrue(moderator.request("join", "room", room, "token", TestServer.token(server, room, "Host", Role.MODERATOR, false))
+                    .path("ok").asBoolean());
+            assertTrue(moderator.request("session.start").path("ok").asBoolean(), "the host starts the session");
             publisher.open(server.baseUrl() + "/room/" + room);
             viewer.open(server.baseUrl() + "/room/" + room);
             Map<String, Object> published = publisher.asyncResult(WHIP_PUBLISH, server.baseUrl() + "/whip/" + room, publishToken);
