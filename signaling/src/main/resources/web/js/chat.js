@@ -80,7 +80,7 @@ export class ChatPanel {
     const pinned = byId.get(this.state.pinnedMessageId);
     this.pinned.hidden = !pinned;
     if (pinned) {
-      this.pinned.replaceChildren(h('span.pin-label', {}, '📌 Pinned'), h('span', {}, `${pinned.senderName}: ${pinned.text}`),
+      this.pinned.replaceChildren(h('span.pin-label', {}, 'Pinned'), h('span', {}, `${pinned.senderName}: ${pinned.text}`),
         this.state.isModerator ? h('button.ghost.small', { type: 'button', onclick: () => this.signaling.request('chat.pin', { messageId: null }).catch(failed) }, 'Unpin') : null);
     }
     if (atBottom || !this.visible) this.list.scrollTop = this.list.scrollHeight;
@@ -105,7 +105,7 @@ export class ChatPanel {
           this.draw();
         }).catch(failed);
       },
-    }, `👍 ${m.likes || ''}`.trim());
+    }, m.likes ? `Like · ${m.likes}` : 'Like');
     const actions = [like, h('button.ghost.small.reply', { type: 'button', onclick: () => this.setReply(m) }, 'Reply')];
     if (mine || moderator) actions.push(h('button.ghost.small.delete', { type: 'button', onclick: () => this.signaling.request('chat.delete', { messageId: m.id }).catch(failed) }, 'Delete'));
     if (moderator) actions.push(h('button.ghost.small.pin', { type: 'button', onclick: () => this.signaling.request('chat.pin', { messageId: m.id }).catch(failed) }, 'Pin'));

@@ -1,6 +1,7 @@
 // The device check: camera, microphone and speaker pickers, a live preview and a level meter.
 // Used before entering and again ("Get ready to join the stage") before going live.
 import { h } from './dom.js';
+import { icon } from './icons.js';
 
 const STORE_KEY = 'stagecast.devices';
 
@@ -164,9 +165,9 @@ export class DeviceCheck {
 
   drawToggles() {
     const hasVideo = !!this.stream?.getVideoTracks().length;
-    this.micToggle.textContent = this.micOn ? '🎤 Mic on' : '🔇 Mic off';
+    this.micToggle.replaceChildren(icon(this.micOn ? 'mic' : 'micOff'), this.micOn ? ' Mic on' : ' Mic off');
     this.micToggle.classList.toggle('off', !this.micOn);
-    this.camToggle.textContent = this.camOn ? '📷 Camera on' : '🚫 Camera off';
+    this.camToggle.replaceChildren(icon(this.camOn ? 'camera' : 'cameraOff'), this.camOn ? ' Camera on' : ' Camera off');
     this.camToggle.classList.toggle('off', !this.camOn);
     this.placeholder.hidden = this.camOn && hasVideo;
     this.camToggle.hidden = !this.withCamera;

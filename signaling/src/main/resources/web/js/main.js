@@ -13,6 +13,7 @@ import { Reactions } from './reactions.js';
 import { PollsPanel } from './polls.js';
 import { ModeratorPanel } from './moderator.js';
 import { Toolbar } from './toolbar.js';
+import { icon as iconSvg } from './icons.js';
 import { toast, ask, dismiss, failed, explain, connectionBanner } from './notices.js';
 
 const params = new URLSearchParams(location.search);
@@ -66,7 +67,7 @@ function screen(name) {
 }
 
 function message({ title, text, icon = '', spinner = false, action = null }) {
-  $('#message-icon').textContent = icon;
+  $('#message-icon').replaceChildren(...(icon ? [iconSvg(icon)] : []));
   $('#message-title').textContent = title;
   $('#message-text').textContent = text;
   $('#message-spinner').hidden = !spinner;
@@ -120,7 +121,7 @@ async function enter({ stage: wantsStage, stream = null }) {
     await signaling.connect();
   } catch (e) {
     stream?.getTracks().forEach((t) => t.stop());
-    message({ title: 'The server cannot be reached', text: 'Check your connection, then try again.', icon: '📡', action: { label: 'Try again', onclick: () => location.reload() } });
+    message({ title: 'The server cannot be reached', text: 'Check your connection, then try again.', icon: 'signal', action: { label: 'Try again', onclick: () => location.reload() } });
     return;
   }
   let data;
@@ -162,21 +163,21 @@ function refused(e) {
     : locked ? 'This room is locked' : ended ? 'This session has ended' : 'You could not enter the room';
   const text = e.code === 'unauthorized' ? 'It may have expired or been used already. Ask the host for a new link.'
     : locked ? 'Nobody new can enter right now. Ask the host to unlock the room, then try again.' : explain(e);
-  message({ title, text, icon: locked ? '🔒' : ended ? '👋' : '⚠️', action: { label: 'Try again', onclick: () => location.reload() } });
+  message({ title, text, icon: locked ? 'lock' : ended ? 'stage' : 'alert', action: { label: 'Try again', onclick: () => location.reload() } });
 }
 
 /** The join reply (or room.admitted): a snapshot of the room. Older servers send less. */
 function admitted(data, stream = null) {
   const snapshot = data.you ? data : legacySnapshot(data);
-  state.viewOnly = data.mayPublish === false;
+  state.viewOnly = !!claims.vo; // mayPublish is false for every attendee; the stage decides who publishes
   state.applySnapshot(snapshot);
   if (state.session === 'ended') {
-    finish('This session has ended', 'Thanks for joining.', '👋');
+    finish('This session has ended', 'Thanks for joining.', 'stage');
     return;
   }
   if (state.you.place === 'lobby') {
     stream?.getTracks().forEach((t) => t.stop());
-    message({ title: 'Waiting for the session to start', text: 'You will be let in automatically when a moderator starts it. Keep this page open.', icon: '⏳', spinner: true });
+    message({ title: 'Waiting for the session to start', text: 'You will be let in automatically when a moderator starts it. Keep this page open.', icon: 'clock', spinner: true });
     return;
   }
   showRoom();
@@ -266,7 +267,7 @@ const toolbarActions = {
   panel: (name) => openPanel(name),
   leaveRoom: () => {
     if (state.onStage && !confirm('Leave the room? You will leave the stage too.')) return;
-    signaling.request('room.leave').catch(() => {}).finally(() => finish('You left the room', 'See you next time.', '👋'));
+    signaling.request('room.leave').catch(() => {}).finally(() => finish('You left the room', 'See you next time.', 'stage'));
   },
 };
 
@@ -465,7 +466,7 @@ on('session.started', () => {
   state.session = 'live';
   state.emit('session');
 });
-on('session.ended', () => finish('This session has ended', 'The moderator ended the session for everyone. Thanks for joining!', '👋'));
+on('session.ended', () => finish('This session has ended', 'The moderator ended the session for everyone. Thanks for joining!', 'stage'));
 on('settings.changed', (e) => {
   const before = state.settings;
   state.settings = e.settings;
@@ -596,7 +597,7 @@ async function reconnect(attempt) {
   if (attempt >= RECONNECT_DELAYS_MS.length) {
     connectionBanner('');
     finished = true;
-    message({ title: 'The connection was lost', text: 'We could not reconnect to the room. Check your network, then enter again.', icon: '📡', action: { label: 'Enter again', onclick: () => location.reload() } });
+    message({ title: 'The connection was lost', text: 'We could not reconnect to the room. Check your network, then enter again.', icon: 'signal', action: { label: 'Enter again', onclick: () => location.reload() } });
     return;
   }
   connectionBanner('Connection lost. Reconnecting…');
@@ -636,7 +637,7 @@ window.stagecast = {
 
 if (!token) {
   finished = true;
-  message({ title: 'This link has no invitation', text: 'Open the link the host sent you (it ends with ?token=…).', icon: '🔗' });
+  message({ title: 'This link has no invitation', text: 'Open the link the host sent you (it ends with ?token=…).', icon: 'link' });
 } else if (flags.autopublish) {
   enter({ stage: true, stream: null });
 } else if (flags.autojoin) {

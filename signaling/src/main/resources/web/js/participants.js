@@ -1,6 +1,7 @@
 // The participants panel: "Requests", "Raised hands", "On stage" and "Viewers" with counts, a
 // search box, and rows drawn only where the list is scrolled to, so 1,000 viewers stay fast.
 import { h, initials, hueOf, ROLE_LABELS } from './dom.js';
+import { icon } from './icons.js';
 
 const ROW_HEIGHT = 44;
 const OVERSCAN = 6;
@@ -108,9 +109,9 @@ export class ParticipantsPanel {
     el.dataset.participant = p.id;
     el.dataset.group = row.group;
     const icons = [];
-    if (p.hand) icons.push(h('span.icon', { title: 'Hand raised' }, '✋'));
-    if (p.place === 'stage') icons.push(h('span.icon', { title: p.microphoneOn ? 'Microphone on' : 'Microphone off' }, p.microphoneOn ? '🎤' : '🔇'));
-    if (p.place === 'stage') icons.push(h('span.icon', { title: p.cameraOn ? 'Camera on' : 'Camera off' }, p.cameraOn ? '📷' : '🚫'));
+    if (p.hand) icons.push(h('span.icon.hand', { title: 'Hand raised' }, icon('hand')));
+    if (p.place === 'stage') icons.push(h('span.icon' + (p.microphoneOn ? '' : '.off'), { title: p.microphoneOn ? 'Microphone on' : 'Microphone off' }, icon(p.microphoneOn ? 'mic' : 'micOff')));
+    if (p.place === 'stage') icons.push(h('span.icon' + (p.cameraOn ? '' : '.off'), { title: p.cameraOn ? 'Camera on' : 'Camera off' }, icon(p.cameraOn ? 'camera' : 'cameraOff')));
     if (p.invited) icons.push(h('span.tag', {}, 'invited'));
     if (p.stageRequested && row.group !== 'requests') icons.push(h('span.tag', {}, 'asked to join'));
     if (p.chatBlocked) icons.push(h('span.tag', {}, 'chat blocked'));
@@ -120,7 +121,7 @@ export class ParticipantsPanel {
       actions.push(h('button.small.secondary.decline', { type: 'button', onclick: () => this.onDecline(p.id) }, 'Decline'));
     }
     if (this.state.isModerator && !you) {
-      actions.push(h('button.small.ghost.more-button', { type: 'button', title: 'Actions', 'aria-label': 'Actions for ' + p.name, onclick: (e) => this.onMenu(p.id, e.currentTarget) }, '⋯'));
+      actions.push(h('button.small.ghost.more-button', { type: 'button', title: 'Actions', 'aria-label': 'Actions for ' + p.name, onclick: (e) => this.onMenu(p.id, e.currentTarget) }, icon('more')));
     }
     el.replaceChildren(
       h('span.avatar.small', { style: `--hue:${hueOf(p.id)}` }, initials(p.name)),

@@ -2,6 +2,7 @@
 // in a strip, a local pin, the moderator's spotlight, and the audio of everyone on stage.
 import { h, $, initials, hueOf, ROLE_LABELS } from './dom.js';
 import { applySpeaker } from './devices.js';
+import { icon } from './icons.js';
 
 const SPEAKING_LEVEL = 0.02; // RTCInboundRtpStreamStats.audioLevel, linear 0..1
 
@@ -13,7 +14,7 @@ export class StageView {
     this.main = h('div.stage-main');
     this.strip = h('div.stage-strip');
     this.grid = h('div.stage-grid');
-    this.empty = h('div.stage-empty', {}, h('div.empty-icon', {}, '🎙️'), h('p', {}, 'Nobody is on stage yet.'));
+    this.empty = h('div.stage-empty', {}, h('div.empty-icon', {}, icon('stage')), h('p', {}, 'Nobody is on stage yet.'));
     this.audio = h('div.audio-sinks', { hidden: true });
     root.append(this.grid, this.main, this.strip, this.empty, this.audio);
     this.tiles = new Map(); // key ("<participantId>" or "screen:<participantId>") -> tile
@@ -134,8 +135,8 @@ export class StageView {
       const name = h('span.name');
       const mic = h('span.mic', { 'aria-label': 'microphone' });
       const badges = h('span.badges');
-      const pin = h('button.tile-button.pin-button', { type: 'button', title: 'Pin to my main view', onclick: () => this.pin(entry.key) }, '📌');
-      const more = h('button.tile-button.more-button', { type: 'button', title: 'Moderator actions', onclick: (e) => this.onMenu(entry.person.id, e.currentTarget) }, '⋯');
+      const pin = h('button.tile-button.pin-button', { type: 'button', title: 'Pin to my main view', onclick: () => this.pin(entry.key) }, icon('pin'));
+      const more = h('button.tile-button.more-button', { type: 'button', title: 'Moderator actions', onclick: (e) => this.onMenu(entry.person.id, e.currentTarget) }, icon('more'));
       const el = h('div.tile', { dataset: { participant: entry.person.id, kind: entry.screen ? 'screen' : 'camera' } },
         video, avatar, h('div.tile-info', {}, mic, name, badges), h('div.tile-actions', {}, pin, more));
       tile = { el, video, avatar, name, mic, badges, more, track: null };
@@ -155,12 +156,16 @@ export class StageView {
     tile.avatar.textContent = initials(p.name);
     tile.avatar.style.setProperty('--hue', hueOf(p.id));
     tile.name.textContent = entry.screen ? `${p.name}'s screen` : p.name + (entry.mine ? ' (you)' : '');
-    tile.mic.textContent = entry.screen ? '🖥️' : p.microphoneOn ? '🎤' : '🔇';
+    const micIcon = entry.screen ? 'screen' : p.microphoneOn ? 'mic' : 'micOff';
+    if (tile.mic.dataset.icon !== micIcon) {
+      tile.mic.dataset.icon = micIcon;
+      tile.mic.replaceChildren(icon(micIcon));
+    }
     tile.mic.classList.toggle('off', !entry.screen && !p.microphoneOn);
     tile.mic.title = p.microphoneOn ? 'Microphone on' : p.microphoneForcedOff ? 'Muted by a moderator' : 'Microphone off';
     const badges = [];
     if (p.role !== 'attendee') badges.push(ROLE_LABELS[p.role]);
-    if (p.hand) badges.push('✋');
+    if (p.hand) badges.push('hand raised');
     if (p.connected === false) badges.push('reconnecting…');
     tile.badges.textContent = badges.join(' · ');
     tile.more.hidden = !this.state.isModerator || entry.mine || entry.screen;

@@ -1,6 +1,7 @@
 // The bottom toolbar: what a person can do now, from their place (viewer or stage), role and the
 // room's stage access mode.
 import { h } from './dom.js';
+import { icon } from './icons.js';
 
 export class Toolbar {
   constructor(root, state, actions) {
@@ -59,8 +60,8 @@ export class Toolbar {
     const role = you.role;
     const mode = s.settings.accessMode;
     const mayStage = !s.viewOnly;
-    const label = (el, icon, text, title) => {
-      el.replaceChildren(h('span.tool-icon', { 'aria-hidden': 'true' }, icon), h('span.tool-label', {}, text));
+    const label = (el, name, text, title) => {
+      el.replaceChildren(h('span.tool-icon', {}, icon(name)), h('span.tool-label', {}, text));
       el.title = title || text;
       el.setAttribute('aria-label', title || text);
     };
@@ -70,37 +71,37 @@ export class Toolbar {
     show(this.b.camera, onStage);
     show(this.b.screen, onStage && role !== 'attendee');
     const micForced = you.microphoneForcedOff;
-    label(this.b.mic, you.microphoneOn ? '🎤' : '🔇', you.microphoneOn ? 'Mute' : 'Unmute',
+    label(this.b.mic, you.microphoneOn ? 'mic' : 'micOff', you.microphoneOn ? 'Mute' : 'Unmute',
       you.microphoneOn ? 'Turn your microphone off' : micForced ? 'A moderator muted you: turn your microphone back on' : 'Turn your microphone on');
     this.b.mic.classList.toggle('off', !you.microphoneOn);
-    label(this.b.camera, you.cameraOn ? '📷' : '🚫', you.cameraOn ? 'Stop video' : 'Start video',
+    label(this.b.camera, you.cameraOn ? 'camera' : 'cameraOff', you.cameraOn ? 'Stop video' : 'Start video',
       you.cameraOn ? 'Turn your camera off' : 'Turn your camera on');
     this.b.camera.classList.toggle('off', !you.cameraOn);
-    label(this.b.screen, '🖥️', you.screenSharing || this.live.sharing ? 'Stop sharing' : 'Share screen');
+    label(this.b.screen, 'screen', you.screenSharing || this.live.sharing ? 'Stop sharing' : 'Share screen');
     this.b.screen.classList.toggle('active', !!(you.screenSharing || this.live.sharing));
 
     const staff = role === 'moderator' || role === 'speaker';
     const live = s.session === 'live' || staff;
     show(this.b.joinStage, !onStage && mayStage && live && (staff || mode === 'open'));
-    label(this.b.joinStage, '⬆️', 'Join stage', 'Go on stage with your camera and microphone');
+    label(this.b.joinStage, 'up', 'Join stage', 'Go on stage with your camera and microphone');
     show(this.b.ask, !onStage && mayStage && !staff && mode === 'request' && !you.stageRequested && !you.invited);
-    label(this.b.ask, '🙋', 'Ask to join stage', 'Ask the moderators to bring you on stage');
+    label(this.b.ask, 'ask', 'Ask to join stage', 'Ask the moderators to bring you on stage');
     show(this.b.cancel, !onStage && !staff && !!you.stageRequested);
-    label(this.b.cancel, '✖️', 'Cancel request', 'Cancel your request to join the stage');
+    label(this.b.cancel, 'close', 'Cancel request', 'Cancel your request to join the stage');
     show(this.b.leaveStage, onStage && role === 'moderator');
-    label(this.b.leaveStage, '⬇️', 'Leave stage', 'Leave the stage and watch as a viewer');
+    label(this.b.leaveStage, 'down', 'Leave stage', 'Leave the stage and watch as a viewer');
 
-    label(this.b.hand, '✋', you.hand ? 'Lower hand' : 'Raise hand');
+    label(this.b.hand, 'hand', you.hand ? 'Lower hand' : 'Raise hand');
     this.b.hand.classList.toggle('active', !!you.hand);
     show(this.b.react, s.settings.reactionsEnabled);
-    label(this.b.react, '😀', 'React');
-    label(this.b.chat, '💬', 'Chat');
+    label(this.b.react, 'smile', 'React');
+    label(this.b.chat, 'chat', 'Chat');
     this.b.chat.append(this.badges.chat);
-    label(this.b.polls, '📊', 'Polls');
+    label(this.b.polls, 'poll', 'Polls');
     this.b.polls.append(this.badges.polls);
-    label(this.b.people, '👥', `People ${s.participants.size}`, 'Participants');
+    label(this.b.people, 'people', `People ${s.participants.size}`, 'Participants');
     show(this.b.room, s.isModerator);
-    label(this.b.room, '⚙️', 'Room', 'Room controls');
-    label(this.b.leave, '🚪', 'Leave', 'Leave the room');
+    label(this.b.room, 'gear', 'Room', 'Room controls');
+    label(this.b.leave, 'leave', 'Leave', 'Leave the room');
   }
 }
