@@ -77,9 +77,10 @@ export class DeviceCheck {
       h('div.preview-box', {}, this.video, this.placeholder, h('div.preview-controls', {}, this.micToggle, this.camToggle)),
       this.meter,
       this.error,
-      h('label', {}, 'Camera', this.cameraSelect),
-      h('label', {}, 'Microphone', this.micSelect),
-      h('label.speaker-label', {}, 'Speaker', this.speakerSelect));
+      h('div.device-pickers', {},
+        h('label.camera-label', {}, 'Camera', this.cameraSelect),
+        h('label', {}, 'Microphone', this.micSelect),
+        h('label.speaker-label', {}, 'Speaker', this.speakerSelect)));
     if (!withCamera) this.element.classList.add('no-camera');
     this.drawToggles();
   }

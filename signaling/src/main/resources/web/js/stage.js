@@ -198,8 +198,9 @@ export class StageView {
   layoutGrid() {
     const n = this.grid.children.length;
     if (!n) return;
-    const width = this.root.clientWidth;
-    const height = this.root.clientHeight;
+    const width = this.grid.clientWidth;
+    const height = this.grid.clientHeight;
+    if (!width || !height) return;
     let best = { cols: 1, size: 0 };
     for (let cols = 1; cols <= n; cols++) {
       const rows = Math.ceil(n / cols);

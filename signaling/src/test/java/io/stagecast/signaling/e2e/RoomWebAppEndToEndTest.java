@@ -87,7 +87,7 @@ class RoomWebAppEndToEndTest {
 
             awaitTilePlaying(bob, "Ann Attendee");
             awaitTilePlaying(host, "Ann Attendee");
-            bob.withText(".tile .mic", "🎤");
+            bob.visible(".tile .mic[data-icon=mic]");
             bob.browser.screenshot("viewer-watching-stage");
             ann.browser.screenshot("attendee-on-stage");
 
