@@ -181,6 +181,7 @@ function admitted(data, stream = null) {
     return;
   }
   showRoom();
+  if (snapshot.invitationExpiresInMillis) showInvitation({ expiresInMillis: snapshot.invitationExpiresInMillis });
   if (state.onStage) goLive(stream).catch(failed);
   else stream?.getTracks().forEach((t) => t.stop());
 }
@@ -505,13 +506,13 @@ on('stage.requestClosed', (e) => {
     toast('Your request to join the stage was closed because the stage access changed.');
   }
 });
-on('stage.invitation', (e) => {
+function showInvitation({ viaRequest = false, byId = null, expiresInMillis = null }) {
   invitation?.close();
   invitation = ask({
     id: 'invitation',
-    title: e.viaRequest ? 'Your request was approved' : `${state.name(e.byId)} invites you to the stage`,
+    title: viaRequest ? 'Your request was approved' : `${byId ? state.name(byId) : 'A moderator'} invites you to the stage`,
     text: 'Join the stage to be seen and heard by everyone.',
-    expiresInMillis: e.expiresInMillis,
+    expiresInMillis,
     actions: [
       {
         name: 'accept',
@@ -523,7 +524,8 @@ on('stage.invitation', (e) => {
       { name: 'decline', label: 'Decline', onclick: () => signaling.request('stage.declineInvitation').then(() => toast('You declined the invitation.')).catch(failed) },
     ],
   });
-});
+}
+on('stage.invitation', (e) => showInvitation(e));
 on('stage.invitationAnswered', (e) => toast(e.accepted ? `${state.name(e.participantId)} accepted and joined the stage` : `${state.name(e.participantId)} declined the invitation to the stage`));
 on('stage.invitationWithdrawn', (e) => {
   if (isMe(e.participantId)) {

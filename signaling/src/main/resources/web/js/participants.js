@@ -117,7 +117,7 @@ export class ParticipantsPanel {
     if (p.chatBlocked) icons.push(h('span.tag', {}, 'chat blocked'));
     const actions = [];
     if (row.group === 'requests') {
-      actions.push(h('button.small.primary.approve', { type: 'button', onclick: () => this.onApprove(p.id) }, 'Bring to stage'));
+      actions.push(h('button.small.primary.approve', { type: 'button', title: 'Bring to stage', onclick: () => this.onApprove(p.id) }, 'Approve'));
       actions.push(h('button.small.secondary.decline', { type: 'button', onclick: () => this.onDecline(p.id) }, 'Decline'));
     }
     if (this.state.isModerator && !you) {
