@@ -12,6 +12,7 @@ import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
 import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.ws.WebSocketSession;
 
@@ -35,7 +36,7 @@ public final class StagecastServer implements AutoCloseable {
         this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                 config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
                 config.dtlsHandshakeTimeout()), metrics);
-        this.rooms = new Rooms(media);
+        this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()));
         this.tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)

@@ -148,6 +148,18 @@ public final class MediaSocket {
         handshakes.shutdownNow();
     }
 
+    /** An IPv6 address prints with its zone ("%eth0"), which has no place in an ICE candidate. */
+    private static InetAddress withoutScope(InetAddress address) {
+        if (address instanceof java.net.Inet6Address) {
+            try {
+                return InetAddress.getByAddress(address.getAddress());
+            } catch (java.net.UnknownHostException e) {
+                return address;
+            }
+        }
+        return address;
+    }
+
     private static List<InetAddress> localAddresses() {
         List<InetAddress> out = new ArrayList<>();
         try {
@@ -157,7 +169,7 @@ public final class MediaSocket {
                 }
                 for (InetAddress address : Collections.list(nif.getInetAddresses())) {
                     if (!address.isLinkLocalAddress()) {
-                        out.add(address);
+                        out.add(withoutScope(address));
                     }
                 }
             }

@@ -21,6 +21,7 @@ enum ConfigKey {
     TOKEN_SECRET("token.secret", ""),
     PUBLIC_BASE_URL("public-base-url", ""),
     ROOMS_DEMO("rooms.demo", "demo"),
+    ROOMS_RECONNECT_GRACE_SECONDS("rooms.reconnect-grace-seconds", "30"),
     DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20");
 
     static final String ENV_PREFIX = "STAGECAST_";

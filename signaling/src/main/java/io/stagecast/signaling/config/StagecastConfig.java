@@ -38,12 +38,13 @@ import java.util.Properties;
  *                                   host and port when not configured
  * @param demoRoom                   {@code rooms.demo}: room created at start-up; empty when disabled
  * @param dtlsHandshakeTimeout       {@code dtls.handshake-timeout-seconds}
+ * @param reconnectGrace             {@code rooms.reconnect-grace-seconds}
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
-                              Duration dtlsHandshakeTimeout) {
+                              Duration dtlsHandshakeTimeout, Duration reconnectGrace) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -74,6 +75,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 "media.event-loops must be 1-" + MAX_EVENT_LOOPS + ", was " + mediaEventLoops);
         require(isPositive(iceConsentTimeout), "ice.consent-timeout-seconds must be positive");
         require(isPositive(dtlsHandshakeTimeout), "dtls.handshake-timeout-seconds must be positive");
+        require(isPositive(reconnectGrace), "rooms.reconnect-grace-seconds must be positive");
         require(tokenSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_TOKEN_SECRET_BYTES,
                 "token.secret must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
     }
@@ -140,10 +142,12 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 ? derivedBaseUrl(httpHost, httpPort)
                 : checkedBaseUrl(settings, configuredUrl);
         String demo = settings.string(ConfigKey.ROOMS_DEMO);
+        Duration reconnectGrace = Duration.ofSeconds(
+                settings.integer(ConfigKey.ROOMS_RECONNECT_GRACE_SECONDS, 1, MAX_TIMEOUT_SECONDS));
 
         return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
                 consentTimeout, secret, secretGenerated, publicBaseUrl,
-                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout);
+                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace);
     }
 
     /** The token secret as key bytes for {@code JoinTokens}. */

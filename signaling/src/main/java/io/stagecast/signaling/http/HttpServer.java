@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -53,6 +54,8 @@ public final class HttpServer implements AutoCloseable {
                         p.addLast(new HttpServerCodec());
                         p.addLast(new HttpObjectAggregator(MAX_BODY));
                         p.addLast(new WebSocketServerProtocolHandler(wsConfig));
+                        // Fragmented messages are joined up to the same limit; more closes the connection.
+                        p.addLast(new WebSocketFrameAggregator(MAX_WS_FRAME));
                         p.addLast(routes);
                         p.addLast(sessions.get());
                     }

@@ -19,7 +19,9 @@ import io.stagecast.signaling.stage.Outcome;
 import io.stagecast.signaling.stage.ParticipantState;
 import io.stagecast.signaling.stage.Place;
 import io.stagecast.signaling.stage.StageEvent;
+import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.stage.StageRoom;
+import io.stagecast.signaling.stage.StageSettings;
 import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.ws.StageJson;
@@ -27,6 +29,7 @@ import io.stagecast.signaling.ws.StageRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -51,11 +54,11 @@ public final class Room {
     private final StageRoom stage;
     private final Map<String, Participant> connections = new LinkedHashMap<>();
 
-    Room(String name, MediaNode node) {
+    Room(String name, MediaNode node, StageLimits limits) {
         this.name = name;
         this.node = node;
         this.router = node.createRouter(name);
-        this.stage = new StageRoom(name);
+        this.stage = new StageRoom(name, StageSettings.DEFAULTS, limits, Clock.systemUTC(), System::nanoTime);
     }
 
     public String name() {

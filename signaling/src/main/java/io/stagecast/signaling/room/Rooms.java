@@ -1,6 +1,7 @@
 package io.stagecast.signaling.room;
 
 import io.stagecast.sfu.MediaNode;
+import io.stagecast.signaling.stage.StageLimits;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +25,16 @@ public final class Rooms {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("room-timer", true));
 
-    public Rooms(MediaNode node) {
+    private final StageLimits limits;
+
+    public Rooms(MediaNode node, StageLimits limits) {
         this.node = node;
+        this.limits = limits;
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     public Room getOrCreate(String name) {
-        return rooms.computeIfAbsent(name, n -> new Room(n, node));
+        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits));
     }
 
     public Room get(String name) {

@@ -31,6 +31,12 @@ public record StageLimits(
             10,
             300);
 
+    /** The same limits with another reconnect grace (configuration). */
+    public StageLimits withReconnectGrace(Duration grace) {
+        return new StageLimits(grace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars);
+    }
+
     public StageLimits {
         reactionEmoji = Set.copyOf(reactionEmoji);
     }

@@ -234,12 +234,17 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         }
     }
 
+    /**
+     * Closes after what is already queued: when the request being handled ends this very
+     * connection (leave, end of session), its response still goes out first.
+     */
     @Override
     public void close(String reason) {
         Channel ch = channel;
         if (ch != null && ch.isActive()) {
             String text = reason.length() > 100 ? reason.substring(0, 100) : reason;
-            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, text)).addListener(f -> ch.close());
+            ch.eventLoop().execute(() -> ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, text))
+                    .addListener(f -> ch.close()));
         }
     }
 

@@ -27,6 +27,34 @@ public final class JsonWebSocketClient implements WebSocket.Listener, AutoClosea
         return client;
     }
 
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+    /** Sends raw text without waiting for anything. */
+    public void send(String text) throws Exception {
+        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Whether the server closed the connection within the timeout. */
+    public boolean awaitClosed(long timeoutMs) {
+        try {
+            closed.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(-1);
+    }
+
     /** Sends raw text and returns the response (fails the test after 5 s without one). */
     public JsonNode requestRaw(String text) throws Exception {
         socket.sendText(text, true).get(5, TimeUnit.SECONDS);
@@ -78,6 +106,8 @@ public final class JsonWebSocketClient implements WebSocket.Listener, AutoClosea
 
     @Override
     public void close() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        if (!closed.isDone()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
     }
 }
