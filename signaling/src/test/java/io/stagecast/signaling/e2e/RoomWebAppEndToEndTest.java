@@ -137,6 +137,10 @@ class RoomWebAppEndToEndTest {
             awaitTilePlaying(host, "Dana");
             awaitTilePlaying(host, "Carl");
             host.browser.screenshot("stage-two-people-moderator-room-panel");
+
+            host.click("button[data-invite=speaker]");
+            host.await("the speaker link", d -> String.valueOf(host.js("return document.querySelector('.link-out').value"))
+                    .contains("/room/" + room + "?token=") ? true : null);
         }
     }
 
