@@ -166,9 +166,8 @@ function refused(e) {
   message({ title, text, icon: locked ? 'lock' : ended ? 'stage' : 'alert', action: { label: 'Try again', onclick: () => location.reload() } });
 }
 
-/** The join reply (or room.admitted): a snapshot of the room. Older servers send less. */
-function admitted(data, stream = null) {
-  const snapshot = data.you ? data : legacySnapshot(data);
+/** The join reply (or room.admitted): a snapshot of the room. */
+function admitted(snapshot, stream = null) {
   state.viewOnly = !!claims.vo; // mayPublish is false for every attendee; the stage decides who publishes
   state.applySnapshot(snapshot);
   if (state.session === 'ended') {
@@ -184,14 +183,6 @@ function admitted(data, stream = null) {
   if (snapshot.invitationExpiresInMillis) showInvitation({ expiresInMillis: snapshot.invitationExpiresInMillis });
   if (state.onStage) goLive(stream).catch(failed);
   else stream?.getTracks().forEach((t) => t.stop());
-}
-
-/** A server without the stage model answers join with participants only: treat it as live. */
-function legacySnapshot(data) {
-  const toRow = (p) => ({ id: p.id, name: p.name, role: p.role, place: p.publishing ? 'stage' : 'viewer', microphoneOn: !!p.publishing, cameraOn: !!p.publishing, hand: null, connected: true });
-  const you = { id: data.participantId, name: data.name, role: data.role, place: data.mayPublish && flags.autopublish ? 'stage' : 'viewer', microphoneOn: false, cameraOn: false, hand: null, connected: true };
-  state.legacy = true;
-  return { room: data.room, session: 'live', you, participants: (data.participants || []).map(toRow), chat: [], polls: [] };
 }
 
 // ---- the room ---------------------------------------------------------------------------------
@@ -328,7 +319,6 @@ async function goLive(stream = null) {
     }
   }
   await publish(stream);
-  if (state.legacy) return;
   const micOn = flags.autopublish || wanted.micOn !== false;
   const camOn = flags.autopublish || wanted.camOn !== false;
   syncLocalTracks();
@@ -370,7 +360,6 @@ function syncLocalTracks() {
   if (!localStream || !state.you) return;
   const micTracks = localStream.getAudioTracks();
   const camTracks = localStream.getVideoTracks();
-  if (state.legacy) return; // a server without the stage model sends no media state
   micTracks.forEach((t) => { t.enabled = !!state.you.microphoneOn; });
   camTracks.forEach((t) => { t.enabled = !!state.you.cameraOn; });
 }
@@ -454,15 +443,6 @@ on('subscriberOffer', (msg) => receiver.offer(msg));
 on('participant.added', (e) => state.upsert(e.participant));
 on('participant.changed', (e) => state.upsert(e.participant));
 on('participant.removed', (e) => state.remove(e.participantId));
-on('participantJoined', (e) => !state.participants.has(e.participant.id) && state.upsert({ ...e.participant, place: 'viewer', hand: null }));
-on('participantLeft', (e) => state.remove(e.participantId));
-on('stage', (e) => {
-  if (!state.legacy) return;
-  for (const p of state.participants.values()) {
-    const live = e.publishing.includes(p.id);
-    if ((p.place === 'stage') !== live && !isMe(p.id)) state.upsert({ ...p, place: live ? 'stage' : 'viewer', microphoneOn: live, cameraOn: live });
-  }
-});
 on('session.started', () => {
   state.session = 'live';
   state.emit('session');
