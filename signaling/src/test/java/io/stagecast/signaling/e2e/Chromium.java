@@ -26,7 +26,19 @@ final class Chromium implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
 
+    /** A phone: 390x844 CSS pixels, touch, and a mobile user agent (Chromium's device emulation). */
+    static Chromium phone() throws IOException {
+        return new Chromium(Map.of(
+                "deviceMetrics", Map.of("width", 390, "height", 844, "pixelRatio", 2.0, "touch", true),
+                "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko)"
+                        + " Chrome/156.0.0.0 Mobile Safari/537.36"));
+    }
+
     Chromium() throws IOException {
+        this(null);
+    }
+
+    private Chromium(Map<String, Object> mobileEmulation) throws IOException {
         profile = Files.createTempDirectory("stagecast-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY);
@@ -42,6 +54,9 @@ final class Chromium implements AutoCloseable {
                 "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
                 "--window-size=1280,800",
                 "--user-data-dir=" + profile);
+        if (mobileEmulation != null) {
+            options.setExperimentalOption("mobileEmulation", mobileEmulation);
+        }
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();

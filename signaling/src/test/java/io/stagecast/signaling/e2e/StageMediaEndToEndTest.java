@@ -60,7 +60,7 @@ class StageMediaEndToEndTest {
             browsers.addAll(viewers);
             long start = System.nanoTime();
             for (int i = 0; i < viewers.size(); i++) {
-                viewers.get(i).open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), ""));
+                viewers.get(i).open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Viewer " + i, Role.ATTENDEE, false), "autojoin=1"));
             }
             for (Chromium viewer : viewers) {
                 long firstFrameMs = awaitMediaFlowing(viewer, start);
@@ -81,7 +81,7 @@ class StageMediaEndToEndTest {
         try (Chromium publisher = new Chromium(); Chromium viewer = new Chromium()) {
             publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "S", Role.MODERATOR, false),
                     "autopublish=1&autostart=1&simulcast=1"));
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
             awaitMediaFlowing(viewer, System.nanoTime());
             Object width = viewer.script("const v = document.querySelector('.tile video'); return v ? v.videoWidth : 0;");
             assertTrue(((Number) width).intValue() > 0, "the stage tile shows video of width " + width);
@@ -128,7 +128,7 @@ class StageMediaEndToEndTest {
                 awaitCondition(() -> server.rooms().get(room) != null && !server.rooms().get(room).stageTracks().isEmpty(),
                         10_000, "publisher on stage");
                 withPublisherOnly = server.media().transportCount();
-                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+                viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
                 awaitMediaFlowing(viewer, System.nanoTime());
                 assertTrue(server.media().transportCount() > withPublisherOnly, "the viewer has a transport");
             }
@@ -143,7 +143,7 @@ class StageMediaEndToEndTest {
     void viewOnlyParticipantIsRefusedWhenItTriesToPublish() throws Exception {
         String room = "e2e-viewonly";
         try (Chromium viewer = new Chromium()) {
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Watcher", Role.SPEAKER, true), ""));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Watcher", Role.SPEAKER, true), "autojoin=1"));
             awaitCondition(() -> server.rooms().get(room) != null && server.rooms().get(room).size() == 1, 10_000, "joined");
             Map<String, Object> result = viewer.asyncResult(
                     "const done = arguments[arguments.length - 1];"
@@ -160,7 +160,7 @@ class StageMediaEndToEndTest {
              JsonWebSocketClient intruder = JsonWebSocketClient.connect(server.baseUrl());
              SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT)) {
             publisher.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "P", Role.MODERATOR, false), "autopublish=1&autostart=1"));
-            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), ""));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
             awaitMediaFlowing(viewer, System.nanoTime());
 
             JsonNode joined = intruder.request("join", "room", room,

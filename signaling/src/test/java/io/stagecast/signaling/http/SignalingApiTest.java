@@ -80,8 +80,8 @@ class SignalingApiTest {
     void webClientIsServedForEveryRoomUrl() throws Exception {
         HttpResponse<String> page = send(at("/room/anything"));
         assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("/app.js"));
-        assertEquals(200, send(at("/app.js")).statusCode());
+        assertTrue(page.body().contains("/js/main.js"));
+        assertEquals(200, send(at("/js/main.js")).statusCode());
         assertEquals(404, send(at("/../pom.xml")).statusCode());
         assertEquals(404, send(at("/nope.js")).statusCode());
     }
