@@ -95,7 +95,11 @@ function showSetup() {
   const mayStage = !claims.vo && !mobile;
   const check = new DeviceCheck({ withCamera: mayStage });
   $('#setup-room').textContent = roomName;
-  $('#setup-name').textContent = claims.name ? `You are joining as ${claims.name}` : 'You are joining';
+  $('#setup-name').textContent = 'You are joining';
+  const nameInput = $('#setup-display-name');
+  nameInput.value = localStorage.getItem(NAME_KEY) || (['Speaker', 'Moderator', 'Guest'].includes(claims.name) ? '' : claims.name || '');
+  nameInput.oninput = () => localStorage.setItem(NAME_KEY, nameInput.value.trim());
+  if (nameInput.value) localStorage.setItem(NAME_KEY, nameInput.value.trim());
   $('#setup-role').textContent = claims.role ? ` (${claims.role})` : '';
   $('#device-check').replaceChildren(check.element);
   const staff = claims.role === 'moderator' || claims.role === 'speaker';
@@ -150,8 +154,31 @@ async function enter({ stage: wantsStage, stream = null }) {
   }
 }
 
-function join(wantsStage) {
-  return signaling.request('join', { room: roomName, token, mobile, stage: wantsStage && !mobile });
+// After the first join the server hands back a token bound to who we became in the room, so a
+// reconnect or a reload resumes that person (an invitation link alone names nobody).
+const rejoinKey = `stagecast.rejoin:${roomName}:${token}`;
+let joinToken = sessionStorage.getItem(rejoinKey) || token;
+const NAME_KEY = 'stagecast.displayName';
+
+async function join(wantsStage) {
+  const name = (localStorage.getItem(NAME_KEY) || '').trim();
+  const request = { room: roomName, token: joinToken, mobile, stage: wantsStage && !mobile };
+  if (name) request.name = name;
+  let data;
+  try {
+    data = await signaling.request('join', request);
+  } catch (e) {
+    if (joinToken === token || e.code !== 'unauthorized') throw e;
+    // The saved identity expired: start over with the link itself.
+    joinToken = token;
+    sessionStorage.removeItem(rejoinKey);
+    data = await signaling.request('join', { ...request, token });
+  }
+  if (data.rejoinToken) {
+    joinToken = data.rejoinToken;
+    sessionStorage.setItem(rejoinKey, joinToken);
+  }
+  return data;
 }
 
 function refused(e) {

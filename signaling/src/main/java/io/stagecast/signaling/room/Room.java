@@ -24,6 +24,7 @@ import io.stagecast.signaling.stage.StageRoom;
 import io.stagecast.signaling.stage.StageSettings;
 import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.Role;
 import io.stagecast.signaling.ws.StageJson;
 import io.stagecast.signaling.ws.StageRequests;
 import org.slf4j.Logger;
@@ -80,15 +81,15 @@ public final class Room {
      * A web client joins (or comes back within the reconnect grace with the same identity).
      * Returns the join response: the room snapshot plus who the client is.
      */
-    public synchronized ObjectNode join(JoinGrant grant, ClientChannel channel, boolean mobile, boolean wantsStage)
-            throws SignalingException {
+    public synchronized ObjectNode join(JoinGrant grant, String chosenName, ClientChannel channel, boolean mobile,
+                                        boolean wantsStage) throws SignalingException {
         String id = grant.participantId();
-        if (wantsStage && !grant.mayPublish()) {
-            throw SignalingException.forbidden(grant.viewOnly() ? "this link is view-only" : "join as a viewer");
+        if (wantsStage && grant.viewOnly()) {
+            throw SignalingException.forbidden("this link is view-only");
         }
         boolean returning = stage.participant(id).isPresent();
-        Outcome outcome = returning ? stage.reconnect(id)
-                : stage.join(id, grant.displayName() == null ? "Guest" : grant.displayName(), grant.role(), mobile, wantsStage);
+        String displayName = chosenName != null ? chosenName : grant.displayName() == null ? "Guest" : grant.displayName();
+        Outcome outcome = returning ? stage.reconnect(id) : stage.join(id, displayName, grant.role(), mobile, wantsStage);
         require(outcome);
         Participant previous = connections.remove(id);
         if (previous != null) {
@@ -103,9 +104,13 @@ public final class Room {
         log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
         ObjectNode data = StageJson.snapshot(stage.snapshot(id));
         data.put("participantId", id);
-        data.put("name", grant.displayName());
+        data.put("name", stage.participant(id).map(ParticipantState::name).orElse(displayName));
         data.put("role", grant.role().wireName());
-        data.put("mayPublish", grant.mayPublish());
+        data.put("viewOnly", grant.viewOnly());
+        data.put("mayPublish", !grant.viewOnly());
+        if (grant.role() == Role.MODERATOR) {
+            data.put("lobbyWaiting", stage.lobbySize());
+        }
         return data;
     }
 

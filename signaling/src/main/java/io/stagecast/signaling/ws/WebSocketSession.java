@@ -141,11 +141,37 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
         Room target = rooms.getOrCreate(roomName);
-        ObjectNode data = target.join(grant, this, request.path("mobile").asBoolean(false),
+        ObjectNode data = target.join(grant, chosenName(request), this, request.path("mobile").asBoolean(false),
                 request.path("stage").asBoolean(false));
         room = target;
         participant = target.participantFor(grant.participantId());
+        data.put("rejoinToken", rejoinToken(grant));
         return data;
+    }
+
+    /** The display name a person typed, if any (1..64 characters after trimming). */
+    private static String chosenName(JsonNode request) throws SignalingException {
+        JsonNode name = request.get("name");
+        if (name == null || name.isNull()) {
+            return null;
+        }
+        String text = name.isTextual() ? name.asText().strip() : "";
+        if (text.isEmpty() || text.codePointCount(0, text.length()) > 64) {
+            throw SignalingException.badRequest("a name has 1 to 64 characters");
+        }
+        return text;
+    }
+
+    /**
+     * A token naming the participant this join made, for reconnects and reloads: an invitation
+     * link names nobody, so presenting it again would make a new person. It grants nothing more
+     * than the token it came from and expires with it (or within a day).
+     */
+    private String rejoinToken(JoinGrant grant) {
+        Instant expiry = grant.expiresAt().isBefore(Instant.now().plus(Duration.ofDays(1)))
+                ? grant.expiresAt() : Instant.now().plus(Duration.ofDays(1));
+        return tokens.mint(new JoinGrant(grant.room(), grant.participantId(), grant.displayName(), grant.role(),
+                grant.viewOnly(), expiry, RandomIds.tokenId(), false));
     }
 
     /** mid -> what the track is, from the optional "tracks" object of a publish request. */

@@ -129,7 +129,7 @@ class SignalingApiTest {
         assertEquals("unauthorized", r.path("error").path("code").asText(), "another room's token");
         r = client.requestRaw("{\"id\":4,\"type\":\"join\",\"room\":\"ws1\",\"token\":\"" + token("ws1", Role.ATTENDEE) + "\"}");
         assertTrue(r.path("ok").asBoolean(), r.toString());
-        assertFalse(r.path("data").path("mayPublish").asBoolean());
+        assertEquals("lobby", r.path("data").path("you").path("place").asText(), "attendees wait until the session starts");
         r = client.requestRaw("{\"id\":5,\"type\":\"publish\",\"sdp\":\"v=0\"}");
         assertEquals("forbidden", r.path("error").path("code").asText(), "attendees may not publish");
         r = client.requestRaw("{\"id\":6,\"type\":\"answer\",\"sdp\":\"v=0\",\"revision\":7}");
