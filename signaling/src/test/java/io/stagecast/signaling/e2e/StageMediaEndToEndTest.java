@@ -89,6 +89,33 @@ class StageMediaEndToEndTest {
     }
 
     @Test
+    void aModeratorsForcedCameraOffStopsForwardingInTheMediaPlane() throws Exception {
+        String room = "e2e-force-off";
+        try (JsonWebSocketClient moderator = JsonWebSocketClient.connect(server.baseUrl());
+             Chromium speaker = new Chromium(); Chromium viewer = new Chromium()) {
+            assertTrue(moderator.request("join", "room", room, "token", TestServer.token(server, room, "Host", Role.MODERATOR, false))
+                    .path("ok").asBoolean());
+            assertTrue(moderator.request("session.start").path("ok").asBoolean());
+            String speakerToken = server.tokens().mint(new io.stagecast.signaling.token.JoinGrant(room, "speaker-1", "Speaker",
+                    Role.SPEAKER, false, java.time.Instant.now().plusSeconds(3600), null, false));
+            speaker.open(TestServer.roomUrl(server, room, speakerToken, "autopublish=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
+            awaitMediaFlowing(viewer, System.nanoTime());
+
+            double mutedBefore = server.media().metrics().drops(DropReason.MUTED);
+            JsonNode forced = moderator.request("media.forceOff", "participantId", "speaker-1", "kind", "camera");
+            assertTrue(forced.path("ok").asBoolean(), forced.toString());
+            awaitCondition(() -> server.media().metrics().drops(DropReason.MUTED) > mutedBefore + 20, 5_000,
+                    "the speaker's video is dropped by the media plane");
+            Thread.sleep(1_000); // frames already in flight drain
+            long frames = ((Number) viewer.inboundStats("window.stagecast.sub").get("framesDecoded")).longValue();
+            Thread.sleep(1_500);
+            long later = ((Number) viewer.inboundStats("window.stagecast.sub").get("framesDecoded")).longValue();
+            assertEquals(frames, later, "no video frame reaches the viewer while the camera is forced off");
+        }
+    }
+
+    @Test
     void whipPublisherIsWatchedThroughWhepAndDeleteEndsIt() throws Exception {
         String room = "e2e-whip";
         String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
