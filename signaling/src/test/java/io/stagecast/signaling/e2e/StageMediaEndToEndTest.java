@@ -116,6 +116,24 @@ class StageMediaEndToEndTest {
     }
 
     @Test
+    void aSharedScreenBecomesTheViewersContentTile() throws Exception {
+        String room = "e2e-screen";
+        try (Chromium presenter = new Chromium(); Chromium viewer = new Chromium()) {
+            presenter.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "Presenter", Role.MODERATOR, false),
+                    "autopublish=1&autostart=1"));
+            viewer.open(TestServer.roomUrl(server, room, TestServer.token(server, room, "V", Role.ATTENDEE, false), "autojoin=1"));
+            awaitMediaFlowing(viewer, System.nanoTime());
+            presenter.driver().findElement(org.openqa.selenium.By.id("screen-toggle")).click();
+            awaitCondition(() -> server.rooms().get(room).stageTracks().stream()
+                    .anyMatch(t -> t.kind() == io.stagecast.signaling.stage.TrackKind.SCREEN), 10_000, "the screen is on stage");
+            awaitCondition(() -> ((Number) viewer.script(
+                    "const v = document.querySelector('.tile[data-kind=\"screen\"] video'); return v ? v.videoWidth : 0;"))
+                    .intValue() > 0, 15_000, "the viewer shows the shared screen in a content tile");
+            viewer.screenshot("viewer-screen-share");
+        }
+    }
+
+    @Test
     void whipPublisherIsWatchedThroughWhepAndDeleteEndsIt() throws Exception {
         String room = "e2e-whip";
         String publishToken = TestServer.token(server, room, "WHIP encoder", Role.SPEAKER, false);
