@@ -43,7 +43,7 @@ public final class StagecastServer implements AutoCloseable {
                 .description("participants in all rooms").register(metrics);
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
         this.http = new HttpServer(config.httpHost(), config.httpPort(), routes, () -> new WebSocketSession(rooms, tokens, this::baseUrl));
-        config.demoRoom().ifPresent(rooms::getOrCreate);
+        config.demoRoom().ifPresent(rooms::keep);
         ready = true;
     }
 

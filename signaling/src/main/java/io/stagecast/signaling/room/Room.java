@@ -66,6 +66,11 @@ public final class Room {
         return name;
     }
 
+    /** Nobody is connected and nobody is waiting to reconnect: the room holds only history. */
+    public synchronized boolean isIdle() {
+        return connections.isEmpty() && stage.participants().isEmpty() && stage.lobbySize() == 0;
+    }
+
     /** Participants with a live connection (web, WHIP or WHEP). */
     public synchronized int size() {
         return connections.size();

@@ -6,7 +6,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -15,8 +17,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The rooms of this node. A room comes into being with its first valid join token; one timer
- * thread runs every room's once-a-second work (reconnect grace, invitation expiry, voice activity).
+ * The rooms of this node. A room comes into being with its first valid join token and goes away
+ * after it has been idle (nobody in it) for {@link #IDLE_LIMIT}, so rooms made by old links do not
+ * pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
+ * expiry, voice activity).
  */
 public final class Rooms {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
@@ -25,7 +29,10 @@ public final class Rooms {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("room-timer", true));
 
+    static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
     private final StageLimits limits;
+    private final Map<String, Long> idleSince = new ConcurrentHashMap<>();
+    private volatile String keep;
 
     public Rooms(MediaNode node, StageLimits limits) {
         this.node = node;
@@ -53,10 +60,25 @@ public final class Rooms {
         return n;
     }
 
+    /** A room that is never removed for idleness (the configured demo room). */
+    public void keep(String name) {
+        keep = name;
+        getOrCreate(name);
+    }
+
     private void tick() {
+        long now = System.nanoTime();
         for (Room room : rooms.values()) {
             try {
                 room.tick();
+                if (!room.isIdle() || room.name().equals(keep)) {
+                    idleSince.remove(room.name());
+                } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > IDLE_LIMIT.toNanos()
+                        && rooms.remove(room.name(), room)) {
+                    idleSince.remove(room.name());
+                    room.close();
+                    log.info("room {} removed after {} idle", room.name(), IDLE_LIMIT);
+                }
             } catch (RuntimeException e) {
                 log.warn("tick of room {} failed", room.name(), e);
             }
