@@ -8,8 +8,11 @@ import org.jitsi.srtp.crypto.Aes;
  * <p>Left alone, jitsi-srtp benchmarks the available providers when it creates its first cipher of
  * each kind and sometimes settles on BouncyCastle, which is 15-20x slower for GCM than the JDK's
  * intrinsic-backed SunJCE. Pinning SunJCE makes the choice deterministic. The pin only affects
- * ciphers created afterwards, so it must run before the first SRTP context is derived;
- * {@link SrtpTransformer} calls it from its static initializer.
+ * ciphers created afterwards, so it must run before the first jitsi-srtp context is derived.
+ *
+ * <p>{@link SrtpTransformer} no longer runs on jitsi-srtp (it uses the JDK's ciphers directly); the
+ * pin matters to code that still creates jitsi-srtp contexts, such as the SRTP floor benchmark and
+ * the differential tests.
  */
 public final class SrtpCrypto {
     private static volatile boolean configured;

@@ -1,8 +1,8 @@
 package io.stagecast.sfu.srtp;
 
 /**
- * Cheap structural checks run before a packet reaches jitsi-srtp, so garbage never creates a crypto
- * context and never reaches code that might index past the end of the packet.
+ * Cheap structural checks run before a packet reaches the crypto, so garbage never creates stream
+ * state and never reaches code that might index past the end of the packet.
  */
 final class SrtpPacketShape {
     static final int RTP_FIXED_HEADER = 12;
@@ -36,6 +36,10 @@ final class SrtpPacketShape {
     /** Whether this looks like a version 2 RTCP packet holding a sender SSRC plus {@code trailer} bytes. */
     static boolean isRtcp(byte[] buf, int off, int len, int trailer) {
         return len >= RTCP_HEADER + trailer && (buf[off] & 0xC0) == 0x80;
+    }
+
+    static int readShort(byte[] buf, int at) {
+        return ((buf[at] & 0xFF) << 8) | (buf[at + 1] & 0xFF);
     }
 
     static int readInt(byte[] buf, int at) {

@@ -2,21 +2,17 @@ package io.stagecast.sfu.srtp;
 
 import io.stagecast.sfu.buffer.PacketBuffer;
 import java.security.GeneralSecurityException;
-import org.jitsi.srtp.SrtcpCryptoContext;
-import org.jitsi.srtp.SrtpContextFactory;
-import org.jitsi.srtp.SrtpCryptoContext;
-import org.jitsi.srtp.SrtpErrorStatus;
-import org.jitsi.srtp.SrtpPolicy;
-import org.jitsi.utils.logging2.Logger;
-import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
  * SRTP and SRTCP for one transport (one DTLS association): our local keys protect what we send,
  * the peer's keys unprotect what we receive (RFC 5764 4.2).
  *
- * <p>Crypto contexts are derived per SSRC on first use and kept in allocation-free maps, at most
- * {@link #MAX_SSRCS_PER_DIRECTION} per direction and protocol. A receive context is kept only once
- * a packet has authenticated through it, so unauthenticated packets cannot use up that budget.
+ * <p>Session keys are derived once per direction at construction (RFC 3711 4.3, key derivation rate
+ * 0, so they do not depend on the SSRC); the per-packet transforms ({@link PacketProtection}) run on
+ * JDK primitives without allocating, except AES-GCM, whose JCE init allocates. Per SSRC we keep only
+ * the index and replay state, in allocation-free maps, at most {@link #MAX_SSRCS_PER_DIRECTION} per
+ * direction and protocol. A receive stream is kept only once a packet has authenticated through it,
+ * so unauthenticated packets cannot use up that budget.
  *
  * <p>Owned by one thread; not thread-safe. Packets are transformed in place. A packet that fails
  * to unprotect may have been partly modified and must be dropped.
@@ -25,183 +21,190 @@ public final class SrtpTransformer {
     /** Cap on SSRCs per direction and protocol: far above what one WebRTC peer uses. */
     public static final int MAX_SSRCS_PER_DIRECTION = 64;
 
-    static {
-        SrtpCrypto.configure();
-    }
-
-    private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpTransformer.class.getName());
-
     private final int tagLength;
-    private final SrtpContextFactory senderFactory;
-    private final SrtpContextFactory receiverFactory;
-    private final SsrcContexts<SrtpCryptoContext> rtpSenders = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
-    private final SsrcContexts<SrtpCryptoContext> rtpReceivers = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
-    private final SsrcContexts<SrtcpCryptoContext> rtcpSenders = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
-    private final SsrcContexts<SrtcpCryptoContext> rtcpReceivers = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
+    private final PacketProtection rtpOut;
+    private final PacketProtection rtpIn;
+    private final PacketProtection rtcpOut;
+    private final PacketProtection rtcpIn;
+    private final SsrcContexts<RtpStreamIndex> rtpSenders = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
+    private final SsrcContexts<RtpStreamIndex> rtpReceivers = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
+    private final SsrcContexts<SrtcpIndexCounter> rtcpSenders = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
+    private final SsrcContexts<ReplayWindow> rtcpReceivers = new SsrcContexts<>(MAX_SSRCS_PER_DIRECTION);
+    /** State for a receive SSRC not yet authenticated; adopted into the map by its first good packet. */
+    private RtpStreamIndex spareRtpReceiver = new RtpStreamIndex();
+    private ReplayWindow spareRtcpReceiver = new ReplayWindow();
     private boolean closed;
 
+    /**
+     * @throws IllegalStateException if the JDK lacks AES or SHA-1 (it never does), or the keys do
+     *     not fit the profile
+     */
     public SrtpTransformer(SrtpMasterKeys keys) {
         SrtpProfile profile = keys.profile();
         this.tagLength = profile.tagLength;
-        this.senderFactory = new SrtpContextFactory(true, keys.localKey(), keys.localSalt(),
-                policyFor(profile), policyFor(profile), JITSI_LOGGER);
-        this.receiverFactory = new SrtpContextFactory(false, keys.remoteKey(), keys.remoteSalt(),
-                policyFor(profile), policyFor(profile), JITSI_LOGGER);
+        try {
+            SrtpKeyDerivation local = new SrtpKeyDerivation(keys.localKey(), keys.localSalt());
+            SrtpKeyDerivation remote = new SrtpKeyDerivation(keys.remoteKey(), keys.remoteSalt());
+            this.rtpOut = protection(profile, local, false);
+            this.rtcpOut = protection(profile, local, true);
+            this.rtpIn = protection(profile, remote, false);
+            this.rtcpIn = protection(profile, remote, true);
+            local.close();
+            remote.close();
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot set up " + profile + " session keys", e);
+        }
     }
 
-    private static SrtpPolicy policyFor(SrtpProfile profile) {
-        SrtpPolicy policy = switch (profile) {
-            // RFC 7714 14.2: GCM authenticates by itself, no HMAC.
-            case AEAD_AES_128_GCM -> new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, profile.keyLength,
-                    SrtpPolicy.NULL_AUTHENTICATION, 0, profile.tagLength, profile.saltLength);
-            // RFC 5764 4.1.2: 160-bit HMAC-SHA1 key, tag truncated to 80 bits for SRTP and SRTCP.
-            case AES_CM_128_HMAC_SHA1_80 -> new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, profile.keyLength,
-                    SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, profile.tagLength, profile.saltLength);
+    private static PacketProtection protection(SrtpProfile profile, SrtpKeyDerivation kdf, boolean rtcp)
+            throws GeneralSecurityException {
+        int encryption = rtcp ? SrtpKeyDerivation.RTCP_ENCRYPTION : SrtpKeyDerivation.RTP_ENCRYPTION;
+        int salt = rtcp ? SrtpKeyDerivation.RTCP_SALT : SrtpKeyDerivation.RTP_SALT;
+        byte[] key = kdf.derive(encryption, profile.keyLength);
+        byte[] sessionSalt = kdf.derive(salt, profile.saltLength);
+        return switch (profile) {
+            // RFC 7714 14.2: GCM authenticates by itself, no HMAC key.
+            case AEAD_AES_128_GCM -> new AesGcmProtection(key, sessionSalt);
+            // RFC 3711 4.3.2 / RFC 5764 4.1.2: 160-bit HMAC-SHA1 session key.
+            case AES_CM_128_HMAC_SHA1_80 -> new AesCmHmacSha1Protection(key, sessionSalt,
+                    kdf.derive(rtcp ? SrtpKeyDerivation.RTCP_AUTHENTICATION : SrtpKeyDerivation.RTP_AUTHENTICATION,
+                            HmacSha1.LENGTH));
         };
-        policy.setReceiveReplayEnabled(true);
-        // jitsi's send-side check is only a self-consistency check; it would refuse to re-send a
-        // packet answering a NACK without RTX. Re-protecting identical plaintext under the same
-        // index yields the identical ciphertext, so it reveals nothing new.
-        policy.setSendReplayEnabled(false);
-        return policy;
     }
 
     /** Verifies and decrypts an SRTP packet in place (RFC 3711 3.3); on OK the tag is gone. */
     public SrtpResult unprotectRtp(PacketBuffer pkt) {
         byte[] buf = pkt.getBuffer();
         int off = pkt.getOffset();
-        if (closed || SrtpPacketShape.rtpHeaderLength(buf, off, pkt.getLength(), tagLength) < 0) {
+        int len = pkt.getLength();
+        int header = SrtpPacketShape.rtpHeaderLength(buf, off, len, tagLength);
+        if (closed || header < 0) {
             return SrtpResult.MALFORMED;
         }
         int ssrc = SrtpPacketShape.readInt(buf, off + 8);
-        SrtpCryptoContext context = rtpReceivers.get(ssrc);
-        boolean fresh = context == null;
+        RtpStreamIndex stream = rtpReceivers.get(ssrc);
+        boolean fresh = stream == null;
         if (fresh) {
-            if (rtpReceivers.isFull() || (context = deriveRtp(receiverFactory, ssrc)) == null) {
+            if (rtpReceivers.isFull()) {
                 return SrtpResult.MALFORMED;
             }
+            stream = spareRtpReceiver;
+            stream.window.reset();
         }
-        SrtpResult result;
-        try {
-            result = resultOf(context.reverseTransformPacket(pkt, false));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            result = SrtpResult.MALFORMED;
+        long index = stream.estimate(SrtpPacketShape.readShort(buf, off + 2));
+        if (index < 0 || stream.window.isReplay(index)) {
+            return SrtpResult.REPLAYED;
         }
-        if (fresh && result == SrtpResult.OK) {
-            rtpReceivers.put(ssrc, context);
+        if (!rtpIn.unprotectRtp(buf, off, len, header, ssrc, index)) {
+            return SrtpResult.AUTH_FAILED;
         }
-        return result;
+        stream.window.accept(index);
+        pkt.setLength(len - tagLength);
+        if (fresh) {
+            rtpReceivers.put(ssrc, stream);
+            spareRtpReceiver = new RtpStreamIndex();
+        }
+        return SrtpResult.OK;
     }
 
     /** Encrypts an RTP packet in place and appends the tag (RFC 3711 3.3, RFC 7714 8.2). */
     public SrtpResult protectRtp(PacketBuffer pkt) {
-        byte[] buf = pkt.getBuffer();
-        int off = pkt.getOffset();
-        if (closed || SrtpPacketShape.rtpHeaderLength(buf, off, pkt.getLength(), 0) < 0) {
+        int len = pkt.getLength();
+        int header = SrtpPacketShape.rtpHeaderLength(pkt.getBuffer(), pkt.getOffset(), len, 0);
+        if (closed || header < 0) {
             return SrtpResult.MALFORMED;
         }
-        int ssrc = SrtpPacketShape.readInt(buf, off + 8);
-        SrtpCryptoContext context = rtpSenders.get(ssrc);
-        if (context == null) {
-            if (rtpSenders.isFull() || (context = deriveRtp(senderFactory, ssrc)) == null) {
+        int off = pkt.getOffset();
+        int ssrc = SrtpPacketShape.readInt(pkt.getBuffer(), off + 8);
+        RtpStreamIndex stream = rtpSenders.get(ssrc);
+        if (stream == null) {
+            if (rtpSenders.isFull()) {
                 return SrtpResult.MALFORMED;
             }
-            rtpSenders.put(ssrc, context);
+            stream = new RtpStreamIndex();
+            rtpSenders.put(ssrc, stream);
         }
-        // GCM writes its tag straight behind the payload, so the room must exist beforehand;
-        // a no-op for pooled buffers, which keep PacketBuffer.TAIL_ROOM spare.
-        pkt.grow(tagLength);
-        try {
-            return resultOf(context.transformPacket(pkt));
-        } catch (GeneralSecurityException | RuntimeException e) {
+        long index = stream.estimate(SrtpPacketShape.readShort(pkt.getBuffer(), off + 2));
+        if (index < 0) {
             return SrtpResult.MALFORMED;
         }
+        // A no-op for pooled buffers, which keep PacketBuffer.TAIL_ROOM spare; may replace the array.
+        pkt.grow(tagLength);
+        int protectedLength = rtpOut.protectRtp(pkt.getBuffer(), off, len, header, ssrc, index);
+        if (protectedLength < 0) {
+            return SrtpResult.MALFORMED;
+        }
+        // Only the highest index matters for a sender: it anchors the rollover counter estimate.
+        stream.window.accept(index);
+        pkt.setLength(protectedLength);
+        return SrtpResult.OK;
     }
 
     /** Verifies and decrypts an SRTCP packet in place (RFC 3711 3.4); on OK index and tag are gone. */
     public SrtpResult unprotectRtcp(PacketBuffer pkt) {
         byte[] buf = pkt.getBuffer();
         int off = pkt.getOffset();
-        if (closed || !SrtpPacketShape.isRtcp(buf, off, pkt.getLength(), SrtpPacketShape.SRTCP_INDEX + tagLength)) {
+        int len = pkt.getLength();
+        if (closed || !SrtpPacketShape.isRtcp(buf, off, len, SrtpPacketShape.SRTCP_INDEX + tagLength)) {
             return SrtpResult.MALFORMED;
         }
         int ssrc = SrtpPacketShape.readInt(buf, off + 4);
-        SrtcpCryptoContext context = rtcpReceivers.get(ssrc);
-        boolean fresh = context == null;
+        ReplayWindow window = rtcpReceivers.get(ssrc);
+        boolean fresh = window == null;
         if (fresh) {
-            if (rtcpReceivers.isFull() || (context = deriveRtcp(receiverFactory, ssrc)) == null) {
+            if (rtcpReceivers.isFull()) {
                 return SrtpResult.MALFORMED;
             }
+            window = spareRtcpReceiver;
+            window.reset();
         }
-        SrtpResult result;
-        try {
-            result = resultOf(context.reverseTransformPacket(pkt));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            result = SrtpResult.MALFORMED;
+        int flaggedIndex = SrtpPacketShape.readInt(buf, off + rtcpIn.srtcpIndexOffset(len));
+        if (window.isReplay(flaggedIndex & 0x7FFFFFFF)) {
+            return SrtpResult.REPLAYED;
         }
-        if (fresh && result == SrtpResult.OK) {
-            rtcpReceivers.put(ssrc, context);
+        if (!rtcpIn.unprotectRtcp(buf, off, len, ssrc, flaggedIndex)) {
+            return SrtpResult.AUTH_FAILED;
         }
-        return result;
+        window.accept(flaggedIndex & 0x7FFFFFFF);
+        pkt.setLength(len - SrtpPacketShape.SRTCP_INDEX - tagLength);
+        if (fresh) {
+            rtcpReceivers.put(ssrc, window);
+            spareRtcpReceiver = new ReplayWindow();
+        }
+        return SrtpResult.OK;
     }
 
     /** Encrypts a (compound) RTCP packet in place and appends index and tag (RFC 3711 3.4). */
     public SrtpResult protectRtcp(PacketBuffer pkt) {
-        byte[] buf = pkt.getBuffer();
         int off = pkt.getOffset();
-        if (closed || !SrtpPacketShape.isRtcp(buf, off, pkt.getLength(), 0)) {
+        int len = pkt.getLength();
+        if (closed || !SrtpPacketShape.isRtcp(pkt.getBuffer(), off, len, 0)) {
             return SrtpResult.MALFORMED;
         }
-        int ssrc = SrtpPacketShape.readInt(buf, off + 4);
-        SrtcpCryptoContext context = rtcpSenders.get(ssrc);
-        if (context == null) {
-            if (rtcpSenders.isFull() || (context = deriveRtcp(senderFactory, ssrc)) == null) {
+        int ssrc = SrtpPacketShape.readInt(pkt.getBuffer(), off + 4);
+        SrtcpIndexCounter counter = rtcpSenders.get(ssrc);
+        if (counter == null) {
+            if (rtcpSenders.isFull()) {
                 return SrtpResult.MALFORMED;
             }
-            rtcpSenders.put(ssrc, context);
+            counter = new SrtcpIndexCounter();
+            rtcpSenders.put(ssrc, counter);
         }
         pkt.grow(SrtpPacketShape.SRTCP_INDEX + tagLength);
-        try {
-            return resultOf(context.transformPacket(pkt));
-        } catch (GeneralSecurityException | RuntimeException e) {
+        int protectedLength = rtcpOut.protectRtcp(pkt.getBuffer(), off, len, ssrc, counter.next());
+        if (protectedLength < 0) {
             return SrtpResult.MALFORMED;
         }
+        pkt.setLength(protectedLength);
+        return SrtpResult.OK;
     }
 
-    /** Drops every context and wipes the master keys; afterwards every call returns MALFORMED. */
+    /** Drops every stream; afterwards every call returns MALFORMED. */
     public void close() {
         closed = true;
         rtpSenders.clear();
         rtpReceivers.clear();
         rtcpSenders.clear();
         rtcpReceivers.clear();
-        senderFactory.close();
-        receiverFactory.close();
-    }
-
-    private static SrtpCryptoContext deriveRtp(SrtpContextFactory factory, int ssrc) {
-        try {
-            // RFC 3711 3.3.1: a new stream starts with ROC 0.
-            return factory.deriveContext(ssrc, 0);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static SrtcpCryptoContext deriveRtcp(SrtpContextFactory factory, int ssrc) {
-        try {
-            return factory.deriveControlContext(ssrc);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static SrtpResult resultOf(SrtpErrorStatus status) {
-        return switch (status) {
-            case OK -> SrtpResult.OK;
-            case AUTH_FAIL -> SrtpResult.AUTH_FAILED;
-            case REPLAY_FAIL, REPLAY_OLD -> SrtpResult.REPLAYED;
-            case INVALID_PACKET, FAIL -> SrtpResult.MALFORMED;
-        };
     }
 }

@@ -42,6 +42,46 @@ class Rfc3711VectorsTest {
                 jitsiKeystream(hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF")), "keystream from counter ...FEFF");
     }
 
+    @Test
+    void ourAesCounterModeMatchesRfc3711B2() throws Exception {
+        AesCounterMode cipher = new AesCounterMode(B2_SESSION_KEY);
+        byte[] data = new byte[48];
+        cipher.apply(hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), data, 0, data.length);
+        assertArrayEquals(jitsiKeystream(hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000")), data);
+        assertArrayEquals(hex("E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB"
+                + "41E95B3BB0A2E8DD477901E4FCA894C0"), data);
+
+        byte[] shifted = new byte[3 + 48];
+        cipher.apply(hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF"), shifted, 3, 48);
+        assertArrayEquals(hex("EC8CDF7398607CB0F2D21675EA9EA1E4 362B7C3C6773516318A077D7FC5073AE"
+                + "6A2CC3787889374FBEB4C81B17BA6C44"), Arrays.copyOfRange(shifted, 3, 51), "at an offset");
+    }
+
+    @Test
+    void ourKeyDerivationMatchesRfc3711B3() throws Exception {
+        SrtpKeyDerivation kdf = new SrtpKeyDerivation(B3_MASTER_KEY, B3_MASTER_SALT);
+        assertArrayEquals(B3_CIPHER_KEY, kdf.derive(SrtpKeyDerivation.RTP_ENCRYPTION, 16));
+        assertArrayEquals(B3_AUTH_KEY, kdf.derive(SrtpKeyDerivation.RTP_AUTHENTICATION, 20));
+        assertArrayEquals(B3_CIPHER_SALT, kdf.derive(SrtpKeyDerivation.RTP_SALT, 14));
+    }
+
+    @Test
+    void ourHmacSha1MatchesTheJdkMacOverManyMessages() throws Exception {
+        Mac reference = Mac.getInstance("HmacSHA1");
+        reference.init(new SecretKeySpec(B3_AUTH_KEY, "HmacSHA1"));
+        HmacSha1 ours = new HmacSha1(B3_AUTH_KEY);
+        java.util.Random random = new java.util.Random(3);
+        for (int len = 0; len < 300; len += 7) {
+            byte[] message = new byte[len];
+            random.nextBytes(message);
+            ours.update(message, 0, len);
+            ours.updateInt(len);
+            reference.update(message);
+            reference.update(new byte[] {0, 0, (byte) (len >>> 8), (byte) len});
+            assertArrayEquals(reference.doFinal(), ours.finish().clone(), "length " + len);
+        }
+    }
+
     /** Runs jitsi's AES-CM cipher, as its contexts create it, over 48 zero bytes. */
     private static byte[] jitsiKeystream(byte[] counter) throws Exception {
         SrtpCipherCtr cipher = new SrtpCipherCtr(Aes.createCipher("AES/CTR/NoPadding"));

@@ -11,25 +11,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Steady-state allocation of one protect plus one unprotect, 1200-byte packets, after warm-up.
  *
- * <p>The project target is under 16 bytes per packet. jitsi-srtp on SunJCE cannot meet it: each
- * packet re-initialises a JCE cipher (a new IvParameterSpec/GCMParameterSpec plus SunJCE's per-init
- * state), SunJCE copies the input when a CTR or GCM operation runs in place, and HMAC-SHA1 returns a
- * fresh array per tag. Measured here: about 2.0 KB (GCM) and 2.7 KB (AES-CM) per round trip. This
- * test therefore guards the measured level, so a regression such as deriving a context per packet
- * (tens of KB) fails, and {@link #TARGET_BYTES_PER_PACKET} records the goal the layer does not meet.
+ * <p>The project target is under 16 bytes per packet. AES_CM_128_HMAC_SHA1_80 meets it (0 bytes
+ * measured). AEAD_AES_128_GCM does not: the JDK's GCM cipher takes each packet's IV through
+ * {@code init}, which allocates about 1.1 KB (2.3 KB per protect+unprotect measured here); see
+ * {@link AesGcmProtection} for why we keep it. Its bound guards that level, so a regression such as
+ * a per-packet key derivation (tens of KB) still fails.
  */
 class SrtpAllocationTest {
     static final int TARGET_BYTES_PER_PACKET = 16;
-    private static final int MEASURED_CEILING_BYTES_PER_PACKET = 4096;
+    private static final int JDK_GCM_CEILING_BYTES_PER_PACKET = 2560;
     private static final int PACKETS = 20_000;
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
-    void steadyStateRoundTripAllocationStaysAtJitsiLevel(SrtpProfile profile) {
+    void steadyStateRoundTripAllocatesNothingBeyondTheJdkGcmInit(SrtpProfile profile) {
         SrtpTransformer[] peers = TestPackets.pair(profile);
         PacketBuffer pkt = new PacketBuffer();
         int[] seq = {0};
-        roundTrips(peers, pkt, seq, 3 * PACKETS); // JIT warm-up; first packet derives the contexts
+        roundTrips(peers, pkt, seq, 3 * PACKETS); // JIT warm-up; the first packet creates the streams
 
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -40,8 +39,8 @@ class SrtpAllocationTest {
 
         System.out.printf("%s: %.1f bytes allocated per protect+unprotect (target %d)%n",
                 profile, perPacket, TARGET_BYTES_PER_PACKET);
-        assertTrue(perPacket < MEASURED_CEILING_BYTES_PER_PACKET,
-                profile + " allocated " + perPacket + " bytes per packet");
+        int ceiling = profile == SrtpProfile.AEAD_AES_128_GCM ? JDK_GCM_CEILING_BYTES_PER_PACKET : TARGET_BYTES_PER_PACKET;
+        assertTrue(perPacket < ceiling, profile + " allocated " + perPacket + " bytes per packet");
     }
 
     private static void roundTrips(SrtpTransformer[] peers, PacketBuffer pkt, int[] seq, int count) {

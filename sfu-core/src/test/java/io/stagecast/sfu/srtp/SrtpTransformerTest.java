@@ -100,6 +100,53 @@ class SrtpTransformerTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void rtcpOlderThanReplayWindowIsRejected(SrtpProfile profile) {
+        SrtpTransformer[] peers = TestPackets.pair(profile);
+        PacketBuffer rtcp = new PacketBuffer();
+        peers[0].protectRtcp(TestPackets.rtcpReceiverReport(rtcp, SSRC, 0));
+        byte[] old = TestPackets.copyOf(rtcp);
+        for (int i = 1; i <= ReplayWindow.SIZE; i++) {
+            peers[0].protectRtcp(TestPackets.rtcpReceiverReport(rtcp, SSRC, i));
+            assertEquals(SrtpResult.OK, peers[1].unprotectRtcp(rtcp));
+        }
+        assertEquals(SrtpResult.REPLAYED, peers[1].unprotectRtcp(rtcp.copyFrom(old, 0, old.length)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void resentPacketProtectsToTheSameBytes(SrtpProfile profile) {
+        // A retransmission without RTX re-protects the same index: SunJCE's GCM must not refuse it.
+        SrtpTransformer[] peers = TestPackets.pair(profile);
+        PacketBuffer pkt = new PacketBuffer();
+        peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, 9, 300));
+        byte[] first = TestPackets.copyOf(pkt);
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, 9, 300)));
+        assertArrayEquals(first, TestPackets.copyOf(pkt));
+        assertEquals(SrtpResult.OK, peers[1].unprotectRtp(pkt));
+        assertEquals(SrtpResult.REPLAYED, peers[1].unprotectRtp(pkt.copyFrom(first, 0, first.length)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void retransmissionFromBeforeTheWrapKeepsItsRolloverCounter(SrtpProfile profile) {
+        SrtpTransformer[] peers = TestPackets.pair(profile);
+        PacketBuffer pkt = new PacketBuffer();
+        byte[] beforeWrap = null;
+        for (int seq : new int[] {65_534, 65_535, 0, 1}) {
+            assertEquals(SrtpResult.OK, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, seq, 100)));
+            if (seq == 65_535) {
+                beforeWrap = TestPackets.copyOf(pkt);
+            } else {
+                assertEquals(SrtpResult.OK, peers[1].unprotectRtp(pkt), "seq " + seq);
+            }
+        }
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, 65_535, 100)));
+        assertArrayEquals(beforeWrap, TestPackets.copyOf(pkt), "protected under ROC 0 again");
+        assertEquals(SrtpResult.OK, peers[1].unprotectRtp(pkt), "the receiver also places it before the wrap");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void reorderedPacketInsideWindowIsAccepted(SrtpProfile profile) {
         SrtpTransformer[] peers = TestPackets.pair(profile);
         PacketBuffer pkt = new PacketBuffer();
