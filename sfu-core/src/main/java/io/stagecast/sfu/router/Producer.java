@@ -71,14 +71,6 @@ public final class Producer {
         return transport;
     }
 
-    public Router router() {
-        return router;
-    }
-
-    public boolean isSimulcast() {
-        return streams.length > 1;
-    }
-
     /** Stops or resumes forwarding (a forced mute is enforced here, not only by the client). */
     public void setMuted(boolean mute) {
         transport.execute(() -> {

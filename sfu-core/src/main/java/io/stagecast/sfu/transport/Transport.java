@@ -48,7 +48,6 @@ public final class Transport {
 
     private TransportState state = TransportState.NEW;
     private InetSocketAddress remote;
-    private final long createdNanos;
     private long lastConsentNanos;
     private RemoteDtlsParameters remoteDtls;
     private DtlsSession dtls;
@@ -81,8 +80,7 @@ public final class Transport {
         this.ice = ice;
         this.context = context;
         this.listener = listener;
-        this.createdNanos = System.nanoTime();
-        this.lastConsentNanos = createdNanos;
+        this.lastConsentNanos = System.nanoTime();
         context.metrics().transportState(null, state);
     }
 
@@ -460,10 +458,6 @@ public final class Transport {
         consumersBySsrc.remove(consumer.rtxSsrc());
     }
 
-    public List<Consumer> consumers() {
-        return consumers;
-    }
-
     // ---- periodic work (event loop) ----
 
     /** Consent, RTCP reports and feedback; called by the node's ticker on the event loop. */
@@ -542,10 +536,6 @@ public final class Transport {
         consumersBySsrc.clear();
         context.channel().flush();
         listener.onClosed(this, reason);
-    }
-
-    long ageNanos(long nowNanos) {
-        return nowNanos - createdNanos;
     }
 
     @Override
