@@ -250,6 +250,13 @@ public final class LoadGenerator implements Callable<Integer> {
             authFailures += viewer.authFailures();
             authenticated += viewer.authenticated();
         }
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (SyntheticViewer viewer : views) {
+            smallest = Math.min(smallest, viewer.counters.smallest());
+            largest = Math.max(largest, viewer.counters.largest());
+        }
+        out.printf("load: SRTP packet sizes received: %d-%d bytes%n", smallest == Integer.MAX_VALUE ? 0 : smallest, largest);
         return new LoadResult(pubs.size(), viewers, joined, seconds, delivered, expected, delivered / seconds,
                 expected <= 0 ? 0 : Math.max(0, expected - delivered) / (double) expected,
                 window.getValueAtPercentile(50) / 1e3, window.getValueAtPercentile(99) / 1e3, window.getMaxValue() / 1e3,

@@ -22,15 +22,23 @@ final class ViewerCounters implements ReceivedRtpListener {
     private volatile long expected;
     private volatile long authenticated;
     private volatile long firstPacketNanos;
+    private volatile int smallest = Integer.MAX_VALUE;
+    private volatile int largest;
 
     ViewerCounters(Recorder latencyMicros) {
         this.latencyMicros = latencyMicros;
     }
 
     /** Every RTP packet from the node, authenticated or not. */
-    void count(int ssrc, int seq, long receivedNanos) {
+    void count(int ssrc, int seq, int bytes, long receivedNanos) {
         if (firstPacketNanos == 0) {
             firstPacketNanos = receivedNanos;
+        }
+        if (bytes > largest) {
+            largest = bytes;
+        }
+        if (bytes < smallest) {
+            smallest = bytes;
         }
         countSequence(ssrc, seq);
         received++;
@@ -81,6 +89,16 @@ final class ViewerCounters implements ReceivedRtpListener {
     /** Packets of the sample that authenticated. */
     long authenticated() {
         return authenticated;
+    }
+
+    /** Size of the smallest SRTP packet seen (audio), MAX_VALUE before any. */
+    int smallest() {
+        return smallest;
+    }
+
+    /** Size of the largest SRTP packet seen (video), 0 before any. */
+    int largest() {
+        return largest;
     }
 
     /** 0 until the first packet. */

@@ -57,7 +57,7 @@ final class ViewerReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         if (isRtp(buf, at, len) && packet.sender().equals(node)) {
             int seq = buf.getUnsignedShort(at + 2);
-            counters.count(buf.getInt(at + 8), seq, now);
+            counters.count(buf.getInt(at + 8), seq, len, now);
             if ((seq & sampleMask) != 0) {
                 return;
             }
