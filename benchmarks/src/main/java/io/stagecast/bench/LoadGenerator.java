@@ -72,6 +72,8 @@ public final class LoadGenerator implements Callable<Integer> {
     double pacingFactor;
     @Option(names = "--receive-threads", defaultValue = "1", description = "event-loop threads reading all viewers' sockets")
     int receiveThreads;
+    @Option(names = "--datagrams-per-read", defaultValue = "8", description = "recvmmsg batch per viewer socket (1: recvmsg)")
+    int datagramsPerRead;
     @Option(names = "--auth-sample", defaultValue = "16", description = "authenticate (SRTP) one in this many packets per stream, count all (power of two; 1: every packet)")
     int authSample;
     @Option(names = "--server-pid", defaultValue = "0", description = "the node's process id, for its CPU time (0: not measured)")
@@ -125,7 +127,7 @@ public final class LoadGenerator implements Callable<Integer> {
                         + " %d viewer(s), %s -> %.0f pkt/s expected at the viewers%n", publishers, videoBitrate, fps,
                 pacing.packetsPerFrame(), pacing.frameBytes() / pacing.packetsPerFrame(), audioBitrate, viewers, url,
                 pacing.packetsPerSecond() * publishers * viewers);
-        ReceiveLoops loops = new ReceiveLoops(receiveThreads);
+        ReceiveLoops loops = new ReceiveLoops(receiveThreads, datagramsPerRead);
         try {
             long deadline = System.nanoTime() + joinTimeout.toNanos();
             for (int i = 0; i < publishers; i++) {
@@ -206,6 +208,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long startExpected = expected(views);
         double startCpu = serverCpu == null ? Double.NaN : serverCpu.seconds();
         double startOwnCpu = ownCpu.seconds();
+        double startServerSystem = serverCpu == null ? Double.NaN : serverCpu.systemSeconds();
+        double startOwnSystem = ownCpu.systemSeconds();
         double lastOwnCpu = startOwnCpu;
         double startForwarded = serverForwarded(http);
         long lastNanos = startNanos;
@@ -250,6 +254,9 @@ public final class LoadGenerator implements Callable<Integer> {
             authFailures += viewer.authFailures();
             authenticated += viewer.authenticated();
         }
+        out.printf(Locale.ROOT, "load: kernel share of CPU in the window: server %.0f%%, generator %.0f%%%n",
+                serverCpu == null ? Double.NaN : 100 * (serverCpu.systemSeconds() - startServerSystem) / cpuSeconds,
+                100 * (ownCpu.systemSeconds() - startOwnSystem) / (lastOwnCpu - startOwnCpu));
         int smallest = Integer.MAX_VALUE;
         int largest = 0;
         for (SyntheticViewer viewer : views) {

@@ -31,13 +31,19 @@ import java.util.concurrent.TimeUnit;
  * then batches across sockets and recvmmsg within one.
  */
 final class ReceiveLoops implements AutoCloseable {
-    /** Datagrams per recvmmsg call: one viewer gets ~230 packets/s, rarely more than a few at once. */
-    private static final int DATAGRAMS_PER_READ = 8;
-
     private final EventLoopGroup group;
     private final boolean epoll = Epoll.isAvailable();
+    private final int datagramsPerRead;
 
-    ReceiveLoops(int threads) {
+    /**
+     * @param datagramsPerRead datagrams per recvmmsg call (one viewer gets ~230 packets/s, rarely
+     *                         more than a few at once); 1: plain recvmsg into a one-datagram buffer
+     */
+    ReceiveLoops(int threads, int datagramsPerRead) {
+        if (datagramsPerRead < 1) {
+            throw new IllegalArgumentException("datagrams per read must be positive: " + datagramsPerRead);
+        }
+        this.datagramsPerRead = datagramsPerRead;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("viewer-receive", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
@@ -45,10 +51,13 @@ final class ReceiveLoops implements AutoCloseable {
     /** A UDP socket on 127.0.0.1 whose datagrams go to {@code handler} on one of the loops. */
     PeerSocket open(ChannelHandler handler) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(group).handler(handler);
-        if (epoll) {
+        if (epoll && datagramsPerRead > 1) {
             bootstrap.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, PacketBuffer.MTU)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * PacketBuffer.MTU));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagramsPerRead * PacketBuffer.MTU));
+        } else if (epoll) {
+            bootstrap.channel(EpollDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(PacketBuffer.CAPACITY));
         } else {
             bootstrap.channel(NioDatagramChannel.class);
         }
