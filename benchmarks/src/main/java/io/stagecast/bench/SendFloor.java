@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SendFloor implements Callable<Integer> {
     @Option(names = "--receivers", defaultValue = "100", description = "N receivers (the viewers)")
     int receivers;
-    @Option(names = "--video-bytes", defaultValue = "1069", description = "size of a video packet as the node sends it")
+    @Option(names = "--video-bytes", defaultValue = "1070", description = "size of a video packet as the node sends it (what viewers of the load generator receive)")
     int videoBytes;
     @Option(names = "--audio-bytes", defaultValue = "108", description = "size of an audio packet as the node sends it")
     int audioBytes;
