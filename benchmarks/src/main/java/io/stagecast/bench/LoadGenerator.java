@@ -1,5 +1,6 @@
 package io.stagecast.bench;
 
+import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.RandomIds;
@@ -67,6 +68,14 @@ public final class LoadGenerator implements Callable<Integer> {
     int joinConcurrency;
     @Option(names = "--report-interval", defaultValue = "PT1S", description = "progress line interval")
     Duration reportInterval;
+    @Option(names = "--pacing-factor", defaultValue = "2.5", description = "a frame's packets leave at this multiple of the video bitrate (Chromium's pacer: 2.5)")
+    double pacingFactor;
+    @Option(names = "--receive-threads", defaultValue = "1", description = "event-loop threads reading all viewers' sockets")
+    int receiveThreads;
+    @Option(names = "--datagrams-per-read", defaultValue = "8", description = "recvmmsg batch per viewer socket (1: recvmsg)")
+    int datagramsPerRead;
+    @Option(names = "--auth-sample", defaultValue = "16", description = "authenticate (SRTP) one in this many packets per stream, count all (power of two; 1: every packet)")
+    int authSample;
     @Option(names = "--server-pid", defaultValue = "0", description = "the node's process id, for its CPU time (0: not measured)")
     long serverPid;
 
@@ -100,7 +109,14 @@ public final class LoadGenerator implements Callable<Integer> {
         if (publishers < 1 || viewers < 0 || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("need at least one publisher and a positive duration");
         }
-        VideoPacing pacing = new VideoPacing(videoBitrate, fps, audioBitrate, maxPayload, keyframeInterval.toNanos());
+        VideoPacing pacing = new VideoPacing(videoBitrate, fps, audioBitrate, maxPayload, keyframeInterval.toNanos(),
+                pacingFactor);
+        if (authSample < 1 || Integer.bitCount(authSample) != 1) {
+            throw new IllegalArgumentException("--auth-sample must be a power of two: " + authSample);
+        }
+        // One key pair for every synthetic peer: generating one each made joins take seconds.
+        DtlsCertificate certificate = DtlsCertificate.generate();
+        ProcessCpu ownCpu = new ProcessCpu(ProcessHandle.current().pid());
         JoinTokens tokens = new JoinTokens(tokenSecret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
         ProcessCpu serverCpu = serverPid > 0 ? new ProcessCpu(serverPid) : null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -111,18 +127,19 @@ public final class LoadGenerator implements Callable<Integer> {
                         + " %d viewer(s), %s -> %.0f pkt/s expected at the viewers%n", publishers, videoBitrate, fps,
                 pacing.packetsPerFrame(), pacing.frameBytes() / pacing.packetsPerFrame(), audioBitrate, viewers, url,
                 pacing.packetsPerSecond() * publishers * viewers);
+        ReceiveLoops loops = new ReceiveLoops(receiveThreads, datagramsPerRead);
         try {
             long deadline = System.nanoTime() + joinTimeout.toNanos();
             for (int i = 0; i < publishers; i++) {
-                SyntheticPublisher publisher = new SyntheticPublisher(i, pacing);
+                SyntheticPublisher publisher = new SyntheticPublisher(i, pacing, certificate);
                 pubs.add(publisher);
                 publisher.start(http, url, room, token(tokens, "publisher-" + i, Role.MODERATOR))
                         .get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
             out.printf("load: %d publisher(s) sending%n", publishers);
-            joinViewers(http, tokens, latency, views, deadline);
+            joinViewers(http, tokens, latency, views, deadline, loops, certificate);
             awaitFirstMedia(views, deadline);
-            result = measure(pubs, views, latency, serverCpu, http);
+            result = measure(pubs, views, latency, serverCpu, ownCpu, http);
             out.println(result.summary());
             return 0;
         } finally {
@@ -132,6 +149,8 @@ public final class LoadGenerator implements Callable<Integer> {
             for (SyntheticPublisher publisher : pubs) {
                 publisher.close();
             }
+            Thread.sleep(200); // the peers' close_notify leave through the loops
+            loops.close();
         }
     }
 
@@ -141,14 +160,14 @@ public final class LoadGenerator implements Callable<Integer> {
 
     /** At most --join-concurrency joins in flight: the node runs DTLS handshakes on a bounded pool. */
     private void joinViewers(HttpClient http, JoinTokens tokens, Recorder latency, List<SyntheticViewer> views,
-                             long deadline) throws InterruptedException {
+                             long deadline, ReceiveLoops loops, DtlsCertificate certificate) throws InterruptedException {
         Semaphore inFlight = new Semaphore(joinConcurrency);
         List<CompletableFuture<Void>> joins = new ArrayList<>();
         for (int i = 0; i < viewers; i++) {
             if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            SyntheticViewer viewer = new SyntheticViewer(latency);
+            SyntheticViewer viewer = new SyntheticViewer(latency, loops, certificate, authSample);
             views.add(viewer);
             joins.add(viewer.start(http, url, room, token(tokens, "viewer-" + i, Role.ATTENDEE))
                     .whenComplete((ok, error) -> inFlight.release()));
@@ -172,7 +191,7 @@ public final class LoadGenerator implements Callable<Integer> {
     }
 
     private LoadResult measure(List<SyntheticPublisher> pubs, List<SyntheticViewer> views, Recorder latency,
-                               ProcessCpu serverCpu, HttpClient http) throws InterruptedException {
+                               ProcessCpu serverCpu, ProcessCpu ownCpu, HttpClient http) throws InterruptedException {
         Histogram join = new Histogram(3);
         int joined = 0;
         for (SyntheticViewer viewer : views) {
@@ -188,6 +207,10 @@ public final class LoadGenerator implements Callable<Integer> {
         long startReceived = received(views);
         long startExpected = expected(views);
         double startCpu = serverCpu == null ? Double.NaN : serverCpu.seconds();
+        double startOwnCpu = ownCpu.seconds();
+        double startServerSystem = serverCpu == null ? Double.NaN : serverCpu.systemSeconds();
+        double startOwnSystem = ownCpu.systemSeconds();
+        double lastOwnCpu = startOwnCpu;
         double startForwarded = serverForwarded(http);
         long lastNanos = startNanos;
         long lastReceived = startReceived;
@@ -206,13 +229,16 @@ public final class LoadGenerator implements Callable<Integer> {
             long rec = received(views);
             long exp = expected(views);
             double cpu = serverCpu == null ? Double.NaN : serverCpu.seconds();
+            double own = ownCpu.seconds();
             double seconds = (now - lastNanos) / 1e9;
             long delivered = rec - lastReceived;
             out.printf(Locale.ROOT, "t=%5.1fs delivered %8.0f pkt/s loss %6.3f%% latency p50 %6.2f ms p99 %6.2f ms max %7.2f ms"
-                            + " server cpu %5.1f%% %6.2f us/pkt%n", (now - startNanos) / 1e9, delivered / seconds,
+                            + " server cpu %5.1f%% %6.2f us/pkt generator cpu %5.1f%%%n", (now - startNanos) / 1e9, delivered / seconds,
                     lossPercent(delivered, exp - lastExpected), interval.getValueAtPercentile(50) / 1e3,
                     interval.getValueAtPercentile(99) / 1e3, interval.getMaxValue() / 1e3,
-                    100 * (cpu - lastCpu) / seconds, 1e6 * (cpu - lastCpu) / Math.max(1, delivered));
+                    100 * (cpu - lastCpu) / seconds, 1e6 * (cpu - lastCpu) / Math.max(1, delivered),
+                    100 * (own - lastOwnCpu) / seconds);
+            lastOwnCpu = own;
             lastNanos = now;
             lastReceived = rec;
             lastExpected = exp;
@@ -223,14 +249,27 @@ public final class LoadGenerator implements Callable<Integer> {
         long expected = lastExpected - startExpected;
         double cpuSeconds = lastCpu - startCpu;
         long authFailures = 0;
+        long authenticated = 0;
         for (SyntheticViewer viewer : views) {
             authFailures += viewer.authFailures();
+            authenticated += viewer.authenticated();
         }
+        out.printf(Locale.ROOT, "load: kernel share of CPU in the window: server %.0f%%, generator %.0f%%%n",
+                serverCpu == null ? Double.NaN : 100 * (serverCpu.systemSeconds() - startServerSystem) / cpuSeconds,
+                100 * (ownCpu.systemSeconds() - startOwnSystem) / (lastOwnCpu - startOwnCpu));
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (SyntheticViewer viewer : views) {
+            smallest = Math.min(smallest, viewer.counters.smallest());
+            largest = Math.max(largest, viewer.counters.largest());
+        }
+        out.printf("load: SRTP packet sizes received: %d-%d bytes%n", smallest == Integer.MAX_VALUE ? 0 : smallest, largest);
         return new LoadResult(pubs.size(), viewers, joined, seconds, delivered, expected, delivered / seconds,
                 expected <= 0 ? 0 : Math.max(0, expected - delivered) / (double) expected,
                 window.getValueAtPercentile(50) / 1e3, window.getValueAtPercentile(99) / 1e3, window.getMaxValue() / 1e3,
-                join.getValueAtPercentile(50) / 1e3, join.getMaxValue() / 1e3, authFailures, cpuSeconds,
-                cpuSeconds / Math.max(1, delivered) * 1e6, (serverForwarded(http) - startForwarded) / seconds);
+                join.getValueAtPercentile(50) / 1e3, join.getMaxValue() / 1e3, authenticated, authFailures, cpuSeconds,
+                cpuSeconds / Math.max(1, delivered) * 1e6, (serverForwarded(http) - startForwarded) / seconds,
+                lastOwnCpu - startOwnCpu);
     }
 
     private static double lossPercent(long received, long expected) {

@@ -4,25 +4,29 @@ package io.stagecast.bench;
  * The figures of one load run, over the measurement window (after every viewer joined).
  *
  * @param viewersJoined         viewers that received media
- * @param deliveredPerSecond    RTP packets per second that viewers received and authenticated
+ * @param deliveredPerSecond    RTP packets per second that viewers received (counted from the clear header)
+ * @param authenticated         packets of the sample that viewers authenticated and decrypted (SRTP)
  * @param loss                  1 - received / expected (expected from sequence numbers), 0..1
  * @param serverCpuSecondsPerMillion server CPU (user + system) per million packets viewers received;
  *                              NaN without a server pid
  * @param serverForwardedPerSecond the node's own forwarded-packet counter (/metrics), NaN if unreadable
+ * @param generatorCpuSeconds   the load generator's own CPU (user + system) in the window
  */
 record LoadResult(int publishers, int viewers, int viewersJoined, double seconds, long delivered, long expected,
                   double deliveredPerSecond, double loss, double latencyP50Millis, double latencyP99Millis,
-                  double latencyMaxMillis, double joinP50Millis, double joinMaxMillis, long authFailures,
-                  double serverCpuSeconds, double serverCpuSecondsPerMillion, double serverForwardedPerSecond) {
+                  double latencyMaxMillis, double joinP50Millis, double joinMaxMillis, long authenticated, long authFailures,
+                  double serverCpuSeconds, double serverCpuSecondsPerMillion, double serverForwardedPerSecond,
+                  double generatorCpuSeconds) {
 
     String summary() {
         return String.format(java.util.Locale.ROOT,
                 "RESULT publishers=%d viewers=%d joined=%d window=%.1fs delivered=%d (%.0f pkt/s) loss=%.3f%% "
-                        + "latency p50=%.2fms p99=%.2fms max=%.2fms join p50=%.0fms max=%.0fms authFailures=%d "
-                        + "serverCpu=%.2fs (%.1f%% of a core) serverCpuPerMillion=%.2fs (%.2fus/pkt) serverForwarded=%.0f pkt/s",
+                        + "latency p50=%.2fms p99=%.2fms max=%.2fms join p50=%.0fms max=%.0fms authenticated=%d authFailures=%d "
+                        + "serverCpu=%.2fs (%.1f%% of a core) serverCpuPerMillion=%.2fs (%.2fus/pkt) serverForwarded=%.0f pkt/s "
+                        + "generatorCpu=%.2fs (%.1f%% of a core)",
                 publishers, viewers, viewersJoined, seconds, delivered, deliveredPerSecond, loss * 100,
-                latencyP50Millis, latencyP99Millis, latencyMaxMillis, joinP50Millis, joinMaxMillis, authFailures,
+                latencyP50Millis, latencyP99Millis, latencyMaxMillis, joinP50Millis, joinMaxMillis, authenticated, authFailures,
                 serverCpuSeconds, 100 * serverCpuSeconds / seconds, serverCpuSecondsPerMillion, serverCpuSecondsPerMillion,
-                serverForwardedPerSecond);
+                serverForwardedPerSecond, generatorCpuSeconds, 100 * generatorCpuSeconds / seconds);
     }
 }

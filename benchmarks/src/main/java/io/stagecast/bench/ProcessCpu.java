@@ -22,13 +22,25 @@ final class ProcessCpu {
 
     /** Seconds of CPU so far, or NaN once the process is gone. */
     double seconds() {
+        return userSeconds() + systemSeconds();
+    }
+
+    /** Seconds in user mode so far (utime), NaN once the process is gone. */
+    double userSeconds() {
+        return field(11);
+    }
+
+    /** Seconds in the kernel so far (stime): system calls, and on loopback the receivers' UDP delivery. */
+    double systemSeconds() {
+        return field(12);
+    }
+
+    private double field(int index) {
         try {
             String line = Files.readString(stat);
             // The command name (field 2) may contain spaces and parentheses: fields start after the last ')'.
             String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-            long utime = Long.parseLong(fields[11]);
-            long stime = Long.parseLong(fields[12]);
-            return (utime + stime) / TICKS_PER_SECOND;
+            return Long.parseLong(fields[index]) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -2,15 +2,16 @@ package io.stagecast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.sfu.client.SyntheticPeer;
-import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.signaling.sdp.Direction;
 import io.stagecast.signaling.sdp.Fingerprint;
 import io.stagecast.signaling.sdp.MediaDescription;
 import io.stagecast.signaling.sdp.SessionDescription;
 import io.stagecast.signaling.sdp.Setup;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The receiving peer connection of a participant: answers each {@code subscriberOffer} as a
@@ -19,10 +20,20 @@ import java.util.concurrent.CompletableFuture;
  * same connection.
  */
 final class SubscriberLeg implements AutoCloseable {
-    final SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT);
+    final SyntheticPeer peer;
+    private final Consumer<InetSocketAddress> onNodeAddress;
     /** Completes when ICE, DTLS and SRTP are up. */
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     private boolean connectStarted;
+
+    /**
+     * @param peer          a DTLS client (the node's offers say actpass; we answer active)
+     * @param onNodeAddress told the node's media address before the peer connects to it
+     */
+    SubscriberLeg(SyntheticPeer peer, Consumer<InetSocketAddress> onNodeAddress) {
+        this.peer = peer;
+        this.onNodeAddress = onNodeAddress;
+    }
 
     /** Called on the signaling thread for each offer event; never blocks. */
     synchronized void onOffer(SignalingConnection signaling, JsonNode event) {
@@ -40,6 +51,7 @@ final class SubscriberLeg implements AutoCloseable {
                 Map.of("sdp", answer, "revision", event.path("revision").asLong()));
         if (target != null) {
             connectStarted = true;
+            onNodeAddress.accept(target.address());
             answered.thenCompose(ok -> peer.connect(target.address(), target.ufrag(), target.password(), target.fingerprint()))
                     .whenComplete((ok, error) -> {
                         if (error != null) {

@@ -2,6 +2,7 @@ package io.stagecast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.sfu.client.SyntheticPeer;
+import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.signaling.sdp.SessionDescription;
 
@@ -16,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * A participant that joins, publishes one VP8-like video and one Opus-like audio track with an
  * SDP offer of its own, and sends paced RTP on its own thread: the first frame and every
  * requested (PLI/FIR) or periodic frame is a VP8 key frame, the marker bit ends each frame, and
- * every payload carries its send time ({@link PayloadStamp}).
+ * every payload carries its send time ({@link PayloadStamp}). A frame's packets leave at the
+ * pacing rate ({@link VideoPacing#packetGapNanos}), each at its own deadline, as a browser's pacer
+ * sends them, not as one burst.
  */
 final class SyntheticPublisher implements AutoCloseable {
     private static final int VIDEO_PT = 96;
@@ -26,7 +29,8 @@ final class SyntheticPublisher implements AutoCloseable {
 
     private final int index;
     private final VideoPacing pacing;
-    private final SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT);
+    private final DtlsCertificate certificate;
+    private final SyntheticPeer peer;
     private final int videoSsrc = ThreadLocalRandom.current().nextInt() | 1;
     private final int audioSsrc = ThreadLocalRandom.current().nextInt() | 2;
     private final byte[][] framePayloads;
@@ -37,9 +41,11 @@ final class SyntheticPublisher implements AutoCloseable {
     private volatile long packetsSent;
     private Thread sender;
 
-    SyntheticPublisher(int index, VideoPacing pacing) {
+    SyntheticPublisher(int index, VideoPacing pacing, DtlsCertificate certificate) {
         this.index = index;
         this.pacing = pacing;
+        this.certificate = certificate;
+        this.peer = new SyntheticPeer(DtlsRole.CLIENT, certificate);
         int packets = pacing.packetsPerFrame();
         int frame = pacing.frameBytes();
         framePayloads = new byte[packets][];
@@ -91,7 +97,7 @@ final class SyntheticPublisher implements AutoCloseable {
         if ("subscriberOffer".equals(event.path("event").asText())) {
             SubscriberLeg leg = othersLeg;
             if (leg == null) {
-                leg = new SubscriberLeg();
+                leg = new SubscriberLeg(new SyntheticPeer(DtlsRole.CLIENT, certificate), node -> { });
                 othersLeg = leg;
             }
             leg.onOffer(signaling, event);
@@ -119,9 +125,13 @@ final class SyntheticPublisher implements AutoCloseable {
 
     private void sendLoop() {
         long frameInterval = pacing.frameIntervalNanos();
+        long packetGap = pacing.packetGapNanos();
         long now = System.nanoTime();
-        long nextFrame = now;
+        long frameStart = now;
+        long nextVideo = now;
         long nextAudio = now;
+        int packetInFrame = 0;
+        boolean keyframe = false;
         long lastKeyframe = Long.MIN_VALUE / 2;
         long keyframeRequests = 0;
         int videoSeq = ThreadLocalRandom.current().nextInt(1 << 15);
@@ -129,32 +139,41 @@ final class SyntheticPublisher implements AutoCloseable {
         long videoTs = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
         long audioTs = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
         int videoTicksPerFrame = VideoPacing.VIDEO_CLOCK_RATE / pacing.fps();
+        int lastPacket = framePayloads.length - 1;
         while (!stopped) {
             now = System.nanoTime();
-            if (now - nextFrame > MAX_LAG_NANOS || now - nextAudio > MAX_LAG_NANOS) {
-                nextFrame = now;
+            if (now - nextVideo > MAX_LAG_NANOS || now - nextAudio > MAX_LAG_NANOS) {
+                frameStart = now - packetInFrame * packetGap;
+                nextVideo = now;
                 nextAudio = now;
             }
-            if (now >= nextFrame) {
-                long requests = peer.keyframeRequestsReceived();
-                boolean keyframe = requests != keyframeRequests || now - lastKeyframe >= pacing.keyframeIntervalNanos();
-                keyframeRequests = requests;
-                if (keyframe) {
-                    lastKeyframe = now;
-                }
-                for (int i = 0; i < framePayloads.length; i++) {
-                    byte[] payload = framePayloads[i];
-                    // RFC 7741 4.2 descriptor: S=1 on the frame's first packet; 4.3 header: P=0 marks a key frame.
-                    payload[0] = (byte) (i == 0 ? 0x10 : 0x00);
-                    payload[1] = (byte) (i == 0 && keyframe ? 0x00 : 0x01);
-                    PayloadStamp.write(payload, System.nanoTime());
-                    if (peer.sendRtp(videoSsrc, VIDEO_PT, videoSeq, videoTs, i == framePayloads.length - 1, payload)) {
-                        packetsSent++;
+            if (now >= nextVideo) {
+                if (packetInFrame == 0) {
+                    long requests = peer.keyframeRequestsReceived();
+                    keyframe = requests != keyframeRequests || now - lastKeyframe >= pacing.keyframeIntervalNanos();
+                    keyframeRequests = requests;
+                    if (keyframe) {
+                        lastKeyframe = now;
                     }
-                    videoSeq = (videoSeq + 1) & 0xFFFF;
                 }
-                videoTs = (videoTs + videoTicksPerFrame) & 0xFFFFFFFFL;
-                nextFrame += frameInterval;
+                byte[] payload = framePayloads[packetInFrame];
+                // RFC 7741 4.2 descriptor: S=1 on the frame's first packet; 4.3 header: P=0 marks a key frame.
+                payload[0] = (byte) (packetInFrame == 0 ? 0x10 : 0x00);
+                payload[1] = (byte) (packetInFrame == 0 && keyframe ? 0x00 : 0x01);
+                PayloadStamp.write(payload, System.nanoTime());
+                if (peer.sendRtp(videoSsrc, VIDEO_PT, videoSeq, videoTs, packetInFrame == lastPacket, payload)) {
+                    packetsSent++;
+                }
+                videoSeq = (videoSeq + 1) & 0xFFFF;
+                if (packetInFrame == lastPacket) {
+                    packetInFrame = 0;
+                    videoTs = (videoTs + videoTicksPerFrame) & 0xFFFFFFFFL;
+                    frameStart += frameInterval;
+                    nextVideo = frameStart;
+                } else {
+                    packetInFrame++;
+                    nextVideo = frameStart + packetInFrame * packetGap;
+                }
             }
             if (pacing.audioBitrate() > 0 && now >= nextAudio) {
                 PayloadStamp.write(audioPayload, System.nanoTime());
@@ -165,7 +184,7 @@ final class SyntheticPublisher implements AutoCloseable {
                 audioTs = (audioTs + VideoPacing.AUDIO_TICKS_PER_PACKET) & 0xFFFFFFFFL;
                 nextAudio += VideoPacing.AUDIO_INTERVAL_NANOS;
             }
-            long next = pacing.audioBitrate() > 0 ? Math.min(nextFrame, nextAudio) : nextFrame;
+            long next = pacing.audioBitrate() > 0 ? Math.min(nextVideo, nextAudio) : nextVideo;
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);

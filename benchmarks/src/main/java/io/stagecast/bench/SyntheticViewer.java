@@ -1,23 +1,38 @@
 package io.stagecast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecast.sfu.client.SyntheticPeer;
+import io.stagecast.sfu.dtls.DtlsCertificate;
+import io.stagecast.sfu.dtls.DtlsRole;
 import org.HdrHistogram.Recorder;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A participant that only watches: joins, answers the stage offers, counts what it receives. */
 final class SyntheticViewer implements AutoCloseable {
-    private final SubscriberLeg leg = new SubscriberLeg();
+    /** Browsers check consent every 4-6 s against a 30 s timeout (RFC 7675 5.1); 2 s leaves margin on a busy core. */
+    private static final Duration CONSENT_INTERVAL = Duration.ofSeconds(2);
+    private final SubscriberLeg leg;
     final ViewerCounters counters;
     private volatile SignalingConnection signaling;
     private volatile long startNanos;
 
-    SyntheticViewer(Recorder latencyMicros) {
+    /**
+     * @param loops      where the viewer's socket is read
+     * @param authSample one in this many packets per stream is authenticated (SRTP), all are counted
+     */
+    SyntheticViewer(Recorder latencyMicros, ReceiveLoops loops, DtlsCertificate certificate, int authSample)
+            throws InterruptedException {
         counters = new ViewerCounters(latencyMicros);
-        leg.peer.setRtpListener(counters);
+        ViewerReceiver receiver = new ViewerReceiver(counters, authSample);
+        SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT, certificate, loops.open(receiver), CONSENT_INTERVAL);
+        peer.setRtpListener(counters);
+        receiver.attach(peer);
+        leg = new SubscriberLeg(peer, receiver::expectNode);
     }
 
     /** Joins (the clock of the join time starts here); completes when the peer is connected. */
@@ -41,6 +56,10 @@ final class SyntheticViewer implements AutoCloseable {
     long joinNanos() {
         long first = counters.firstPacketNanos();
         return first == 0 ? -1 : first - startNanos;
+    }
+
+    long authenticated() {
+        return counters.authenticated();
     }
 
     long authFailures() {

@@ -5,10 +5,11 @@ import io.stagecast.sfu.rtp.RtpPacket;
 import org.HdrHistogram.Recorder;
 
 /**
- * What one viewer received, on its peer's receive thread: packets, packets expected from the
- * sequence numbers of each SSRC (so loss = expected - received), forwarding latency from the send
- * time the publisher stamped in the payload (same host, same clock), and the time of the first
- * packet. Single writer; the counters are volatile so the reporter reads recent values.
+ * What one viewer received, on its receive loop: packets, packets expected from the sequence
+ * numbers of each SSRC (so loss = expected - received), the time of the first packet, and for the
+ * sample that the peer authenticated, the forwarding latency from the send time the publisher
+ * stamped in the (encrypted) payload: same host, same clock. Single writer; the counters are
+ * volatile so the reporter reads recent values.
  */
 final class ViewerCounters implements ReceivedRtpListener {
     private static final int MAX_SSRCS = 16;
@@ -19,19 +20,34 @@ final class ViewerCounters implements ReceivedRtpListener {
     private int streams;
     private volatile long received;
     private volatile long expected;
+    private volatile long authenticated;
     private volatile long firstPacketNanos;
+    private volatile int smallest = Integer.MAX_VALUE;
+    private volatile int largest;
 
     ViewerCounters(Recorder latencyMicros) {
         this.latencyMicros = latencyMicros;
     }
 
-    @Override
-    public void onRtp(RtpPacket packet, long receivedNanos) {
+    /** Every RTP packet from the node, authenticated or not. */
+    void count(int ssrc, int seq, int bytes, long receivedNanos) {
         if (firstPacketNanos == 0) {
             firstPacketNanos = receivedNanos;
         }
-        countSequence(packet.ssrc(), packet.sequenceNumber());
+        if (bytes > largest) {
+            largest = bytes;
+        }
+        if (bytes < smallest) {
+            smallest = bytes;
+        }
+        countSequence(ssrc, seq);
         received++;
+    }
+
+    /** The authenticated sample (called by the peer after SRTP unprotect). */
+    @Override
+    public void onRtp(RtpPacket packet, long receivedNanos) {
+        authenticated++;
         long sent = PayloadStamp.read(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
         if (sent != 0) {
             latencyMicros.recordValue(Math.max(0, (receivedNanos - sent) / 1_000));
@@ -68,6 +84,21 @@ final class ViewerCounters implements ReceivedRtpListener {
 
     long expected() {
         return expected;
+    }
+
+    /** Packets of the sample that authenticated. */
+    long authenticated() {
+        return authenticated;
+    }
+
+    /** Size of the smallest SRTP packet seen (audio), MAX_VALUE before any. */
+    int smallest() {
+        return smallest;
+    }
+
+    /** Size of the largest SRTP packet seen (video), 0 before any. */
+    int largest() {
+        return largest;
     }
 
     /** 0 until the first packet. */

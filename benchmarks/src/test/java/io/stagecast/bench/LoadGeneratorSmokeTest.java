@@ -28,6 +28,8 @@ class LoadGeneratorSmokeTest {
             // 1.5 Mbit/s at 30 fps is 6 packets per frame, + 50 audio packets: ~230 pkt/s per viewer.
             assertTrue(result.delivered() > 3 * 150 * 4, "viewers received too little: " + result.summary());
             assertEquals(0, result.authFailures(), result.summary());
+            // One in 16 per stream is authenticated (SRTP): ~14 per viewer and second.
+            assertTrue(result.authenticated() > 3 * 4 * 4, "too few packets authenticated: " + result.summary());
             assertTrue(result.loss() < 0.01, "loss over 1%: " + result.summary());
             assertTrue(result.latencyP50Millis() > 0 && result.latencyP50Millis() < 100, result.summary());
         }

@@ -49,6 +49,11 @@ import java.util.concurrent.TimeUnit;
  * timer shared by all peers, DTLS handshakes on a shared, bounded pool. {@link #sendRtp},
  * {@link #sendRtcp} and {@link #close} form the send side: call them from one thread at a time
  * (they reuse one buffer and one SRTP transformer, without locks).
+ *
+ * <p>With a {@link PeerSocket} the peer has no socket and no thread of its own: the socket's owner
+ * reads it and hands each datagram to {@link #receive}, one thread at a time per peer. A load
+ * generator serves thousands of peers that way from a few threads. Peers may share one
+ * {@link DtlsCertificate}: generating a key pair per peer costs milliseconds of CPU.
  */
 public final class SyntheticPeer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyntheticPeer.class);
@@ -71,11 +76,12 @@ public final class SyntheticPeer implements AutoCloseable {
     private final DtlsRole role;
     private final InetAddress bindAddress;
     private final long consentIntervalMillis;
-    private final DtlsCertificate certificate = DtlsCertificate.generate();
+    private final DtlsCertificate certificate;
+    /** Null: the peer owns {@link #channel} and its receive thread. */
+    private final PeerSocket external;
     private final IceParameters ice = IceParameters.random();
     private final long tieBreaker = ThreadLocalRandom.current().nextLong();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private final Thread receiver;
 
     private volatile DatagramChannel channel;
     private volatile InetSocketAddress server;
@@ -121,9 +127,14 @@ public final class SyntheticPeer implements AutoCloseable {
     private volatile long receiverReports;
     private volatile long sendFailures;
 
-    /** A peer on 127.0.0.1 that sends consent checks every 2 s. */
+    /** A peer on 127.0.0.1 with a certificate of its own that sends consent checks every 2 s. */
     public SyntheticPeer(DtlsRole ourDtlsRole) {
-        this(ourDtlsRole, InetAddress.getLoopbackAddress(), Duration.ofSeconds(2));
+        this(ourDtlsRole, DtlsCertificate.generate());
+    }
+
+    /** A peer on 127.0.0.1 that sends consent checks every 2 s and presents {@code certificate}. */
+    public SyntheticPeer(DtlsRole ourDtlsRole, DtlsCertificate certificate) {
+        this(ourDtlsRole, certificate, InetAddress.getLoopbackAddress(), Duration.ofSeconds(2));
     }
 
     /**
@@ -134,16 +145,41 @@ public final class SyntheticPeer implements AutoCloseable {
      *                        random against a 30 s timeout, RFC 7675 5.1)
      */
     public SyntheticPeer(DtlsRole ourDtlsRole, InetAddress bindAddress, Duration consentInterval) {
+        this(ourDtlsRole, DtlsCertificate.generate(), bindAddress, consentInterval);
+    }
+
+    private SyntheticPeer(DtlsRole ourDtlsRole, DtlsCertificate certificate, InetAddress bindAddress,
+                          Duration consentInterval) {
+        this.role = ourDtlsRole;
+        this.certificate = certificate;
+        this.bindAddress = bindAddress;
+        this.consentIntervalMillis = positiveMillis(consentInterval);
+        this.external = null;
+        this.channel = openChannel();
+        Thread receiver = new Thread(this::receiveLoop, "synthetic-peer-" + localAddress().getPort());
+        receiver.setDaemon(true);
+        receiver.start();
+    }
+
+    /**
+     * A peer on a socket someone else owns and reads (see the class comment): it starts no thread
+     * and hands {@link #receive} nothing by itself. {@link #moveToNewPort} is not available.
+     */
+    public SyntheticPeer(DtlsRole ourDtlsRole, DtlsCertificate certificate, PeerSocket socket,
+                         Duration consentInterval) {
+        this.role = ourDtlsRole;
+        this.certificate = certificate;
+        this.bindAddress = socket.localAddress().getAddress();
+        this.consentIntervalMillis = positiveMillis(consentInterval);
+        this.external = socket;
+        this.channel = null;
+    }
+
+    private static long positiveMillis(Duration consentInterval) {
         if (consentInterval.toMillis() <= 0) {
             throw new IllegalArgumentException("consent interval must be positive: " + consentInterval);
         }
-        this.role = ourDtlsRole;
-        this.bindAddress = bindAddress;
-        this.consentIntervalMillis = consentInterval.toMillis();
-        this.channel = openChannel();
-        this.receiver = new Thread(this::receiveLoop, "synthetic-peer-" + localAddress().getPort());
-        receiver.setDaemon(true);
-        receiver.start();
+        return consentInterval.toMillis();
     }
 
     // ---- what the peer's SDP would say ----
@@ -172,6 +208,9 @@ public final class SyntheticPeer implements AutoCloseable {
 
     /** Where the peer's datagrams currently come from. */
     public InetSocketAddress localAddress() {
+        if (external != null) {
+            return external.localAddress();
+        }
         try {
             return (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
@@ -227,6 +266,9 @@ public final class SyntheticPeer implements AutoCloseable {
      * moves the transport there (RFC 8445 7.3.1.5). SRTP continues with the same keys.
      */
     public void moveToNewPort() {
+        if (external != null) {
+            throw new UnsupportedOperationException("the socket of this peer belongs to its owner");
+        }
         DatagramChannel old = channel;
         channel = openChannel(); // before closing the old one: the receive loop then picks it up
         nominating = true;
@@ -358,6 +400,9 @@ public final class SyntheticPeer implements AutoCloseable {
         if (to == null) {
             return false;
         }
+        if (external != null) {
+            return external.send(datagram, to);
+        }
         try {
             channel.send(datagram, to);
             return true;
@@ -374,6 +419,26 @@ public final class SyntheticPeer implements AutoCloseable {
     /** Sees every authenticated RTP packet, on the receive thread. */
     public void setRtpListener(ReceivedRtpListener listener) {
         this.rtpListener = listener == null ? (packet, nanos) -> { } : listener;
+    }
+
+    /**
+     * Handles one datagram that the {@link PeerSocket}'s owner read: STUN answers, DTLS records,
+     * SRTP/SRTCP (unprotected in place, so {@code datagram} is changed). Datagrams from anyone but
+     * the node are ignored. One thread at a time per peer; without a PeerSocket the peer's own
+     * thread does this.
+     *
+     * @param datagram the datagram from index 0, with room for {@code len} bytes
+     */
+    public void receive(byte[] datagram, int len, InetSocketAddress from, long nowNanos) {
+        if (closed || len <= 0 || from == null || !from.equals(server)) {
+            return;
+        }
+        try {
+            onDatagram(datagram, len, nowNanos);
+        } catch (RuntimeException e) {
+            undecodable++;
+            log.warn("peer failed to handle a datagram", e);
+        }
     }
 
     private void receiveLoop() {
@@ -612,13 +677,23 @@ public final class SyntheticPeer implements AutoCloseable {
         if (srtp != null) {
             srtp.close();
         }
+        if (external != null) {
+            SrtpTransformer receiving = receiveSrtp;
+            TIMER.schedule(() -> {
+                external.close();
+                if (receiving != null) {
+                    receiving.close();
+                }
+            }, CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         DatagramChannel last = channel;
         TIMER.schedule(() -> closeQuietly(last), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public String toString() {
-        return "SyntheticPeer[" + channel.socket().getLocalSocketAddress() + " -> " + server + ", " + role
+        return "SyntheticPeer[" + localAddress() + " -> " + server + ", " + role
                 + (isConnected() ? ", connected" : "") + "]";
     }
 
