@@ -8,9 +8,6 @@
 #      QUIET_LOAD (wait before each step until the 1-minute load average is below it; unset: no wait),
 #      NODE_OPTS (extra JVM options for the node, e.g. -XX:StartFlightRecording=filename=node.jfr),
 #      GEN_OPTS (extra JVM options for the generator), GEN_ARGS (extra LoadGenerator options).
-# The node's consent timeout is raised to 600 s: a lone publisher gets no subscriber offer, so its
-# subscriber transport never connects, and after ice.consent-timeout-seconds (30 s) the node would
-# end that participant's connection, and with it the stream (see docs/benchmarks.md).
 set -eu
 cd "$(dirname "$0")/.."
 JAVA=${JAVA:-java}
@@ -36,7 +33,6 @@ wait_quiet() {
 STAGECAST_HTTP_HOST=127.0.0.1 STAGECAST_HTTP_PORT=$PORT STAGECAST_MEDIA_PORT=0 \
 STAGECAST_MEDIA_BIND_ADDRESS=127.0.0.1 STAGECAST_MEDIA_ANNOUNCED_ADDRESSES=127.0.0.1 \
 STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS=127.0.0.0/8 STAGECAST_TOKEN_SECRET=$SECRET \
-STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS=600 \
   taskset -c "$NODE_CPU" "$JAVA" $NODE_OPTS -jar signaling/target/stagecast.jar run > benchmarks/target/capacity-node.log 2>&1 &
 NODE=$!
 trap 'kill $NODE 2>/dev/null || true' EXIT INT TERM

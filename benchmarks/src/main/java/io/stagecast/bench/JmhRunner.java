@@ -55,6 +55,17 @@ public final class JmhRunner {
                 rest.add(r);
             }
         }
+        // The unprotect floor: a fresh packet's round trip minus its protect, from the same run.
+        for (String key : List.copyOf(floors.keySet())) {
+            if (key.startsWith("protectAndUnprotect/")) {
+                String k = key.substring("protectAndUnprotect/".length());
+                double[] both = floors.get(key);
+                double[] protect = floors.get("protect/" + k);
+                if (protect != null) {
+                    floors.put("unprotect/" + k, new double[]{both[0] - protect[0], both[1] - protect[1]});
+                }
+            }
+        }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10s %10s %8s%n",
                 "what", "profile", "bytes", "fanout", "ns/pkt", "B/pkt", "x floor"));
@@ -62,6 +73,10 @@ public final class JmhRunner {
             BenchmarkParams p = r.getParams();
             if (p.getBenchmark().contains(SrtpFloorBenchmark.class.getSimpleName())) {
                 line(out, method(p), p, "", r.getPrimaryResult().getScore(), alloc(r), Double.NaN);
+                double[] unprotect = floors.get("unprotect/" + key(p));
+                if (method(p).equals("protectAndUnprotect") && unprotect != null) {
+                    line(out, "unprotect", p, "", unprotect[0], unprotect[1], Double.NaN);
+                }
             }
         }
         for (RunResult r : rest) {

@@ -126,6 +126,10 @@ public final class Transport {
                 return;
             }
             remoteDtls = params;
+            if (remote == null) {
+                // The peer only now knows how to reach us: its time to connect starts here.
+                lastConsentNanos = System.nanoTime();
+            }
             log.debug("transport {} remote DTLS {}", id, params.ourRole());
             maybeStartDtls();
         });
@@ -465,8 +469,11 @@ public final class Transport {
         if (isFinished()) {
             return;
         }
+        // A transport not negotiated yet (a subscriber with nothing to receive so far) waits for
+        // signaling; it is closed with its owner, not for silence it could not help.
+        boolean negotiated = remoteDtls != null || remote != null;
         long silentNanos = nowNanos - lastConsentNanos;
-        if (silentNanos > context.consentTimeoutNanos()) {
+        if (negotiated && silentNanos > context.consentTimeoutNanos()) {
             // RFC 7675 5.1: no consent for 30 s -> stop sending and free everything.
             closeNow(remote == null ? "ICE never connected" : "consent expired");
             return;

@@ -43,6 +43,24 @@ class ConsentAndMobilityTest {
     }
 
     @Test
+    void aTransportNotYetNegotiatedWaitsButANegotiatedOneThatNeverConnectsIsClosed() throws Exception {
+        try (SyntheticPeer absent = checkingPeer()) {
+            RecordingTransportListener waitingEvents = new RecordingTransportListener();
+            Transport waiting = loopback.node.createTransport(waitingEvents);
+            RecordingTransportListener absentEvents = new RecordingTransportListener();
+            Transport negotiated = loopback.transportFor(absent, absentEvents);
+
+            String reason = absentEvents.closed.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals("ICE never connected", reason, "negotiated, never contacted: freed after the timeout");
+            assertEquals(TransportState.CLOSED, stateOf(negotiated));
+            Thread.sleep(CONSENT_TIMEOUT.toMillis());
+            assertEquals(TransportState.NEW, stateOf(waiting),
+                    "a subscriber with nothing to receive yet is not closed for silence it could not help");
+            waiting.close();
+        }
+    }
+
+    @Test
     void silentPeerLosesItsTransportWhileACheckingOneKeepsIt() throws Exception {
         try (SyntheticPeer silent = checkingPeer(); SyntheticPeer lively = checkingPeer()) {
             RecordingTransportListener silentEvents = new RecordingTransportListener();
