@@ -137,6 +137,13 @@ public final class Consumer {
         targetLayer = layer;
     }
 
+    /** The subscriber can receive now: a video consumer that has not started needs a keyframe. */
+    public void onTransportConnected(long nowNanos) {
+        if (!closed && !started && producer.kind() == MediaKind.VIDEO) {
+            producer.requestKeyframe(targetLayer, nowNanos);
+        }
+    }
+
     void forward(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
         if (paused || !transport.isConnected()) {
             return;

@@ -241,6 +241,12 @@ public final class Transport {
         srtp = new SrtpTransformer(keys);
         setState(TransportState.CONNECTED);
         log.info("transport {} connected to {} ({})", id, remote, keys.profile());
+        // Media can flow only now: ask for the keyframes this subscriber's decoders start from
+        // (the request made when the consumers were created came too early to help).
+        long now = System.nanoTime();
+        for (int i = 0; i < consumers.size(); i++) {
+            consumers.get(i).onTransportConnected(now);
+        }
         listener.onConnected(this);
     }
 
