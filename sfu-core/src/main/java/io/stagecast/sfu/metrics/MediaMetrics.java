@@ -64,14 +64,20 @@ public final class MediaMetrics {
         return registry;
     }
 
-    public void received(int bytes) {
-        packetsReceived.increment();
-        bytesReceived.increment(bytes);
+    /** Counts a batch: the packet path sums locally and reports once per read batch or tick. */
+    public void received(long packets, long bytes) {
+        if (packets > 0) {
+            packetsReceived.increment(packets);
+            bytesReceived.increment(bytes);
+        }
     }
 
-    public void forwarded(int bytes) {
-        packetsForwarded.increment();
-        bytesForwarded.increment(bytes);
+    /** Counts a batch, as {@link #received(long, long)}. */
+    public void forwarded(long packets, long bytes) {
+        if (packets > 0) {
+            packetsForwarded.increment(packets);
+            bytesForwarded.increment(bytes);
+        }
     }
 
     public void drop(DropReason reason) {

@@ -139,7 +139,7 @@ public final class MediaSocket {
     public void close() {
         ticker.cancel(false);
         loop.execute(() -> {
-            for (Transport transport : new ArrayList<>(registry.allList())) {
+            for (Transport transport : registry.all()) {
                 transport.close();
             }
         });

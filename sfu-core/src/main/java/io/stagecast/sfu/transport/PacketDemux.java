@@ -28,6 +28,9 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
     private final Predicate<InetAddress> remoteAllowed;
     private final MediaMetrics metrics;
     private final PacketBuffer receiveBuffer = new PacketBuffer();
+    /** Summed per read batch and reported in {@link #channelReadComplete}: no shared counter per packet. */
+    private long batchPackets;
+    private long batchBytes;
 
     PacketDemux(TransportRegistry registry, IceLiteResponder responder, Predicate<InetAddress> remoteAllowed,
                 MediaMetrics metrics) {
@@ -43,7 +46,8 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
         ByteBuf content = datagram.content();
         int len = content.readableBytes();
         InetSocketAddress source = datagram.sender();
-        metrics.received(len);
+        batchPackets++;
+        batchBytes += len;
         if (len < 1 || len > PacketBuffer.MTU) {
             metrics.drop(DropReason.MALFORMED);
             return;
@@ -94,6 +98,9 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        metrics.received(batchPackets, batchBytes);
+        batchPackets = 0;
+        batchBytes = 0;
         // One flush per read batch: with epoll this becomes sendmmsg of everything forwarded.
         ctx.flush();
     }

@@ -74,6 +74,9 @@ public final class Transport {
     private final RtpPacket rtpView = new RtpPacket();
     private final RtcpCompound rtcpView = new RtcpCompound();
     private final PacketBuffer sendView = new PacketBuffer();
+    /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
+    private long forwardedPackets;
+    private long forwardedBytes;
 
     Transport(String id, IceParameters ice, TransportContext context, TransportListener listener) {
         this.id = id;
@@ -387,7 +390,8 @@ public final class Transport {
             return;
         }
         out.writerIndex(out.readerIndex() + view.getLength());
-        context.metrics().forwarded(view.getLength());
+        forwardedPackets++;
+        forwardedBytes += view.getLength();
         context.channel().write(new DatagramPacket(out, remote));
     }
 
@@ -475,6 +479,7 @@ public final class Transport {
         if (isFinished()) {
             return;
         }
+        reportForwarded();
         // A transport not negotiated yet (a subscriber with nothing to receive so far) waits for
         // signaling; it is closed with its owner, not for silence it could not help.
         boolean negotiated = remoteDtls != null || remote != null;
@@ -523,10 +528,17 @@ public final class Transport {
         finish(TransportState.CLOSED, reason);
     }
 
+    private void reportForwarded() {
+        context.metrics().forwarded(forwardedPackets, forwardedBytes);
+        forwardedPackets = 0;
+        forwardedBytes = 0;
+    }
+
     private void finish(TransportState terminal, String reason) {
         if (isFinished()) {
             return;
         }
+        reportForwarded();
         setState(terminal);
         log.info("transport {} {}: {}", id, terminal.name().toLowerCase(), reason);
         if (dtls != null) {

@@ -52,12 +52,9 @@ final class TransportRegistry implements IceCredentialLookup {
         return byUfrag.size();
     }
 
+    /** A weakly consistent view: safe to iterate while transports come and go. */
     Iterable<Transport> all() {
         return byUfrag.values();
-    }
-
-    java.util.List<Transport> allList() {
-        return new java.util.ArrayList<>(byUfrag.values());
     }
 
     @Override
