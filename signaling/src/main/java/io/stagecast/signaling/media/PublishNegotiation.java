@@ -49,7 +49,7 @@ public final class PublishNegotiation {
         if (offer.getMedia().isEmpty()) {
             throw SignalingException.badRequest("the offer has no media sections");
         }
-        RemoteDtlsParameters remoteDtls = remoteDtls(offer, offer.getMedia().get(0), true);
+        RemoteDtlsParameters remoteDtls = remoteDtls(offer, offer.getMedia().get(0));
         SessionDescription answer = SdpSkeleton.session(offer.getOriginSessionVersion());
         List<Track> tracks = new ArrayList<>();
         List<String> bundled = new ArrayList<>();
@@ -67,27 +67,23 @@ public final class PublishNegotiation {
     }
 
     /**
-     * The peer's DTLS fingerprint and which role we play: RFC 5763 5: an offer's actpass or
-     * active makes us passive (DTLS server); passive makes us active (client). In an answer to
-     * our actpass offer, the peer's choice decides.
+     * The peer's DTLS fingerprint and which role we play (RFC 5763 5): the peer's actpass or
+     * active makes us the DTLS server, its passive makes us the client. The same holds for an
+     * offer we answer and for an answer to our actpass offer.
      */
-    static RemoteDtlsParameters remoteDtls(SessionDescription sdp, MediaDescription m, boolean isOffer)
+    static RemoteDtlsParameters remoteDtls(SessionDescription sdp, MediaDescription m)
             throws SignalingException {
         Fingerprint fingerprint = sdp.fingerprintOf(m);
         if (fingerprint == null) {
             throw SignalingException.badRequest("the SDP has no a=fingerprint: DTLS-SRTP is required");
         }
-        Setup setup = sdp.setupOf(m);
-        DtlsRole ours;
-        if (setup == null) {
-            ours = isOffer ? DtlsRole.SERVER : DtlsRole.SERVER; // RFC 5763: missing means active offerer
-        } else {
-            ours = switch (setup) {
-                case PASSIVE -> DtlsRole.CLIENT;
-                case ACTIVE, ACTPASS -> DtlsRole.SERVER;
-                case HOLDCONN -> throw SignalingException.badRequest("a=setup:holdconn is not supported");
-            };
-        }
+        // RFC 5763 5: a missing a=setup means active, so it makes us the server like active does.
+        Setup setup = sdp.setupOf(m) == null ? Setup.ACTIVE : sdp.setupOf(m);
+        DtlsRole ours = switch (setup) {
+            case PASSIVE -> DtlsRole.CLIENT;
+            case ACTIVE, ACTPASS -> DtlsRole.SERVER;
+            case HOLDCONN -> throw SignalingException.badRequest("a=setup:holdconn is not supported");
+        };
         return new RemoteDtlsParameters(ours, fingerprint.algorithm(), fingerprint.value());
     }
 

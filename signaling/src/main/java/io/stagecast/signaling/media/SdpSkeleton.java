@@ -3,7 +3,10 @@ package io.stagecast.signaling.media;
 import io.stagecast.signaling.sdp.Candidate;
 import io.stagecast.signaling.sdp.Fingerprint;
 import io.stagecast.signaling.sdp.MediaDescription;
+import io.stagecast.signaling.sdp.Msid;
 import io.stagecast.signaling.sdp.MsidSemantic;
+import io.stagecast.signaling.sdp.SsrcAttribute;
+import io.stagecast.signaling.sdp.SsrcGroup;
 import io.stagecast.signaling.sdp.SdpParseException;
 import io.stagecast.signaling.sdp.SessionDescription;
 import io.stagecast.signaling.sdp.Setup;
@@ -13,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The parts every SDP we write shares: session lines, and a media section's transport lines. */
 final class SdpSkeleton {
+    private static final String CNAME = "stagecast";
     private SdpSkeleton() {
     }
 
@@ -49,6 +53,28 @@ final class SdpSkeleton {
         }
         m.setEndOfCandidates(true);
         return m;
+    }
+
+    /**
+     * What we send on a media section: its MediaStream and track (a=msid), our SSRC and, with
+     * RTX, the FID group pairing it with the retransmission SSRC (RFC 5576, RFC 4588), each SSRC
+     * with a cname and msid so receivers demultiplex by SSRC without the mid extension.
+     *
+     * @param rtxSsrc 0 without RTX
+     */
+    static void sendStreams(MediaDescription m, String streamId, String trackId, int ssrc, int rtxSsrc) {
+        m.getMsids().add(new Msid(streamId, trackId));
+        if (rtxSsrc != 0) {
+            m.getSsrcGroups().add(new SsrcGroup(SsrcGroup.FID, List.of(unsigned(ssrc), unsigned(rtxSsrc))));
+        }
+        for (int s : rtxSsrc != 0 ? new int[]{ssrc, rtxSsrc} : new int[]{ssrc}) {
+            m.getSsrcAttributes().add(new SsrcAttribute(unsigned(s), "cname", CNAME));
+            m.getSsrcAttributes().add(new SsrcAttribute(unsigned(s), "msid", streamId + " " + trackId));
+        }
+    }
+
+    private static long unsigned(int ssrc) {
+        return ssrc & 0xFFFFFFFFL;
     }
 
     /** RFC 8829 5.3.1: a rejected m-section keeps its kind and mid, with port 0. */

@@ -10,12 +10,9 @@ import io.stagecast.signaling.sdp.Direction;
 import io.stagecast.signaling.sdp.Group;
 import io.stagecast.signaling.sdp.HeaderExtension;
 import io.stagecast.signaling.sdp.MediaDescription;
-import io.stagecast.signaling.sdp.Msid;
 import io.stagecast.signaling.sdp.RtcpFeedback;
 import io.stagecast.signaling.sdp.SessionDescription;
 import io.stagecast.signaling.sdp.Setup;
-import io.stagecast.signaling.sdp.SsrcAttribute;
-import io.stagecast.signaling.sdp.SsrcGroup;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +25,6 @@ import java.util.Optional;
  * (RFC 8829 5.2), the subscriber answers, and its answer tells each consumer what it agreed to.
  */
 public final class SubscriberNegotiation {
-    private static final String CNAME = "stagecast";
 
     private SubscriberNegotiation() {
     }
@@ -50,15 +46,8 @@ public final class SubscriberNegotiation {
                 }
                 m.getExtensions().sort((a, b) -> Integer.compare(a.id(), b.id()));
                 m.setDirection(Direction.SENDONLY);
-                m.getMsids().add(new Msid(slot.streamId(), slot.trackId()));
                 boolean rtx = slot.kind() == MediaKind.VIDEO && pts[1] >= 0;
-                if (rtx) {
-                    m.getSsrcGroups().add(new SsrcGroup(SsrcGroup.FID, List.of(unsigned(slot.ssrc()), unsigned(slot.rtxSsrc()))));
-                }
-                addSsrc(m, slot.ssrc(), slot);
-                if (rtx) {
-                    addSsrc(m, slot.rtxSsrc(), slot);
-                }
+                SdpSkeleton.sendStreams(m, slot.streamId(), slot.trackId(), slot.ssrc(), rtx ? slot.rtxSsrc() : 0);
             } else {
                 // A track that left: keep the m-section (mids are never reused) but send nothing.
                 Codec placeholder = slot.kind() == MediaKind.AUDIO ? new Codec(111, "opus", 48000, 2)
@@ -95,21 +84,12 @@ public final class SubscriberNegotiation {
         }
     }
 
-    private static void addSsrc(MediaDescription m, int ssrc, SubscriberSlot slot) {
-        m.getSsrcAttributes().add(new SsrcAttribute(unsigned(ssrc), "cname", CNAME));
-        m.getSsrcAttributes().add(new SsrcAttribute(unsigned(ssrc), "msid", slot.streamId() + " " + slot.trackId()));
-    }
-
-    private static long unsigned(int ssrc) {
-        return ssrc & 0xFFFFFFFFL;
-    }
-
     /** The DTLS role the subscriber's answer gives us (it answers our actpass). */
     public static RemoteDtlsParameters remoteDtls(SessionDescription answer) throws SignalingException {
         if (answer.getMedia().isEmpty()) {
             throw SignalingException.badRequest("the answer has no media sections");
         }
-        return PublishNegotiation.remoteDtls(answer, answer.getMedia().get(0), false);
+        return PublishNegotiation.remoteDtls(answer, answer.getMedia().get(0));
     }
 
     /**

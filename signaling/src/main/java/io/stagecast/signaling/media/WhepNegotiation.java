@@ -10,11 +10,8 @@ import io.stagecast.signaling.sdp.Direction;
 import io.stagecast.signaling.sdp.Group;
 import io.stagecast.signaling.sdp.HeaderExtension;
 import io.stagecast.signaling.sdp.MediaDescription;
-import io.stagecast.signaling.sdp.Msid;
 import io.stagecast.signaling.sdp.SessionDescription;
 import io.stagecast.signaling.sdp.Setup;
-import io.stagecast.signaling.sdp.SsrcAttribute;
-import io.stagecast.signaling.sdp.SsrcGroup;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +41,7 @@ public final class WhepNegotiation {
         if (offer.getMedia().isEmpty()) {
             throw SignalingException.badRequest("the offer has no media sections");
         }
-        RemoteDtlsParameters remoteDtls = PublishNegotiation.remoteDtls(offer, offer.getMedia().get(0), true);
+        RemoteDtlsParameters remoteDtls = PublishNegotiation.remoteDtls(offer, offer.getMedia().get(0));
         SessionDescription answer = SdpSkeleton.session(1);
         List<Slot> slots = new ArrayList<>();
         List<String> bundled = new ArrayList<>();
@@ -82,14 +79,7 @@ public final class WhepNegotiation {
             int ssrc = random.nextInt() | 1;
             int rtxSsrc = rtx.isPresent() ? random.nextInt() | 1 : 0;
             String trackId = "stage-" + m.getKind() + "-" + m.getMid();
-            out.getMsids().add(new Msid("stagecast", trackId));
-            if (rtxSsrc != 0) {
-                out.getSsrcGroups().add(new SsrcGroup(SsrcGroup.FID, List.of(ssrc & 0xFFFFFFFFL, rtxSsrc & 0xFFFFFFFFL)));
-            }
-            for (int s : rtxSsrc != 0 ? new int[]{ssrc, rtxSsrc} : new int[]{ssrc}) {
-                out.getSsrcAttributes().add(new SsrcAttribute(s & 0xFFFFFFFFL, "cname", "stagecast"));
-                out.getSsrcAttributes().add(new SsrcAttribute(s & 0xFFFFFFFFL, "msid", "stagecast " + trackId));
-            }
+            SdpSkeleton.sendStreams(out, "stagecast", trackId, ssrc, rtxSsrc);
             answer.getMedia().add(out);
             bundled.add(m.getMid());
             slots.add(new Slot(m.getMid(), kind, codec.getName(), new ConsumerSpec(ssrc, rtxSsrc,

@@ -157,7 +157,7 @@ public final class Room {
         requireCurrent(p);
         ParticipantState state = stage.participant(p.id()).orElseThrow(
                 () -> new SignalingException(SignalingException.Code.INVALID_STATE, "not in room " + name));
-        if (p.viewOnly() || state.role() == null) {
+        if (p.viewOnly()) {
             throw SignalingException.forbidden("this link does not allow publishing to the stage");
         }
         if (state.place() != Place.STAGE) {
