@@ -93,6 +93,9 @@ public final class Producer {
             transport.addInboundStream(stream);
         }
         transport.addProducer(this);
+        // draft-holmer-rmcat-transport-wide-cc-extensions-01: a peer that stamps transport-wide
+        // sequence numbers estimates its bandwidth from our feedback on them.
+        transport.enableTransportCcFeedback(spec.extensionId(RtpExtensionUris.TRANSPORT_CC));
     }
 
     void closeNow() {

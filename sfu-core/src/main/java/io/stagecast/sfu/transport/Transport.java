@@ -40,6 +40,7 @@ public final class Transport {
     /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
     private static final int MAX_EARLY_DTLS = 8;
     private static final long NANOS_PER_MS = 1_000_000L;
+    private static final int MAX_FEEDBACKS_PER_TICK = 4;
 
     private final String id;
     private final IceParameters ice;
@@ -284,6 +285,9 @@ public final class Transport {
             context.metrics().drop(DropReason.NOT_ALLOWED);
             return;
         }
+        // Before the stream lookup: the sender's estimator counts every packet it stamped, padding
+        // probes on an SSRC we do not forward included; one left out would read as a loss.
+        recordTransportCc(rtp, nowNanos);
         ProducerStream stream = inboundStreams.get(rtp.ssrc());
         if (stream == null) {
             stream = learnStream(rtp);
@@ -292,15 +296,20 @@ public final class Transport {
                 return;
             }
         }
-        if (incomingTransportCcId > 0 && transportCcFeedback != null) {
-            int twccOffset = rtp.extensionOffset(incomingTransportCcId);
-            if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
-                byte[] b = rtp.buffer();
-                int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
-                transportCcFeedback.onPacket(seq, nowNanos / 1000);
-            }
-        }
         stream.onRtp(rtp, nowNanos);
+    }
+
+    private void recordTransportCc(RtpPacket rtp, long nowNanos) {
+        if (transportCcFeedback == null) {
+            return;
+        }
+        int twccOffset = rtp.extensionOffset(incomingTransportCcId);
+        if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
+            byte[] b = rtp.buffer();
+            int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
+            transportCcFeedback.setMediaSsrc(rtp.ssrc());
+            transportCcFeedback.onPacket(seq, nowNanos / 1000);
+        }
     }
 
     private boolean countFailure(SrtpResult result) {
@@ -442,7 +451,12 @@ public final class Transport {
         unboundStreams.remove(stream);
     }
 
-    /** transport-cc on the publish direction: we send feedback for the ids the peer stamps. */
+    /**
+     * transport-cc on the publish direction: we send feedback for the ids the peer stamps. The
+     * publisher's send-side estimator reads nothing else (we send no REMB), so without this its
+     * estimate collapses to its floor. Called for every producer that negotiated the extension;
+     * BUNDLE gives them all one id, the first wins.
+     */
     public void enableTransportCcFeedback(int extensionId) {
         if (extensionId > 0 && transportCcFeedback == null) {
             incomingTransportCcId = extensionId;
@@ -492,15 +506,7 @@ public final class Transport {
         if (!isConnected()) {
             return;
         }
-        if (transportCcFeedback != null) {
-            ByteBuf out = allocateSendBuffer();
-            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
-            if (len > 0) {
-                sendRtcp(out, len);
-            } else {
-                out.release();
-            }
-        }
+        sendTransportCcFeedback();
         for (int i = 0; i < producers.size(); i++) {
             producers.get(i).tick(this, nowNanos, reportsDue);
         }
@@ -508,6 +514,22 @@ public final class Transport {
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).sendSenderReport(nowNanos);
             }
+        }
+    }
+
+    /**
+     * One feedback per tick (20 ms) while packets arrived, as libwebrtc's receiver does at its
+     * shortest interval; a backlog that does not fit one packet goes out in a few more.
+     */
+    private void sendTransportCcFeedback() {
+        for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCcFeedback != null && transportCcFeedback.hasPending(); i++) {
+            ByteBuf out = allocateSendBuffer();
+            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
+            if (len <= 0) {
+                out.release();
+                return;
+            }
+            sendRtcp(out, len);
         }
     }
 
