@@ -134,8 +134,8 @@ class TransportCcFeedbackLibwebrtcTest {
             view.read(buf, len);
         }
         assertTrue(view.feedbacks > 1000, "a feedback per tick: " + view.feedbacks);
-        int anchor = recorded.keySet().stream().filter(s -> recorded.get(s).equals(recorded.values().stream().min(Long::compare).orElseThrow()))
-                .findFirst().orElseThrow();
+        long earliest = recorded.values().stream().min(Long::compare).orElseThrow();
+        int anchor = recorded.entrySet().stream().filter(e -> e.getValue() == earliest).findFirst().orElseThrow().getKey();
         assertFaithful(recorded, view, anchor);
     }
 
