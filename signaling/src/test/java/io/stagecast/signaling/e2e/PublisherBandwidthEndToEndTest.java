@@ -25,7 +25,14 @@ class PublisherBandwidthEndToEndTest {
     /** The issue's bar: what the same browser reaches peer to peer on this machine. */
     private static final double MIN_ESTIMATE_BPS = 1_200_000;
     private static final int MIN_WIDTH = 960;
-    private static final double MIN_VIEWER_BPS = 800_000;
+    /**
+     * The viewer's floor. The issue suggests ~800 kbit/s, but Chromium's fake camera (a flat test
+     * pattern) encodes to only ~700-750 kbit/s at 1280x720 even with a 2.5 Mbit/s target, so the
+     * absolute bar is 500 kbit/s and the real check is relative: the viewer gets at least 80 % of
+     * what the publisher sends on the stream it is forwarded (before the fix: 30 kbit/s at 320 px).
+     */
+    private static final double MIN_VIEWER_BPS = 500_000;
+    private static final double MIN_VIEWER_SHARE = 0.8;
     private static final long RAMP_MS = 30_000;
 
     private static StagecastServer server;
@@ -53,7 +60,7 @@ class PublisherBandwidthEndToEndTest {
             System.out.println("bwe: publisher " + sent);
 
             watch(viewer, room);
-            Map<String, Object> seen = awaitViewer(viewer);
+            Map<String, Object> seen = awaitViewer(viewer, publisher);
             System.out.println("bwe: viewer " + seen);
         }
     }
@@ -68,7 +75,7 @@ class PublisherBandwidthEndToEndTest {
             System.out.println("bwe: simulcast publisher " + sent);
 
             watch(viewer, room);
-            Map<String, Object> seen = awaitViewer(viewer);
+            Map<String, Object> seen = awaitViewer(viewer, publisher);
             System.out.println("bwe: simulcast viewer " + seen);
         }
     }
@@ -143,31 +150,55 @@ class PublisherBandwidthEndToEndTest {
         return widest >= MIN_WIDTH;
     }
 
-    /** The viewer's video: at least 960 px wide at more than 800 kbit/s, measured over 2 s. */
-    private static Map<String, Object> awaitViewer(Chromium viewer) throws InterruptedException {
+    /**
+     * The viewer's video, measured over 2 s: at least 960 px wide, above {@link #MIN_VIEWER_BPS}
+     * and at least {@link #MIN_VIEWER_SHARE} of what the publisher sent meanwhile on its widest
+     * stream (the one the node forwards).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> awaitViewer(Chromium viewer, Chromium publisher) throws InterruptedException {
         long deadline = System.nanoTime() + RAMP_MS * 1_000_000L;
         Map<String, Object> previous = null;
+        Map<String, Object> previousSent = null;
         Map<String, Object> stats = Map.of();
         String last = "nothing measured";
         while (System.nanoTime() < deadline) {
             Thread.sleep(2_000);
             stats = viewer.asyncResult(VIEWER_STATS);
-            if (previous != null) {
+            Map<String, Object> sent = publisher.asyncResult(PUBLISHER_STATS);
+            if (previous != null && previousSent != null) {
                 double seconds = (number(stats.get("timestamp")) - number(previous.get("timestamp"))) / 1000;
                 double bps = (number(stats.get("bytesReceived")) - number(previous.get("bytesReceived"))) * 8 / seconds;
                 double width = number(stats.get("frameWidth"));
-                last = String.format("%.0f kbit/s at %.0f px wide", bps / 1000, width);
-                if (bps > MIN_VIEWER_BPS && width >= MIN_WIDTH && number(stats.get("framesDecoded")) > number(previous.get("framesDecoded"))) {
+                double sentBps = (widestBytes(sent) - widestBytes(previousSent)) * 8 / seconds;
+                last = String.format("%.0f kbit/s at %.0f px wide, publisher's widest stream %.0f kbit/s", bps / 1000, width,
+                        sentBps / 1000);
+                if (bps > MIN_VIEWER_BPS && bps >= MIN_VIEWER_SHARE * sentBps && width >= MIN_WIDTH
+                        && number(stats.get("framesDecoded")) > number(previous.get("framesDecoded"))) {
                     Map<String, Object> result = new java.util.HashMap<>(stats);
-                    result.put("measuredBps", bps);
+                    result.put("measured", last);
                     return result;
                 }
             }
             previous = stats;
+            previousSent = sent;
         }
         fail("within " + RAMP_MS / 1000 + " s the viewer did not receive >= " + MIN_WIDTH + " px frames at > "
-                + MIN_VIEWER_BPS / 1000 + " kbit/s; last: " + last + ", " + stats + "\nconsole:\n" + viewer.consoleLog());
+                + MIN_VIEWER_BPS / 1000 + " kbit/s and >= " + MIN_VIEWER_SHARE * 100 + " % of the forwarded stream; last: "
+                + last + ", " + stats + "\nconsole:\n" + viewer.consoleLog());
         return stats;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double widestBytes(Map<String, Object> publisherStats) {
+        List<Map<String, Object>> streams = (List<Map<String, Object>>) publisherStats.get("video");
+        Map<String, Object> widest = null;
+        for (Map<String, Object> stream : streams == null ? List.<Map<String, Object>>of() : streams) {
+            if (widest == null || number(stream.get("frameWidth")) > number(widest.get("frameWidth"))) {
+                widest = stream;
+            }
+        }
+        return widest == null ? 0 : number(widest.get("bytesSent"));
     }
 
     private static double number(Object value) {
