@@ -93,6 +93,10 @@ public final class SyntheticPeer implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean dtlsClosedByPeer;
     private volatile ReceivedRtpListener rtpListener = (packet, nanos) -> { };
+    /** Sees each datagram from the node as it came off the wire (still protected), or null. */
+    private volatile ReceivedDatagramListener datagramListener;
+    /** Sees each authenticated RTCP compound, decrypted, or null. */
+    private volatile ReceivedDatagramListener rtcpListener;
 
     /** StunBindingClient is not thread-safe: the timer builds requests, the receive thread checks answers. */
     private final Object stunLock = new Object();
@@ -474,8 +478,26 @@ public final class SyntheticPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sees every datagram from the node before anything is done with it: the bytes as they were on
+     * the wire, SRTP still protected (for checks on what was sent, e.g. that a resend is
+     * byte-identical). Receive thread; the array is reused after the call.
+     */
+    public void setDatagramListener(ReceivedDatagramListener listener) {
+        this.datagramListener = listener;
+    }
+
+    /** Sees every authenticated RTCP compound from the node, decrypted. Receive thread. */
+    public void setRtcpListener(ReceivedDatagramListener listener) {
+        this.rtcpListener = listener;
+    }
+
     /** RFC 7983 7 demultiplexing by the first byte, as the node does it. */
     private void onDatagram(byte[] buf, int len, long nowNanos) {
+        ReceivedDatagramListener tap = datagramListener;
+        if (tap != null) {
+            tap.onDatagram(buf, len);
+        }
         int first = buf[0] & 0xFF;
         if (first <= 3) {
             onStun(buf, len);
@@ -519,6 +541,10 @@ public final class SyntheticPeer implements AutoCloseable {
             if (accepted(srtp.unprotectRtcp(receiveView))) {
                 rtcpReceived++;
                 readRtcp(buf, receiveView.getLength());
+                ReceivedDatagramListener rtcpTap = rtcpListener;
+                if (rtcpTap != null) {
+                    rtcpTap.onDatagram(buf, receiveView.getLength());
+                }
             }
             return;
         }

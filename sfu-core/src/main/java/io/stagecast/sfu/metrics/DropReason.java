@@ -16,6 +16,11 @@ public enum DropReason {
     STUN_REJECTED("stun_rejected"),
     /** A track a moderator (or the participant) muted: the media plane stops forwarding it. */
     MUTED("muted"),
+    /**
+     * A packet we were about to send whose SRTP index already protected a different packet: sending
+     * it would reuse a keystream (and a GCM IV). Never expected; a bug if it counts.
+     */
+    SRTP_INDEX_REUSED("srtp_index_reused"),
     /** Media before DTLS finished, so no keys yet. */
     NOT_CONNECTED("not_connected");
 

@@ -2,6 +2,7 @@ package io.stagecast.sfu.router;
 
 import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.NtpTime;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpReaders;
@@ -23,8 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * types are rewritten to what the subscriber negotiated. Event-loop owned.
  */
 public final class Consumer {
-    /** Sent packets remembered for mapping a subscriber's NACK back to a cached packet. */
-    private static final int HISTORY = 1024;
+    /**
+     * Sent packets remembered for mapping a subscriber's NACK back to a cached packet: as many as
+     * the producer's cache holds, and as far back as SRTP can check a resend (ProtectedIndexLog).
+     */
+    private static final int HISTORY = 512;
+    /** Sequence numbers of one NACK packet that are looked at (issue 8: 300 per packet, 100 packets/s). */
+    static final int MAX_NACKED_PER_FEEDBACK = 128;
+    /** RFC 4588 4: the original sequence number in front of the payload. */
+    private static final int RTX_OVERHEAD = 2;
+    private static final long NEVER = Long.MIN_VALUE;
     private static final byte[] CNAME = "stagecast".getBytes(StandardCharsets.US_ASCII);
 
     private final String id;
@@ -57,6 +66,11 @@ public final class Consumer {
     private final int[] historySeqIn = new int[HISTORY];
     private final int[] historyTsOut = new int[HISTORY];
     private final byte[] historyLayer = new byte[HISTORY];
+    /** The transport-wide sequence number and abs-send-time each packet was first sent with, -1 if none. */
+    private final int[] historyTransportSeq = new int[HISTORY];
+    private final int[] historyAbsSendTime = new int[HISTORY];
+    /** When each was last retransmitted ({@link #NEVER} if not): one answer per round trip. */
+    private final long[] historyResentNanos = new long[HISTORY];
 
     Consumer(String id, Transport transport, Producer producer, ConsumerSpec spec) {
         this.id = id;
@@ -75,6 +89,7 @@ public final class Consumer {
             }
         }
         Arrays.fill(historySeqOut, -1);
+        Arrays.fill(historyResentNanos, NEVER);
     }
 
     public String id() {
@@ -166,12 +181,20 @@ public final class Consumer {
         }
         int seqOut = (rtp.sequenceNumber() + seqOffset) & 0xFFFF;
         long tsOut = (rtp.timestamp() + tsOffset) & 0xFFFFFFFFL;
-        send(rtp.buffer(), rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
         int h = seqOut & (HISTORY - 1);
         historySeqOut[h] = seqOut;
         historySeqIn[h] = rtp.sequenceNumber();
         historyTsOut[h] = (int) tsOut;
         historyLayer[h] = (byte) layer;
+        historyResentNanos[h] = NEVER;
+        ByteBuf out = transport.allocateSendBuffer();
+        RtpPacket packet = rewrite(out, rtp.buffer(), rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
+        // What we stamp is remembered: a resend without RTX must repeat these bytes exactly.
+        historyTransportSeq[h] = transport.stampTransportSequence(packet, transportCcId);
+        historyAbsSendTime[h] = stampAbsSendTime(packet);
+        packetsSent++;
+        octetsSent += packet.payloadLength();
+        transport.sendRtp(out, packet);
         if (SequenceNumbers.isNewer(seqOut, lastSeqOut)) {
             lastSeqOut = seqOut;
             lastTsOut = tsOut;
@@ -195,10 +218,12 @@ public final class Consumer {
         currentLayer = layer;
     }
 
-    private void send(byte[] src, int off, int len, int seqOut, long tsOut, int payloadType) {
-        ByteBuf out = transport.allocateSendBuffer();
-        byte[] array = out.array();
-        int base = out.arrayOffset() + out.readerIndex();
+    /** Copies a packet into {@code out} as this subscriber sees it: our SSRC, numbering, types and ids. */
+    private RtpPacket rewrite(ByteBuf out, byte[] src, int off, int len, int seqOut, long tsOut, int payloadType) {
+        return rewrite(out.array(), out.arrayOffset() + out.readerIndex(), src, off, len, seqOut, tsOut, payloadType);
+    }
+
+    private RtpPacket rewrite(byte[] array, int base, byte[] src, int off, int len, int seqOut, long tsOut, int payloadType) {
         System.arraycopy(src, off, array, base, len);
         RtpPacket packet = outView.wrap(array, base, len);
         packet.setSsrc(spec.ssrc());
@@ -206,9 +231,16 @@ public final class Consumer {
         packet.setTimestamp(tsOut);
         packet.setPayloadType(payloadType);
         packet.remapExtensionIds(extensionIdMap);
-        packetsSent++;
-        octetsSent += packet.payloadLength();
-        transport.sendRtp(out, packet, transportCcId, absSendTimeId);
+        return packet;
+    }
+
+    /** Our send time in the abs-send-time element; returns the 24-bit value written, -1 if none. */
+    private int stampAbsSendTime(RtpPacket packet) {
+        if (absSendTimeId <= 0) {
+            return -1;
+        }
+        int value = RtpPacket.absSendTimeOf(System.nanoTime());
+        return packet.setAbsSendTimeValue(absSendTimeId, value) ? value : -1;
     }
 
     /** NACK, PLI or FIR from the subscriber (RFC 4585, RFC 5104). */
@@ -219,56 +251,99 @@ public final class Consumer {
         if (rtcp.packetType() == 206 && (rtcp.fmt() == 1 || rtcp.fmt() == 4)) {
             producer.requestKeyframe(currentLayer >= 0 ? currentLayer : targetLayer, nowNanos);
         } else if (rtcp.packetType() == 205 && rtcp.fmt() == 1) {
-            byte[] b = rtcp.buffer();
-            int off = rtcp.packetOffset();
-            int entries = RtcpReaders.nackCount(b, off, rtcp.packetLength());
-            for (int i = 0; i < entries; i++) {
-                int pid = RtcpReaders.nackPid(b, off, i);
-                int blp = RtcpReaders.nackBlp(b, off, i);
-                retransmit(pid);
-                for (int bit = 0; bit < 16; bit++) {
-                    if ((blp & (1 << bit)) != 0) {
-                        retransmit((pid + bit + 1) & 0xFFFF);
+            onNack(rtcp.buffer(), rtcp.packetOffset(), rtcp.packetLength(), nowNanos);
+        }
+    }
+
+    /**
+     * RFC 4585 6.2.1: each FCI entry names a packet and up to 16 after it. At most
+     * {@value #MAX_NACKED_PER_FEEDBACK} sequence numbers of one NACK packet are looked at; a real
+     * receiver that lost more asks again for the rest after a round trip.
+     */
+    private void onNack(byte[] b, int off, int len, long nowNanos) {
+        int entries = RtcpReaders.nackCount(b, off, len);
+        int room = MAX_NACKED_PER_FEEDBACK;
+        int overCap = 0;
+        for (int i = 0; i < entries; i++) {
+            int pid = RtcpReaders.nackPid(b, off, i);
+            int blp = RtcpReaders.nackBlp(b, off, i) & 0xFFFF;
+            if (room <= 0) {
+                overCap += 1 + Integer.bitCount(blp);
+                continue;
+            }
+            room--;
+            retransmit(pid, nowNanos);
+            for (int bit = 0; bit < 16; bit++) {
+                if ((blp & (1 << bit)) != 0) {
+                    if (room > 0) {
+                        room--;
+                        retransmit((pid + bit + 1) & 0xFFFF, nowNanos);
+                    } else {
+                        overCap++;
                     }
                 }
             }
         }
+        if (overCap > 0) {
+            transport.refuseNack(NackRefusal.OVER_CAP, overCap);
+        }
     }
 
-    private void retransmit(int seqOut) {
+    private void retransmit(int seqOut, long nowNanos) {
         int h = seqOut & (HISTORY - 1);
         if (historySeqOut[h] != seqOut) {
-            transport.metrics().nackMissed();
+            transport.refuseNack(NackRefusal.NOT_CACHED, 1);
             return;
         }
         ProducerStream stream = producer.stream(historyLayer[h]);
         int seqIn = historySeqIn[h];
         byte[] cached = stream.cached(seqIn);
         if (cached == null) {
-            transport.metrics().nackMissed();
+            transport.refuseNack(NackRefusal.NOT_CACHED, 1);
+            return;
+        }
+        long resent = historyResentNanos[h];
+        if (resent != NEVER && nowNanos - resent < transport.resendIntervalNanos()) {
+            transport.refuseNack(NackRefusal.RECENTLY_SENT, 1);
             return;
         }
         int len = stream.cachedLength(seqIn);
-        int payloadType = payloadTypeMap[cached[1] & 0x7F];
-        long tsOut = historyTsOut[h] & 0xFFFFFFFFL;
-        transport.metrics().nackAnswered();
-        if (!spec.hasRtx()) {
-            send(cached, 0, len, seqOut, tsOut, payloadType);
+        if (!transport.tryRetransmit(spec.hasRtx() ? len + RTX_OVERHEAD : len)) {
             return;
         }
-        // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet.
-        System.arraycopy(cached, 0, rtxScratch, 0, len);
-        RtpPacket original = outView.wrap(rtxScratch, 0, len);
-        original.setSsrc(spec.ssrc());
-        original.setSequenceNumber(seqOut);
-        original.setTimestamp(tsOut);
-        original.setPayloadType(payloadType);
-        original.remapExtensionIds(extensionIdMap);
+        historyResentNanos[h] = nowNanos == NEVER ? nowNanos + 1 : nowNanos;
+        int payloadType = payloadTypeMap[cached[1] & 0x7F];
+        long tsOut = historyTsOut[h] & 0xFFFFFFFFL;
+        if (!spec.hasRtx()) {
+            // The same index must protect the same bytes (RFC 7714 15): rebuild the first send exactly,
+            // with the transport-wide sequence number and send time it carried.
+            ByteBuf out = transport.allocateSendBuffer();
+            RtpPacket packet = rewrite(out, cached, 0, len, seqOut, tsOut, payloadType);
+            if (historyTransportSeq[h] >= 0) {
+                packet.setTransportSequenceNumber(transportCcId, historyTransportSeq[h]);
+            }
+            if (historyAbsSendTime[h] >= 0) {
+                packet.setAbsSendTimeValue(absSendTimeId, historyAbsSendTime[h]);
+            }
+            transport.resendRtp(out, packet);
+            return;
+        }
+        // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet, which is a new
+        // packet of its own stream with a fresh transport-wide sequence number and send time.
+        RtpPacket original = rewrite(rtxScratch, 0, cached, 0, len, seqOut, tsOut, payloadType);
         ByteBuf out = transport.allocateSendBuffer();
         int base = out.arrayOffset() + out.readerIndex();
-        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, len, out.array(), base, spec.rtxPayloadType(), spec.rtxSsrc(), rtxSeq);
+        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, original.length(), out.array(), base, spec.rtxPayloadType(),
+                spec.rtxSsrc(), rtxSeq);
+        if (rtxLen < 0) {
+            out.release();
+            return;
+        }
         rtxSeq = (rtxSeq + 1) & 0xFFFF;
-        transport.sendRtp(out, outView.wrap(out.array(), base, rtxLen), transportCcId, absSendTimeId);
+        RtpPacket rtx = outView.wrap(out.array(), base, rtxLen);
+        transport.stampTransportSequence(rtx, transportCcId);
+        stampAbsSendTime(rtx);
+        transport.resendRtp(out, rtx);
     }
 
     /** RFC 3550 6.4.1, so the subscriber can sync audio and video and measure RTT. */

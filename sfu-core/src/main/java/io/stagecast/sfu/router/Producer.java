@@ -36,6 +36,7 @@ public final class Producer {
     private boolean closed;
     private int bestLayer;
     private long lastLayerSelectionNanos;
+    private long lastRatingNanos;
 
     Producer(String id, Router router, Transport transport, ProducerSpec spec) {
         this.id = id;
@@ -93,6 +94,9 @@ public final class Producer {
             transport.addInboundStream(stream);
         }
         transport.addProducer(this);
+        // draft-holmer-rmcat-transport-wide-cc-extensions-01: a peer that stamps transport-wide
+        // sequence numbers estimates its bandwidth from our feedback on them.
+        transport.enableTransportCcFeedback(spec.extensionId(RtpExtensionUris.TRANSPORT_CC));
     }
 
     void closeNow() {
@@ -173,17 +177,26 @@ public final class Producer {
         }
     }
 
-    /** Until bandwidth estimation exists: forward the best layer that is flowing. */
+    /**
+     * Until bandwidth estimation exists: forward the best layer that is flowing. Best by what the
+     * layers carry (keyframe size, then bitrate), not by their place in a=simulcast: Chromium lists
+     * rids low to high, Firefox high to low.
+     */
     private void selectLayer(long nowNanos) {
+        long elapsed = lastRatingNanos == 0 ? 0 : nowNanos - lastRatingNanos;
+        lastRatingNanos = nowNanos;
+        for (ProducerStream stream : streams) {
+            stream.rate(elapsed);
+        }
         int best = -1;
-        for (int i = streams.length - 1; i >= 0; i--) {
-            if (streams[i].isActive(nowNanos, LAYER_ACTIVE_NANOS)) {
+        for (int i = 0; i < streams.length; i++) {
+            if (streams[i].isActive(nowNanos, LAYER_ACTIVE_NANOS) && (best < 0 || streams[i].carriesMoreThan(streams[best]))) {
                 best = i;
-                break;
             }
         }
-        if (best < 0 || best == bestLayer) {
-            return;
+        if (best < 0 || best == bestLayer
+                || (streams[bestLayer].isActive(nowNanos, LAYER_ACTIVE_NANOS) && !streams[best].carriesMoreThan(streams[bestLayer]))) {
+            return; // a tie keeps the current layer: no switch (and keyframe) for nothing
         }
         bestLayer = best;
         for (Consumer consumer : consumers) {

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A track a peer publishes, as negotiated in SDP.
  *
- * @param streams          one stream, or the simulcast layers ordered from lowest to highest
+ * @param streams          one stream, or the simulcast layers in SDP order (which says nothing of
+ *                         their size: the producer ranks them by what they carry)
  * @param headerExtensions extension URI -> the id the publisher uses (from a=extmap)
  */
 public record ProducerSpec(MediaKind kind, String mid, CodecSpec codec, List<StreamSpec> streams,

@@ -42,6 +42,10 @@ public final class ProducerStream {
     private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private long lastVoiceNanos;
     private boolean keyframeWanted;
+    /** What this stream carries, for ranking simulcast layers: its last keyframe's size, its bitrate. */
+    private int keyframePixels;
+    private long bytesSinceRating;
+    private long bitrateBps;
 
     ProducerStream(Producer producer, int layer, StreamSpec spec) {
         this.producer = producer;
@@ -94,6 +98,7 @@ public final class ProducerStream {
     /** A packet of this stream, decrypted, still in the receive buffer. Event loop only. */
     public void onRtp(RtpPacket rtp, long nowNanos) {
         lastPacketNanos = nowNanos;
+        bytesSinceRating += rtp.length();
         int seq = rtp.sequenceNumber();
         stats.onPacket(seq, rtp.timestamp(), nowNanos);
         if (nacks != null) {
@@ -107,6 +112,10 @@ public final class ProducerStream {
                         rtp.payloadLength());
                 if (keyframe) {
                     keyframeWanted = false;
+                    int pixels = KeyframeSize.pixels(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+                    if (pixels > 0) {
+                        keyframePixels = pixels;
+                    }
                 }
             }
         } else if (producer.audioLevelExtensionId() > 0) {
@@ -133,6 +142,35 @@ public final class ProducerStream {
 
     public boolean isActive(long nowNanos, long windowNanos) {
         return lastPacketNanos != 0 && nowNanos - lastPacketNanos < windowNanos;
+    }
+
+    /** Width x height of the last keyframe that said, 0 when none did. */
+    int keyframePixels() {
+        return keyframePixels;
+    }
+
+    long bitrateBps() {
+        return bitrateBps;
+    }
+
+    /** Folds the bytes since the last call into the bitrate (halving the past each time). */
+    void rate(long elapsedNanos) {
+        if (elapsedNanos > 0) {
+            long sample = bytesSinceRating * 8 * 1_000_000_000L / elapsedNanos;
+            bitrateBps = bitrateBps == 0 ? sample : (bitrateBps + sample) / 2;
+        }
+        bytesSinceRating = 0;
+    }
+
+    /**
+     * Whether this stream carries more than {@code other}: a larger keyframe when both said how
+     * large, else a higher bitrate. Not their order in the SDP (issue 8 item 15).
+     */
+    boolean carriesMoreThan(ProducerStream other) {
+        if (keyframePixels > 0 && other.keyframePixels > 0 && keyframePixels != other.keyframePixels) {
+            return keyframePixels > other.keyframePixels;
+        }
+        return bitrateBps > other.bitrateBps;
     }
 
     public long lastVoiceNanos() {

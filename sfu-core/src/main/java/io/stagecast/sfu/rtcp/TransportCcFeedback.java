@@ -31,7 +31,7 @@ public final class TransportCcFeedback {
     private static final int TOO_FAR = -1;
 
     private final int senderSsrc;
-    private final int mediaSsrc;
+    private int mediaSsrc;
     private final long[] arrivals = new long[WINDOW];
     private final byte[] deltas = new byte[2 * WINDOW];
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
@@ -46,6 +46,16 @@ public final class TransportCcFeedback {
         this.senderSsrc = senderSsrc;
         this.mediaSsrc = mediaSsrc;
         Arrays.fill(arrivals, NOT_RECEIVED);
+    }
+
+    /**
+     * The SSRC the next feedback names as its media source. libwebrtc (RTCPReceiver::
+     * HandleTransportFeedback, since 2023) drops transport feedback whose media source SSRC is not
+     * one its RTP module sends, so it must be one of the publisher's own SSRCs, as libwebrtc's
+     * receiver does with the SSRC of the last packet it recorded; 0 is silently ignored.
+     */
+    public void setMediaSsrc(int ssrc) {
+        mediaSsrc = ssrc;
     }
 
     /** Records the arrival of a packet carrying transport-wide sequence number {@code transportSeq}. */

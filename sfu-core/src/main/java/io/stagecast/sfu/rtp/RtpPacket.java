@@ -353,10 +353,14 @@ public final class RtpPacket {
      * seconds, wrapping every 64 s; false if the packet carries no such element.
      */
     public boolean setAbsSendTime(int id, long nowNanos) {
+        return setAbsSendTimeValue(id, absSendTimeOf(nowNanos));
+    }
+
+    /** Writes a 24-bit abs-send-time value as is (a resend repeats the first send's); false if absent. */
+    public boolean setAbsSendTimeValue(int id, int value) {
         if (!findElement(id) || elementLength < 3) {
             return false;
         }
-        int value = absSendTimeOf(nowNanos);
         buffer[elementData] = (byte) (value >>> 16);
         buffer[elementData + 1] = (byte) (value >>> 8);
         buffer[elementData + 2] = (byte) value;

@@ -13,6 +13,16 @@ final class RtpStreamIndex {
     private static final int HALF = 1 << 15;
 
     final ReplayWindow window = new ReplayWindow();
+    /** Sending streams only: which indices protected which packet (null on receiving streams). */
+    final ProtectedIndexLog protectedLog;
+
+    RtpStreamIndex() {
+        this(false);
+    }
+
+    RtpStreamIndex(boolean sending) {
+        this.protectedLog = sending ? new ProtectedIndexLog() : null;
+    }
 
     /**
      * The packet index of sequence number {@code seq}: the one closest to the highest index seen so

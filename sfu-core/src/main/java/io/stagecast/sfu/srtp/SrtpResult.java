@@ -12,6 +12,12 @@ public enum SrtpResult {
     /** The packet index was seen before or is older than the replay window (RFC 3711 3.3.2). */
     REPLAYED,
     /**
+     * Protecting refused: this packet index already protected a different packet, or lies too far
+     * back to be checked. Sending it would reuse a keystream and, with AES-GCM, an IV with
+     * different authenticated data (see ProtectedIndexLog).
+     */
+    INDEX_REUSED,
+    /**
      * The packet is too short or not RTP/RTCP version 2, the transformer is closed, or a new SSRC
      * would exceed the per-transport context limit.
      */

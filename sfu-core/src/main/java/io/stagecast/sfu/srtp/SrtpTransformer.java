@@ -12,7 +12,8 @@ import java.security.GeneralSecurityException;
  * JDK primitives without allocating, except AES-GCM, whose JCE init allocates. Per SSRC we keep only
  * the index and replay state, in allocation-free maps, at most {@link #MAX_SSRCS_PER_DIRECTION} per
  * direction and protocol. A receive stream is kept only once a packet has authenticated through it,
- * so unauthenticated packets cannot use up that budget.
+ * so unauthenticated packets cannot use up that budget. A send stream refuses to protect a second,
+ * different packet under an index it used ({@link SrtpResult#INDEX_REUSED}).
  *
  * <p>Owned by one thread; not thread-safe. Packets are transformed in place. A packet that fails
  * to unprotect may have been partly modified and must be dropped.
@@ -34,6 +35,8 @@ public final class SrtpTransformer {
     private RtpStreamIndex spareRtpReceiver = new RtpStreamIndex();
     private ReplayWindow spareRtcpReceiver = new ReplayWindow();
     private boolean closed;
+    /** Keys the plaintext fingerprints of sent packets, so no one can aim for a collision. */
+    private final long fingerprintSeed = new java.security.SecureRandom().nextLong();
 
     /**
      * @throws IllegalStateException if the JDK lacks AES or SHA-1 (it never does), or the keys do
@@ -121,12 +124,16 @@ public final class SrtpTransformer {
             if (rtpSenders.isFull()) {
                 return SrtpResult.MALFORMED;
             }
-            stream = new RtpStreamIndex();
+            stream = new RtpStreamIndex(true);
             rtpSenders.put(ssrc, stream);
         }
         long index = stream.estimate(SrtpPacketShape.readShort(pkt.getBuffer(), off + 2));
         if (index < 0) {
             return SrtpResult.MALFORMED;
+        }
+        // One index, one plaintext: checked before anything is encrypted (see ProtectedIndexLog).
+        if (!stream.protectedLog.admit(index, ProtectedIndexLog.fingerprint(fingerprintSeed, pkt.getBuffer(), off, len))) {
+            return SrtpResult.INDEX_REUSED;
         }
         // A no-op for pooled buffers, which keep PacketBuffer.TAIL_ROOM spare; may replace the array.
         pkt.grow(tagLength);

@@ -8,12 +8,15 @@ import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.sfu.dtls.DtlsSession;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.metrics.NackRefusal;
+import io.stagecast.sfu.rtcp.NtpTime;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtcp.TransportCcFeedback;
 import io.stagecast.sfu.router.Consumer;
 import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.ProducerStream;
+import io.stagecast.sfu.router.RetransmissionBudget;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpResult;
@@ -40,6 +43,9 @@ public final class Transport {
     /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
     private static final int MAX_EARLY_DTLS = 8;
     private static final long NANOS_PER_MS = 1_000_000L;
+    private static final int MAX_FEEDBACKS_PER_TICK = 4;
+    private static final long MIN_RESEND_INTERVAL_MS = 20;
+    private static final long UNKNOWN_RTT_RESEND_NANOS = 100 * NANOS_PER_MS;
 
     private final String id;
     private final IceParameters ice;
@@ -70,6 +76,13 @@ public final class Transport {
     private TransportCcFeedback transportCcFeedback;
     /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI). */
     private final int rtcpSenderSsrc = ThreadLocalRandom.current().nextInt() | 1;
+
+    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget();
+    /** NACKed sequence numbers refused since the last tick, by {@link NackRefusal#ordinal()}. */
+    private final long[] refusedNacks = new long[NackRefusal.values().length];
+    private long retransmittedPackets;
+    private long retransmittedBytes;
+    private long rttNanos = -1;
 
     private final RtpPacket rtpView = new RtpPacket();
     private final RtcpCompound rtcpView = new RtcpCompound();
@@ -284,6 +297,9 @@ public final class Transport {
             context.metrics().drop(DropReason.NOT_ALLOWED);
             return;
         }
+        // Before the stream lookup: the sender's estimator counts every packet it stamped, padding
+        // probes on an SSRC we do not forward included; one left out would read as a loss.
+        recordTransportCc(rtp, nowNanos);
         ProducerStream stream = inboundStreams.get(rtp.ssrc());
         if (stream == null) {
             stream = learnStream(rtp);
@@ -292,15 +308,20 @@ public final class Transport {
                 return;
             }
         }
-        if (incomingTransportCcId > 0 && transportCcFeedback != null) {
-            int twccOffset = rtp.extensionOffset(incomingTransportCcId);
-            if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
-                byte[] b = rtp.buffer();
-                int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
-                transportCcFeedback.onPacket(seq, nowNanos / 1000);
-            }
-        }
         stream.onRtp(rtp, nowNanos);
+    }
+
+    private void recordTransportCc(RtpPacket rtp, long nowNanos) {
+        if (transportCcFeedback == null) {
+            return;
+        }
+        int twccOffset = rtp.extensionOffset(incomingTransportCcId);
+        if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
+            byte[] b = rtp.buffer();
+            int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
+            transportCcFeedback.setMediaSsrc(rtp.ssrc());
+            transportCcFeedback.onPacket(seq, nowNanos / 1000);
+        }
     }
 
     private boolean countFailure(SrtpResult result) {
@@ -342,8 +363,12 @@ public final class Transport {
                     if (stream != null) {
                         stream.onSenderReport(rtcp, nowNanos);
                     }
+                    onReportBlocks(rtcp);
                     break;
                 }
+                case 201: // RR from a subscriber: the round trip our retransmissions wait for
+                    onReportBlocks(rtcp);
+                    break;
                 case 205: // RTPFB: generic NACK from a subscriber
                 case 206: { // PSFB: PLI / FIR from a subscriber
                     Consumer consumer = consumersBySsrc.get(rtcp.mediaSsrc());
@@ -356,7 +381,7 @@ public final class Transport {
                     break;
                 }
                 default:
-                    break; // RR, SDES, BYE, XR: nothing we act on yet
+                    break; // SDES, BYE, XR: nothing we act on yet
             }
         }
         if (rtcp.isMalformed()) {
@@ -372,27 +397,113 @@ public final class Transport {
     }
 
     /**
-     * Finishes an RTP packet written at {@code out}'s array from its reader index: stamps the
-     * transport-wide sequence and our send time (the subscriber's bandwidth estimate measures our
-     * path, not the publisher's), protects it and queues it for the batched flush.
+     * Writes the next transport-wide sequence number into {@code packet}'s transport-cc element and
+     * returns it, or -1 when the packet has no such element (then no number is used up: a skipped
+     * one would read as a loss in the subscriber's feedback).
      */
-    public void sendRtp(ByteBuf out, RtpPacket packet, int transportCcId, int absSendTimeId) {
-        if (absSendTimeId > 0) {
-            packet.setAbsSendTime(absSendTimeId, System.nanoTime());
+    public int stampTransportSequence(RtpPacket packet, int transportCcId) {
+        if (transportCcId <= 0 || !packet.setTransportSequenceNumber(transportCcId, outgoingTransportSeq)) {
+            return -1;
         }
-        if (transportCcId > 0) {
-            packet.setTransportSequenceNumber(transportCcId, outgoingTransportSeq);
-            outgoingTransportSeq = (outgoingTransportSeq + 1) & 0xFFFF;
+        int stamped = outgoingTransportSeq;
+        outgoingTransportSeq = (outgoingTransportSeq + 1) & 0xFFFF;
+        return stamped;
+    }
+
+    /**
+     * Protects and queues an RTP packet sent for the first time, written at {@code out}'s array
+     * from its reader index and already stamped by the caller with our transport-wide sequence
+     * number and send time (the subscriber's estimate measures our path, not the publisher's).
+     * A quarter of its size adds to this subscriber's retransmission budget.
+     */
+    public void sendRtp(ByteBuf out, RtpPacket packet) {
+        retransmissionBudget.onSent(packet.length());
+        int sent = protectAndQueue(out, packet);
+        if (sent > 0) {
+            forwardedPackets++;
+            forwardedBytes += sent;
         }
+    }
+
+    /**
+     * Protects and queues a retransmission: an RTX packet, or a byte-identical copy of what was
+     * sent (see {@link io.stagecast.sfu.srtp.SrtpTransformer}: anything else under a used index is
+     * refused). The caller took its size from {@link #tryRetransmit} first.
+     */
+    public void resendRtp(ByteBuf out, RtpPacket packet) {
+        int sent = protectAndQueue(out, packet);
+        if (sent > 0) {
+            retransmittedPackets++;
+            retransmittedBytes += sent;
+        }
+    }
+
+    /** @return the protected length queued, or -1 (the buffer released) */
+    private int protectAndQueue(ByteBuf out, RtpPacket packet) {
         PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
-        if (srtp.protectRtp(view) != SrtpResult.OK) {
+        SrtpResult result = srtp.protectRtp(view);
+        if (result != SrtpResult.OK) {
             out.release();
-            return;
+            if (result == SrtpResult.INDEX_REUSED) {
+                context.metrics().drop(DropReason.SRTP_INDEX_REUSED);
+            }
+            return -1;
         }
-        out.writerIndex(out.readerIndex() + view.getLength());
-        forwardedPackets++;
-        forwardedBytes += view.getLength();
+        int length = view.getLength();
+        out.writerIndex(out.readerIndex() + length);
         context.channel().write(new DatagramPacket(out, remote));
+        return length;
+    }
+
+    // ---- retransmissions (NACK answers, RFC 4585 6.2.1), event loop only ----
+
+    /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
+    public boolean tryRetransmit(int bytes) {
+        if (retransmissionBudget.tryTake(bytes)) {
+            return true;
+        }
+        refuseNack(NackRefusal.OVER_BUDGET, 1);
+        return false;
+    }
+
+    /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
+    public void refuseNack(NackRefusal reason, int count) {
+        refusedNacks[reason.ordinal()] += count;
+    }
+
+    /**
+     * How long a packet retransmitted to this subscriber is not sent again: a round trip (from its
+     * receiver reports, RFC 3550 6.4.1), since a repeated NACK within it cannot have seen the
+     * answer yet; at least {@value #MIN_RESEND_INTERVAL_MS} ms, and 100 ms until an RTT is known.
+     */
+    public long resendIntervalNanos() {
+        return rttNanos < 0 ? UNKNOWN_RTT_RESEND_NANOS : Math.max(rttNanos, MIN_RESEND_INTERVAL_MS * NANOS_PER_MS);
+    }
+
+    /** Smoothed round trip to this subscriber from its reports' LSR/DLSR, -1 before the first. */
+    public long rttNanos() {
+        return rttNanos;
+    }
+
+    /** RFC 3550 6.4.1: RTT = arrival - LSR - DLSR, in 1/65536 s, from report blocks about our streams. */
+    private void onReportBlocks(RtcpCompound rtcp) {
+        byte[] b = rtcp.buffer();
+        int off = rtcp.packetOffset();
+        int blocks = io.stagecast.sfu.rtcp.RtcpReaders.reportBlockCount(b, off, rtcp.packetLength());
+        for (int i = 0; i < blocks; i++) {
+            long lsr = io.stagecast.sfu.rtcp.RtcpReaders.blockLastSr(b, off, i);
+            if (lsr == 0 || !consumersBySsrc.containsKey(io.stagecast.sfu.rtcp.RtcpReaders.blockSsrc(b, off, i))) {
+                continue;
+            }
+            long dlsr = io.stagecast.sfu.rtcp.RtcpReaders.blockDelaySinceLastSr(b, off, i);
+            long now = NtpTime.middle32(NtpTime.fromUnixMillis(System.currentTimeMillis())) & 0xFFFF_FFFFL;
+            int rtt = (int) (now - lsr - dlsr); // wraps like the fields
+            if (rtt < 0) {
+                continue; // clocks stepped or a forged block: not a round trip
+            }
+            long sample = rtt * 1_000_000_000L / 65_536;
+            rttNanos = rttNanos < 0 ? sample : (7 * rttNanos + sample) / 8;
+        }
     }
 
     /** Protects and queues an RTCP packet already written into {@code out}'s array. */
@@ -442,7 +553,12 @@ public final class Transport {
         unboundStreams.remove(stream);
     }
 
-    /** transport-cc on the publish direction: we send feedback for the ids the peer stamps. */
+    /**
+     * transport-cc on the publish direction: we send feedback for the ids the peer stamps. The
+     * publisher's send-side estimator reads nothing else (we send no REMB), so without this its
+     * estimate collapses to its floor. Called for every producer that negotiated the extension;
+     * BUNDLE gives them all one id, the first wins.
+     */
     public void enableTransportCcFeedback(int extensionId) {
         if (extensionId > 0 && transportCcFeedback == null) {
             incomingTransportCcId = extensionId;
@@ -492,15 +608,8 @@ public final class Transport {
         if (!isConnected()) {
             return;
         }
-        if (transportCcFeedback != null) {
-            ByteBuf out = allocateSendBuffer();
-            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
-            if (len > 0) {
-                sendRtcp(out, len);
-            } else {
-                out.release();
-            }
-        }
+        retransmissionBudget.refill(nowNanos);
+        sendTransportCcFeedback();
         for (int i = 0; i < producers.size(); i++) {
             producers.get(i).tick(this, nowNanos, reportsDue);
         }
@@ -508,6 +617,22 @@ public final class Transport {
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).sendSenderReport(nowNanos);
             }
+        }
+    }
+
+    /**
+     * One feedback per tick (20 ms) while packets arrived, as libwebrtc's receiver does at its
+     * shortest interval; a backlog that does not fit one packet goes out in a few more.
+     */
+    private void sendTransportCcFeedback() {
+        for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCcFeedback != null && transportCcFeedback.hasPending(); i++) {
+            ByteBuf out = allocateSendBuffer();
+            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
+            if (len <= 0) {
+                out.release();
+                return;
+            }
+            sendRtcp(out, len);
         }
     }
 
@@ -532,6 +657,10 @@ public final class Transport {
         context.metrics().forwarded(forwardedPackets, forwardedBytes);
         forwardedPackets = 0;
         forwardedBytes = 0;
+        context.metrics().retransmissions(retransmittedPackets, retransmittedBytes, refusedNacks);
+        retransmittedPackets = 0;
+        retransmittedBytes = 0;
+        java.util.Arrays.fill(refusedNacks, 0);
     }
 
     private void finish(TransportState terminal, String reason) {

@@ -126,6 +126,69 @@ class SrtpTransformerTest {
         assertEquals(SrtpResult.REPLAYED, peers[1].unprotectRtp(pkt.copyFrom(first, 0, first.length)));
     }
 
+    /**
+     * Issue 8 item 2: the same index must never protect two different packets. A resend whose
+     * transport-cc or abs-send-time element was rewritten differs only in header bytes (GCM's
+     * authenticated data), and under AES-GCM that reuse of key and IV gives away the GHASH key.
+     */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void anIndexNeverProtectsTwoDifferentPackets(SrtpProfile profile) {
+        SrtpTransformer[] peers = TestPackets.pair(profile);
+        PacketBuffer pkt = new PacketBuffer();
+        for (int seq = 40; seq <= 50; seq++) {
+            assertEquals(SrtpResult.OK, peers[0].protectRtp(withExtension(TestPackets.rtp(pkt, SSRC, seq, 300), seq)));
+        }
+        // The same packet 45 with another transport-wide sequence number in its header extension.
+        withExtension(TestPackets.rtp(pkt, SSRC, 45, 300), 9_999);
+        byte[] before = TestPackets.copyOf(pkt);
+        assertEquals(SrtpResult.INDEX_REUSED, peers[0].protectRtp(pkt), "different header bytes under index 45");
+        assertArrayEquals(before, TestPackets.copyOf(pkt), "nothing was encrypted");
+        // ... and with a different payload byte under the same header.
+        withExtension(TestPackets.rtp(pkt, SSRC, 46, 300), 46);
+        pkt.getBuffer()[200] ^= 1;
+        assertEquals(SrtpResult.INDEX_REUSED, peers[0].protectRtp(pkt), "different payload under index 46");
+        // A byte-identical resend is fine and yields the very same bytes.
+        withExtension(TestPackets.rtp(pkt, SSRC, 47, 300), 47);
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(pkt));
+        byte[] resent = TestPackets.copyOf(pkt);
+        withExtension(TestPackets.rtp(pkt, SSRC, 47, 300), 47);
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(pkt));
+        assertArrayEquals(resent, TestPackets.copyOf(pkt));
+        // A packet sent late for the first time (reordered) is new, not a reuse.
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(withExtension(TestPackets.rtp(pkt, SSRC, 30, 300), 30)));
+        // Another SSRC has indices of its own.
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(withExtension(TestPackets.rtp(pkt, SSRC + 1, 45, 300), 9_999)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void anIndexTooOldToCheckIsNotProtectedAgain(SrtpProfile profile) {
+        SrtpTransformer[] peers = TestPackets.pair(profile);
+        PacketBuffer pkt = new PacketBuffer();
+        for (int seq = 0; seq < 600; seq++) {
+            assertEquals(SrtpResult.OK, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, seq, 40)));
+        }
+        assertEquals(SrtpResult.INDEX_REUSED, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, 10, 40)),
+                "600 packets back: whatever it protected is forgotten, so it may not protect anything now");
+        assertEquals(SrtpResult.OK, peers[0].protectRtp(TestPackets.rtp(pkt, SSRC, 500, 40)), "an identical recent resend");
+    }
+
+    /** Sets a one-byte-header extension with a 2-byte element (id 3) carrying {@code value}. */
+    private static PacketBuffer withExtension(PacketBuffer pkt, int value) {
+        byte[] b = pkt.getBuffer();
+        int len = pkt.getLength();
+        System.arraycopy(b, 12, b, 20, len - 12);
+        b[0] |= 0x10;
+        TestPackets.writeInt(b, 12, 0xBEDE0001);
+        b[16] = 0x31;
+        b[17] = (byte) (value >>> 8);
+        b[18] = (byte) value;
+        b[19] = 0;
+        pkt.setLength(len + 8);
+        return pkt;
+    }
+
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
     void retransmissionFromBeforeTheWrapKeepsItsRolloverCounter(SrtpProfile profile) {
