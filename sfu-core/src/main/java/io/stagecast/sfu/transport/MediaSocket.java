@@ -80,6 +80,7 @@ public final class MediaSocket {
         }
         channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         loop = channel.eventLoop();
+        SocketWarmUp.run(channel);
         context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
                 config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
