@@ -1,5 +1,7 @@
 package io.stagecast.sfu;
 
+import io.stagecast.sfu.dtls.DtlsHandshakeLimits;
+
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -16,16 +18,27 @@ import java.util.function.Predicate;
  *                           without an answer (tests use 127.0.0.0/8 so no packet leaves loopback)
  * @param consentTimeout     RFC 7675: a transport silent this long is closed
  * @param dtlsHandshakeTimeout a transport whose DTLS handshake takes longer fails
+ * @param dtlsLimits         how many handshakes run at once, and how long a silent peer may hold one
  */
 public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                           Predicate<InetAddress> remoteAllowed, Duration consentTimeout,
-                          Duration dtlsHandshakeTimeout) {
+                          Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits) {
 
     public MediaConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("media port out of range: " + port);
         }
         announcedAddresses = List.copyOf(announcedAddresses);
+        if (dtlsLimits == null) {
+            dtlsLimits = DtlsHandshakeLimits.DEFAULT;
+        }
+    }
+
+    /** With the default DTLS handshake limits. */
+    public MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
+                       Predicate<InetAddress> remoteAllowed, Duration consentTimeout, Duration dtlsHandshakeTimeout) {
+        this(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout, dtlsHandshakeTimeout,
+                DtlsHandshakeLimits.DEFAULT);
     }
 
     /** Loopback only, on an ephemeral port: what tests use. */
@@ -36,6 +49,12 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
     }
 
     public MediaConfig withConsentTimeout(Duration timeout) {
-        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout);
+        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout,
+                dtlsLimits);
+    }
+
+    public MediaConfig withDtlsLimits(DtlsHandshakeLimits limits) {
+        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
+                dtlsHandshakeTimeout, limits);
     }
 }

@@ -25,6 +25,8 @@ public final class MediaNode implements AutoCloseable {
         this.config = config;
         this.metrics = new MediaMetrics(registry);
         this.certificate = DtlsCertificate.generate();
+        // Before the socket opens: the first check and handshake must find everything loaded.
+        StartupWarmUp.run(certificate);
         this.socket = MediaSocket.bind(config, certificate, metrics);
     }
 

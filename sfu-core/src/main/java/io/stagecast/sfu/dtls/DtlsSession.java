@@ -1,6 +1,7 @@
 package io.stagecast.sfu.dtls;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * executor that feeds the queue through BC's record layer, which re-sends our last flight when the
  * peer retransmits its own (RFC 6347 4.2.4) and notices close_notify and fatal alerts. Drain tasks
  * are serialized by a work counter, so BC's record layer is only ever used by one thread at a time.
- * Each handshake in progress occupies one executor thread for up to the handshake timeout (20 s),
- * so size the pool for the number of concurrent handshakes to admit; connected sessions cost none.
+ *
+ * <p>With a plain executor each handshake in progress occupies one of its threads for up to the
+ * handshake timeout (what tests and the synthetic peer use). A node uses a
+ * {@link DtlsHandshakeScheduler} instead: a server session then asks for a thread only once the
+ * peer's ClientHello arrived, and a handshake whose peer falls silent is ended after a few seconds
+ * (see that class for why).
  */
 public final class DtlsSession {
 
@@ -46,12 +51,21 @@ public final class DtlsSession {
     private final String remoteFingerprintHex;
     private final DtlsListener listener;
     private final Executor executor;
+    /** Null: the handshake runs on {@link #executor} as soon as {@link #start} is called. */
+    private final DtlsHandshakeScheduler scheduler;
+    private final InetAddress peerAddress;
+    private final ScheduledHandshake scheduled = new Scheduled();
     private final DtlsOptions options;
     private final QueuedDatagramTransport transport;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
     /** Drain requests not yet served; the thread that raises it from 0 runs the drain. */
     private final AtomicInteger pendingDrains = new AtomicInteger();
     private final Runnable drainTask = this::drain;
+    private volatile CertificateFingerprint expected;
+    /** Set once the handshake was handed to the scheduler (a server: when the ClientHello came). */
+    private volatile boolean submitted;
+    /** Why the scheduler ended the handshake; the failure then says so instead of "interrupted". */
+    private volatile String stallReason;
 
     /** Set by the handshake thread before the phase becomes CONNECTED, then only read. */
     private volatile DTLSTransport connection;
@@ -80,45 +94,84 @@ public final class DtlsSession {
     DtlsSession(DtlsCertificate cert, DtlsRole role, String remoteFingerprintAlgorithm,
                 String remoteFingerprintHex, DatagramSink out, DtlsListener listener,
                 Executor handshakeExecutor, DtlsOptions options) {
+        this(cert, role, remoteFingerprintAlgorithm, remoteFingerprintHex, out, listener,
+                Objects.requireNonNull(handshakeExecutor, "handshakeExecutor"), null, null, options);
+    }
+
+    /**
+     * A node's session: the handshake runs when {@code scheduler} admits it (a server once the
+     * peer's ClientHello arrived), counted against {@code peerAddress}; records of a connected
+     * session are read on the scheduler's record pool.
+     */
+    public DtlsSession(DtlsCertificate cert, DtlsRole role, String remoteFingerprintAlgorithm,
+                       String remoteFingerprintHex, DatagramSink out, DtlsListener listener,
+                       DtlsHandshakeScheduler scheduler, InetAddress peerAddress, java.time.Duration handshakeTimeout) {
+        this(cert, role, remoteFingerprintAlgorithm, remoteFingerprintHex, out, listener,
+                Objects.requireNonNull(scheduler, "scheduler").drainExecutor(), scheduler,
+                Objects.requireNonNull(peerAddress, "peerAddress"),
+                DtlsOptions.DEFAULT.withHandshakeTimeoutMillis((int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis())));
+    }
+
+    private DtlsSession(DtlsCertificate cert, DtlsRole role, String remoteFingerprintAlgorithm,
+                        String remoteFingerprintHex, DatagramSink out, DtlsListener listener,
+                        Executor executor, DtlsHandshakeScheduler scheduler, InetAddress peerAddress,
+                        DtlsOptions options) {
         this.certificate = Objects.requireNonNull(cert, "cert");
         this.role = Objects.requireNonNull(role, "role");
         this.remoteFingerprintAlgorithm = remoteFingerprintAlgorithm;
         this.remoteFingerprintHex = remoteFingerprintHex;
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.executor = Objects.requireNonNull(handshakeExecutor, "handshakeExecutor");
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.peerAddress = peerAddress;
         this.options = Objects.requireNonNull(options, "options");
         this.transport = new QueuedDatagramTransport(Objects.requireNonNull(out, "out"), options.mtu());
     }
 
     /**
-     * Schedules the handshake; a client sends its ClientHello at once. A remote fingerprint that
-     * cannot be used (unknown hash function, malformed hex) fails the session here, through
-     * {@link DtlsListener#onFailed}. Later calls do nothing.
+     * Schedules the handshake; a client sends its ClientHello at once (with a scheduler: once it is
+     * admitted; a refusal fails the session). A remote fingerprint that cannot be used (unknown hash
+     * function, malformed hex) fails the session here, through {@link DtlsListener#onFailed}. Later
+     * calls do nothing. With a scheduler, call it before {@link #receive}.
      */
     public void start() {
         if (!phase.compareAndSet(Phase.NEW, Phase.HANDSHAKING)) {
             return;
         }
-        CertificateFingerprint expected;
         try {
             expected = CertificateFingerprint.parse(remoteFingerprintAlgorithm, remoteFingerprintHex);
         } catch (IllegalArgumentException e) {
             fail("unusable remote fingerprint: " + e.getMessage(), e);
             return;
         }
-        try {
-            executor.execute(() -> handshake(expected));
-        } catch (RejectedExecutionException e) {
-            fail("handshake executor rejected the DTLS handshake", e);
+        if (scheduler == null) {
+            try {
+                executor.execute(() -> handshake(expected));
+            } catch (RejectedExecutionException e) {
+                fail("handshake executor rejected the DTLS handshake", e);
+            }
+        } else if (role == DtlsRole.CLIENT) {
+            submitted = true;
+            DtlsHandshakeScheduler.Refusal refusal = scheduler.submit(scheduled);
+            if (refusal != null) {
+                fail("handshake refused (" + refusal.tag + ")", null);
+            }
         }
+        // A scheduled server waits for the peer's ClientHello in receive().
     }
 
     /**
      * Takes one DTLS datagram from the event loop: copies it into a bounded queue and returns at
      * once. Never throws; datagrams that cannot be DTLS, or that find the queue full or the session
-     * closed, are dropped and counted ({@link #droppedDatagrams()}).
+     * closed, are dropped and counted ({@link #droppedDatagrams()}). A scheduled server that has not
+     * seen a ClientHello yet drops anything else, and asks for a thread with the ClientHello; if
+     * that is refused, the ClientHello is dropped too and the peer's retransmission asks again.
      */
     public void receive(byte[] buf, int off, int len) {
+        if (scheduler != null && role == DtlsRole.SERVER && !submitted) {
+            receiveFirst(buf, off, len);
+            return;
+        }
         if (!transport.offer(buf, off, len)) {
             return;
         }
@@ -138,6 +191,24 @@ public final class DtlsSession {
             scheduleDrain();
         } else if (before != Phase.CLOSED) {
             transport.abort();
+            if (scheduler != null && submitted) {
+                scheduler.withdraw(scheduled);
+            }
+        }
+    }
+
+    private void receiveFirst(byte[] buf, int off, int len) {
+        if (phase.get() != Phase.HANDSHAKING || !ClientHelloSniffer.isClientHello(buf, off, len)) {
+            transport.countDropped();
+            return;
+        }
+        if (!transport.offer(buf, off, len)) {
+            return;
+        }
+        submitted = true;
+        if (scheduler.submit(scheduled) != null) {
+            submitted = false;
+            transport.clearInbound();
         }
     }
 
@@ -169,7 +240,8 @@ public final class DtlsSession {
                 established = new DTLSClientProtocol().connect(client, transport);
             }
         } catch (IOException | RuntimeException e) {
-            fail(describe(e), e);
+            String stalled = stallReason;
+            fail(stalled != null ? stalled : describe(e), e);
             return;
         }
         handshakeMillis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -278,5 +350,45 @@ public final class DtlsSession {
     private static String describe(Throwable e) {
         String message = e.getMessage();
         return message != null ? message : e.getClass().getSimpleName();
+    }
+
+    /** This session as the scheduler sees it. */
+    private final class Scheduled implements ScheduledHandshake {
+        @Override
+        public InetAddress peer() {
+            return peerAddress;
+        }
+
+        @Override
+        public long lastProgressNanos() {
+            return transport.lastProgressNanos();
+        }
+
+        @Override
+        public void run() {
+            if (phase.get() == Phase.HANDSHAKING) {
+                handshake(expected);
+            }
+        }
+
+        @Override
+        public boolean stall(String reason) {
+            if (stallReason != null || phase.get() != Phase.HANDSHAKING) {
+                return false;
+            }
+            stallReason = reason;
+            transport.abort();
+            return true;
+        }
+
+        @Override
+        public void expire(String reason) {
+            fail(reason, null);
+        }
+
+        @Override
+        public boolean isOver() {
+            return phase.get() != Phase.HANDSHAKING;
+        }
     }
 }

@@ -41,6 +41,12 @@ final class QueuedDatagramTransport implements DatagramTransport {
     private volatile boolean closed;
     /** Set by the session to stop a handshake: the next receive throws. */
     private volatile boolean aborted;
+    /**
+     * When the handshake last moved: a datagram from the peer, or our first datagram after one (a new
+     * flight; retransmissions of it are not progress). A peer that stops answering leaves it behind.
+     */
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean sentSinceInbound;
 
     QueuedDatagramTransport(DatagramSink out, int sendLimit) {
         this.out = out;
@@ -61,7 +67,24 @@ final class QueuedDatagramTransport implements DatagramTransport {
             droppedInbound.incrementAndGet();
             return false;
         }
+        sentSinceInbound = false;
+        lastProgressNanos = System.nanoTime();
         return true;
+    }
+
+    /** Counts a datagram the session would not queue. */
+    void countDropped() {
+        droppedInbound.incrementAndGet();
+    }
+
+    /** Forgets what was queued (a ClientHello the scheduler refused: the peer's retransmission asks again). */
+    void clearInbound() {
+        inbound.clear();
+    }
+
+    /** See the field: what the handshake scheduler measures a silent peer by. */
+    long lastProgressNanos() {
+        return lastProgressNanos;
     }
 
     boolean hasInbound() {
@@ -121,6 +144,10 @@ final class QueuedDatagramTransport implements DatagramTransport {
         // Still sends after abort(): BC's last act is a fatal alert that lets the peer stop early.
         if (closed) {
             return;
+        }
+        if (!sentSinceInbound) {
+            sentSinceInbound = true;
+            lastProgressNanos = System.nanoTime();
         }
         try {
             out.send(Arrays.copyOfRange(buf, off, off + len));

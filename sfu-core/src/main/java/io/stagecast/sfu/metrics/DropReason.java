@@ -12,6 +12,11 @@ public enum DropReason {
     UNKNOWN_SOURCE("unknown_source"),
     /** A source outside media.allowed-remote-networks: ignored without an answer. */
     REMOTE_NOT_ALLOWED("remote_not_allowed"),
+    /**
+     * A STUN Binding indication: a keepalive (RFC 8445 11, what libnice sends after nomination),
+     * ignored; it proves nothing for consent because nothing authenticates it.
+     */
+    KEEPALIVE("keepalive"),
     /** A STUN check that failed authentication or named no transport. */
     STUN_REJECTED("stun_rejected"),
     /** A track a moderator (or the participant) muted: the media plane stops forwarding it. */

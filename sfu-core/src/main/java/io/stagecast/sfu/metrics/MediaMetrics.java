@@ -1,9 +1,11 @@
 package io.stagecast.sfu.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.transport.TransportState;
 
 import java.util.EnumMap;
@@ -158,6 +160,26 @@ public final class MediaMetrics {
 
     public void dtlsHandshake(boolean ok) {
         (ok ? dtlsOk : dtlsFailed).increment();
+    }
+
+    /**
+     * The DTLS handshake scheduler's state: handshakes on a thread and waiting for one (gauges),
+     * ClientHellos refused by reason, handshakes ended because their peer went silent.
+     */
+    public void registerDtlsHandshakes(DtlsHandshakeScheduler scheduler) {
+        Gauge.builder("stagecast.dtls.handshakes.running", scheduler, DtlsHandshakeScheduler::running)
+                .description("DTLS handshakes holding a handshake thread").register(registry);
+        Gauge.builder("stagecast.dtls.handshakes.waiting", scheduler, DtlsHandshakeScheduler::waiting)
+                .description("DTLS handshakes whose peer spoke, waiting for a thread").register(registry);
+        for (DtlsHandshakeScheduler.Refusal reason : DtlsHandshakeScheduler.Refusal.values()) {
+            FunctionCounter.builder("stagecast.dtls.handshakes.refused", scheduler, s -> s.refused(reason))
+                    .tag("reason", reason.tag).description("ClientHellos refused a handshake thread").register(registry);
+        }
+        for (boolean waiting : new boolean[] {false, true}) {
+            FunctionCounter.builder("stagecast.dtls.handshakes.stalled", scheduler, s -> s.stalled(waiting))
+                    .tag("phase", waiting ? "waiting" : "running")
+                    .description("DTLS handshakes ended because the peer went silent").register(registry);
+        }
     }
 
     public void transportState(TransportState from, TransportState to) {

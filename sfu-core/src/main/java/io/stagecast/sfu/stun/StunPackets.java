@@ -38,6 +38,11 @@ public final class StunPackets {
                 && readInt(buf, off + 4) == MAGIC_COOKIE;
     }
 
+    /** A Binding indication (RFC 8445 11 keepalive): well-formed STUN of that type, nothing checked beyond. */
+    public static boolean isBindingIndication(byte[] buf, int off, int len) {
+        return looksLikeStun(buf, off, len) && messageType(buf, off) == BINDING_INDICATION;
+    }
+
     /** The 16-bit message type (class and method) of a message that {@link #looksLikeStun}. */
     static int messageType(byte[] buf, int off) {
         return readUnsignedShort(buf, off);

@@ -3,6 +3,8 @@ package io.stagecast.sfu.transport;
 import io.netty.channel.Channel;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsCertificate;
+import io.stagecast.sfu.dtls.DtlsHandshakeLimits;
+import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
@@ -11,8 +13,6 @@ import io.stagecast.sfu.stun.IceLiteResponder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The node's packet path (demux, transports, router) on a channel the caller supplies instead of
@@ -25,10 +25,6 @@ import java.util.concurrent.RejectedExecutionException;
  * Threading is the caller's: everything runs on {@code channel.eventLoop()}.
  */
 public final class EmbeddedPacketPath {
-    private static final Executor NO_HANDSHAKES = task -> {
-        throw new RejectedExecutionException("an embedded packet path runs no DTLS; use connect()");
-    };
-
     private final Channel channel;
     private final TransportRegistry registry = new TransportRegistry();
     private final TransportContext context;
@@ -37,7 +33,8 @@ public final class EmbeddedPacketPath {
     public EmbeddedPacketPath(Channel channel, MediaMetrics metrics) {
         this.channel = channel;
         this.context = new TransportContext(channel, channel.eventLoop(), registry, DtlsCertificate.generate(),
-                NO_HANDSHAKES, metrics, Duration.ofSeconds(30).toNanos(), Duration.ofSeconds(10));
+                // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
+                new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics, Duration.ofSeconds(30).toNanos(), Duration.ofSeconds(10));
         channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
     }
 
@@ -57,7 +54,7 @@ public final class EmbeddedPacketPath {
      * {@code remote} and installs the SRTP keys. Call on the channel's event loop.
      */
     public void connect(Transport transport, InetSocketAddress remote, SrtpMasterKeys keys) {
-        transport.onValidCheck(remote, true, System.nanoTime());
+        transport.onValidCheck(remote, true, 0, System.nanoTime());
         transport.onSrtpKeys(keys);
     }
 

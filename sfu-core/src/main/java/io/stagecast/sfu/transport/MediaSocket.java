@@ -18,6 +18,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.stagecast.sfu.MediaConfig;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsCertificate;
+import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.srtp.SrtpCrypto;
 import io.stagecast.sfu.stun.IceLiteResponder;
@@ -32,28 +33,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node's one UDP port: a Netty datagram channel (epoll with recvmmsg where available, NIO
  * otherwise) on a single media event loop that owns every transport, plus the periodic ticker
- * for consent and RTCP, and the bounded pool that runs blocking DTLS handshakes.
+ * for consent and RTCP, and the scheduler of blocking DTLS handshakes.
  */
 public final class MediaSocket {
     private static final Logger log = LoggerFactory.getLogger(MediaSocket.class);
     /** Datagrams read per recvmmsg call. */
     private static final int DATAGRAMS_PER_READ = 32;
     private static final long TICK_MS = 20;
-    private static final int MAX_CONCURRENT_HANDSHAKES = 64;
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final EventLoop loop;
     private final TransportRegistry registry = new TransportRegistry();
-    private final ThreadPoolExecutor handshakes;
+    private final DtlsHandshakeScheduler handshakes;
     private final TransportContext context;
     private final List<InetAddress> announced;
     private final ScheduledFuture<?> ticker;
@@ -65,11 +63,8 @@ public final class MediaSocket {
         DefaultThreadFactory threads = new DefaultThreadFactory("media-loop", true);
         group = new MultiThreadIoEventLoopGroup(1, threads,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        // A handshake holds its thread until it ends, so every one needs a thread of its own at once:
-        // core = max (a pool only grows past its core size when the queue is full), idle threads expire.
-        handshakes = new ThreadPoolExecutor(MAX_CONCURRENT_HANDSHAKES, MAX_CONCURRENT_HANDSHAKES, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(1024), new DefaultThreadFactory("dtls-handshake", true));
-        handshakes.allowCoreThreadTimeOut(true);
+        handshakes = new DtlsHandshakeScheduler(config.dtlsLimits());
+        metrics.registerDtlsHandshakes(handshakes);
         IceLiteResponder responder = new IceLiteResponder(registry);
         Bootstrap bootstrap = new Bootstrap().group(group)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
@@ -85,6 +80,7 @@ public final class MediaSocket {
         }
         channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         loop = channel.eventLoop();
+        SocketWarmUp.run(channel);
         context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
                 config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
@@ -126,6 +122,7 @@ public final class MediaSocket {
         if (reportsDue) {
             lastReportNanos = now;
         }
+        handshakes.tick(now);
         for (Transport transport : registry.all()) {
             try {
                 transport.tick(now, reportsDue);
@@ -145,7 +142,7 @@ public final class MediaSocket {
         });
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        handshakes.shutdownNow();
+        handshakes.close();
     }
 
     /** An IPv6 address prints with its zone ("%eth0"), which has no place in an ICE candidate. */

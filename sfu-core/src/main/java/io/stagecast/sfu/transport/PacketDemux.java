@@ -10,6 +10,7 @@ import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.stun.CheckOutcome;
 import io.stagecast.sfu.stun.IceCheck;
 import io.stagecast.sfu.stun.IceLiteResponder;
+import io.stagecast.sfu.stun.StunPackets;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,10 +68,11 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
             metrics.drop(DropReason.UNKNOWN_SOURCE);
             return;
         }
+        // Any validated address of the transport may send DTLS and SRTP; we send to the selected one.
         if (first >= 20 && first <= 63) {
             transport.onDtls(buf, 0, len);
         } else if (first >= 128 && first <= 191) {
-            transport.onSrtp(receiveBuffer, now);
+            transport.onSrtpFrom(source, receiveBuffer, now);
         } else {
             metrics.drop(DropReason.MALFORMED);
         }
@@ -80,6 +82,13 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
         if (!remoteAllowed.test(source.getAddress())) {
             // Never answer outside the configured networks: no packet of ours goes there.
             metrics.drop(DropReason.REMOTE_NOT_ALLOWED);
+            return;
+        }
+        if (StunPackets.isBindingIndication(buf, 0, len)) {
+            // RFC 8445 11 keepalives (libnice sends them after nomination): nothing to answer, and
+            // no proof of consent either (unauthenticated; see Transport.tick). Counted apart so
+            // that stun_rejected keeps meaning failed authentication.
+            metrics.drop(DropReason.KEEPALIVE);
             return;
         }
         IceCheck check = responder.handle(buf, 0, len, source);
@@ -92,7 +101,8 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
             metrics.drop(DropReason.STUN_REJECTED);
             return;
         }
-        transport.onValidCheck(source, check.useCandidate(), now);
+        // The priority decides which nominated pair is selected (RFC 8445 8.1.1): see onValidCheck.
+        transport.onValidCheck(source, check.useCandidate(), check.priority(), now);
         ctx.write(new DatagramPacket(ctx.alloc().buffer(check.response().length).writeBytes(check.response()), source));
     }
 

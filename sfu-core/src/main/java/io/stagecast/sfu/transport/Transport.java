@@ -46,6 +46,18 @@ public final class Transport {
     private static final int MAX_FEEDBACKS_PER_TICK = 4;
     private static final long MIN_RESEND_INTERVAL_MS = 20;
     private static final long UNKNOWN_RTT_RESEND_NANOS = 100 * NANOS_PER_MS;
+    /**
+     * Remote addresses that passed a check and may send us DTLS and SRTP. A browser checks one pair
+     * per local candidate (host IPv4/IPv6, server-reflexive, relayed): a handful; the oldest
+     * unselected one makes room for a new one.
+     */
+    static final int MAX_VALIDATED_ADDRESSES = 8;
+    /**
+     * A nomination of lower priority than the selected pair's is followed only once the selected
+     * pair has been silent this long: then it is a network change, not the tail of aggressive
+     * nomination (Firefox nominates every pair it checks, ~20 ms apart, best first or not).
+     */
+    private static final long FOLLOW_LOWER_PRIORITY_AFTER_NANOS = 2_000_000_000L;
 
     private final String id;
     private final IceParameters ice;
@@ -53,8 +65,18 @@ public final class Transport {
     private final TransportListener listener;
 
     private TransportState state = TransportState.NEW;
+    /** The selected pair's remote address: where everything we send goes. */
     private InetSocketAddress remote;
+    /** Whether {@link #remote} was nominated (USE-CANDIDATE), and with what PRIORITY. */
+    private boolean remoteNominated;
+    private long remotePriority;
+    /** Every address that passed a check, {@link #remote} included; registered for lookups. */
+    private final ArrayList<InetSocketAddress> validated = new ArrayList<>(MAX_VALIDATED_ADDRESSES);
+    /** Proof of life from {@link #remote}: a valid check, or authenticated SRTP/SRTCP (see tick). */
     private long lastConsentNanos;
+    /** Set per SRTP packet by the demux: whether it came from {@link #remote}. */
+    private boolean srtpFromSelected;
+    private long dtlsStartedNanos;
     private RemoteDtlsParameters remoteDtls;
     private DtlsSession dtls;
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
@@ -162,34 +184,97 @@ public final class Transport {
 
     // ---- ICE ----
 
-    /** A valid binding request from {@code source} (already authenticated by the responder). */
-    void onValidCheck(InetSocketAddress source, boolean useCandidate, long nowNanos) {
+    /**
+     * A valid binding request from {@code source} (already authenticated by the responder), with
+     * its PRIORITY attribute.
+     *
+     * <p>Selection (RFC 8445 8.1.1, 7.3.1.5): before any nomination the first address that passed a
+     * check is used, so DTLS can start; a nominated pair replaces an unnominated one; among
+     * nominated pairs the highest priority wins, whatever the order the nominations arrive in. Our
+     * side of every pair is the same candidate (one socket), so pair priority (RFC 8445 6.1.2.3)
+     * grows with the peer's candidate priority alone: comparing PRIORITY attributes orders pairs.
+     * An equal priority is followed: that is the peer renominating after a network change (a new
+     * port of the same kind), as browsers and {@code SyntheticPeer.moveToNewPort} do; a lower one
+     * only once the selected pair has gone quiet ({@link #FOLLOW_LOWER_PRIORITY_AFTER_NANOS}).
+     */
+    void onValidCheck(InetSocketAddress source, boolean useCandidate, long priority, long nowNanos) {
         if (isFinished()) {
             return;
         }
+        addValidated(source);
         if (remote == null) {
             log.debug("transport {} ICE bound to {}", id, source);
-            bindTo(source);
+            select(source, useCandidate, priority);
             setState(TransportState.CONNECTING);
             maybeStartDtls();
-        } else if (!remote.equals(source) && useCandidate) {
-            // RFC 8445 8.1.1 / 7.3.1.5: the controlling agent nominated another pair: follow it.
-            log.debug("transport {} moves from {} to {}", id, remote, source);
-            bindTo(source);
+        } else if (useCandidate) {
+            boolean same = remote.equals(source);
+            if (!remoteNominated || priority > remotePriority
+                    || (priority == remotePriority && !same)
+                    || (!same && nowNanos - lastConsentNanos > FOLLOW_LOWER_PRIORITY_AFTER_NANOS)) {
+                if (!same) {
+                    log.debug("transport {} moves from {} to {} (priority {})", id, remote, source, priority);
+                }
+                select(source, true, priority);
+            }
         }
         if (source.equals(remote)) {
             lastConsentNanos = nowNanos;
         }
     }
 
-    private void bindTo(InetSocketAddress source) {
-        InetSocketAddress old = remote;
+    private void select(InetSocketAddress source, boolean nominated, long priority) {
         remote = source;
-        context.registry().rebind(this, old, source);
+        remoteNominated = nominated;
+        remotePriority = nominated ? priority : 0;
+    }
+
+    /** Registers {@code source} for lookups by address, dropping the oldest unselected one if full. */
+    private void addValidated(InetSocketAddress source) {
+        if (validated.contains(source)) {
+            // Claimed again: a peer that reused the address for a newer transport took it over.
+            context.registry().addAddress(this, source);
+            return;
+        }
+        if (validated.size() >= MAX_VALIDATED_ADDRESSES) {
+            for (int i = 0; i < validated.size(); i++) {
+                if (!validated.get(i).equals(remote)) {
+                    context.registry().removeAddress(this, validated.remove(i));
+                    break;
+                }
+            }
+        }
+        validated.add(source);
+        context.registry().addAddress(this, source);
+    }
+
+    /** The addresses this transport accepts DTLS and SRTP from (event loop only). */
+    List<InetSocketAddress> validatedAddresses() {
+        return validated;
+    }
+
+    /**
+     * SRTP or SRTCP from one of the validated addresses; the demux calls this rather than
+     * {@link #onSrtp} so that authenticated packets from the selected pair count as consent.
+     */
+    void onSrtpFrom(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
+        srtpFromSelected = source.equals(remote);
+        onSrtp(pkt, nowNanos);
+    }
+
+    /**
+     * A packet passed SRTP/SRTCP authentication. Proof of life for consent (RFC 7675) when it came
+     * from the selected pair: see {@link #tick} for why this and not Binding indications.
+     */
+    private void onAuthenticated(long nowNanos) {
+        if (srtpFromSelected) {
+            lastConsentNanos = nowNanos;
+        }
     }
 
     // ---- DTLS ----
 
+    /** A DTLS datagram from one of the validated addresses. */
     void onDtls(byte[] buf, int off, int len) {
         if (dtls != null) {
             dtls.receive(buf, off, len);
@@ -204,9 +289,11 @@ public final class Transport {
         if (dtls != null || remoteDtls == null || remote == null || isFinished()) {
             return;
         }
+        // Scheduled: a server session takes a handshake thread only once the peer's ClientHello comes.
         dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
-                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakeExecutor(),
-                context.dtlsHandshakeTimeout());
+                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakes(),
+                remote.getAddress(), context.dtlsHandshakeTimeout());
+        dtlsStartedNanos = System.nanoTime();
         dtls.start();
         log.debug("transport {} DTLS started as {} with {} early datagrams", id, remoteDtls.ourRole(), earlyDtls.size());
         for (byte[] early; (early = earlyDtls.poll()) != null; ) {
@@ -237,6 +324,9 @@ public final class Transport {
         @Override
         public void onFailed(String reason, Throwable cause) {
             execute(() -> {
+                if (isFinished()) {
+                    return;
+                }
                 context.metrics().dtlsHandshake(false);
                 log.info("transport {} DTLS failed: {}", id, reason);
                 finish(TransportState.FAILED, "dtls failed: " + reason);
@@ -276,6 +366,7 @@ public final class Transport {
         }
         if (RtpPacket.isRtcp(pkt.getBuffer(), pkt.getOffset(), pkt.getLength())) {
             if (countFailure(srtp.unprotectRtcp(pkt))) {
+                onAuthenticated(nowNanos);
                 onRtcp(pkt, nowNanos);
             }
             return;
@@ -283,6 +374,7 @@ public final class Transport {
         if (!countFailure(srtp.unprotectRtp(pkt))) {
             return;
         }
+        onAuthenticated(nowNanos);
         onRtp(pkt, nowNanos);
     }
 
@@ -600,9 +692,26 @@ public final class Transport {
         // signaling; it is closed with its owner, not for silence it could not help.
         boolean negotiated = remoteDtls != null || remote != null;
         long silentNanos = nowNanos - lastConsentNanos;
+        // Consent (RFC 7675): what proves the peer at the selected address still wants our packets.
+        // Its own rule is an authenticated Binding request; browsers send them, but an ICE-lite
+        // agent sends no checks of its own, and libnice (GStreamer) keeps a pair alive with Binding
+        // indications (RFC 8445 11) instead, which carry no MESSAGE-INTEGRITY: anyone who can spoof
+        // the peer's source address could forge them and keep our stream flowing at a victim. So
+        // indications do not count; SRTP/SRTCP that passes authentication from the selected
+        // address does: only the holder of this DTLS association's keys can make it, the replay
+        // window refuses recorded copies, and a live libnice peer sends RTCP reports (or media)
+        // every few seconds whatever it publishes. A dead peer sends neither and is freed on time.
         if (negotiated && silentNanos > context.consentTimeoutNanos()) {
             // RFC 7675 5.1: no consent for 30 s -> stop sending and free everything.
             closeNow(remote == null ? "ICE never connected" : "consent expired");
+            return;
+        }
+        if (dtls != null && srtp == null && nowNanos - dtlsStartedNanos > context.dtlsHandshakeTimeout().toNanos()) {
+            // A scheduled server session waits for a ClientHello without a thread (so without
+            // BouncyCastle's own timeout): a peer that keeps consent but never starts DTLS ends here.
+            context.metrics().dtlsHandshake(false);
+            finish(TransportState.FAILED, "dtls failed: not connected within "
+                    + context.dtlsHandshakeTimeout().toSeconds() + " s");
             return;
         }
         if (!isConnected()) {
@@ -678,6 +787,7 @@ public final class Transport {
         }
         earlyDtls.clear();
         context.registry().unregister(this);
+        validated.clear();
         for (Producer producer : new ArrayList<>(producers)) {
             producer.close();
         }

@@ -30,21 +30,27 @@ final class TransportRegistry implements IceCredentialLookup {
         return byAddress.get(address);
     }
 
+    /**
+     * Event loop only. Every address that passed a check of the transport leads to it, so DTLS and
+     * SRTP are accepted from any of them (RFC 8445 allows a peer to use any valid pair until it
+     * settles). A peer that reuses an address for a new transport takes it over from the old one.
+     */
+    void addAddress(Transport transport, InetSocketAddress address) {
+        byAddress.put(address, transport);
+    }
+
     /** Event loop only. */
-    void rebind(Transport transport, InetSocketAddress old, InetSocketAddress now) {
-        if (old != null && byAddress.get(old) == transport) {
-            byAddress.remove(old);
+    void removeAddress(Transport transport, InetSocketAddress address) {
+        if (byAddress.get(address) == transport) {
+            byAddress.remove(address);
         }
-        // A peer that reuses an address for a new transport takes it over from the old one.
-        byAddress.put(now, transport);
     }
 
     /** Event loop only. */
     void unregister(Transport transport) {
         byUfrag.remove(transport.iceParameters().ufrag(), transport);
-        InetSocketAddress remote = transport.remoteAddress();
-        if (remote != null && byAddress.get(remote) == transport) {
-            byAddress.remove(remote);
+        for (InetSocketAddress address : transport.validatedAddresses()) {
+            removeAddress(transport, address);
         }
     }
 
