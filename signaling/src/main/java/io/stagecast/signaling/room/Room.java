@@ -85,6 +85,10 @@ public final class Room {
         return connections.size();
     }
 
+    public synchronized SessionState session() {
+        return stage.session();
+    }
+
     public synchronized Optional<ParticipantState> state(String participantId) {
         return stage.participant(participantId);
     }
