@@ -2,7 +2,7 @@ package io.stagecast.signaling.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,13 +42,7 @@ class WhipWhepResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1",
-                "STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "127.0.0.0/8",
-                "STAGECAST_ROOMS_DEMO", "",
-                "STAGECAST_TOKEN_SECRET", "resource-secret-resource-secret-012345"), new Properties()));
+        server = LoopbackServer.start(Map.of());
     }
 
     @AfterAll

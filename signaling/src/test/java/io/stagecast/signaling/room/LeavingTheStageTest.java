@@ -3,8 +3,8 @@ package io.stagecast.signaling.room;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.stage.SessionState;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,13 +37,7 @@ class LeavingTheStageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1",
-                "STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "127.0.0.0/8",
-                "STAGECAST_ROOMS_DEMO", "",
-                "STAGECAST_TOKEN_SECRET", "stage-exit-secret-stage-exit-secret-0123"), new Properties()));
+        server = LoopbackServer.start(Map.of());
     }
 
     @AfterAll
