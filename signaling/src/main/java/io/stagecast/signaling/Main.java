@@ -10,9 +10,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -46,22 +48,37 @@ public final class Main implements Runnable {
                 server.close();
                 stopped.countDown();
             }, "shutdown"));
-            String room = config.demoRoom().orElse("demo");
-            Instant expiry = Instant.now().plus(Duration.ofDays(1));
-            String publisher = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Presenter", Role.MODERATOR, expiry));
-            String viewer = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Viewer", Role.ATTENDEE, expiry));
-            System.out.println();
-            System.out.println("stagecast is running: HTTP on " + server.baseUrl() + ", media on UDP " + server.media().port());
-            System.out.println("Room '" + room + "':");
-            System.out.println("  publish (moderator): " + InvitationLinks.url(server.baseUrl(), room, publisher));
-            System.out.println("  watch (attendee):    " + InvitationLinks.url(server.baseUrl(), room, viewer));
-            if (config.tokenSecretGenerated()) {
-                System.out.println("  (token.secret was generated for this run; set STAGECAST_TOKEN_SECRET to keep links valid across restarts)");
-            }
-            System.out.println();
+            announce(server, config, System.out);
             stopped.await();
             return 0;
         }
+    }
+
+    /**
+     * What a start prints on standard output. Working join links only for an enabled demo room:
+     * a link is a credential, and standard output ends up in journald and {@code docker logs}.
+     * Nothing here, nor any log line, carries a token otherwise.
+     */
+    static void announce(StagecastServer server, StagecastConfig config, PrintStream out) {
+        out.println();
+        out.println("stagecast is running: HTTP on " + server.baseUrl() + ", media on UDP " + server.media().port());
+        Optional<String> demo = config.demoRoom();
+        if (demo.isEmpty()) {
+            out.println("No demo room (rooms.demo is empty): mint links with `stagecast token --room NAME`.");
+            out.println();
+            return;
+        }
+        String room = demo.get();
+        Instant expiry = Instant.now().plus(Duration.ofDays(1));
+        String publisher = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Presenter", Role.MODERATOR, expiry));
+        String viewer = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Viewer", Role.ATTENDEE, expiry));
+        out.println("Demo room '" + room + "' (rooms.demo; set it empty in production):");
+        out.println("  publish (moderator): " + InvitationLinks.url(server.baseUrl(), room, publisher));
+        out.println("  watch (attendee):    " + InvitationLinks.url(server.baseUrl(), room, viewer));
+        if (config.tokenSecretGenerated()) {
+            out.println("  (token.secret was generated for this run; set STAGECAST_TOKEN_SECRET to keep links valid across restarts)");
+        }
+        out.println();
     }
 
     @Command(name = "token", description = "Mint a join token (and its link) for a room. Uses token.secret from the configuration.")

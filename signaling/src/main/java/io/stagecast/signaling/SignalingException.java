@@ -11,7 +11,9 @@ public final class SignalingException extends Exception {
         NOT_FOUND("not_found"),
         RATE_LIMITED("rate_limited"),
         BAD_REQUEST("bad_request"),
-        UNAUTHORIZED("unauthorized");
+        UNAUTHORIZED("unauthorized"),
+        /** The node is at a node-wide cap: try again later (HTTP 503). */
+        UNAVAILABLE("unavailable");
 
         public final String wire;
 

@@ -11,6 +11,7 @@ import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
 import io.stagecast.signaling.http.StaticFiles;
+import io.stagecast.signaling.room.MediaResources;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.token.JoinTokens;
@@ -36,13 +37,15 @@ public final class StagecastServer implements AutoCloseable {
         this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                 config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
                 config.dtlsHandshakeTimeout()), metrics);
-        this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()));
         this.tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
+        this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()), tokens,
+                new MediaResources(config.http(), metrics));
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
-        this.http = new HttpServer(config.httpHost(), config.httpPort(), routes, () -> new WebSocketSession(rooms, tokens, this::baseUrl));
+        this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
+                () -> new WebSocketSession(rooms, tokens, this::baseUrl));
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
     }
@@ -61,6 +64,11 @@ public final class StagecastServer implements AutoCloseable {
 
     public Rooms rooms() {
         return rooms;
+    }
+
+    /** Open connections of the signaling port (HTTP and WebSocket). */
+    public int openHttpConnections() {
+        return http.openConnections();
     }
 
     public JoinTokens tokens() {

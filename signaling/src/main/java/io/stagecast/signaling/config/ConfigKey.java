@@ -22,7 +22,16 @@ enum ConfigKey {
     PUBLIC_BASE_URL("public-base-url", ""),
     ROOMS_DEMO("rooms.demo", "demo"),
     ROOMS_RECONNECT_GRACE_SECONDS("rooms.reconnect-grace-seconds", "30"),
-    DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20");
+    DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20"),
+    HTTP_REQUEST_TIMEOUT_SECONDS("http.request-timeout-seconds", "10"),
+    HTTP_IDLE_TIMEOUT_SECONDS("http.idle-timeout-seconds", "60"),
+    HTTP_MAX_CONNECTIONS("http.max-connections", "10000"),
+    /** Empty: no origin may call WHIP/WHEP from a script of another site. */
+    HTTP_CORS_ALLOWED_ORIGINS("http.cors-allowed-origins", ""),
+    WS_PING_INTERVAL_SECONDS("ws.ping-interval-seconds", "30"),
+    WHIP_WHEP_MAX_PER_TOKEN("whip-whep.max-per-token", "10"),
+    WHIP_WHEP_MAX_PER_ROOM("whip-whep.max-per-room", "1000"),
+    WHIP_WHEP_MAX_PER_NODE("whip-whep.max-per-node", "2000");
 
     static final String ENV_PREFIX = "STAGECAST_";
     static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";

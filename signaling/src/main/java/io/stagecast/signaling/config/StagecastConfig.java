@@ -39,12 +39,14 @@ import java.util.Properties;
  * @param demoRoom                   {@code rooms.demo}: room created at start-up; empty when disabled
  * @param dtlsHandshakeTimeout       {@code dtls.handshake-timeout-seconds}
  * @param reconnectGrace             {@code rooms.reconnect-grace-seconds}
+ * @param http                       timeouts and caps of the signaling port ({@code http.*}, {@code ws.*},
+ *                                   {@code whip-whep.*})
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
-                              Duration dtlsHandshakeTimeout, Duration reconnectGrace) {
+                              Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -66,6 +68,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
         Objects.requireNonNull(demoRoom, "demoRoom");
         Objects.requireNonNull(dtlsHandshakeTimeout, "dtlsHandshakeTimeout");
+        Objects.requireNonNull(http, "http");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -147,7 +150,39 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
 
         return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
                 consentTimeout, secret, secretGenerated, publicBaseUrl,
-                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace);
+                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings));
+    }
+
+    private static HttpLimits httpLimits(LayeredSettings settings) {
+        List<String> origins = settings.list(ConfigKey.HTTP_CORS_ALLOWED_ORIGINS, StagecastConfig::origin);
+        return new HttpLimits(
+                Duration.ofSeconds(settings.integer(ConfigKey.HTTP_REQUEST_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(settings.integer(ConfigKey.HTTP_IDLE_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)),
+                settings.integer(ConfigKey.HTTP_MAX_CONNECTIONS, 1, 1_000_000),
+                Duration.ofSeconds(settings.integer(ConfigKey.WS_PING_INTERVAL_SECONDS, 1, MAX_TIMEOUT_SECONDS)),
+                origins,
+                settings.integer(ConfigKey.WHIP_WHEP_MAX_PER_TOKEN, 1, 1_000_000),
+                settings.integer(ConfigKey.WHIP_WHEP_MAX_PER_ROOM, 1, 1_000_000),
+                settings.integer(ConfigKey.WHIP_WHEP_MAX_PER_NODE, 1, 1_000_000));
+    }
+
+    /** An origin as browsers send it (RFC 6454 6.1): scheme://host[:port], no path; or {@code *}. */
+    private static String origin(String value) {
+        if (value.equals("*")) {
+            return value;
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not an origin: " + e.getReason());
+        }
+        boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty();
+        if (uri.getScheme() == null || uri.getHost() == null || !bare || uri.getQuery() != null
+                || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("expected scheme://host[:port] with no path, e.g. https://app.example.org");
+        }
+        return value;
     }
 
     /** The token secret as key bytes for {@code JoinTokens}. */
@@ -177,7 +212,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", mediaAllowedRemoteNetworks=" + mediaAllowedRemoteNetworks + ", mediaEventLoops=" + mediaEventLoops
                 + ", iceConsentTimeout=" + iceConsentTimeout + ", tokenSecret=" + (tokenSecretGenerated ? "(random)" : "(set)")
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
-                + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + "]";
+                + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", http=" + http + "]";
     }
 
     static boolean isLocatorName(String name) {

@@ -18,16 +18,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.room.MediaAnswer;
+import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
-import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.TokenError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -39,7 +43,10 @@ import java.util.function.BooleanSupplier;
 @ChannelHandler.Sharable
 public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
-    private static final String SDP = "application/sdp";
+    static final String SDP = "application/sdp";
+    private static final String ACCEPT_POST = "Accept-Post";
+    /** RFC 6750 3: how a client learns that the resource wants a Bearer token. */
+    private static final String BEARER_CHALLENGE = "Bearer realm=\"stagecast\"";
 
     private final Rooms rooms;
     private final JoinTokens tokens;
@@ -69,7 +76,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         try {
             response = route(request, path, parts);
         } catch (SignalingException e) {
-            response = text(statusOf(e.code()), e.getMessage() + "\n");
+            response = refusal(request, e);
         } catch (RuntimeException e) {
             log.warn("request {} {} failed", request.method(), path, e);
             response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
@@ -81,7 +88,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         HttpMethod method = request.method();
         String first = parts.get(0);
         if ((first.equals("whip") || first.equals("whep")) && parts.size() >= 2 && !parts.get(1).isEmpty()) {
-            return media(request, first.equals("whip"), parts);
+            return media(request, first.equals("whip") ? MediaResource.Kind.WHIP : MediaResource.Kind.WHEP, parts);
         }
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -102,58 +109,116 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    /** WHIP publishes to a room's stage, WHEP watches it; both: POST offer, DELETE resource. */
-    private FullHttpResponse media(FullHttpRequest request, boolean whip, List<String> parts) throws SignalingException {
+    /**
+     * WHIP publishes to a room's stage, WHEP watches it (RFC 9725): {@code POST} an offer to the
+     * endpoint {@code /{kind}/{room}}, {@code DELETE} the resource URL it answers with,
+     * {@code OPTIONS} on either.
+     */
+    private FullHttpResponse media(FullHttpRequest request, MediaResource.Kind kind, List<String> parts)
+            throws SignalingException {
         String roomName = parts.get(1);
-        String kind = whip ? "whip" : "whep";
         HttpMethod method = request.method();
-        if (parts.size() == 2 && method == HttpMethod.POST) {
-            String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-            if (!contentType.toLowerCase().startsWith(SDP)) {
-                return text(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/sdp\n");
+        boolean endpoint = parts.size() == 2;
+        boolean resource = parts.size() == 3 && !parts.get(2).isEmpty();
+        if (!endpoint && !resource) {
+            return text(HttpResponseStatus.NOT_FOUND, "not found\n");
+        }
+        String allow = endpoint ? "OPTIONS, POST" : "OPTIONS, DELETE, PATCH";
+        if (method == HttpMethod.OPTIONS) {
+            // RFC 9725 4.1: what the endpoint takes. CORS preflights of allowed origins were answered before.
+            FullHttpResponse r = text(HttpResponseStatus.NO_CONTENT, "");
+            r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+            r.headers().set(HttpHeaderNames.ALLOW, allow);
+            if (endpoint) {
+                r.headers().set(ACCEPT_POST, SDP);
             }
-            JoinGrant grant = authorize(request, roomName);
-            String offer = request.content().toString(StandardCharsets.UTF_8);
-            String resourceId = kind + "-" + RandomIds.participantId();
-            Room room = rooms.getOrCreate(roomName);
-            String answer = whip ? room.whipPublish(grant, resourceId, offer) : room.whepView(grant, resourceId, offer);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                    Unpooled.copiedBuffer(answer, StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
-            r.headers().set(HttpHeaderNames.LOCATION, "/" + kind + "/" + roomName + "/" + resourceId);
             return r;
         }
-        if (parts.size() == 3) {
-            if (method == HttpMethod.DELETE) {
-                authorize(request, roomName);
-                Room room = rooms.get(roomName);
-                if (room == null || !room.leave(parts.get(2), kind + " resource deleted")) {
-                    throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind + " resource");
-                }
-                return text(HttpResponseStatus.OK, "");
-            }
-            if (method == HttpMethod.PATCH) {
-                // RFC 9725 4.3: trickle ICE is optional; we are ICE-lite with all candidates in the answer.
-                FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "trickle ICE is not supported\n");
-                r.headers().set(HttpHeaderNames.ALLOW, "DELETE");
+        if (endpoint && method == HttpMethod.POST) {
+            String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+            if (!contentType.toLowerCase().startsWith(SDP)) {
+                FullHttpResponse r = text(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/sdp\n");
+                r.headers().set(ACCEPT_POST, SDP);
                 return r;
             }
+            String token = bearerToken(request);
+            JoinGrant grant = verify(token, roomName);
+            String offer = request.content().toString(StandardCharsets.UTF_8);
+            Room room = rooms.getOrCreate(roomName);
+            String identity = identityOf(grant, token);
+            MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
+                    : room.whepView(grant, identity, offer);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                    Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
+            r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
+            r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
+            return r;
         }
-        FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
-        r.headers().set(HttpHeaderNames.ALLOW, parts.size() == 2 ? "POST" : "DELETE, PATCH");
+        if (resource && method == HttpMethod.DELETE) {
+            JoinGrant grant = verify(bearerToken(request), roomName);
+            Room room = rooms.get(roomName);
+            if (room == null) {
+                throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
+            }
+            room.deleteResource(kind, parts.get(2), grant);
+            return text(HttpResponseStatus.OK, "");
+        }
+        FullHttpResponse r = resource && method == HttpMethod.PATCH
+                // RFC 9725 4.3: trickle ICE is optional; we are ICE-lite with all candidates in the answer.
+                ? text(HttpResponseStatus.METHOD_NOT_ALLOWED, "trickle ICE is not supported\n")
+                : text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+        r.headers().set(HttpHeaderNames.ALLOW, allow);
         return r;
     }
 
-    private JoinGrant authorize(FullHttpRequest request, String room) throws SignalingException {
+    private static String bearerToken(FullHttpRequest request) throws SignalingException {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "a Bearer token is required");
         }
+        return header.substring(7).trim();
+    }
+
+    /** Checks the token; a single-use one is used up only by the join it makes (the room redeems it). */
+    private JoinGrant verify(String token, String room) throws SignalingException {
         try {
-            return tokens.verify(header.substring(7).trim(), room);
+            return tokens.verify(token, room);
         } catch (TokenError e) {
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
+    }
+
+    /**
+     * Who counts as one client for the per-token cap: the participant a token names, else the
+     * token's id, else the token itself (hashed, so the key in memory is not a usable token).
+     */
+    static String identityOf(JoinGrant grant, String token) {
+        if (grant.named()) {
+            return "sub:" + grant.participantId();
+        }
+        if (grant.tokenId() != null) {
+            return "jti:" + grant.tokenId();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        }
+    }
+
+    /** A refusal as HTTP: its status, a readable body, and the headers RFC 6750 and RFC 9110 ask for. */
+    private static FullHttpResponse refusal(FullHttpRequest request, SignalingException e) {
+        FullHttpResponse r = text(statusOf(e.code()), e.getMessage() + "\n");
+        if (e.code() == SignalingException.Code.UNAUTHORIZED) {
+            boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+                    presented ? BEARER_CHALLENGE + ", error=\"invalid_token\"" : BEARER_CHALLENGE);
+        } else if (e.code() == SignalingException.Code.UNAVAILABLE) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
+        }
+        return r;
     }
 
     private static HttpResponseStatus statusOf(SignalingException.Code code) {
@@ -164,6 +229,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             case INVALID_STATE -> HttpResponseStatus.CONFLICT;
             case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
             case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }
 
@@ -175,7 +241,9 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (response.status().code() != HttpResponseStatus.NO_CONTENT.code()) {
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

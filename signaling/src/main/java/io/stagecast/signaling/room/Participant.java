@@ -1,6 +1,7 @@
 package io.stagecast.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecast.sfu.transport.Transport;
 
 /**
  * One connection of someone in a room, through the web client (WebSocket), WHIP or WHEP, with
@@ -16,6 +17,8 @@ public final class Participant {
     private final ClientChannel channel;
     Publication publication;
     Subscription subscription;
+    /** The WHIP/WHEP resource this connection is, or null for a WebSocket. */
+    MediaResource resource;
     /** Set once this connection was replaced or removed: late events for it are ignored. */
     boolean gone;
 
@@ -45,6 +48,12 @@ public final class Participant {
 
     boolean isPublishing() {
         return publication != null && !publication.isEmpty();
+    }
+
+    /** Whether {@code transport} is one this connection still publishes or receives on. */
+    boolean uses(Transport transport) {
+        return (publication != null && publication.transport == transport)
+                || (subscription != null && subscription.transport() == transport);
     }
 
     void send(ObjectNode event) {

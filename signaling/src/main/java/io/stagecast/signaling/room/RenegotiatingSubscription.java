@@ -120,7 +120,8 @@ final class RenegotiatingSubscription implements Subscription {
         }
     }
 
-    Transport transport() {
+    @Override
+    public Transport transport() {
         return transport;
     }
 

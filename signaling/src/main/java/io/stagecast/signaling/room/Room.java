@@ -18,13 +18,17 @@ import io.stagecast.signaling.stage.Delivery;
 import io.stagecast.signaling.stage.Outcome;
 import io.stagecast.signaling.stage.ParticipantState;
 import io.stagecast.signaling.stage.Place;
+import io.stagecast.signaling.stage.SessionState;
 import io.stagecast.signaling.stage.StageEvent;
 import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.stage.StageRoom;
 import io.stagecast.signaling.stage.StageSettings;
 import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
+import io.stagecast.signaling.token.TokenError;
 import io.stagecast.signaling.ws.StageJson;
 import io.stagecast.signaling.ws.StageRequests;
 import org.slf4j.Logger;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A room: the stage rules ({@link StageRoom}, the authority on who is where and may do what) and
@@ -53,11 +58,15 @@ public final class Room {
     private final MediaNode node;
     private final Router router;
     private final StageRoom stage;
+    private final JoinTokens tokens;
+    private final MediaResources resources;
     private final Map<String, Participant> connections = new LinkedHashMap<>();
 
-    Room(String name, MediaNode node, StageLimits limits) {
+    Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources) {
         this.name = name;
         this.node = node;
+        this.tokens = tokens;
+        this.resources = resources;
         this.router = node.createRouter(name);
         this.stage = new StageRoom(name, StageSettings.DEFAULTS, limits, Clock.systemUTC(), System::nanoTime);
     }
@@ -74,6 +83,10 @@ public final class Room {
     /** Participants with a live connection (web, WHIP or WHEP). */
     public synchronized int size() {
         return connections.size();
+    }
+
+    public synchronized SessionState session() {
+        return stage.session();
     }
 
     public synchronized Optional<ParticipantState> state(String participantId) {
@@ -94,8 +107,8 @@ public final class Room {
         }
         boolean returning = stage.participant(id).isPresent();
         String displayName = chosenName != null ? chosenName : grant.displayName() == null ? "Guest" : grant.displayName();
-        Outcome outcome = returning ? stage.reconnect(id) : stage.join(id, displayName, grant.role(), mobile, wantsStage);
-        require(outcome);
+        Outcome outcome = joinRedeeming(grant, () -> returning ? stage.reconnect(id)
+                : stage.join(id, displayName, grant.role(), mobile, wantsStage));
         Participant previous = connections.remove(id);
         if (previous != null) {
             // A reload: the newest connection wins; the old one's media ends quietly.
@@ -184,6 +197,12 @@ public final class Room {
             }
             throw e;
         }
+        return publishTracks(p, transport, result, kinds);
+    }
+
+    /** Carries out a negotiated offer: the publication, its DTLS parameters and one producer per track. */
+    private String publishTracks(Participant p, Transport transport, PublishNegotiation.Result result,
+                                 Map<String, TrackKind> kinds) {
         if (p.publication == null) {
             p.publication = new Publication(transport);
             transport.setPublishAllowed(true);
@@ -241,67 +260,124 @@ public final class Room {
 
     // ---- WHIP and WHEP ----
 
-    /** WHIP (RFC 9725): an encoder goes on stage with camera and microphone on. Returns the answer. */
-    public synchronized String whipPublish(JoinGrant grant, String resourceId, String offerSdp) throws SignalingException {
+    /**
+     * WHIP (RFC 9725): an encoder goes on stage with camera and microphone on; a moderator's encoder
+     * going live also starts the session, as the host pressing "start" would. The offer is
+     * negotiated before the stage changes, so a bad offer evicts nobody and uses up no token.
+     */
+    public synchronized MediaAnswer whipPublish(JoinGrant grant, String identityKey, String offerSdp)
+            throws SignalingException {
         if (!grant.mayPublish()) {
             throw SignalingException.forbidden("this token does not allow publishing to the stage");
         }
-        SessionDescription parsed = parse(offerSdp);
+        SessionDescription offer = parse(offerSdp);
+        String id = "whip-" + RandomIds.participantId();
         String displayName = grant.displayName() == null ? "WHIP" : grant.displayName();
-        require(stage.join(resourceId, displayName, grant.role(), false, true));
-        List<Delivery> deliveries = new ArrayList<>();
-        deliveries.addAll(stage.setMicrophone(resourceId, true).deliveries());
-        deliveries.addAll(stage.setCamera(resourceId, true).deliveries());
-        Participant p = new Participant(resourceId, false, Participant.Via.WHIP, null);
-        connections.put(resourceId, p);
+        MediaResource resource = resources.claim(MediaResource.Kind.WHIP, name, id, grant, identityKey);
+        Participant p = new Participant(id, false, Participant.Via.WHIP, null);
+        Transport transport = node.createTransport(closedWith(p));
+        PublishNegotiation.Result result;
+        Outcome joined;
         try {
-            String answer = negotiatePublish(p, parsed.write(), Map.of(), stage.participant(resourceId).orElseThrow());
-            deliver(deliveries);
-            return answer;
+            result = PublishNegotiation.answer(offer, TransportDescription.of(transport, node));
+            joined = joinRedeeming(grant, () -> stage.join(id, displayName, grant.role(), false, true));
         } catch (SignalingException e) {
-            connections.remove(resourceId);
-            stage.leave(resourceId);
+            transport.close();
+            resources.release(resource);
             throw e;
         }
+        // Every event of the join (the speakers it evicted from a full stage among them) goes out.
+        List<Delivery> deliveries = new ArrayList<>(joined.deliveries());
+        deliveries.addAll(stage.setMicrophone(id, true).deliveries());
+        deliveries.addAll(stage.setCamera(id, true).deliveries());
+        if (grant.role() == Role.MODERATOR && stage.session() == SessionState.LOBBY) {
+            deliveries.addAll(stage.start(id).deliveries());
+        }
+        p.resource = resource;
+        connections.put(id, p);
+        deliver(deliveries);
+        String answer = publishTracks(p, transport, result, Map.of());
+        log.info("{} publishes to {} over WHIP as {}", id, name, grant.role().wireName());
+        return new MediaAnswer(resource, answer);
     }
 
     /** WHEP: a viewer without a WebSocket. Returns the answer. */
-    public synchronized String whepView(JoinGrant grant, String resourceId, String offerSdp) throws SignalingException {
+    public synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp)
+            throws SignalingException {
         SessionDescription offer = parse(offerSdp);
-        Participant p = new Participant(resourceId, true, Participant.Via.WHEP, null);
+        String id = "whep-" + RandomIds.participantId();
+        String displayName = grant.displayName() == null ? "WHEP" : grant.displayName();
+        MediaResource resource = resources.claim(MediaResource.Kind.WHEP, name, id, grant, identityKey);
+        Participant p = new Participant(id, true, Participant.Via.WHEP, null);
         Transport transport = node.createTransport(closedWith(p));
         WhepNegotiation.Result result;
+        Outcome joined;
         try {
             result = WhepNegotiation.answer(offer, TransportDescription.of(transport, node));
+            joined = joinRedeeming(grant, () -> stage.join(id, displayName, grant.role(), false, false));
         } catch (SignalingException e) {
             transport.close();
+            resources.release(resource);
             throw e;
-        }
-        Outcome joined = stage.join(resourceId, grant.displayName() == null ? "WHEP" : grant.displayName(),
-                grant.role(), false, false);
-        if (!joined.ok()) {
-            transport.close();
-            require(joined);
         }
         transport.setRemoteDtls(result.remoteDtls());
         p.subscription = new WhepSubscription(transport, router, result.slots());
-        connections.put(resourceId, p);
+        p.resource = resource;
+        connections.put(id, p);
         deliver(joined.deliveries());
         syncSubscription(p);
-        return result.answer().write();
+        return new MediaAnswer(resource, result.answer().write());
     }
 
-    /** DELETE of a WHIP/WHEP resource: it leaves the room. */
-    public synchronized boolean leave(String participantId, String reason) {
-        Participant p = connections.get(participantId);
-        if (p == null) {
-            return false;
+    /**
+     * DELETE of a WHIP/WHEP resource (RFC 9725 4.4): allowed to the token identity that created it
+     * and to the room's moderators. The URL names a resource of exactly this kind, never a
+     * WebSocket participant; an unknown one is {@code not_found}, someone else's {@code forbidden}.
+     */
+    public synchronized void deleteResource(MediaResource.Kind kind, String secret, JoinGrant grant)
+            throws SignalingException {
+        MediaResource resource = resources.find(kind, name, secret);
+        Participant p = resource == null ? null : connections.get(resource.participantId());
+        if (p == null || p.resource != resource) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
         }
+        if (!resource.createdBy(grant) && !isModerator(grant)) {
+            throw SignalingException.forbidden("only the token that created this " + kind.path()
+                    + " resource, or a moderator of the room, may end it");
+        }
+        endConnection(p, kind.path() + " resource deleted");
+    }
+
+    /** A moderator: by the token's role (unless demoted since) or by the role the person has now. */
+    private boolean isModerator(JoinGrant grant) {
+        Optional<ParticipantState> now = grant.named() ? stage.participant(grant.participantId()) : Optional.empty();
+        return now.map(s -> s.role() == Role.MODERATOR).orElse(grant.role() == Role.MODERATOR);
+    }
+
+    /** A WHIP/WHEP connection ends: its media at once, and its person leaves the room (everyone told). */
+    private void endConnection(Participant p, String reason) {
         retire(p, reason);
-        if (stage.participant(participantId).isPresent()) {
-            deliver(stage.leave(participantId).deliveries());
+        if (stage.participant(p.id()).isPresent()) {
+            deliver(stage.leave(p.id()).deliveries());
         }
-        return true;
+    }
+
+    /**
+     * Uses up a single-use token only for a join that happens: redeemed right before the stage's
+     * join (which may still refuse, e.g. a locked room) and given back if it refuses.
+     */
+    private Outcome joinRedeeming(JoinGrant grant, Supplier<Outcome> join) throws SignalingException {
+        try {
+            tokens.redeem(grant);
+        } catch (TokenError e) {
+            throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
+        }
+        Outcome outcome = join.get();
+        if (outcome instanceof Outcome.Refused) {
+            tokens.cancelRedemption(grant);
+        }
+        require(outcome);
+        return outcome;
     }
 
     // ---- timers ----
@@ -324,12 +400,17 @@ public final class Room {
 
     // ---- what the stage decided, carried out ----
 
+    /**
+     * The one place where what the stage decided is carried out: every event of every outcome,
+     * whatever request caused it, to the media plane and to the clients.
+     */
     private void deliver(List<Delivery> deliveries) {
         boolean ended = false;
+        List<Participant> encodersOffStage = new ArrayList<>();
         for (Delivery delivery : deliveries) {
             StageEvent event = delivery.event();
             if (delivery.audience() == Audience.MEDIA_PLANE) {
-                applyToMedia(event);
+                applyToMedia(event, encodersOffStage);
                 continue;
             }
             ObjectNode json = StageJson.event(event);
@@ -359,17 +440,29 @@ public final class Room {
             for (Participant p : new ArrayList<>(connections.values())) {
                 retire(p, "the session has ended");
             }
+            return;
+        }
+        // A WHIP encoder off the stage has nothing left to do (it cannot watch): its resource ends.
+        for (Participant p : encodersOffStage) {
+            if (isCurrent(p)) {
+                endConnection(p, "moved off the stage");
+            }
         }
     }
 
-    private void applyToMedia(StageEvent event) {
+    private void applyToMedia(StageEvent event, List<Participant> encodersOffStage) {
         if (event instanceof StageEvent.PublishPermissionChanged permission && !permission.allowed()) {
-            // Off the stage: publishing is revoked now, the next packet is dropped, tracks end for all.
+            // Off the stage: publishing is revoked now (the media loop drops the transport's next
+            // RTP as not_allowed, before it even closes), and the tracks end for everyone.
             Participant p = connections.get(permission.participantId());
             if (p != null && p.publication != null) {
+                p.publication.transport.setPublishAllowed(false);
                 p.publication.close();
                 p.publication = null;
                 stageChanged();
+            }
+            if (p != null && p.via() == Participant.Via.WHIP) {
+                encodersOffStage.add(p);
             }
         } else if (event instanceof StageEvent.TrackForcedMute mute) {
             applyMediaState(mute.participantId());
@@ -436,6 +529,9 @@ public final class Room {
         if (connections.get(p.id()) == p) {
             connections.remove(p.id());
         }
+        if (p.resource != null) {
+            resources.release(p.resource);
+        }
         boolean wasPublishing = p.isPublishing();
         p.closeMedia();
         if (p.channel() != null) {
@@ -447,19 +543,23 @@ public final class Room {
         }
     }
 
-    /** A transport's end (consent expired, DTLS failed) ends its connection like a closed socket. */
+    /**
+     * A transport's own end (consent expired, DTLS failed) ends its connection like a closed
+     * socket. A transport the room closed itself (publishing revoked, unpublish, a replaced
+     * connection) is no longer the participant's, and its end changes nothing more.
+     */
     private TransportListener closedWith(Participant p) {
         return new TransportListener() {
             @Override
             public void onClosed(Transport transport, String why) {
                 synchronized (Room.this) {
-                    if (!isCurrent(p)) {
+                    if (!isCurrent(p) || !p.uses(transport)) {
                         return;
                     }
                     if (p.via() == Participant.Via.WEBSOCKET) {
                         connectionClosed(p);
                     } else {
-                        leave(p.id(), "transport closed (" + why + ")");
+                        endConnection(p, "transport closed (" + why + ")");
                     }
                 }
             }

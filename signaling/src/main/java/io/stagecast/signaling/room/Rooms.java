@@ -2,6 +2,7 @@ package io.stagecast.signaling.room;
 
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.stage.StageLimits;
+import io.stagecast.signaling.token.JoinTokens;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +35,23 @@ public final class Rooms {
     private final Map<String, Long> idleSince = new ConcurrentHashMap<>();
     private volatile String keep;
 
-    public Rooms(MediaNode node, StageLimits limits) {
+    private final JoinTokens tokens;
+    private final MediaResources resources;
+
+    /**
+     * @param tokens    redeems single-use tokens when a join succeeds
+     * @param resources the node's WHIP/WHEP resources and their caps
+     */
+    public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources) {
         this.node = node;
         this.limits = limits;
+        this.tokens = tokens;
+        this.resources = resources;
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     public Room getOrCreate(String name) {
-        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits));
+        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits, tokens, resources));
     }
 
     public Room get(String name) {

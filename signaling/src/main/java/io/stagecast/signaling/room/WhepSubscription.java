@@ -54,6 +54,11 @@ final class WhepSubscription implements Subscription {
     }
 
     @Override
+    public Transport transport() {
+        return transport;
+    }
+
+    @Override
     public void close() {
         for (Consumer consumer : bound.values()) {
             consumer.close();

@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param tokenId       the JWT id ({@code jti}); {@code null} when minting lets {@link JoinTokens} choose one,
  *                      and after verifying a reusable token minted elsewhere without one
  * @param singleUse     the token may be redeemed only once (tracked per {@code tokenId})
+ * @param named         the token names its participant (claim {@code sub}); false when every use of it
+ *                      is a new person with a fresh random id, so the id proves nothing about who used it
  */
 public record JoinGrant(String room, String participantId, String displayName, Role role, boolean viewOnly,
-                        Instant expiresAt, String tokenId, boolean singleUse) {
+                        Instant expiresAt, String tokenId, boolean singleUse, boolean named) {
+
+    /** A grant as minted: it names a participant exactly when {@code participantId} is set. */
+    public JoinGrant(String room, String participantId, String displayName, Role role, boolean viewOnly,
+                     Instant expiresAt, String tokenId, boolean singleUse) {
+        this(room, participantId, displayName, role, viewOnly, expiresAt, tokenId, singleUse, participantId != null);
+    }
 
     public JoinGrant {
         Objects.requireNonNull(room, "room");

@@ -121,7 +121,8 @@ public final class JoinTokens {
      * Checks a token and returns what it grants. Checks, in order: well-formed compact JWS, algorithm
      * exactly HS256, signature, claim types and presence, issuer, {@code exp} / {@code nbf} (with
      * {@link #CLOCK_SKEW}), room, and for single-use tokens that the {@code jti} was not redeemed
-     * before. A token refused for any reason does not use up its single use.
+     * before. Verifying does not use a single-use token up: the join it is for calls
+     * {@link #redeem} once nothing else can refuse it, so a refused join leaves the link usable.
      *
      * @param expectedRoom the room being joined
      * @throws TokenError for every way a token string can be wrong; no other exception for any input
@@ -141,10 +142,45 @@ public final class JoinTokens {
         if (!grant.room().equals(expectedRoom)) {
             throw new TokenError(Code.WRONG_ROOM, "token is for room '" + grant.room() + "', not '" + expectedRoom + "'");
         }
-        if (grant.singleUse()) {
-            redeem(grant, now);
+        if (grant.singleUse() && usedTokenIds.contains(grant.tokenId(), now)) {
+            throw alreadyUsed(grant);
         }
         return grant;
+    }
+
+    /**
+     * Uses up a verified single-use token (nothing for a reusable one). Call it under the lock that
+     * serialises the joins of the token's room, right before the join's last step, and
+     * {@link #cancelRedemption} if that step refuses after all.
+     *
+     * @throws TokenError {@code ALREADY_USED} when it was redeemed before, or when no more redeemed
+     *                    ids can be remembered
+     */
+    public void redeem(JoinGrant grant) throws TokenError {
+        if (!grant.singleUse()) {
+            return;
+        }
+        Instant now = clock.instant();
+        // Remember as long as the token could pass the expiry check, i.e. including the skew.
+        Instant forgetAt = grant.expiresAt().plus(CLOCK_SKEW);
+        switch (usedTokenIds.markUsed(grant.tokenId(), forgetAt, now)) {
+            case FIRST_USE -> {
+            }
+            case REPLAYED -> throw alreadyUsed(grant);
+            case FULL -> throw new TokenError(Code.ALREADY_USED, "cannot remember more than "
+                    + usedTokenIds.capacity() + " redeemed single-use tokens; refused so that none can be replayed");
+        }
+    }
+
+    /** The join a {@link #redeem} was for was refused after all: the single-use token stays usable. */
+    public void cancelRedemption(JoinGrant grant) {
+        if (grant.singleUse()) {
+            usedTokenIds.forget(grant.tokenId());
+        }
+    }
+
+    private static TokenError alreadyUsed(JoinGrant grant) {
+        return new TokenError(Code.ALREADY_USED, "single-use token '" + grant.tokenId() + "' was already used");
     }
 
     private static SignedJWT parseSigned(String token) throws TokenError {
@@ -232,20 +268,8 @@ public final class JoinTokens {
         String subject = claims.getSubject();
         String participantId = subject != null && !subject.isEmpty() ? subject : RandomIds.participantId();
         return new JoinGrant(room, participantId, optionalString(claims, CLAIM_NAME), role,
-                optionalBoolean(claims, CLAIM_VIEW_ONLY), expiresAt, tokenId, singleUse);
-    }
-
-    private void redeem(JoinGrant grant, Instant now) throws TokenError {
-        // Remember as long as the token could pass the expiry check, i.e. including the skew.
-        Instant forgetAt = grant.expiresAt().plus(CLOCK_SKEW);
-        switch (usedTokenIds.markUsed(grant.tokenId(), forgetAt, now)) {
-            case FIRST_USE -> {
-            }
-            case REPLAYED -> throw new TokenError(Code.ALREADY_USED,
-                    "single-use token '" + grant.tokenId() + "' was already used");
-            case FULL -> throw new TokenError(Code.ALREADY_USED, "cannot remember more than "
-                    + usedTokenIds.capacity() + " redeemed single-use tokens; refused so that none can be replayed");
-        }
+                optionalBoolean(claims, CLAIM_VIEW_ONLY), expiresAt, tokenId, singleUse,
+                subject != null && !subject.isEmpty());
     }
 
     private static String requiredString(JWTClaimsSet claims, String name) throws TokenError {

@@ -43,6 +43,19 @@ final class UsedTokenIds {
         return Outcome.FIRST_USE;
     }
 
+    synchronized boolean contains(String tokenId, Instant now) {
+        forgetExpired(now);
+        return forgetAtById.containsKey(tokenId);
+    }
+
+    /** Un-redeems an id (its join was refused). Linear in the ids remembered, like joins rare. */
+    synchronized void forget(String tokenId) {
+        Instant forgetAt = forgetAtById.remove(tokenId);
+        if (forgetAt != null) {
+            byForgetAt.remove(new Entry(tokenId, forgetAt));
+        }
+    }
+
     synchronized int size() {
         return forgetAtById.size();
     }

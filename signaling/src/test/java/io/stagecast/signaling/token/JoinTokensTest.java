@@ -157,9 +157,43 @@ class JoinTokensTest {
     void replayedSingleUseTokenIsAlreadyUsed() throws TokenError {
         String token = tokens.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true));
 
-        tokens.verify(token, "r");
+        tokens.redeem(tokens.verify(token, "r"));
 
         assertEquals(Code.ALREADY_USED, errorCode(tokens, token, "r"));
+        JoinGrant replay = new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true);
+        assertEquals(Code.ALREADY_USED, assertThrows(TokenError.class, () -> tokens.redeem(replay)).code(),
+                "two joins verified before either redeemed: only one may redeem");
+    }
+
+    @Test
+    void verifyingASingleUseTokenDoesNotUseItUp() throws TokenError {
+        String token = tokens.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true));
+
+        tokens.verify(token, "r");
+        tokens.verify(token, "r");
+        tokens.redeem(tokens.verify(token, "r"));
+
+        assertEquals(Code.ALREADY_USED, errorCode(tokens, token, "r"));
+    }
+
+    @Test
+    void aCancelledRedemptionLeavesTheTokenUsable() throws TokenError {
+        String token = tokens.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true));
+        JoinGrant grant = tokens.verify(token, "r");
+        tokens.redeem(grant);
+
+        tokens.cancelRedemption(grant);
+
+        tokens.redeem(tokens.verify(token, "r"));
+        assertEquals(Code.ALREADY_USED, errorCode(tokens, token, "r"));
+    }
+
+    @Test
+    void aGrantSaysWhetherItsTokenNamesTheParticipant() throws TokenError {
+        assertTrue(tokens.verify(tokens.mint(attendeeGrant("r")), "r").named());
+        JoinGrant anyone = tokens.verify(tokens.mint(JoinGrant.of("r", null, null, Role.ATTENDEE, NOW.plusSeconds(60))), "r");
+        assertFalse(anyone.named(), "a fresh random id is not an identity");
+        assertNotNull(anyone.participantId());
     }
 
     @Test
@@ -185,14 +219,16 @@ class JoinTokensTest {
         JoinTokens bounded = new JoinTokens(SECRET, clock, 1);
         String first = bounded.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "a", true));
         String second = bounded.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(600), "b", true));
-        bounded.verify(first, "r");
+        bounded.redeem(bounded.verify(first, "r"));
 
         // Full of a still-valid id: refuse rather than forget "a" and allow its replay.
-        assertEquals(Code.ALREADY_USED, errorCode(bounded, second, "r"));
+        JoinGrant secondGrant = bounded.verify(second, "r");
+        assertEquals(Code.ALREADY_USED, assertThrows(TokenError.class, () -> bounded.redeem(secondGrant)).code());
 
         clock.advance(Duration.ofSeconds(60 + 30 + 1));
         assertEquals(Code.EXPIRED, errorCode(bounded, first, "r"));
-        assertEquals("b", bounded.verify(second, "r").tokenId());
+        bounded.redeem(bounded.verify(second, "r"));
+        assertEquals(Code.ALREADY_USED, errorCode(bounded, second, "r"));
     }
 
     @Test
@@ -200,7 +236,7 @@ class JoinTokensTest {
         ManualClock clock = new ManualClock(NOW);
         JoinTokens skewed = new JoinTokens(SECRET, clock);
         String token = skewed.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(10), "s", true));
-        skewed.verify(token, "r");
+        skewed.redeem(skewed.verify(token, "r"));
 
         clock.advance(Duration.ofSeconds(35)); // past exp, inside the skew: the signature still passes
         assertEquals(Code.ALREADY_USED, errorCode(skewed, token, "r"));
