@@ -22,7 +22,8 @@ enum ConfigKey {
     PUBLIC_BASE_URL("public-base-url", ""),
     ROOMS_DEMO("rooms.demo", "demo"),
     ROOMS_RECONNECT_GRACE_SECONDS("rooms.reconnect-grace-seconds", "30"),
-    DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20");
+    DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20"),
+    WS_OUTBOUND_QUEUE_KIB("ws.outbound-queue-kib", "4096");
 
     static final String ENV_PREFIX = "STAGECAST_";
     static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";
