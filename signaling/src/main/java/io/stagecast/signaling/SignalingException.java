@@ -11,7 +11,9 @@ public final class SignalingException extends Exception {
         NOT_FOUND("not_found"),
         RATE_LIMITED("rate_limited"),
         BAD_REQUEST("bad_request"),
-        UNAUTHORIZED("unauthorized");
+        UNAUTHORIZED("unauthorized"),
+        /** The display name has no visible character or is too long (docs/protocol.md, display names). */
+        INVALID_NAME("invalid_name");
 
         public final String wire;
 

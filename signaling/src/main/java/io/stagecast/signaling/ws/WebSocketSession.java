@@ -218,17 +218,20 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         return data;
     }
 
-    /** The display name a person typed, if any (1..64 characters after trimming). */
+    /**
+     * The display name a person typed, if any. The room applies the name rule (stage.DisplayName:
+     * normalised, refused with {@code invalid_name} when nothing visible is left or it is too long);
+     * here only its type is checked.
+     */
     private static String chosenName(JsonNode request) throws SignalingException {
         JsonNode name = request.get("name");
         if (name == null || name.isNull()) {
             return null;
         }
-        String text = name.isTextual() ? name.asText().strip() : "";
-        if (text.isEmpty() || text.codePointCount(0, text.length()) > 64) {
-            throw SignalingException.badRequest("a name has 1 to 64 characters");
+        if (!name.isTextual()) {
+            throw new SignalingException(SignalingException.Code.INVALID_NAME, "a name is a string");
         }
-        return text;
+        return name.asText();
     }
 
     /**
