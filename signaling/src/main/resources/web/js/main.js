@@ -222,6 +222,9 @@ function showRoom() {
   const openMenu = (id, anchor) => menu.open(id, anchor);
   stage = new StageView($('#stage'), state, { onMenu: openMenu });
   stage.setRemoteTracks(receiver.tracks);
+  // Every view draws the current state when it is made: the snapshot was applied before
+  // (applySnapshot's events went to nobody). The toolbar comes first, panels set its badges.
+  toolbar = new Toolbar($('#toolbar'), state, toolbarActions);
   new ParticipantsPanel($('#panel-participants'), state, {
     onMenu: openMenu,
     onApprove: (id) => signaling.request('stage.approve', { participantId: id }).then(() => toast(`${state.name(id)} was invited to the stage`)).catch(failed),
@@ -239,7 +242,6 @@ function showRoom() {
   new ModeratorPanel($('#panel-room'), state, signaling, { onEnd: () => signaling.request('session.end').catch(failed) });
   reactions = new Reactions($('#reactions-layer'), signaling);
   document.body.append(reactions.picker);
-  toolbar = new Toolbar($('#toolbar'), state, toolbarActions);
   for (const tab of document.querySelectorAll('.panel-tab')) tab.onclick = () => openPanel(tab.dataset.panel);
   $('#panel-close').onclick = () => openPanel(null);
   state.on('you', syncLocalTracks);
