@@ -184,6 +184,11 @@ async function join(wantsStage) {
 function refused(e) {
   finished = true;
   signaling.close();
+  if (e.code === 'invalid_name') {
+    // The name rule (docs/protocol.md): nothing visible was left of the name. Let them type another.
+    message({ title: 'Choose another name', text: explain(e), icon: 'alert', action: { label: 'Change the name', onclick: () => { localStorage.removeItem(NAME_KEY); location.reload(); } } });
+    return;
+  }
   const locked = /lock/i.test(e.message || '');
   const ended = e.code === 'invalid_state' && /end/i.test(e.message || '');
   const title = e.code === 'unauthorized' ? 'This link does not work'
