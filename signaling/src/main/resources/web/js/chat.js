@@ -28,6 +28,10 @@ export class ChatPanel {
     state.on('chat', () => this.draw());
     state.on('settings', () => this.drawComposer());
     state.on('you', () => this.drawComposer());
+    // The history already in the room (the snapshot came before this panel); it is not unread.
+    this.count = state.chat.length;
+    this.draw();
+    this.drawComposer();
   }
 
   setVisible(visible) {

@@ -184,6 +184,11 @@ async function join(wantsStage) {
 function refused(e) {
   finished = true;
   signaling.close();
+  if (e.code === 'invalid_name') {
+    // The name rule (docs/protocol.md): nothing visible was left of the name. Let them type another.
+    message({ title: 'Choose another name', text: explain(e), icon: 'alert', action: { label: 'Change the name', onclick: () => { localStorage.removeItem(NAME_KEY); location.reload(); } } });
+    return;
+  }
   const locked = /lock/i.test(e.message || '');
   const ended = e.code === 'invalid_state' && /end/i.test(e.message || '');
   const title = e.code === 'unauthorized' ? 'This link does not work'
@@ -222,6 +227,9 @@ function showRoom() {
   const openMenu = (id, anchor) => menu.open(id, anchor);
   stage = new StageView($('#stage'), state, { onMenu: openMenu });
   stage.setRemoteTracks(receiver.tracks);
+  // Every view draws the current state when it is made: the snapshot was applied before
+  // (applySnapshot's events went to nobody). The toolbar comes first, panels set its badges.
+  toolbar = new Toolbar($('#toolbar'), state, toolbarActions);
   new ParticipantsPanel($('#panel-participants'), state, {
     onMenu: openMenu,
     onApprove: (id) => signaling.request('stage.approve', { participantId: id }).then(() => toast(`${state.name(id)} was invited to the stage`)).catch(failed),
@@ -239,7 +247,6 @@ function showRoom() {
   new ModeratorPanel($('#panel-room'), state, signaling, { onEnd: () => signaling.request('session.end').catch(failed) });
   reactions = new Reactions($('#reactions-layer'), signaling);
   document.body.append(reactions.picker);
-  toolbar = new Toolbar($('#toolbar'), state, toolbarActions);
   for (const tab of document.querySelectorAll('.panel-tab')) tab.onclick = () => openPanel(tab.dataset.panel);
   $('#panel-close').onclick = () => openPanel(null);
   state.on('you', syncLocalTracks);

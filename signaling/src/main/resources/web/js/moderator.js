@@ -52,6 +52,7 @@ export class ModeratorPanel {
       h('section.panel-section', {}, h('h3', {}, 'Invitation links'), h('p.hint', {}, 'Send a link to bring in a speaker or another moderator.'),
         h('div.button-row', {}, linkButton('speaker', 'Copy speaker link'), linkButton('moderator', 'Copy moderator link')), this.linkOut));
     for (const topic of ['settings', 'session']) state.on(topic, () => this.draw());
+    this.draw(); // the room as it is now: the snapshot came before this panel
   }
 
   settings(change) {

@@ -8,6 +8,7 @@ const ERROR_TEXT = {
   rate_limited: 'Slow down a little and try again',
   bad_request: 'That request was not understood',
   unauthorized: 'Your link is not valid (it may have expired)',
+  invalid_name: 'Choose a name with at least one letter, digit or symbol',
   disconnected: 'You are not connected right now',
   unreachable: 'The server cannot be reached',
 };

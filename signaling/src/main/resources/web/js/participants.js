@@ -25,6 +25,7 @@ export class ParticipantsPanel {
     state.on('participants', () => this.refresh());
     state.on('you', () => this.refresh());
     new ResizeObserver(() => this.drawVisible()).observe(this.viewport);
+    this.refresh(); // the people already in the room: the snapshot came before this panel
   }
 
   refresh() {

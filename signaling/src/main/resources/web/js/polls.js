@@ -16,6 +16,7 @@ export class PollsPanel {
     state.on('polls', () => this.draw());
     state.on('you', () => this.draw());
     state.on('settings', () => this.draw());
+    this.draw(); // polls already open when we came in: the snapshot came before this panel
   }
 
   createForm() {

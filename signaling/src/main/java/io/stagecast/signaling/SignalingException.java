@@ -13,7 +13,9 @@ public final class SignalingException extends Exception {
         BAD_REQUEST("bad_request"),
         UNAUTHORIZED("unauthorized"),
         /** The node is at a node-wide cap: try again later (HTTP 503). */
-        UNAVAILABLE("unavailable");
+        UNAVAILABLE("unavailable"),
+        /** The display name has no visible character or is too long (docs/protocol.md, display names). */
+        INVALID_NAME("invalid_name");
 
         public final String wire;
 

@@ -15,6 +15,8 @@ import io.stagecast.signaling.room.MediaResources;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.ws.WebSocketLimits;
+import io.stagecast.signaling.ws.WebSocketMetrics;
 import io.stagecast.signaling.ws.WebSocketSession;
 
 import java.time.Clock;
@@ -44,8 +46,10 @@ public final class StagecastServer implements AutoCloseable {
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
+        WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
+        WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                () -> new WebSocketSession(rooms, tokens, this::baseUrl));
+                () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics));
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
     }

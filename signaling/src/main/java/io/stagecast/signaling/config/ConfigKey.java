@@ -31,7 +31,8 @@ enum ConfigKey {
     WS_PING_INTERVAL_SECONDS("ws.ping-interval-seconds", "30"),
     WHIP_WHEP_MAX_PER_TOKEN("whip-whep.max-per-token", "10"),
     WHIP_WHEP_MAX_PER_ROOM("whip-whep.max-per-room", "1000"),
-    WHIP_WHEP_MAX_PER_NODE("whip-whep.max-per-node", "2000");
+    WHIP_WHEP_MAX_PER_NODE("whip-whep.max-per-node", "2000"),
+    WS_OUTBOUND_QUEUE_KIB("ws.outbound-queue-kib", "4096");
 
     static final String ENV_PREFIX = "STAGECAST_";
     static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";

@@ -41,12 +41,15 @@ import java.util.Properties;
  * @param reconnectGrace             {@code rooms.reconnect-grace-seconds}
  * @param http                       timeouts and caps of the signaling port ({@code http.*}, {@code ws.*},
  *                                   {@code whip-whep.*})
+ * @param wsOutboundQueueBytes       {@code ws.outbound-queue-kib} in bytes: messages waiting for a WebSocket
+ *                                   client that does not read; more closes its connection
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
-                              Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http) {
+                              Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
+                              long wsOutboundQueueBytes) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -56,6 +59,9 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
     public static final int MIN_TOKEN_SECRET_BYTES = 32;
     static final int MAX_EVENT_LOOPS = 1024;
     static final int MAX_TIMEOUT_SECONDS = 3600;
+    /** 64 KiB (one largest message) to 1 GiB. */
+    static final int MIN_WS_OUTBOUND_QUEUE_KIB = 64;
+    static final int MAX_WS_OUTBOUND_QUEUE_KIB = 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(StagecastConfig.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +85,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         require(isPositive(iceConsentTimeout), "ice.consent-timeout-seconds must be positive");
         require(isPositive(dtlsHandshakeTimeout), "dtls.handshake-timeout-seconds must be positive");
         require(isPositive(reconnectGrace), "rooms.reconnect-grace-seconds must be positive");
+        require(wsOutboundQueueBytes >= MIN_WS_OUTBOUND_QUEUE_KIB * 1024L,
+                "ws.outbound-queue-kib must be at least " + MIN_WS_OUTBOUND_QUEUE_KIB);
         require(tokenSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_TOKEN_SECRET_BYTES,
                 "token.secret must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
     }
@@ -147,10 +155,13 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         String demo = settings.string(ConfigKey.ROOMS_DEMO);
         Duration reconnectGrace = Duration.ofSeconds(
                 settings.integer(ConfigKey.ROOMS_RECONNECT_GRACE_SECONDS, 1, MAX_TIMEOUT_SECONDS));
+        long wsOutboundQueueBytes = 1024L * settings.integer(ConfigKey.WS_OUTBOUND_QUEUE_KIB,
+                MIN_WS_OUTBOUND_QUEUE_KIB, MAX_WS_OUTBOUND_QUEUE_KIB);
 
         return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
                 consentTimeout, secret, secretGenerated, publicBaseUrl,
-                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings));
+                demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
+                wsOutboundQueueBytes);
     }
 
     private static HttpLimits httpLimits(LayeredSettings settings) {
@@ -212,7 +223,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", mediaAllowedRemoteNetworks=" + mediaAllowedRemoteNetworks + ", mediaEventLoops=" + mediaEventLoops
                 + ", iceConsentTimeout=" + iceConsentTimeout + ", tokenSecret=" + (tokenSecretGenerated ? "(random)" : "(set)")
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
-                + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", http=" + http + "]";
+                + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
+                + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + "]";
     }
 
     static boolean isLocatorName(String name) {

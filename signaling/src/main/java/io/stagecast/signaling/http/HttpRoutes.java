@@ -228,7 +228,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case INVALID_STATE -> HttpResponseStatus.CONFLICT;
             case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
             case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }

@@ -42,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
     /** Largest HTTP body (an SDP offer is a few KiB). */
     private static final int MAX_BODY = 256 * 1024;
     /** Largest WebSocket message; anything larger closes the connection with 1009. */
-    public static final int MAX_WS_FRAME = 64 * 1024;
+    public static final int MAX_WS_FRAME = WebSocketSession.MAX_MESSAGE_BYTES;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -60,7 +60,11 @@ public final class HttpServer implements AutoCloseable {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         WebSocketServerProtocolConfig wsConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws").checkStartsWith(true).maxFramePayloadLength(MAX_WS_FRAME)
-                .handleCloseFrames(true).build();
+                .handleCloseFrames(true)
+                // No Close frame of Netty's own when the channel closes: WebSocketSession writes the one
+                // Close frame with the real status (1008, 1009), the decoder writes its own for 1002/1007,
+                // and Netty's default would follow either with a second one (1000 "Bye").
+                .sendCloseFrame(null).build();
         channel = new ServerBootstrap().group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

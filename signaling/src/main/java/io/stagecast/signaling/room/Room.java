@@ -598,6 +598,7 @@ public final class Room {
             case NOT_FOUND -> SignalingException.Code.NOT_FOUND;
             case RATE_LIMITED -> SignalingException.Code.RATE_LIMITED;
             case BAD_REQUEST -> SignalingException.Code.BAD_REQUEST;
+            case INVALID_NAME -> SignalingException.Code.INVALID_NAME;
         };
     }
 

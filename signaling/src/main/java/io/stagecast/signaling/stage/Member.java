@@ -11,6 +11,7 @@ final class Member {
     final boolean mobile;
     final RateWindow chatRate;
     final RateWindow reactionRate;
+    final RateWindow actionRate;
     Role role;
     Place place;
     boolean microphoneOn;
@@ -40,6 +41,7 @@ final class Member {
         this.place = place;
         this.chatRate = new RateWindow(limits.chatBurst(), limits.chatWindow().toNanos());
         this.reactionRate = new RateWindow(limits.reactionBurst(), limits.reactionWindow().toNanos());
+        this.actionRate = new RateWindow(limits.actionBurst(), limits.actionWindow().toNanos());
     }
 
     /** Back to the audience: a viewer publishes nothing. */
@@ -108,6 +110,6 @@ final class Member {
     /** Everything, including what clients never see; for tests that prove a refusal changed nothing. */
     String debugState() {
         return state() + " invitation=" + invitation + " disconnectedAt=" + disconnectedAt + " onStageSince="
-                + onStageSince + " lastVoiceAt=" + lastVoiceAt + " chat=" + chatRate + " reactions=" + reactionRate;
+                + onStageSince + " lastVoiceAt=" + lastVoiceAt + " chat=" + chatRate + " reactions=" + reactionRate + " actions=" + actionRate;
     }
 }

@@ -5,23 +5,23 @@ package io.stagecast.signaling.stage;
  * times. {@link #allows} only looks, {@link #record} only writes, so a refused action leaves it
  * untouched.
  */
-final class RateWindow {
+public final class RateWindow {
     private final long[] times;
     private final long windowNanos;
     private int next;
     private int count;
 
-    RateWindow(int burst, long windowNanos) {
+    public RateWindow(int burst, long windowNanos) {
         this.times = new long[burst];
         this.windowNanos = windowNanos;
     }
 
-    boolean allows(long now) {
+    public boolean allows(long now) {
         // The slot to be overwritten next holds the oldest of the last `burst` actions.
         return count < times.length || now - times[next] >= windowNanos;
     }
 
-    void record(long now) {
+    public void record(long now) {
         times[next] = now;
         next = (next + 1) % times.length;
         count = Math.min(count + 1, times.length);

@@ -8,10 +8,12 @@ public enum RefusalCode {
     INVALID_STATE("invalid_state"),
     /** The named participant, message or poll does not exist. */
     NOT_FOUND("not_found"),
-    /** Too many chat messages or reactions in the current window. */
+    /** Too many chat messages, reactions or other requests that fan out to the room in the current window. */
     RATE_LIMITED("rate_limited"),
     /** The arguments are malformed: empty or too long text, bad option index, bad capacity. */
-    BAD_REQUEST("bad_request");
+    BAD_REQUEST("bad_request"),
+    /** The display name breaks the name rule ({@link DisplayName}): nothing visible, or too long. */
+    INVALID_NAME("invalid_name");
 
     public final String wire;
 

@@ -16,7 +16,9 @@ public record StageLimits(
         Duration reactionWindow,
         Set<String> reactionEmoji,
         int pollMaxOptions,
-        int pollTextMaxChars) {
+        int pollTextMaxChars,
+        int actionBurst,
+        Duration actionWindow) {
 
     public static final StageLimits DEFAULTS = new StageLimits(
             Duration.ofSeconds(30),
@@ -29,12 +31,16 @@ public record StageLimits(
             Set.of("\uD83D\uDC4D", "\u2764\uFE0F", "\uD83D\uDE02", "\uD83D\uDE2E", "\uD83D\uDC4F", "\uD83C\uDF89",
                     "\uD83D\uDE4C", "\uD83E\uDD14"),
             10,
-            300);
+            300,
+            // Every other request that pushes events to the room: hands, stage requests, media
+            // toggles, likes, moderation. 20 in 10 s is more than a person clicks, even a moderator
+            // working through a queue of requests.
+            20, Duration.ofSeconds(10));
 
     /** The same limits with another reconnect grace (configuration). */
     public StageLimits withReconnectGrace(Duration grace) {
         return new StageLimits(grace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
-                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars);
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow);
     }
 
     public StageLimits {

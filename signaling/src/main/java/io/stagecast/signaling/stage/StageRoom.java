@@ -82,10 +82,11 @@ public final class StageRoom {
             if (participantId == null || participantId.isEmpty()) {
                 throw StageRefusal.badRequest("a participant id is required");
             }
-            String displayName = name == null ? "" : name.strip();
-            if (displayName.isEmpty() || displayName.codePointCount(0, displayName.length()) > limits.nameMaxChars()) {
-                throw StageRefusal.badRequest("a name of 1.." + limits.nameMaxChars() + " characters is required");
+            DisplayName.Result checked = DisplayName.check(name, limits.nameMaxChars());
+            if (checked instanceof DisplayName.Invalid invalid) {
+                throw new StageRefusal(RefusalCode.INVALID_NAME, invalid.message());
             }
+            String displayName = ((DisplayName.Valid) checked).name();
             if (role == null) {
                 throw StageRefusal.badRequest("a role is required");
             }
@@ -249,7 +250,7 @@ public final class StageRoom {
      * A change to the current values succeeds with no events.
      */
     public Outcome changeSettings(String actorId, SettingsChange change) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             if (change == null || change.isEmpty()) {
                 throw StageRefusal.badRequest("nothing to change");
@@ -294,7 +295,7 @@ public final class StageRoom {
      * {@link AccessMode#OPEN}. At capacity, the longest-silent non-moderator is evicted.
      */
     public Outcome joinStage(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.onStage()) {
                 throw StageRefusal.invalidState("already on stage");
@@ -311,7 +312,7 @@ public final class StageRoom {
      * them); a moderator may step down.
      */
     public Outcome leaveStage(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (!m.onStage()) {
                 throw StageRefusal.invalidState("not on stage");
@@ -325,7 +326,7 @@ public final class StageRoom {
 
     /** A moderator moves someone from the stage back to the viewers; publishing is revoked at once. */
     public Outcome removeFromStage(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             Member target = requireTarget(targetId);
             if (!target.onStage()) {
@@ -340,7 +341,7 @@ public final class StageRoom {
      * one is pending is refused ({@code invalid_state}); after a decline one may ask again.
      */
     public Outcome requestStage(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.role != Role.ATTENDEE) {
                 throw StageRefusal.invalidState("speakers and moderators join the stage directly");
@@ -368,7 +369,7 @@ public final class StageRoom {
 
     /** The requester withdraws a pending request. */
     public Outcome cancelStageRequest(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (!m.stageRequested) {
                 throw StageRefusal.invalidState("no pending request");
@@ -386,7 +387,7 @@ public final class StageRoom {
      * first answer wins.
      */
     public Outcome approveStageRequest(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             Member target = requireTarget(targetId);
             requirePendingRequest(target);
@@ -398,7 +399,7 @@ public final class StageRoom {
 
     /** A moderator declines a pending request; the requester is told and may ask again. First answer wins. */
     public Outcome declineStageRequest(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             Member target = requireTarget(targetId);
             requirePendingRequest(target);
@@ -415,7 +416,7 @@ public final class StageRoom {
      * attendees). Inviting someone whose request is pending answers that request too.
      */
     public Outcome inviteToStage(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             Member target = requireTarget(targetId);
             if (target == actor) {
@@ -441,7 +442,7 @@ public final class StageRoom {
 
     /** A moderator withdraws an invitation that was not answered yet. */
     public Outcome revokeInvitation(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             Member target = requireTarget(targetId);
             if (target.invitation == null) {
@@ -457,7 +458,7 @@ public final class StageRoom {
      * is refused with {@code invalid_state}.
      */
     public Outcome acceptInvitation(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.invitation == null) {
                 throw StageRefusal.invalidState("no invitation (it was withdrawn, has expired, or was never sent)");
@@ -478,7 +479,7 @@ public final class StageRoom {
 
     /** The invitee declines; moderators are told. */
     public Outcome declineInvitation(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.invitation == null) {
                 throw StageRefusal.invalidState("no invitation to decline");
@@ -512,7 +513,7 @@ public final class StageRoom {
     }
 
     private Outcome setOwnTrack(String actorId, TrackKind kind, boolean on) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.trackOn(kind) == on) {
                 return;
@@ -551,7 +552,7 @@ public final class StageRoom {
      * until a moderator {@link #allowTrack allows} it.
      */
     public Outcome forceOff(String actorId, String targetId, TrackKind kind) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             requireMicOrCamera(kind);
             Member target = requireTarget(targetId);
@@ -573,7 +574,7 @@ public final class StageRoom {
      * Succeeds with no events when there is nobody to mute.
      */
     public Outcome forceOffAll(String actorId, TrackKind kind) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             requireMicOrCamera(kind);
             for (Member m : members.values()) {
@@ -586,7 +587,7 @@ public final class StageRoom {
 
     /** A moderator lifts a forced mute; the person then turns the track on themselves. */
     public Outcome allowTrack(String actorId, String targetId, TrackKind kind) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             requireMicOrCamera(kind);
             Member target = requireTarget(targetId);
@@ -601,7 +602,7 @@ public final class StageRoom {
 
     /** A moderator spotlights someone on stage for everyone, or clears the spotlight with {@code null}. */
     public Outcome spotlight(String actorId, String targetIdOrNull) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             if (targetIdOrNull != null) {
                 Member target = requireTarget(targetIdOrNull);
@@ -623,7 +624,7 @@ public final class StageRoom {
      * and in {@code closed} mode a demoted invitee loses the invitation.
      */
     public Outcome setRole(String actorId, String targetId, Role role) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             if (role == null) {
                 throw StageRefusal.badRequest("a role is required");
@@ -656,7 +657,7 @@ public final class StageRoom {
 
     /** Raise one's hand (joins the end of the queue); raising a raised hand is a no-op. */
     public Outcome raiseHand(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             if (m.handRaisedAt != null) {
                 return;
@@ -669,7 +670,7 @@ public final class StageRoom {
 
     /** Lower one's own hand, or (moderators) anyone's. Lowering a lowered hand is a no-op. */
     public Outcome lowerHand(String actorId, String targetId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireAdmitted(actorId);
             Member target = requireTarget(targetId);
             if (target != actor && !actor.isModerator()) {
@@ -685,7 +686,7 @@ public final class StageRoom {
 
     /** A moderator lowers every raised hand (one event for all). */
     public Outcome lowerAllHands(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             boolean any = false;
             for (Member m : members.values()) {
@@ -736,7 +737,7 @@ public final class StageRoom {
 
     /** Like or unlike a message, once per participant; repeating the same is {@code invalid_state}. */
     public Outcome likeChat(String actorId, String messageId, boolean like) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireChatter(actorId);
             requireMessage(messageId);
             if (chat.hasLiked(messageId, m.id) == like) {
@@ -748,7 +749,7 @@ public final class StageRoom {
 
     /** Delete a message: one's own, or (moderators) any. */
     public Outcome deleteChat(String actorId, String messageId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             requireMessage(messageId);
             if (!m.isModerator() && !m.id.equals(chat.senderOf(messageId))) {
@@ -764,7 +765,7 @@ public final class StageRoom {
 
     /** A moderator pins a message (replacing any pin), or unpins with {@code null}. */
     public Outcome pinChat(String actorId, String messageIdOrNull) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             if (messageIdOrNull == null) {
                 if (chat.pinnedId() == null) {
@@ -783,7 +784,7 @@ public final class StageRoom {
 
     /** A moderator clears the chat history (and the pin). Clearing an empty history is a no-op. */
     public Outcome clearChat(String actorId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member actor = requireModerator(actorId);
             if (chat.isEmpty()) {
                 return;
@@ -795,7 +796,7 @@ public final class StageRoom {
 
     /** A moderator blocks (or unblocks) a non-moderator from chatting; repeating is {@code invalid_state}. */
     public Outcome blockChat(String actorId, String targetId, boolean blocked) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             Member target = requireTarget(targetId);
             if (target.isModerator()) {
@@ -838,7 +839,7 @@ public final class StageRoom {
      * quiz. Moderators get {@link PollCreated} with the new id.
      */
     public Outcome createPoll(String actorId, String question, List<String> options, Set<Integer> correctOptions) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             requirePollsEnabled();
             requirePollText(question, "question");
@@ -862,7 +863,7 @@ public final class StageRoom {
 
     /** A moderator opens a draft: everyone may answer from now on. */
     public Outcome openPoll(String actorId, String pollId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             requirePollsEnabled();
             Poll poll = requirePoll(pollId);
@@ -876,7 +877,7 @@ public final class StageRoom {
 
     /** Answer an open poll, once. Moderators see the live tally. */
     public Outcome answerPoll(String actorId, String pollId, int option) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             Member m = requireAdmitted(actorId);
             requirePollsEnabled();
             Poll poll = requirePoll(pollId);
@@ -899,7 +900,7 @@ public final class StageRoom {
 
     /** A moderator closes an open poll: results to everyone, each quiz answerer their own result. */
     public Outcome closePoll(String actorId, String pollId) {
-        return act(out -> {
+        return actLimited(actorId, out -> {
             requireModerator(actorId);
             Poll poll = requirePoll(pollId);
             if (poll.status != PollView.Status.OPEN) {
@@ -1048,6 +1049,28 @@ public final class StageRoom {
     @FunctionalInterface
     private interface Action {
         void run(Events out) throws StageRefusal;
+    }
+
+    /**
+     * An action whose events fan out to the room (or its moderators): at most
+     * {@link StageLimits#actionBurst()} of them per {@link StageLimits#actionWindow()} per
+     * participant, counted only when they pushed something, so one client cannot make the node
+     * send N messages per request as fast as it can write (issue 8). Chat and reactions have their
+     * own windows; joining, leaving and the session's start and end happen once.
+     */
+    private Outcome actLimited(String actorId, Action action) {
+        return act(out -> {
+            Member actor = actorId == null ? null : members.get(actorId);
+            long now = now();
+            if (actor != null && !actor.actionRate.allows(now)) {
+                throw StageRefusal.rateLimited("at most " + limits.actionBurst() + " requests per "
+                        + limits.actionWindow().toSeconds() + " s; wait a moment");
+            }
+            action.run(out);
+            if (actor != null && !out.list().isEmpty()) {
+                actor.actionRate.record(now);
+            }
+        });
     }
 
     private Outcome act(Action action) {

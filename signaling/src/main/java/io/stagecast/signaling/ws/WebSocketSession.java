@@ -1,12 +1,17 @@
 package io.stagecast.signaling.ws;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -22,7 +27,10 @@ import io.stagecast.signaling.token.TokenError;
 import io.stagecast.signaling.token.InvitationLinks;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
+import io.stagecast.signaling.stage.RateWindow;
 import io.stagecast.signaling.stage.TrackKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,26 +45,44 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One JSON value per message: trailing text is refused ({@link #readOneValue}: it would be
+     * ignored here and maybe read differently by a proxy or logger in between), and so are
+     * duplicate keys, for the same reason ({@code {"type":"ping","type":"join"}}).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Duration INVITATION_VALIDITY = Duration.ofDays(7);
+    /** Largest message, in one frame or joined from fragments (docs/protocol.md): more closes with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     private final Rooms rooms;
     private final JoinTokens tokens;
+    private final WebSocketLimits limits;
+    private final WebSocketMetrics metrics;
+    private final RateWindow publishRate;
     private volatile Channel channel;
+    private volatile OutboundQueue outbound;
     private Room room;
     private Participant participant;
 
     private final java.util.function.Supplier<String> baseUrl;
 
-    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl) {
+    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
+                            WebSocketLimits limits, WebSocketMetrics metrics) {
         this.rooms = rooms;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.publishRate = new RateWindow(limits.publishBurst(), limits.publishWindow().toNanos());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        outbound = new OutboundQueue(channel, limits.outboundQueueBytes(), limits.closeGrace().toMillis());
     }
 
     @Override
@@ -67,9 +93,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         }
         JsonNode request;
         try {
-            request = JSON.readTree(text.text());
-        } catch (JsonProcessingException e) {
-            reply(null, error(SignalingException.badRequest("malformed JSON: " + e.getOriginalMessage())));
+            request = readOneValue(text.text());
+        } catch (SignalingException e) {
+            metrics.refused(e.code());
+            reply(null, error(e));
             return;
         }
         if (request == null || !request.isObject()) {
@@ -91,11 +118,51 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
                 room.startReceiving(participant);
             }
         } catch (SignalingException e) {
+            metrics.refused(e.code());
             reply(id, error(e));
         } catch (RuntimeException e) {
             log.warn("request {} failed", request.path("type").asText(), e);
             reply(id, error(new SignalingException(SignalingException.Code.BAD_REQUEST, "request failed")));
         }
+    }
+
+    /**
+     * The one JSON value of a message; text after it (other than whitespace) is a
+     * {@code bad_request}. What {@code FAIL_ON_TRAILING_TOKENS} checks, done by hand so that the
+     * error says what is wrong whether the trailing text is JSON ({@code {}}) or not ({@code xyz}).
+     */
+    static JsonNode readOneValue(String text) throws SignalingException {
+        try (JsonParser parser = JSON.createParser(text)) {
+            JsonNode value;
+            try {
+                value = JSON.readTree(parser);
+            } catch (JsonProcessingException e) {
+                throw SignalingException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            }
+            try {
+                if (parser.nextToken() != null) {
+                    throw SignalingException.badRequest("text after the JSON object: one message is one JSON object");
+                }
+            } catch (JsonProcessingException e) {
+                throw SignalingException.badRequest("text after the JSON object: one message is one JSON object");
+            }
+            return value;
+        } catch (IOException e) {
+            throw SignalingException.badRequest("malformed JSON");
+        }
+    }
+
+    /**
+     * {@code publish} and {@code unpublish} renegotiate the stage with every viewer in the room:
+     * rate-limited like the stage requests that fan out (docs/protocol.md).
+     */
+    private void requirePublishBudget() throws SignalingException {
+        long now = System.nanoTime();
+        if (!publishRate.allows(now)) {
+            throw new SignalingException(SignalingException.Code.RATE_LIMITED, "at most " + limits.publishBurst()
+                    + " publish or unpublish requests per " + limits.publishWindow().toSeconds() + " s");
+        }
+        publishRate.record(now);
     }
 
     private ObjectNode handle(String type, JsonNode request) throws SignalingException {
@@ -110,6 +177,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         }
         switch (type) {
             case "publish": {
+                requirePublishBudget();
                 ObjectNode data = JSON.createObjectNode();
                 data.put("sdp", room.publish(participant, requireText(request, "sdp"), trackKinds(request)));
                 return data;
@@ -117,6 +185,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             case "invite.link":
                 return invitationLink(request);
             case "unpublish":
+                requirePublishBudget();
                 room.unpublish(participant);
                 return null;
             case "answer":
@@ -149,17 +218,20 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         return data;
     }
 
-    /** The display name a person typed, if any (1..64 characters after trimming). */
+    /**
+     * The display name a person typed, if any. The room applies the name rule (stage.DisplayName:
+     * normalised, refused with {@code invalid_name} when nothing visible is left or it is too long);
+     * here only its type is checked.
+     */
     private static String chosenName(JsonNode request) throws SignalingException {
         JsonNode name = request.get("name");
         if (name == null || name.isNull()) {
             return null;
         }
-        String text = name.isTextual() ? name.asText().strip() : "";
-        if (text.isEmpty() || text.codePointCount(0, text.length()) > 64) {
-            throw SignalingException.badRequest("a name has 1 to 64 characters");
+        if (!name.isTextual()) {
+            throw new SignalingException(SignalingException.Code.INVALID_NAME, "a name is a string");
         }
-        return text;
+        return name.asText();
     }
 
     /**
@@ -254,10 +326,29 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void write(ObjectNode message) {
+        OutboundQueue queue = outbound;
         Channel ch = channel;
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(new TextWebSocketFrame(message.toString()));
+        if (queue == null || ch == null || !ch.isActive()) {
+            return;
         }
+        byte[] utf8 = message.toString().getBytes(StandardCharsets.UTF_8);
+        if (queue.offer(utf8) == OutboundQueue.Offer.OVER_CAP) {
+            closeSlowReader(queue, utf8.length);
+        }
+    }
+
+    /**
+     * The client does not read what the room sends it: its backlog is dropped and the connection
+     * closed with 1008 (RFC 6455 section 7.4.1: a message that violates the server's policy), so
+     * one stalled socket never holds more than the cap. It may reconnect within the grace.
+     */
+    private void closeSlowReader(OutboundQueue queue, int refusedBytes) {
+        metrics.closed(WebSocketMetrics.CloseReason.SLOW_READER);
+        log.info("{} in {}: closing the WebSocket of a client that does not read ({} bytes waiting, cap {}, next {})",
+                participant == null ? "(not joined)" : participant.id(), room == null ? "(no room)" : room.name(),
+                queue.waitingBytes(), limits.outboundQueueBytes(), refusedBytes);
+        queue.closeNow(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                "not reading: over " + limits.outboundQueueBytes() / 1024 + " KiB waiting"));
     }
 
     /**
@@ -266,24 +357,63 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
      */
     @Override
     public void close(String reason) {
+        OutboundQueue queue = outbound;
         Channel ch = channel;
-        if (ch != null && ch.isActive() && !ch.eventLoop().isShuttingDown()) {
+        if (queue != null && ch != null && ch.isActive() && !ch.eventLoop().isShuttingDown()) {
             String text = reason.length() > 100 ? reason.substring(0, 100) : reason;
-            ch.eventLoop().execute(() -> ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, text))
-                    .addListener(f -> ch.close()));
+            // Through the event loop: called while handling a request of this connection, the Close
+            // frame queues after that request's response.
+            ch.eventLoop().execute(() -> queue.close(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, text)));
         }
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        OutboundQueue queue = outbound;
+        if (queue != null) {
+            queue.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        OutboundQueue queue = outbound;
+        if (queue != null) {
+            queue.discard();
+        }
         if (room != null && participant != null) {
             room.connectionClosed(participant);
         }
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Framing errors. The frame decoder and the UTF-8 validator write their own Close frame (1002,
+     * 1007, or 1009 for one frame over the limit) before they throw; the aggregator, which joins
+     * fragments, does not, so a fragmented message over the limit gets its 1009 here. The pipeline
+     * sends no Close frame of its own on close (HttpServer), so there is exactly one.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OutboundQueue queue = outbound;
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            metrics.closed(corrupted.closeStatus() != null
+                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+                    ? WebSocketMetrics.CloseReason.TOO_BIG : WebSocketMetrics.CloseReason.PROTOCOL_ERROR);
+            log.debug("websocket protocol error: {}", cause.getMessage());
+            if (queue != null) {
+                queue.discard();
+            }
+            return;
+        }
+        if (cause instanceof TooLongFrameException && queue != null) {
+            metrics.closed(WebSocketMetrics.CloseReason.TOO_BIG);
+            log.debug("websocket message too big: {}", cause.getMessage());
+            queue.closeNow(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                    "a message is at most " + MAX_MESSAGE_BYTES / 1024 + " KiB"));
+            return;
+        }
         log.debug("websocket error", cause);
         ctx.close();
     }

@@ -1,12 +1,15 @@
 package io.stagecast.signaling.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.signaling.StagecastServer;
+import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.token.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -243,6 +246,73 @@ class RoomWebAppEndToEndTest {
             phone.gone("#connection");
             awaitTilePlaying(phone, "Hana Host");
         }
+    }
+
+    /**
+     * Someone who enters a room that is already going sees it at once, from the join snapshot
+     * alone: the chat history, everyone in the People panel (as many rows as the button counts),
+     * the raised hand, who is on stage, and the open poll. Nothing happens in the room after they
+     * enter, so no later event can draw it for them. The room is made by WebSocket clients; only
+     * the newcomer has a browser.
+     */
+    @Test
+    void aNewcomerSeesChatPeopleHandsAndPollsFromTheSnapshotAlone() throws Exception {
+        String room = "web-snapshot";
+        List<JsonWebSocketClient> clients = new ArrayList<>();
+        try (Chromium kimBrowser = new Chromium()) {
+            JsonWebSocketClient host = joined(clients, room, "Hana Host", Role.MODERATOR, true);
+            ok(host.request("session.start"));
+            JsonWebSocketClient ivy = joined(clients, room, "Ivy Viewer", Role.ATTENDEE, false);
+            JsonWebSocketClient jon = joined(clients, room, "Jon Viewer", Role.ATTENDEE, false);
+            ok(ivy.request("hand.raise"));
+            ok(host.request("chat.send", "text", "Welcome, everyone"));
+            ok(jon.request("chat.send", "text", "Hi from Jon"));
+            JsonNode created = ok(host.request("poll.create", "question", "Coffee or tea?", "options", List.of("Coffee", "Tea")));
+            String pollId = created.path("data").path("poll").path("id").asText(null);
+            if (pollId == null) {
+                pollId = host.awaitEvent("poll.created", 5_000).path("poll").path("id").asText();
+            }
+            ok(host.request("poll.open", "pollId", pollId));
+
+            RoomPage kim = new RoomPage(kimBrowser, "kim", link(room, "Kim Newcomer", Role.ATTENDEE, "autojoin=1"));
+            kim.visible("#screen-room");
+            kim.withText("#participants-button", "People 4");
+
+            kim.openPanel("participants");
+            kim.withText(".row[data-group=stage]", "Hana Host");
+            kim.withText(".row[data-group=hands]", "Ivy Viewer");
+            kim.withText(".row[data-group=viewers]", "Jon Viewer");
+            kim.withText(".row[data-group=viewers]", "Kim Newcomer");
+            kim.withText(".group-header[data-group=viewers]", "2");
+            long rows = (Long) kim.js("return document.querySelectorAll('.list-viewport .row.person:not([hidden])').length");
+            assertEquals(4L, rows, "as many rows as the People button counts");
+            kim.browser.screenshot("newcomer-people");
+
+            kim.openPanel("chat");
+            kim.withText(".message", "Welcome, everyone");
+            kim.withText(".message", "Hi from Jon");
+            assertFalse(kim.shown("#chat-button .badge"), "history is not unread");
+
+            kim.openPanel("polls");
+            kim.withText(".poll-card[data-status=open]", "Coffee or tea?");
+            kim.visible(".poll-card[data-status=open] button.poll-option[data-option='1']");
+            kim.browser.screenshot("newcomer-open-poll");
+        } finally {
+            clients.forEach(JsonWebSocketClient::close);
+        }
+    }
+
+    private static JsonWebSocketClient joined(List<JsonWebSocketClient> clients, String room, String name, Role role,
+                                              boolean onStage) throws Exception {
+        JsonWebSocketClient ws = JsonWebSocketClient.connect(server.baseUrl());
+        clients.add(ws);
+        ok(ws.request("join", "room", room, "token", TestServer.token(server, room, name, role, false), "stage", onStage));
+        return ws;
+    }
+
+    private static JsonNode ok(JsonNode response) {
+        assertTrue(response.path("ok").asBoolean(), "refused: " + response);
+        return response;
     }
 
     private static void invite(RoomPage host, String name) {

@@ -380,6 +380,69 @@ class StageRulesOverWebSocketTest {
         assertEquals(0, server.rooms().get(room).state("mod").map(s -> 0).orElse(0), "the moderator is still known to the room");
     }
 
+    @Test
+    void displayNamesAreNormalisedAndInvisibleNamesRefused() throws Exception {
+        String room = newRoom();
+        Member mod = liveRoomWithModerator(room);
+        // A typed name with a right-to-left override, zero-width spaces and doubled spaces.
+        Member ann = join(room, "ann", Role.ATTENDEE, "name", "  Ann\u202E\u200B  Lee\u2066 ");
+        assertEquals("Ann Lee", ann.joined().path("name").asText());
+        assertEquals("Ann Lee", ann.joined().path("you").path("name").asText());
+        JsonNode added = mod.event("participant.added");
+        while (!added.path("participant").path("id").asText().equals("ann")) {
+            added = mod.event("participant.added");
+        }
+        assertEquals("Ann Lee", added.path("participant").path("name").asText(), "what the others see");
+
+        JsonWebSocketClient ws = JsonWebSocketClient.connect(server.baseUrl());
+        clients.add(ws);
+        for (String invisible : new String[] {"\u200B\u200B", "\u202E", "\u3164", "   ", ""}) {
+            JsonNode r = ws.request("join", "room", room, "token", token(room, "ghost", Role.ATTENDEE), "name", invisible);
+            assertEquals("invalid_name", r.path("error").path("code").asText(), r.toString());
+        }
+        // The token's name claim follows the same rule.
+        String invisibleClaim = server.tokens().mint(JoinGrant.of(room, "ghost", "\u200D\u2060", Role.ATTENDEE,
+                Instant.now().plus(Duration.ofHours(1))));
+        JsonNode r = ws.request("join", "room", room, "token", invisibleClaim);
+        assertEquals("invalid_name", r.path("error").path("code").asText(), r.toString());
+        assertTrue(server.rooms().get(room).state("ghost").isEmpty(), "nobody invisible got in");
+        String spoofClaim = server.tokens().mint(JoinGrant.of(room, "spoof", "Mod\u202Erotar", Role.ATTENDEE,
+                Instant.now().plus(Duration.ofHours(1))));
+        assertTrue(ws.request("join", "room", room, "token", spoofClaim).path("ok").asBoolean());
+        assertEquals("Modrotar", server.rooms().get(room).state("spoof").orElseThrow().name());
+    }
+
+    @Test
+    void requestsThatFanOutAreRateLimitedAndCounted() throws Exception {
+        String room = newRoom();
+        liveRoomWithModerator(room);
+        Member ann = join(room, "ann", Role.ATTENDEE);
+        double before = refusedCount("rate_limited");
+        int done = 0;
+        String code = null;
+        for (int i = 0; i < 100 && code == null; i++) {
+            JsonNode r = ann.ws().request(i % 2 == 0 ? "hand.raise" : "hand.lower", "participantId", "ann");
+            if (r.path("ok").asBoolean()) {
+                done++;
+            } else {
+                code = r.path("error").path("code").asText();
+            }
+        }
+        assertEquals("rate_limited", code);
+        assertEquals(io.stagecast.signaling.stage.StageLimits.DEFAULTS.actionBurst(), done,
+                "the burst passes, the next is refused");
+        assertEquals(before + 1, refusedCount("rate_limited"), "counted in /metrics");
+        assertEquals("rate_limited", ann.refused("media.microphone", "on", false),
+                "one budget for every request that fans out");
+        assertTrue(ann.ok("ping").isObject(), "the connection stays open");
+        assertTrue(ann.ok("chat.send", "text", "chat has its own window").isObject());
+    }
+
+    private static double refusedCount(String code) {
+        var counter = server.metrics().find("stagecast.websocket.refused").tag("code", code).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static JsonNode quietly(java.util.concurrent.Callable<JsonNode> call) {
         try {
             return call.call();
