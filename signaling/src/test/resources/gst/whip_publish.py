@@ -57,7 +57,7 @@ class Publisher:
         self.location = None
         self.offer_sent = False
         video = (
-            "videotestsrc is-live=true pattern=ball ! "
+            f"videotestsrc is-live=true {args.pattern} ! "
             f"video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 ! "
             "videoconvert ! queue max-size-buffers=2 leaky=downstream ! "
             f"vp8enc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate={args.bitrate} "
@@ -232,6 +232,10 @@ def main():
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--bitrate", type=int, default=1_500_000, help="VP8 target bitrate, bit/s")
+    # Moving colour bars: vp8enc reaches ~1.4 Mbit/s on them, where pattern=ball (a white ball on
+    # black) stays at ~110 kbit/s whatever the target, too little for a viewer's bitrate to mean much.
+    parser.add_argument("--pattern", default="pattern=smpte horizontal-speed=4",
+                        help="videotestsrc properties")
     parser.add_argument("--offer-only", action="store_true")
     args = parser.parse_args()
     Gst.init(None)
