@@ -54,7 +54,7 @@ public final class PublishNegotiation {
         List<Track> tracks = new ArrayList<>();
         List<String> bundled = new ArrayList<>();
         for (MediaDescription m : offer.getMedia()) {
-            MediaDescription out = answerSection(m, local, remoteDtls.ourRole(), tracks);
+            MediaDescription out = answerSection(offer, m, local, remoteDtls.ourRole(), tracks);
             answer.getMedia().add(out);
             if (out.getPort() != 0) {
                 bundled.add(out.getMid());
@@ -87,21 +87,27 @@ public final class PublishNegotiation {
         return new RemoteDtlsParameters(ours, fingerprint.algorithm(), fingerprint.value());
     }
 
-    private static MediaDescription answerSection(MediaDescription m, TransportDescription local, DtlsRole ourRole,
-                                                  List<Track> tracks) throws SignalingException {
+    /**
+     * One m-section of the answer. A bundle-only m-section (port 0 in the offer's BUNDLE group,
+     * RFC 8843 6) is answered like any other: accepted with port 9 and the full transport, and
+     * without a=bundle-only, which an answer never carries (RFC 8843 7.3.1).
+     */
+    private static MediaDescription answerSection(SessionDescription offer, MediaDescription m, TransportDescription local,
+                                                  DtlsRole ourRole, List<Track> tracks) throws SignalingException {
         String kindName = m.getKind();
         boolean media = kindName.equals("audio") || kindName.equals("video");
         Direction offered = m.getDirection();
         boolean sending = offered == Direction.SENDONLY || offered == Direction.SENDRECV;
-        if (!media || !m.isRtp() || m.getPort() == 0) {
-            return SdpSkeleton.rejected(m);
+        Setup setup = ourRole == DtlsRole.CLIENT ? Setup.ACTIVE : Setup.PASSIVE;
+        if (!media || !m.isRtp() || !offer.isInUse(m)) {
+            return SdpSkeleton.rejected(m, local, setup);
         }
         MediaKind kind = MediaKind.of(kindName);
         Codec codec = chooseCodec(kind, m);
         if (codec == null) {
-            return SdpSkeleton.rejected(m);
+            return SdpSkeleton.rejected(m, local, setup);
         }
-        MediaDescription out = SdpSkeleton.section(kindName, m.getMid(), local, ourRole == DtlsRole.CLIENT ? Setup.ACTIVE : Setup.PASSIVE);
+        MediaDescription out = SdpSkeleton.section(kindName, m.getMid(), local, setup);
         out.setDirection(sending ? Direction.RECVONLY : Direction.INACTIVE);
         Codec answered = new Codec(codec.getPayloadType(), codec.getName(), codec.getClockRate(), codec.getChannels());
         answered.setFmtp(codec.getFmtp());

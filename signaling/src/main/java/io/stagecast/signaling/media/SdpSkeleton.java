@@ -77,12 +77,22 @@ final class SdpSkeleton {
         return ssrc & 0xFFFFFFFFL;
     }
 
-    /** RFC 8829 5.3.1: a rejected m-section keeps its kind and mid, with port 0. */
-    static MediaDescription rejected(MediaDescription offered) {
+    /**
+     * A rejected m-section (RFC 8829 5.3.1): its kind and mid, port 0, outside the BUNDLE group.
+     * It still carries our ICE credentials, fingerprint and setup: GStreamer's webrtcbin checks
+     * every m-section of a remote description for them (ice-ufrag, ice-pwd, setup and a
+     * fingerprint, or it refuses the whole answer: "No fingerprint lines in sdp for media 1"),
+     * and they say nothing new to browsers, which ignore a rejected section's attributes.
+     */
+    static MediaDescription rejected(MediaDescription offered, TransportDescription local, Setup setup) {
         MediaDescription m = new MediaDescription(offered.getKind(), 0, offered.getProtocol());
         m.setConnection(PublishNegotiation.anyAddress());
         m.setMid(offered.getMid());
         m.getFormats().addAll(offered.getFormats().isEmpty() ? List.of("0") : offered.getFormats().subList(0, 1));
+        m.setIceUfrag(local.iceUfrag());
+        m.setIcePwd(local.icePwd());
+        m.setFingerprint(new Fingerprint(local.fingerprintAlgorithm(), local.fingerprintValue()));
+        m.setSetup(setup);
         m.setDirection(io.stagecast.signaling.sdp.Direction.INACTIVE);
         return m;
     }

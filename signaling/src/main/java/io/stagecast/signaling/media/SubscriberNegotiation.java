@@ -103,7 +103,8 @@ public final class SubscriberNegotiation {
         }
         MediaDescription m = found.get();
         Direction direction = m.getDirection();
-        if (m.getPort() == 0 || direction == Direction.INACTIVE || direction == Direction.SENDONLY) {
+        // Port 0 inside the answer's BUNDLE group is a bundled section, not a refusal (RFC 8843 7.3).
+        if (!answer.isInUse(m) || direction == Direction.INACTIVE || direction == Direction.SENDONLY) {
             return Optional.empty();
         }
         CodecSpec codec = slot.producer().spec().codec();

@@ -46,18 +46,19 @@ public final class WhepNegotiation {
         List<Slot> slots = new ArrayList<>();
         List<String> bundled = new ArrayList<>();
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        Setup setup = remoteDtls.ourRole() == DtlsRole.CLIENT ? Setup.ACTIVE : Setup.PASSIVE;
         for (MediaDescription m : offer.getMedia()) {
             Direction direction = m.getDirection();
             boolean receiving = direction == Direction.RECVONLY || direction == Direction.SENDRECV;
             boolean media = m.getKind().equals("audio") || m.getKind().equals("video");
-            Codec codec = media && receiving && m.getPort() != 0 ? choose(MediaKind.of(m.getKind()), m) : null;
+            // A bundle-only m-section (Firefox's video with max-bundle) is in use: RFC 8843 6.
+            Codec codec = media && receiving && offer.isInUse(m) ? choose(MediaKind.of(m.getKind()), m) : null;
             if (codec == null) {
-                answer.getMedia().add(SdpSkeleton.rejected(m));
+                answer.getMedia().add(SdpSkeleton.rejected(m, local, setup));
                 continue;
             }
             MediaKind kind = MediaKind.of(m.getKind());
-            MediaDescription out = SdpSkeleton.section(m.getKind(), m.getMid(),
-                    local, remoteDtls.ourRole() == DtlsRole.CLIENT ? Setup.ACTIVE : Setup.PASSIVE);
+            MediaDescription out = SdpSkeleton.section(m.getKind(), m.getMid(), local, setup);
             out.setDirection(Direction.SENDONLY);
             Codec answered = new Codec(codec.getPayloadType(), codec.getName(), codec.getClockRate(), codec.getChannels());
             answered.setFmtp(codec.getFmtp());

@@ -334,6 +334,21 @@ public final class MediaDescription {
         this.endOfCandidates = endOfCandidates;
     }
 
+    /**
+     * Whether the offer marks this m-section {@code a=bundle-only} (RFC 8843 6): it has port 0
+     * yet is not rejected, because it is to use the transport of its BUNDLE group's first
+     * m-section. Firefox and GStreamer's webrtcbin offer every m-section after the first this way
+     * with {@code bundlePolicy: 'max-bundle'}.
+     */
+    public boolean isBundleOnly() {
+        for (Attribute a : otherAttributes) {
+            if (a.name().equals("bundle-only")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Attributes not typed above, in order, written verbatim. */
     public List<Attribute> getOtherAttributes() {
         return otherAttributes;

@@ -83,6 +83,21 @@ public final class SessionDescription {
         return Optional.empty();
     }
 
+    /**
+     * Whether an m-section takes part in the session. Port 0 alone does not say it is rejected:
+     * RFC 8843 gives port 0 to the bundle-only m-sections of an offer (6) and lets an answer's
+     * bundled m-sections share the first one's transport (7.3); what rejects or disables an
+     * m-section is port 0 outside the BUNDLE group (RFC 8843 7.3.3, RFC 3264 6). A bundle-only
+     * m-section outside every BUNDLE group has no transport to use, and is not in use either.
+     */
+    public boolean isInUse(MediaDescription m) {
+        if (m.getPort() != 0) {
+            return true;
+        }
+        Optional<Group> bundle = findBundleGroup();
+        return m.getMid() != null && bundle.isPresent() && bundle.get().mids().contains(m.getMid());
+    }
+
     public Optional<MediaDescription> findMedia(String mid) {
         for (MediaDescription m : media) {
             if (Objects.equals(m.getMid(), mid)) {

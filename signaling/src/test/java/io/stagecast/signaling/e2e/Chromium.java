@@ -40,6 +40,18 @@ final class Chromium implements AutoCloseable {
 
     private Chromium(Map<String, Object> mobileEmulation) throws IOException {
         profile = Files.createTempDirectory("stagecast-chromium");
+        ChromeOptions options = options(profile);
+        if (mobileEmulation != null) {
+            options.setExperimentalOption("mobileEmulation", mobileEmulation);
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    /** The flags ../shared/BROWSER-TESTING.md found necessary, with a fresh profile directory. */
+    static ChromeOptions options(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY);
         options.addArguments(
@@ -54,14 +66,8 @@ final class Chromium implements AutoCloseable {
                 "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
                 "--window-size=1280,800",
                 "--user-data-dir=" + profile);
-        if (mobileEmulation != null) {
-            options.setExperimentalOption("mobileEmulation", mobileEmulation);
-        }
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        return options;
     }
 
     static boolean available() {

@@ -15,9 +15,14 @@ final class CapturedSdp {
     static final String SUBSCRIBER_ANSWER = "chromium-subscriber-answer.sdp";
     static final String SFU_OFFER = "sfu-offer-to-subscriber.sdp";
     static final String FIREFOX_OFFER = "firefox-style-offer.sdp";
+    static final String GSTREAMER_WHIP_OFFER = "gstreamer-whip-offer.sdp";
+    static final String FIREFOX_MAX_BUNDLE_OFFER = "firefox-max-bundle-offer.sdp";
+    static final String FIREFOX_SIMULCAST_OFFER = "firefox-simulcast-offer.sdp";
+    static final String FIREFOX_RECVONLY_OFFER = "firefox-recvonly-offer.sdp";
 
     static final List<String> ALL = List.of(PUBLISH_OFFER, SIMULCAST_OFFER, RECVONLY_OFFER, SUBSCRIBER_ANSWER,
-            SFU_OFFER, FIREFOX_OFFER);
+            SFU_OFFER, FIREFOX_OFFER, GSTREAMER_WHIP_OFFER, FIREFOX_MAX_BUNDLE_OFFER, FIREFOX_SIMULCAST_OFFER,
+            FIREFOX_RECVONLY_OFFER);
 
     private CapturedSdp() {
     }
