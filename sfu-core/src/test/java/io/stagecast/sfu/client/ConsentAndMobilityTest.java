@@ -11,7 +11,13 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32;
 
 import static io.stagecast.sfu.client.LoopbackNode.PATIENCE;
 import static io.stagecast.sfu.client.LoopbackNode.eventually;
@@ -90,6 +96,72 @@ class ConsentAndMobilityTest {
             assertTrue(lively.stunResponses() >= 5, "consent checks were answered: " + lively.stunResponses());
             LoopbackNode.closeAndSettle(livelyTransport);
         }
+    }
+
+    /**
+     * Issue 8 item 12: libnice (GStreamer) keeps the selected pair alive with Binding indications
+     * after nomination, never requests. With authenticated SRTCP beside them it stays connected past
+     * the consent timeout; with indications alone (unauthenticated) it is freed on time, and so is
+     * the first once it stops sending altogether.
+     */
+    @Test
+    void libniceLikePeerStaysOnAuthenticatedSrtcpButIndicationsAloneAreNoConsent() throws Exception {
+        ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor();
+        try (SyntheticPeer libnice = checkingPeer(); SyntheticPeer indicationsOnly = checkingPeer()) {
+            RecordingTransportListener libniceEvents = new RecordingTransportListener();
+            Transport libniceTransport = loopback.transportFor(libnice, libniceEvents);
+            loopback.connect(libnice, libniceTransport).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            RecordingTransportListener onlyEvents = new RecordingTransportListener();
+            Transport onlyTransport = loopback.transportFor(indicationsOnly, onlyEvents);
+            loopback.connect(indicationsOnly, onlyTransport).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            double keepalivesBefore = loopback.drops(io.stagecast.sfu.metrics.DropReason.KEEPALIVE);
+
+            libnice.stopConsent();
+            indicationsOnly.stopConsent();
+            long stoppedNanos = System.nanoTime();
+            byte[] receiverReport = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 42};
+            AtomicBoolean libniceSends = new AtomicBoolean(true);
+            keepalive.scheduleAtFixedRate(() -> {
+                byte[] indication = bindingIndication();
+                indicationsOnly.sendRaw(indication, 0, indication.length);
+                if (libniceSends.get()) {
+                    libnice.sendRaw(indication, 0, indication.length);
+                    libnice.sendRtcp(receiverReport, receiverReport.length);
+                }
+            }, 0, 250, TimeUnit.MILLISECONDS);
+
+            assertEquals("consent expired", onlyEvents.closed.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+            long onlyClosedMillis = (System.nanoTime() - stoppedNanos) / 1_000_000;
+            assertTrue(onlyClosedMillis <= CONSENT_TIMEOUT.toMillis() + 1500, onlyClosedMillis + " ms");
+            assertTrue(loopback.drops(io.stagecast.sfu.metrics.DropReason.KEEPALIVE) > keepalivesBefore,
+                    "indications are read and counted as keepalives");
+
+            Thread.sleep(2 * CONSENT_TIMEOUT.toMillis() + 500 - (System.nanoTime() - stoppedNanos) / 1_000_000);
+            assertFalse(libniceEvents.closed.isDone(), () -> "closed: " + libniceEvents.closed.getNow(""));
+            assertEquals(TransportState.CONNECTED, stateOf(libniceTransport));
+
+            // Dead now: nothing more from it.
+            libniceSends.set(false);
+            long deadNanos = System.nanoTime();
+            assertEquals("consent expired", libniceEvents.closed.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+            long deadClosedMillis = (System.nanoTime() - deadNanos) / 1_000_000;
+            assertTrue(deadClosedMillis <= CONSENT_TIMEOUT.toMillis() + 1500, deadClosedMillis + " ms");
+        } finally {
+            keepalive.shutdownNow();
+        }
+    }
+
+    /** A STUN Binding indication with FINGERPRINT only, as libnice sends it (RFC 8445 11, RFC 5389 15.5). */
+    private static byte[] bindingIndication() {
+        ByteBuffer message = ByteBuffer.allocate(20 + 8);
+        message.putShort((short) 0x0011).putShort((short) 8).putInt(0x2112A442);
+        byte[] transactionId = new byte[12];
+        ThreadLocalRandom.current().nextBytes(transactionId);
+        message.put(transactionId);
+        CRC32 crc = new CRC32();
+        crc.update(message.array(), 0, 20);
+        message.putShort((short) 0x8028).putShort((short) 4).putInt((int) (crc.getValue() ^ 0x5354554EL));
+        return message.array();
     }
 
     @Test

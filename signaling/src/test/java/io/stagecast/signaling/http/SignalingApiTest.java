@@ -76,6 +76,20 @@ class SignalingApiTest {
         }
     }
 
+    /** Issue 8 item 4: the DTLS handshake caps are visible to operators. */
+    @Test
+    void dtlsHandshakeCapsAndKeepalivesAreInMetrics() throws Exception {
+        String body = send(at("/metrics")).body();
+        for (String name : new String[]{"stagecast_dtls_handshakes_running", "stagecast_dtls_handshakes_waiting",
+                "stagecast_dtls_handshakes_refused_total{reason=\"per_address\"",
+                "stagecast_dtls_handshakes_refused_total{reason=\"busy\"",
+                "stagecast_dtls_handshakes_stalled_total{phase=\"running\"",
+                "stagecast_dtls_handshakes_stalled_total{phase=\"waiting\"",
+                "stagecast_media_drops_total{reason=\"keepalive\""}) {
+            assertTrue(body.contains(name), "metrics lack " + name);
+        }
+    }
+
     @Test
     void webClientIsServedForEveryRoomUrl() throws Exception {
         HttpResponse<String> page = send(at("/room/anything"));
