@@ -59,8 +59,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
     public static final int MIN_TOKEN_SECRET_BYTES = 32;
     static final int MAX_EVENT_LOOPS = 1024;
     static final int MAX_TIMEOUT_SECONDS = 3600;
-    /** 64 KiB (one largest message) to 1 GiB. */
-    static final int MIN_WS_OUTBOUND_QUEUE_KIB = 64;
+    /** 1 MiB (a join snapshot of a big room with a full chat history is a few hundred KiB) to 1 GiB. */
+    static final int MIN_WS_OUTBOUND_QUEUE_KIB = 1024;
     static final int MAX_WS_OUTBOUND_QUEUE_KIB = 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(StagecastConfig.class);

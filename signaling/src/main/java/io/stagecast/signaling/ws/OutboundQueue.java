@@ -47,7 +47,9 @@ final class OutboundQueue {
             if (closing) {
                 return Offer.DROPPED_CLOSING;
             }
-            if (waitingBytes + utf8.length > capBytes) {
+            // One message alone always fits (a join snapshot of a large room may be big); the
+            // bound is the cap plus one message.
+            if (waitingBytes > 0 && waitingBytes + utf8.length > capBytes) {
                 return Offer.OVER_CAP;
             }
             waiting.add(utf8);

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -64,6 +65,8 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private final RateWindow publishRate;
     private volatile Channel channel;
     private volatile OutboundQueue outbound;
+    /** The WebSocket handshake is done: before it the channel speaks plain HTTP. */
+    private volatile boolean upgraded;
     private Room room;
     private Participant participant;
 
@@ -368,6 +371,14 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            upgraded = true;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         OutboundQueue queue = outbound;
         if (queue != null) {
@@ -407,7 +418,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             }
             return;
         }
-        if (cause instanceof TooLongFrameException && queue != null) {
+        if (cause instanceof TooLongFrameException && queue != null && upgraded) {
             metrics.closed(WebSocketMetrics.CloseReason.TOO_BIG);
             log.debug("websocket message too big: {}", cause.getMessage());
             queue.closeNow(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,

@@ -106,10 +106,11 @@ class SessionLifecycleTest {
     }
 
     @Test
-    void joinWithoutNameOrWithTooLongNameIsBadRequest() {
+    void joinWithoutNameOrWithTooLongNameIsInvalidNameAndWithoutIdOrRoleBadRequest() {
         TestRoom t = TestRoom.live(AccessMode.OPEN);
-        t.refused(RefusalCode.BAD_REQUEST, () -> t.room.join("a", "  ", Role.ATTENDEE, false, false));
-        t.refused(RefusalCode.BAD_REQUEST, () -> t.room.join("a", "x".repeat(65), Role.ATTENDEE, false, false));
+        t.refused(RefusalCode.INVALID_NAME, () -> t.room.join("a", "  ", Role.ATTENDEE, false, false));
+        t.refused(RefusalCode.INVALID_NAME, () -> t.room.join("a", null, Role.ATTENDEE, false, false));
+        t.refused(RefusalCode.INVALID_NAME, () -> t.room.join("a", "x".repeat(65), Role.ATTENDEE, false, false));
         t.refused(RefusalCode.BAD_REQUEST, () -> t.room.join("", "Ann", Role.ATTENDEE, false, false));
         t.refused(RefusalCode.BAD_REQUEST, () -> t.room.join("a", "Ann", null, false, false));
     }

@@ -72,7 +72,8 @@ class SettingsTest {
 
     @Test
     void refusalCodesHaveStableWireNames() {
-        assertEquals(List.of("forbidden", "invalid_state", "not_found", "rate_limited", "bad_request"),
+        assertEquals(List.of("forbidden", "invalid_state", "not_found", "rate_limited", "bad_request",
+                        "invalid_name"),
                 java.util.Arrays.stream(RefusalCode.values()).map(c -> c.wire).toList());
     }
 

@@ -73,6 +73,11 @@ class WebSocketFramingTest {
                 assertTrue(r.path("error").path("message").asText().contains("after the JSON object"), r.toString());
                 assertTrue(r.path("id").isNull(), "the request was not read, so its id is not echoed: " + r);
             }
+            // Two values for one key: which one counts would depend on who reads the message.
+            ws.sendText("{\"id\":1,\"type\":\"ping\",\"type\":\"join\"}");
+            JsonNode duplicate = response(ws);
+            assertEquals("bad_request", duplicate.path("error").path("code").asText(), duplicate.toString());
+            assertTrue(duplicate.path("error").path("message").asText().contains("Duplicate field"), duplicate.toString());
             // Whitespace after the object is not text: still one message.
             ws.sendText("{\"id\":2,\"type\":\"ping\"} \r\n\t");
             JsonNode r = response(ws);
