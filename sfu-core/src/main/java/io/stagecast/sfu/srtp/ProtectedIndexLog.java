@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  *
  * <p>An index older than the {@value #SIZE} packets remembered cannot be checked and is refused.
  * The fingerprint is a 64-bit hash seeded per transformer from a CSPRNG, so nobody outside can
- * search for two packets that share one. 6 KiB per sending SSRC; no allocation per packet.
+ * search for two packets that share one. About 6.5 KiB per sending SSRC; no allocation per packet.
  */
 final class ProtectedIndexLog {
     /** Packets remembered: as far back as a NACK is ever answered (the consumer's history). */
