@@ -202,6 +202,23 @@ public final class Consumer {
         }
     }
 
+    /**
+     * Continues the numbering of the consumer this one replaces on the same SSRCs (a WHEP slot
+     * that shows another track now): the subscriber sees one stream going on, not a jump back
+     * that its SRTP replay window would drop (RFC 3711 3.3.2) until the sequence caught up.
+     * Event loop, before the first packet.
+     */
+    void continueAfter(Consumer previous) {
+        if (previous == null || !previous.started) {
+            return;
+        }
+        started = true;
+        lastSeqOut = previous.lastSeqOut;
+        lastTsOut = previous.lastTsOut;
+        lastOutNanos = previous.lastOutNanos;
+        rtxSeq = previous.rtxSeq;
+    }
+
     /** Keeps the subscriber's sequence and timestamp continuous when the source stream changes. */
     private void switchTo(int layer, RtpPacket rtp, long nowNanos) {
         if (!started) {

@@ -40,6 +40,20 @@ public final class Router {
         return consumer;
     }
 
+    /**
+     * A consumer on the same SSRCs as {@code previous} (closed, or null), continuing its sequence
+     * numbers and timestamps: what a subscriber that cannot renegotiate (WHEP) needs when its
+     * fixed slot shows another producer.
+     */
+    public Consumer createConsumer(Transport subscriber, Producer producer, ConsumerSpec spec, Consumer previous) {
+        Consumer consumer = new Consumer(UUID.randomUUID().toString(), subscriber, producer, spec);
+        loop.execute(() -> {
+            consumer.continueAfter(previous);
+            consumer.attach();
+        });
+        return consumer;
+    }
+
     public List<Producer> producers() {
         return List.copyOf(producers);
     }

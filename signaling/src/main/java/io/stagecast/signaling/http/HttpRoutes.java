@@ -156,7 +156,13 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             return r;
         }
         if (resource && method == HttpMethod.DELETE) {
-            JoinGrant grant = verify(bearerToken(request), roomName);
+            // The token of the POST, even a single-use one that POST used up.
+            JoinGrant grant;
+            try {
+                grant = tokens.verifyRedeemed(bearerToken(request), roomName);
+            } catch (TokenError e) {
+                throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
+            }
             Room room = rooms.get(roomName);
             if (room == null) {
                 throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");

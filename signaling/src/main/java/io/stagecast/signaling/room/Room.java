@@ -341,7 +341,9 @@ public final class Room {
         if (p == null || p.resource != resource) {
             throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
         }
-        if (!resource.createdBy(grant) && !isModerator(grant)) {
+        // Moderator powers need a reusable token: a single-use one ends only what it made, so a used
+        // (or leaked) single-use link cannot end other people's sessions, over and over.
+        if (!resource.createdBy(grant) && !(isModerator(grant) && !grant.singleUse())) {
             throw SignalingException.forbidden("only the token that created this " + kind.path()
                     + " resource, or a moderator of the room, may end it");
         }

@@ -20,6 +20,8 @@ final class WhepSubscription implements Subscription {
     private final Router router;
     private final List<WhepNegotiation.Slot> slots;
     private final Map<WhepNegotiation.Slot, Consumer> bound = new HashMap<>();
+    /** The last consumer of each slot that shows nothing now: the next one continues its numbering. */
+    private final Map<WhepNegotiation.Slot, Consumer> ended = new HashMap<>();
 
     WhepSubscription(Transport transport, Router router, List<WhepNegotiation.Slot> slots) {
         this.transport = transport;
@@ -33,6 +35,7 @@ final class WhepSubscription implements Subscription {
             boolean gone = stage.stream().noneMatch(t -> t.producer() == entry.getValue().producer());
             if (gone) {
                 entry.getValue().close();
+                ended.put(entry.getKey(), entry.getValue());
             }
             return gone;
         });
@@ -46,7 +49,8 @@ final class WhepSubscription implements Subscription {
                         && producer.spec().codec().name().equalsIgnoreCase(slot.codecName())
                         && bound.values().stream().noneMatch(c -> c.producer() == producer);
                 if (fits) {
-                    bound.put(slot, router.createConsumer(transport, producer, slot.spec()));
+                    // Same SSRCs as the slot's last consumer: go on from its sequence and timestamps.
+                    bound.put(slot, router.createConsumer(transport, producer, slot.spec(), ended.remove(slot)));
                     break;
                 }
             }
@@ -64,6 +68,7 @@ final class WhepSubscription implements Subscription {
             consumer.close();
         }
         bound.clear();
+        ended.clear();
         transport.close();
     }
 }

@@ -128,6 +128,19 @@ public final class JoinTokens {
      * @throws TokenError for every way a token string can be wrong; no other exception for any input
      */
     public JoinGrant verify(String token, String expectedRoom) throws TokenError {
+        return verify(token, expectedRoom, false);
+    }
+
+    /**
+     * Like {@link #verify(String, String)}, but a single-use token that was already redeemed
+     * passes too: for a request about the session its join made, such as the DELETE of a WHIP/WHEP
+     * resource, which carries the token of its POST (RFC 9725 4.4).
+     */
+    public JoinGrant verifyRedeemed(String token, String expectedRoom) throws TokenError {
+        return verify(token, expectedRoom, true);
+    }
+
+    private JoinGrant verify(String token, String expectedRoom, boolean acceptRedeemed) throws TokenError {
         Objects.requireNonNull(expectedRoom, "expectedRoom");
         SignedJWT jwt = parseSigned(token);
         checkSignature(jwt);
@@ -142,7 +155,7 @@ public final class JoinTokens {
         if (!grant.room().equals(expectedRoom)) {
             throw new TokenError(Code.WRONG_ROOM, "token is for room '" + grant.room() + "', not '" + expectedRoom + "'");
         }
-        if (grant.singleUse() && usedTokenIds.contains(grant.tokenId(), now)) {
+        if (grant.singleUse() && !acceptRedeemed && usedTokenIds.contains(grant.tokenId(), now)) {
             throw alreadyUsed(grant);
         }
         return grant;

@@ -71,7 +71,11 @@ class SignalingApiTest {
                 "stagecast_media_drops_total{reason=\"srtp_auth\"", "stagecast_media_drops_total{reason=\"replay\"",
                 "stagecast_media_drops_total{reason=\"unknown_ssrc\"", "stagecast_media_drops_total{reason=\"malformed\"",
                 "stagecast_media_nack_answered_total", "stagecast_media_pli_sent_total", "stagecast_rooms",
-                "stagecast_participants"}) {
+                "stagecast_participants", "stagecast_http_connections ", "stagecast_http_connections_refused_total",
+                "stagecast_http_timeouts_total{kind=\"request\"", "stagecast_http_timeouts_total{kind=\"http_idle\"",
+                "stagecast_http_timeouts_total{kind=\"websocket_idle\"", "stagecast_whip_whep_resources{kind=\"whip\"",
+                "stagecast_whip_whep_resources{kind=\"whep\"", "stagecast_whip_whep_refused_total{cap=\"token\"",
+                "stagecast_whip_whep_refused_total{cap=\"room\"", "stagecast_whip_whep_refused_total{cap=\"node\""}) {
             assertTrue(metrics.body().contains(name), "metrics lack " + name);
         }
     }

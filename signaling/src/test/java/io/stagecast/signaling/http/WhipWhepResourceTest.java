@@ -235,6 +235,8 @@ class WhipWhepResourceTest {
             assertEquals(201, watching.statusCode(), "the refusals did not use the link up: " + watching.body());
             assertEquals(401, SyntheticMedia.post(server.baseUrl(), "/whep/" + room, once, player.offer()).statusCode(),
                     "the join that happened did");
+            assertEquals(200, SyntheticMedia.delete(server.baseUrl(), watching.headers().firstValue("Location").orElseThrow(), once),
+                    "the used single-use token still ends the session it made (RFC 9725 4.4)");
         }
     }
 

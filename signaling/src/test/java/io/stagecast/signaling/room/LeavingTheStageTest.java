@@ -94,6 +94,8 @@ class LeavingTheStageTest {
             Thread.sleep(1_000);
             assertTrue(speakerMedia.sent() > sentBefore + 30, "the evicted speaker keeps sending");
             assertEquals(heard, viewer.received(1), "nothing the evicted speaker sends is forwarded any more");
+            assertEquals(0, viewer.peer().replays() + viewer.peer().authFailures(),
+                    "the slot that shows the new encoder goes on with the same stream, not a jump back its SRTP drops");
             assertTrue(server.rooms().get(room).stageTracks().stream().noneMatch(t -> t.participantId().equals("speaker")),
                     "the evicted speaker's tracks left the stage");
             assertTrue(speaker.request("ping").path("ok").asBoolean(), "the evicted speaker's WebSocket stays open");
@@ -130,6 +132,7 @@ class LeavingTheStageTest {
             Thread.sleep(1_000);
             assertTrue(first.sent() > sentBefore + 30, "the evicted encoder keeps sending");
             assertEquals(heard, viewer.received(3), "nothing the evicted encoder sends is forwarded");
+            assertEquals(0, viewer.peer().replays() + viewer.peer().authFailures(), "one continuous stream per slot");
             double dropped = server.media().metrics().drops(DropReason.NOT_ALLOWED) - notAllowedBefore
                     + server.media().metrics().drops(DropReason.UNKNOWN_SOURCE) - unknownBefore;
             assertTrue(dropped > 30, "its packets are dropped, " + dropped);

@@ -56,6 +56,10 @@ public final class WhepPlayer implements AutoCloseable {
         return byTag.get(tag & 0xFF);
     }
 
+    public SyntheticPeer peer() {
+        return peer;
+    }
+
     @Override
     public void close() {
         peer.close();

@@ -177,6 +177,15 @@ class JoinTokensTest {
     }
 
     @Test
+    void aRedeemedTokenStillVouchesForTheSessionItsJoinMade() throws TokenError {
+        String token = tokens.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true));
+        tokens.redeem(tokens.verify(token, "r"));
+
+        assertEquals("p", tokens.verifyRedeemed(token, "r").participantId());
+        assertEquals(Code.WRONG_ROOM, assertThrows(TokenError.class, () -> tokens.verifyRedeemed(token, "x")).code());
+    }
+
+    @Test
     void aCancelledRedemptionLeavesTheTokenUsable() throws TokenError {
         String token = tokens.mint(new JoinGrant("r", "p", "n", Role.SPEAKER, false, NOW.plusSeconds(60), "once", true));
         JoinGrant grant = tokens.verify(token, "r");
