@@ -46,6 +46,8 @@ public final class Consumer {
     private final int absSendTimeId;
     private final int clockRate;
     private final RtpPacket outView = new RtpPacket();
+    /** VP8/VP9 picture numbering continued across layer switches; null for other codecs. */
+    private final PictureIdContinuity pictureIds;
     private final byte[] rtxScratch = new byte[PacketBuffer.CAPACITY];
 
     private int currentLayer = -1;
@@ -69,6 +71,8 @@ public final class Consumer {
     /** The transport-wide sequence number and abs-send-time each packet was first sent with, -1 if none. */
     private final int[] historyTransportSeq = new int[HISTORY];
     private final int[] historyAbsSendTime = new int[HISTORY];
+    /** The picture ID shift each packet was sent with ({@link PictureIdContinuity#currentShift}). */
+    private final int[] historyPictureShift = new int[HISTORY];
     /** When each was last retransmitted ({@link #NEVER} if not): one answer per round trip. */
     private final long[] historyResentNanos = new long[HISTORY];
 
@@ -80,6 +84,8 @@ public final class Consumer {
         this.clockRate = producer.spec().codec().clockRate();
         this.transportCcId = spec.extensionId(RtpExtensionUris.TRANSPORT_CC);
         this.absSendTimeId = spec.extensionId(RtpExtensionUris.ABS_SEND_TIME);
+        PictureIdContinuity numbering = new PictureIdContinuity(producer.spec().codec().videoCodec());
+        this.pictureIds = numbering.applies() ? numbering : null;
         Arrays.fill(payloadTypeMap, -1);
         payloadTypeMap[producer.spec().codec().payloadType()] = spec.payloadType();
         for (Map.Entry<String, Integer> ext : producer.spec().headerExtensions().entrySet()) {
@@ -174,6 +180,9 @@ public final class Consumer {
                 return;
             }
             switchTo(layer, rtp, nowNanos);
+            if (pictureIds != null) {
+                pictureIds.onSourceChange(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+            }
         }
         int payloadType = payloadTypeMap[rtp.payloadType()];
         if (payloadType < 0) {
@@ -189,6 +198,12 @@ public final class Consumer {
         historyResentNanos[h] = NEVER;
         ByteBuf out = transport.allocateSendBuffer();
         RtpPacket packet = rewrite(out, rtp.buffer(), rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
+        if (pictureIds != null) {
+            int shift = pictureIds.currentShift();
+            historyPictureShift[h] = shift;
+            pictureIds.rewrite(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), shift,
+                    SequenceNumbers.isNewer(seqOut, lastSeqOut));
+        }
         // What we stamp is remembered: a resend without RTX must repeat these bytes exactly.
         historyTransportSeq[h] = transport.stampTransportSequence(packet, transportCcId);
         historyAbsSendTime[h] = stampAbsSendTime(packet);
@@ -217,6 +232,9 @@ public final class Consumer {
         lastTsOut = previous.lastTsOut;
         lastOutNanos = previous.lastOutNanos;
         rtxSeq = previous.rtxSeq;
+        if (pictureIds != null && previous.pictureIds != null) {
+            pictureIds.continueAfter(previous.pictureIds);
+        }
     }
 
     /** Keeps the subscriber's sequence and timestamp continuous when the source stream changes. */
@@ -249,6 +267,14 @@ public final class Consumer {
         packet.setPayloadType(payloadType);
         packet.remapExtensionIds(extensionIdMap);
         return packet;
+    }
+
+    /** A resent packet carries the picture numbers its first send carried. */
+    private void renumberPicture(RtpPacket packet, int h) {
+        if (pictureIds != null) {
+            pictureIds.rewrite(packet.buffer(), packet.payloadOffset(), packet.payloadLength(),
+                    historyPictureShift[h], false);
+        }
     }
 
     /** Our send time in the abs-send-time element; returns the 24-bit value written, -1 if none. */
@@ -336,6 +362,7 @@ public final class Consumer {
             // with the transport-wide sequence number and send time it carried.
             ByteBuf out = transport.allocateSendBuffer();
             RtpPacket packet = rewrite(out, cached, 0, len, seqOut, tsOut, payloadType);
+            renumberPicture(packet, h);
             if (historyTransportSeq[h] >= 0) {
                 packet.setTransportSequenceNumber(transportCcId, historyTransportSeq[h]);
             }
@@ -348,6 +375,7 @@ public final class Consumer {
         // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet, which is a new
         // packet of its own stream with a fresh transport-wide sequence number and send time.
         RtpPacket original = rewrite(rtxScratch, 0, cached, 0, len, seqOut, tsOut, payloadType);
+        renumberPicture(original, h);
         ByteBuf out = transport.allocateSendBuffer();
         int base = out.arrayOffset() + out.readerIndex();
         int rtxLen = RtxPackets.toRtx(rtxScratch, 0, original.length(), out.array(), base, spec.rtxPayloadType(),
