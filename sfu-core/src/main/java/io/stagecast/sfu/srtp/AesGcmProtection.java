@@ -118,7 +118,7 @@ final class AesGcmProtection implements PacketProtection {
      * SunJCE refuses to encrypt twice in a row under the same key and IV. Protecting the same
      * packet index again (a retransmission without RTX) does that legitimately only when the packet
      * is byte-identical, and then yields the same ciphertext and tag; SrtpTransformer's
-     * ProtectedIndexLog has already refused anything else. So step through a different IV first.
+     * ProtectedIndexLog refuses to send anything else. So step through a different IV first.
      */
     private void initEncrypt() throws GeneralSecurityException {
         if (encryptedBefore && Arrays.equals(iv, lastEncryptionIv)) {

@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The packet indices one sending SRTP stream protected recently, each with a fingerprint of the
- * plaintext packet (header and payload), so that one index never protects two different packets.
+ * The packet indices one sending SRTP stream protected recently, each with the first 8 bytes of
+ * the authentication tag it got, so that one index never goes out with two different packets.
  *
  * <p>Why: SRTP's keystream (AES-CM) and AES-GCM's IV are functions of the packet index alone
  * (RFC 3711 4.1.1, RFC 7714 8.1). Two different plaintexts under one index expose their XOR, and
@@ -15,27 +15,30 @@ import java.nio.ByteOrder;
  * protects an index again, but only a byte-identical copy is safe: the same bytes under the same
  * keystream and IV are the same ciphertext and tag, and tell an eavesdropper nothing new.
  *
+ * <p>The check runs on the tag the protection has just computed: the tag is a keyed MAC of the
+ * whole packet (HMAC-SHA1 over header and ciphertext, or GCM's tag over header and plaintext), so
+ * a different packet under the same index has a different tag except with negligible probability,
+ * and nobody without the key can make two collide. Computing a ciphertext that is then not sent
+ * reveals nothing; only sending two would. This costs a compare per packet, where hashing each
+ * packet's bytes beforehand cost a pass over all of them.
+ *
  * <p>An index older than the {@value #SIZE} packets remembered cannot be checked and is refused.
- * The fingerprint is a 64-bit hash seeded per transformer from a CSPRNG, so nobody outside can
- * search for two packets that share one. About 6.5 KiB per sending SSRC; no allocation per packet.
+ * About 6.5 KiB per sending SSRC; no allocation per packet.
  */
 final class ProtectedIndexLog {
     /** Packets remembered: as far back as a NACK is ever answered (the consumer's history). */
     static final int SIZE = 512;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long P1 = 0x9E3779B97F4A7C15L;
-    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
-    private static final long P3 = 0x165667B19E3779F9L;
 
     /** Low 32 bits of the index held by each slot (unambiguous within the window); see {@link #filled}. */
     private final int[] indexTag = new int[SIZE];
-    private final long[] fingerprint = new long[SIZE];
+    private final long[] tagPrints = new long[SIZE];
     private final boolean[] filled = new boolean[SIZE];
     private long highest = -1;
 
     /**
-     * Whether {@code index} may protect the packet whose fingerprint is {@code print}: a new index
-     * (recorded now), or one protected before from a packet with the same fingerprint.
+     * Whether the packet protected under {@code index} with tag print {@code print} may be sent: a
+     * new index (recorded now), or one that went out before with the same tag.
      */
     boolean admit(long index, long print) {
         if (highest >= 0 && index <= highest - SIZE) {
@@ -43,34 +46,20 @@ final class ProtectedIndexLog {
         }
         int slot = (int) (index & (SIZE - 1));
         if (filled[slot] && indexTag[slot] == (int) index) {
-            return fingerprint[slot] == print;
+            return tagPrints[slot] == print;
         }
         // The slot holds nothing or an index SIZE or more away: this index is new.
         filled[slot] = true;
         indexTag[slot] = (int) index;
-        fingerprint[slot] = print;
+        tagPrints[slot] = print;
         if (index > highest) {
             highest = index;
         }
         return true;
     }
 
-    /** A seeded 64-bit hash of {@code len} bytes; about one multiply per 8 bytes. */
-    static long fingerprint(long seed, byte[] buf, int off, int len) {
-        long h = seed ^ (len * P1);
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            long v = (long) LONGS.get(buf, off + i);
-            h = Long.rotateLeft(h ^ (v * P2), 31) * P1;
-        }
-        long tail = 0;
-        for (int shift = 0; i < len; i++, shift += 8) {
-            tail |= (buf[off + i] & 0xFFL) << shift;
-        }
-        h = Long.rotateLeft(h ^ (tail * P2), 31) * P1;
-        h ^= h >>> 33;
-        h *= P3;
-        h ^= h >>> 29;
-        return h;
+    /** The first 8 bytes of the tag at {@code at} (every profile's tag is at least 10 bytes long). */
+    static long tagPrint(byte[] buf, int at) {
+        return (long) LONGS.get(buf, at);
     }
 }

@@ -36,7 +36,6 @@ public final class SrtpTransformer {
     private ReplayWindow spareRtcpReceiver = new ReplayWindow();
     private boolean closed;
     /** Keys the plaintext fingerprints of sent packets, so no one can aim for a collision. */
-    private final long fingerprintSeed = new java.security.SecureRandom().nextLong();
 
     /**
      * @throws IllegalStateException if the JDK lacks AES or SHA-1 (it never does), or the keys do
@@ -131,15 +130,18 @@ public final class SrtpTransformer {
         if (index < 0) {
             return SrtpResult.MALFORMED;
         }
-        // One index, one plaintext: checked before anything is encrypted (see ProtectedIndexLog).
-        if (!stream.protectedLog.admit(index, ProtectedIndexLog.fingerprint(fingerprintSeed, pkt.getBuffer(), off, len))) {
-            return SrtpResult.INDEX_REUSED;
-        }
         // A no-op for pooled buffers, which keep PacketBuffer.TAIL_ROOM spare; may replace the array.
         pkt.grow(tagLength);
         int protectedLength = rtpOut.protectRtp(pkt.getBuffer(), off, len, header, ssrc, index);
         if (protectedLength < 0) {
             return SrtpResult.MALFORMED;
+        }
+        // One index, one packet: the tag just computed stands for the whole packet, and one that
+        // differs from the tag this index had is refused before anything leaves (ProtectedIndexLog).
+        if (!stream.protectedLog.admit(index, ProtectedIndexLog.tagPrint(pkt.getBuffer(), off + protectedLength - tagLength))) {
+            // Nothing of the refused ciphertext stays behind for a careless caller to send.
+            java.util.Arrays.fill(pkt.getBuffer(), off, off + protectedLength, (byte) 0);
+            return SrtpResult.INDEX_REUSED;
         }
         // Only the highest index matters for a sender: it anchors the rollover counter estimate.
         stream.window.accept(index);
