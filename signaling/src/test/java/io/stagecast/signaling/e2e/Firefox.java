@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * A real headless Firefox ESR (Debian's {@code firefox-esr}, fake camera and microphone) driven
  * through its built-in Marionette server: Debian has no geckodriver, and Marionette is what
  * geckodriver itself speaks. The protocol is small: each message is {@code <byte length>:<JSON>};
- * a command is {@code [0, id, name, params]} and its reply {@code [1, id, error, result]}
- * (Firefox's remote/marionette/packets.sys.mjs). Every connection is to 127.0.0.1 and the profile
+ * a command is {@code [0, id, name, params]} and its reply {@code [1, id, error, result]}, after a
+ * greeting {@code {"marionetteProtocol": 3, ...}}. Every connection is to 127.0.0.1 and the profile
  * turns off everything that would call out (updates, telemetry, safe browsing, remote settings,
  * captive-portal checks, DNS over HTTPS, the OpenH264 download).
  */
