@@ -209,14 +209,14 @@ class Publisher:
         reply = promise.get_reply()
         if reply is None:
             return
-        sent = {}
+        sent = {"packets": 0, "bytes": 0}
 
         def collect(_field, value, _):
-            if isinstance(value, Gst.Structure) and value.get_name() == "application/x-webrtc-stats":
-                kind = value.get_value("kind") if value.has_field("kind") else None
-                if value.has_field("type") and value.get_value("type") == GstWebRTC.WebRTCStatsType.OUTBOUND_RTP:
-                    packets = value.get_value("packets-sent") if value.has_field("packets-sent") else 0
-                    sent[kind or "?"] = sent.get(kind or "?", 0) + packets
+            # Each stats entry is a structure named after its type (RTCStatsType), e.g. "outbound-rtp".
+            if isinstance(value, Gst.Structure) and value.get_name() == "outbound-rtp":
+                for key, total in (("packets-sent", "packets"), ("bytes-sent", "bytes")):
+                    if value.has_field(key):
+                        sent[total] += value.get_value(key)
             return True
 
         reply.foreach(collect, None)

@@ -98,14 +98,14 @@ final class ClientScripts {
 
     /** One getStats reading of a received video stream. */
     record VideoSample(double atMs, long framesDecoded, int width, int height, double fps, long bytes,
-                       long freezes, double freezeSeconds, long audioPackets) {
+                       long freezes, double freezeSeconds, long audioPackets, long lost, long plis) {
         static VideoSample of(Map<String, Object> m) {
             if (m.containsKey("error")) {
                 fail("getStats failed: " + m.get("error"));
             }
             return new VideoSample(num(m, "now"), (long) num(m, "framesDecoded"), (int) num(m, "width"),
                     (int) num(m, "height"), num(m, "fps"), (long) num(m, "bytes"), (long) num(m, "freezes"),
-                    num(m, "freezeSeconds"), (long) num(m, "audioPackets"));
+                    num(m, "freezeSeconds"), (long) num(m, "audioPackets"), (long) num(m, "lost"), (long) num(m, "plis"));
         }
 
         private static double num(Map<String, Object> m, String key) {
@@ -115,8 +115,8 @@ final class ClientScripts {
 
         @Override
         public String toString() {
-            return String.format("%.0fms frames=%d %dx%d %.0ffps %dkB freezes=%d/%.2fs audio=%d",
-                    atMs, framesDecoded, width, height, fps, bytes / 1000, freezes, freezeSeconds, audioPackets);
+            return String.format("%.0fms frames=%d %dx%d %.0ffps %dkB freezes=%d/%.2fs audio=%d lost=%d plis=%d",
+                    atMs, framesDecoded, width, height, fps, bytes / 1000, freezes, freezeSeconds, audioPackets, lost, plis);
         }
     }
 
@@ -177,8 +177,9 @@ final class ClientScripts {
 
         String summary() {
             return String.format("%.0f s: %.1f fps, %.0f kbit/s, at least %dx%d (last %dx%d), %d stalled seconds, "
-                            + "%d without audio, freezes %.2f s", seconds(), fps(), kbps(), minWidth(), minHeight(),
-                    last().width(), last().height(), stalls(), audioStalls(), freezeSeconds());
+                            + "%d without audio, freezes %.2f s, %d packets lost, %d PLIs", seconds(), fps(), kbps(),
+                    minWidth(), minHeight(), last().width(), last().height(), stalls(), audioStalls(), freezeSeconds(),
+                    last().lost() - first().lost(), last().plis() - first().plis());
         }
 
         String detail() {

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * A real headless Firefox ESR (Debian's {@code firefox-esr}, fake camera and microphone) driven
  * through its built-in Marionette server: Debian has no geckodriver, and Marionette is what
  * geckodriver itself speaks. The protocol is small: each message is {@code <byte length>:<JSON>};
- * a command is {@code [0, id, name, params]} and its reply {@code [1, id, error, result]}
- * (Firefox's remote/marionette/packets.sys.mjs). Every connection is to 127.0.0.1 and the profile
+ * a command is {@code [0, id, name, params]} and its reply {@code [1, id, error, result]}, after a
+ * greeting {@code {"marionetteProtocol": 3, ...}}. Every connection is to 127.0.0.1 and the profile
  * turns off everything that would call out (updates, telemetry, safe browsing, remote settings,
  * captive-portal checks, DNS over HTTPS, the OpenH264 download).
  */
@@ -124,9 +124,10 @@ final class Firefox implements AutoCloseable {
         prefs.put("permissions.default.microphone", 1);
         prefs.put("media.autoplay.default", 0);
         prefs.put("media.autoplay.blocking_policy", 0);
-        // ICE on loopback only: gather 127.0.0.1 (off by default) and no other interface.
+        // Gather 127.0.0.1 (off by default). Firefox gathers the machine's other interfaces too
+        // (media.peerconnection.ice.force_interface does not stop it in 153); the test node answers
+        // ICE only from 127.0.0.0/8, so those candidates are never used.
         prefs.put("media.peerconnection.ice.loopback", true);
-        prefs.put("media.peerconnection.ice.force_interface", "lo");
         prefs.put("media.peerconnection.ice.obfuscate_host_addresses", false);
         prefs.put("media.peerconnection.ice.default_address_only", false);
         prefs.put("media.peerconnection.ice.no_host", false);

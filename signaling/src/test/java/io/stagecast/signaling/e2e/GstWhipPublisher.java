@@ -98,6 +98,18 @@ final class GstWhipPublisher implements AutoCloseable {
         }
     }
 
+    /** The last line starting with {@code prefix}, or "" */
+    String last(String prefix) {
+        synchronized (lines) {
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith(prefix)) {
+                    return lines.get(i);
+                }
+            }
+        }
+        return "";
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

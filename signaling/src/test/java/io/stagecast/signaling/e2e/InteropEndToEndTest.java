@@ -65,7 +65,8 @@ class InteropEndToEndTest {
 
             ClientScripts.Playback playback = ClientScripts.watch(viewer::asyncResult, "window.whep.pc", WATCH_SECONDS);
             viewer.screenshot("whep-viewer-watching-gstreamer");
-            System.out.println("interop: Chromium WHEP viewer of GStreamer " + playback.summary());
+            System.out.println("interop: Chromium WHEP viewer of GStreamer " + playback.summary()
+                    + "; GStreamer " + gst.last("stats"));
             String detail = playback.detail() + "\nGStreamer:\n" + gst.output() + "\nnode:\n" + node.logTail();
 
             assertTrue(gst.isAlive(), "the publisher is still running\n" + detail);

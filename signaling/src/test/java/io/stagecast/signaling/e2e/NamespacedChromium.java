@@ -25,6 +25,7 @@ final class NamespacedChromium implements AutoCloseable {
 
     NamespacedChromium(NetNamespace ns) throws IOException, InterruptedException {
         profile = Files.createTempDirectory("stagecast-chromium-ns");
+        Files.createDirectories(Path.of("target", "interop"));
         chromedriver = ns.start(new ProcessBuilder(Chromium.DRIVER, "--port=" + DRIVER_PORT)
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "interop", "chromedriver.log").toFile()));
         int port = ns.forward(DRIVER_PORT);
