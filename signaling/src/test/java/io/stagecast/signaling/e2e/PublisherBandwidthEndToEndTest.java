@@ -97,7 +97,7 @@ class PublisherBandwidthEndToEndTest {
 
     private static void watch(Chromium viewer, String room) {
         viewer.open(server.baseUrl() + "/room/" + room);
-        Map<String, Object> watched = viewer.asyncResult(StageMediaEndToEndTest.WHEP_VIEW, server.baseUrl() + "/whep/" + room,
+        Map<String, Object> watched = viewer.asyncResult(ClientScripts.WHEP_VIEW, server.baseUrl() + "/whep/" + room,
                 TestServer.token(server, room, "Player", Role.ATTENDEE, false));
         assertEquals(null, watched.get("error"), "WHEP view failed: " + watched);
     }

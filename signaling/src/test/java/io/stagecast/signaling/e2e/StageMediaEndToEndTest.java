@@ -149,7 +149,7 @@ class StageMediaEndToEndTest {
             assertEquals(null, published.get("error"), "WHIP publish failed");
             String whipResource = (String) published.get("location");
             assertTrue(whipResource.startsWith("/whip/" + room + "/"), "Location " + whipResource);
-            Map<String, Object> watched = viewer.asyncResult(WHEP_VIEW, server.baseUrl() + "/whep/" + room, watchToken);
+            Map<String, Object> watched = viewer.asyncResult(ClientScripts.WHEP_VIEW, server.baseUrl() + "/whep/" + room, watchToken);
             assertEquals(null, watched.get("error"), "WHEP view failed");
             awaitStats(viewer, "window.whep.pc", System.nanoTime());
             viewer.screenshot("whep-viewer");
@@ -265,22 +265,6 @@ class StageMediaEndToEndTest {
             + "  if (r.status !== 201) throw new Error('WHIP ' + r.status + ' ' + body);"
             + "  await pc.setRemoteDescription({type: 'answer', sdp: body});"
             + "  window.whip = {pc};"
-            + "  done({location: r.headers.get('Location')});"
-            + "})().catch(e => done({error: String(e)}));";
-
-    static final String WHEP_VIEW = "const [url, token, done] = arguments;"
-            + "(async () => {"
-            + "  const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});"
-            + "  pc.addTransceiver('audio', {direction: 'recvonly'});"
-            + "  pc.addTransceiver('video', {direction: 'recvonly'});"
-            + "  await pc.setLocalDescription(await pc.createOffer());"
-            + "  const r = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}, body: pc.localDescription.sdp});"
-            + "  const body = await r.text();"
-            + "  if (r.status !== 201) throw new Error('WHEP ' + r.status + ' ' + body);"
-            + "  await pc.setRemoteDescription({type: 'answer', sdp: body});"
-            + "  const video = document.createElement('video'); video.autoplay = true; video.muted = true;"
-            + "  video.srcObject = new MediaStream(pc.getReceivers().map(r => r.track)); document.body.append(video);"
-            + "  window.whep = {pc};"
             + "  done({location: r.headers.get('Location')});"
             + "})().catch(e => done({error: String(e)}));";
 
