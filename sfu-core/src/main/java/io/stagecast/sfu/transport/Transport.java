@@ -9,14 +9,12 @@ import io.stagecast.sfu.dtls.DtlsSession;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.metrics.NackRefusal;
-import io.stagecast.sfu.rtcp.NtpTime;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpWriters;
-import io.stagecast.sfu.rtcp.TransportCcFeedback;
+import io.stagecast.sfu.rtcp.RoundTripEstimator;
 import io.stagecast.sfu.router.Consumer;
 import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.ProducerStream;
-import io.stagecast.sfu.router.RetransmissionBudget;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpResult;
@@ -42,22 +40,7 @@ public final class Transport {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
     /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
     private static final int MAX_EARLY_DTLS = 8;
-    private static final long NANOS_PER_MS = 1_000_000L;
     private static final int MAX_FEEDBACKS_PER_TICK = 4;
-    private static final long MIN_RESEND_INTERVAL_MS = 20;
-    private static final long UNKNOWN_RTT_RESEND_NANOS = 100 * NANOS_PER_MS;
-    /**
-     * Remote addresses that passed a check and may send us DTLS and SRTP. A browser checks one pair
-     * per local candidate (host IPv4/IPv6, server-reflexive, relayed): a handful; the oldest
-     * unselected one makes room for a new one.
-     */
-    static final int MAX_VALIDATED_ADDRESSES = 8;
-    /**
-     * A nomination of lower priority than the selected pair's is followed only once the selected
-     * pair has been silent this long: then it is a network change, not the tail of aggressive
-     * nomination (Firefox nominates every pair it checks, ~20 ms apart, best first or not).
-     */
-    private static final long FOLLOW_LOWER_PRIORITY_AFTER_NANOS = 2_000_000_000L;
 
     private final String id;
     private final IceParameters ice;
@@ -65,16 +48,9 @@ public final class Transport {
     private final TransportListener listener;
 
     private TransportState state = TransportState.NEW;
-    /** The selected pair's remote address: where everything we send goes. */
-    private InetSocketAddress remote;
-    /** Whether {@link #remote} was nominated (USE-CANDIDATE), and with what PRIORITY. */
-    private boolean remoteNominated;
-    private long remotePriority;
-    /** Every address that passed a check, {@link #remote} included; registered for lookups. */
-    private final ArrayList<InetSocketAddress> validated = new ArrayList<>(MAX_VALIDATED_ADDRESSES);
-    /** Proof of life from {@link #remote}: a valid check, or authenticated SRTP/SRTCP (see tick). */
-    private long lastConsentNanos;
-    /** Set per SRTP packet by the demux: whether it came from {@link #remote}. */
+    /** The validated addresses (registered for lookups), the selected pair and consent. */
+    private final IcePairSelection pairs;
+    /** Set per SRTP packet by the demux: whether it came from the selected pair. */
     private boolean srtpFromSelected;
     private long dtlsStartedNanos;
     private RemoteDtlsParameters remoteDtls;
@@ -92,19 +68,13 @@ public final class Transport {
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<Producer> producers = new ArrayList<>();
 
-    /** Transport-wide sequence for what we send (transport-cc, draft-holmer 3.1). */
-    private int outgoingTransportSeq;
-    private int incomingTransportCcId;
-    private TransportCcFeedback transportCcFeedback;
-    /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI). */
+    /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI, transport-cc). */
     private final int rtcpSenderSsrc = ThreadLocalRandom.current().nextInt() | 1;
+    private final TransportWideCc transportCc = new TransportWideCc(rtcpSenderSsrc);
 
-    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget();
-    /** NACKed sequence numbers refused since the last tick, by {@link NackRefusal#ordinal()}. */
-    private final long[] refusedNacks = new long[NackRefusal.values().length];
-    private long retransmittedPackets;
-    private long retransmittedBytes;
-    private long rttNanos = -1;
+    /** The round trip to this peer from its report blocks about the streams we send it. */
+    private final RoundTripEstimator roundTrip = new RoundTripEstimator(consumersBySsrc::containsKey);
+    private final RetransmissionControl retransmissions = new RetransmissionControl(roundTrip);
 
     private final RtpPacket rtpView = new RtpPacket();
     private final RtcpCompound rtcpView = new RtcpCompound();
@@ -118,7 +88,7 @@ public final class Transport {
         this.ice = ice;
         this.context = context;
         this.listener = listener;
-        this.lastConsentNanos = System.nanoTime();
+        this.pairs = new IcePairSelection(System.nanoTime());
         context.metrics().transportState(null, state);
     }
 
@@ -138,8 +108,9 @@ public final class Transport {
         return state == TransportState.CONNECTED;
     }
 
+    /** The selected pair's remote address: where everything we send goes; null before ICE. */
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return pairs.selected();
     }
 
     public MediaMetrics metrics() {
@@ -164,9 +135,9 @@ public final class Transport {
                 return;
             }
             remoteDtls = params;
-            if (remote == null) {
+            if (pairs.selected() == null) {
                 // The peer only now knows how to reach us: its time to connect starts here.
-                lastConsentNanos = System.nanoTime();
+                pairs.restartWait(System.nanoTime());
             }
             log.debug("transport {} remote DTLS {}", id, params.ourRole());
             maybeStartDtls();
@@ -186,71 +157,34 @@ public final class Transport {
 
     /**
      * A valid binding request from {@code source} (already authenticated by the responder), with
-     * its PRIORITY attribute.
-     *
-     * <p>Selection (RFC 8445 8.1.1, 7.3.1.5): before any nomination the first address that passed a
-     * check is used, so DTLS can start; a nominated pair replaces an unnominated one; among
-     * nominated pairs the highest priority wins, whatever the order the nominations arrive in. Our
-     * side of every pair is the same candidate (one socket), so pair priority (RFC 8445 6.1.2.3)
-     * grows with the peer's candidate priority alone: comparing PRIORITY attributes orders pairs.
-     * An equal priority is followed: that is the peer renominating after a network change (a new
-     * port of the same kind), as browsers and {@code SyntheticPeer.moveToNewPort} do; a lower one
-     * only once the selected pair has gone quiet ({@link #FOLLOW_LOWER_PRIORITY_AFTER_NANOS}).
+     * its PRIORITY attribute. {@link IcePairSelection} decides which pair is selected (RFC 8445
+     * 8.1.1: the highest-priority nomination wins); this registers the addresses it keeps and
+     * starts DTLS once the first pair is up.
      */
     void onValidCheck(InetSocketAddress source, boolean useCandidate, long priority, long nowNanos) {
         if (isFinished()) {
             return;
         }
-        addValidated(source);
-        if (remote == null) {
+        InetSocketAddress dropped = pairs.admit(source);
+        if (dropped != null) {
+            context.registry().removeAddress(this, dropped);
+        }
+        // Also when claimed again: a peer that reused the address for a newer transport took it over.
+        context.registry().addAddress(this, source);
+        InetSocketAddress before = pairs.selected();
+        pairs.onValidCheck(source, useCandidate, priority, nowNanos);
+        if (before == null) {
             log.debug("transport {} ICE bound to {}", id, source);
-            select(source, useCandidate, priority);
             setState(TransportState.CONNECTING);
             maybeStartDtls();
-        } else if (useCandidate) {
-            boolean same = remote.equals(source);
-            if (!remoteNominated || priority > remotePriority
-                    || (priority == remotePriority && !same)
-                    || (!same && nowNanos - lastConsentNanos > FOLLOW_LOWER_PRIORITY_AFTER_NANOS)) {
-                if (!same) {
-                    log.debug("transport {} moves from {} to {} (priority {})", id, remote, source, priority);
-                }
-                select(source, true, priority);
-            }
+        } else if (!before.equals(pairs.selected())) {
+            log.debug("transport {} moves from {} to {} (priority {})", id, before, source, priority);
         }
-        if (source.equals(remote)) {
-            lastConsentNanos = nowNanos;
-        }
-    }
-
-    private void select(InetSocketAddress source, boolean nominated, long priority) {
-        remote = source;
-        remoteNominated = nominated;
-        remotePriority = nominated ? priority : 0;
-    }
-
-    /** Registers {@code source} for lookups by address, dropping the oldest unselected one if full. */
-    private void addValidated(InetSocketAddress source) {
-        if (validated.contains(source)) {
-            // Claimed again: a peer that reused the address for a newer transport took it over.
-            context.registry().addAddress(this, source);
-            return;
-        }
-        if (validated.size() >= MAX_VALIDATED_ADDRESSES) {
-            for (int i = 0; i < validated.size(); i++) {
-                if (!validated.get(i).equals(remote)) {
-                    context.registry().removeAddress(this, validated.remove(i));
-                    break;
-                }
-            }
-        }
-        validated.add(source);
-        context.registry().addAddress(this, source);
     }
 
     /** The addresses this transport accepts DTLS and SRTP from (event loop only). */
     List<InetSocketAddress> validatedAddresses() {
-        return validated;
+        return pairs.validated();
     }
 
     /**
@@ -258,17 +192,17 @@ public final class Transport {
      * {@link #onSrtp} so that authenticated packets from the selected pair count as consent.
      */
     void onSrtpFrom(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
-        srtpFromSelected = source.equals(remote);
+        srtpFromSelected = pairs.isSelected(source);
         onSrtp(pkt, nowNanos);
     }
 
     /**
      * A packet passed SRTP/SRTCP authentication. Proof of life for consent (RFC 7675) when it came
-     * from the selected pair: see {@link #tick} for why this and not Binding indications.
+     * from the selected pair: see {@link IcePairSelection} for why this and not Binding indications.
      */
     private void onAuthenticated(long nowNanos) {
         if (srtpFromSelected) {
-            lastConsentNanos = nowNanos;
+            pairs.onProofOfLife(nowNanos);
         }
     }
 
@@ -286,6 +220,7 @@ public final class Transport {
     }
 
     private void maybeStartDtls() {
+        InetSocketAddress remote = pairs.selected();
         if (dtls != null || remoteDtls == null || remote == null || isFinished()) {
             return;
         }
@@ -304,6 +239,7 @@ public final class Transport {
     /** Called from a handshake thread: the datagram goes out through the event loop. */
     private void sendDtlsFromHandshake(byte[] datagram) {
         execute(() -> {
+            InetSocketAddress remote = pairs.selected();
             if (remote != null && !isFinished()) {
                 ByteBuf out = context.channel().alloc().buffer(datagram.length);
                 out.writeBytes(datagram);
@@ -346,7 +282,7 @@ public final class Transport {
         }
         srtp = new SrtpTransformer(keys);
         setState(TransportState.CONNECTED);
-        log.info("transport {} connected to {} ({})", id, remote, keys.profile());
+        log.info("transport {} connected to {} ({})", id, pairs.selected(), keys.profile());
         // Media can flow only now: ask for the keyframes this subscriber's decoders start from
         // (the request made when the consumers were created came too early to help).
         long now = System.nanoTime();
@@ -391,7 +327,7 @@ public final class Transport {
         }
         // Before the stream lookup: the sender's estimator counts every packet it stamped, padding
         // probes on an SSRC we do not forward included; one left out would read as a loss.
-        recordTransportCc(rtp, nowNanos);
+        transportCc.onReceived(rtp, nowNanos);
         ProducerStream stream = inboundStreams.get(rtp.ssrc());
         if (stream == null) {
             stream = learnStream(rtp);
@@ -401,19 +337,6 @@ public final class Transport {
             }
         }
         stream.onRtp(rtp, nowNanos);
-    }
-
-    private void recordTransportCc(RtpPacket rtp, long nowNanos) {
-        if (transportCcFeedback == null) {
-            return;
-        }
-        int twccOffset = rtp.extensionOffset(incomingTransportCcId);
-        if (twccOffset >= 0 && rtp.extensionLength(incomingTransportCcId) == 2) {
-            byte[] b = rtp.buffer();
-            int seq = ((b[twccOffset] & 0xFF) << 8) | (b[twccOffset + 1] & 0xFF);
-            transportCcFeedback.setMediaSsrc(rtp.ssrc());
-            transportCcFeedback.onPacket(seq, nowNanos / 1000);
-        }
     }
 
     private boolean countFailure(SrtpResult result) {
@@ -455,11 +378,11 @@ public final class Transport {
                     if (stream != null) {
                         stream.onSenderReport(rtcp, nowNanos);
                     }
-                    onReportBlocks(rtcp);
+                    roundTrip.onReportBlocks(rtcp);
                     break;
                 }
                 case 201: // RR from a subscriber: the round trip our retransmissions wait for
-                    onReportBlocks(rtcp);
+                    roundTrip.onReportBlocks(rtcp);
                     break;
                 case 205: // RTPFB: generic NACK from a subscriber
                 case 206: { // PSFB: PLI / FIR from a subscriber
@@ -494,12 +417,7 @@ public final class Transport {
      * one would read as a loss in the subscriber's feedback).
      */
     public int stampTransportSequence(RtpPacket packet, int transportCcId) {
-        if (transportCcId <= 0 || !packet.setTransportSequenceNumber(transportCcId, outgoingTransportSeq)) {
-            return -1;
-        }
-        int stamped = outgoingTransportSeq;
-        outgoingTransportSeq = (outgoingTransportSeq + 1) & 0xFFFF;
-        return stamped;
+        return transportCc.stamp(packet, transportCcId);
     }
 
     /**
@@ -509,7 +427,7 @@ public final class Transport {
      * A quarter of its size adds to this subscriber's retransmission budget.
      */
     public void sendRtp(ByteBuf out, RtpPacket packet) {
-        retransmissionBudget.onSent(packet.length());
+        retransmissions.onSent(packet.length());
         int sent = protectAndQueue(out, packet);
         if (sent > 0) {
             forwardedPackets++;
@@ -525,8 +443,7 @@ public final class Transport {
     public void resendRtp(ByteBuf out, RtpPacket packet) {
         int sent = protectAndQueue(out, packet);
         if (sent > 0) {
-            retransmittedPackets++;
-            retransmittedBytes += sent;
+            retransmissions.onRetransmitted(sent);
         }
     }
 
@@ -543,7 +460,7 @@ public final class Transport {
         }
         int length = view.getLength();
         out.writerIndex(out.readerIndex() + length);
-        context.channel().write(new DatagramPacket(out, remote));
+        context.channel().write(new DatagramPacket(out, pairs.selected()));
         return length;
     }
 
@@ -551,51 +468,22 @@ public final class Transport {
 
     /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
     public boolean tryRetransmit(int bytes) {
-        if (retransmissionBudget.tryTake(bytes)) {
-            return true;
-        }
-        refuseNack(NackRefusal.OVER_BUDGET, 1);
-        return false;
+        return retransmissions.tryRetransmit(bytes);
     }
 
     /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
     public void refuseNack(NackRefusal reason, int count) {
-        refusedNacks[reason.ordinal()] += count;
+        retransmissions.refuse(reason, count);
     }
 
-    /**
-     * How long a packet retransmitted to this subscriber is not sent again: a round trip (from its
-     * receiver reports, RFC 3550 6.4.1), since a repeated NACK within it cannot have seen the
-     * answer yet; at least {@value #MIN_RESEND_INTERVAL_MS} ms, and 100 ms until an RTT is known.
-     */
+    /** How long a packet retransmitted to this subscriber is not sent again (see {@link RetransmissionControl}). */
     public long resendIntervalNanos() {
-        return rttNanos < 0 ? UNKNOWN_RTT_RESEND_NANOS : Math.max(rttNanos, MIN_RESEND_INTERVAL_MS * NANOS_PER_MS);
+        return retransmissions.resendIntervalNanos();
     }
 
     /** Smoothed round trip to this subscriber from its reports' LSR/DLSR, -1 before the first. */
     public long rttNanos() {
-        return rttNanos;
-    }
-
-    /** RFC 3550 6.4.1: RTT = arrival - LSR - DLSR, in 1/65536 s, from report blocks about our streams. */
-    private void onReportBlocks(RtcpCompound rtcp) {
-        byte[] b = rtcp.buffer();
-        int off = rtcp.packetOffset();
-        int blocks = io.stagecast.sfu.rtcp.RtcpReaders.reportBlockCount(b, off, rtcp.packetLength());
-        for (int i = 0; i < blocks; i++) {
-            long lsr = io.stagecast.sfu.rtcp.RtcpReaders.blockLastSr(b, off, i);
-            if (lsr == 0 || !consumersBySsrc.containsKey(io.stagecast.sfu.rtcp.RtcpReaders.blockSsrc(b, off, i))) {
-                continue;
-            }
-            long dlsr = io.stagecast.sfu.rtcp.RtcpReaders.blockDelaySinceLastSr(b, off, i);
-            long now = NtpTime.middle32(NtpTime.fromUnixMillis(System.currentTimeMillis())) & 0xFFFF_FFFFL;
-            int rtt = (int) (now - lsr - dlsr); // wraps like the fields
-            if (rtt < 0) {
-                continue; // clocks stepped or a forged block: not a round trip
-            }
-            long sample = rtt * 1_000_000_000L / 65_536;
-            rttNanos = rttNanos < 0 ? sample : (7 * rttNanos + sample) / 8;
-        }
+        return roundTrip.rttNanos();
     }
 
     /** Protects and queues an RTCP packet already written into {@code out}'s array. */
@@ -611,7 +499,7 @@ public final class Transport {
         }
         out.writerIndex(out.readerIndex() + view.getLength());
         context.metrics().rtcpSent();
-        context.channel().write(new DatagramPacket(out, remote));
+        context.channel().write(new DatagramPacket(out, pairs.selected()));
     }
 
     /** Asks the publisher on this transport for a keyframe on {@code mediaSsrc} (RFC 4585 6.3.1). */
@@ -652,10 +540,7 @@ public final class Transport {
      * BUNDLE gives them all one id, the first wins.
      */
     public void enableTransportCcFeedback(int extensionId) {
-        if (extensionId > 0 && transportCcFeedback == null) {
-            incomingTransportCcId = extensionId;
-            transportCcFeedback = new TransportCcFeedback(rtcpSenderSsrc, 0);
-        }
+        transportCc.enableFeedback(extensionId);
     }
 
     public void addProducer(Producer producer) {
@@ -690,20 +575,12 @@ public final class Transport {
         reportForwarded();
         // A transport not negotiated yet (a subscriber with nothing to receive so far) waits for
         // signaling; it is closed with its owner, not for silence it could not help.
-        boolean negotiated = remoteDtls != null || remote != null;
-        long silentNanos = nowNanos - lastConsentNanos;
-        // Consent (RFC 7675): what proves the peer at the selected address still wants our packets.
-        // Its own rule is an authenticated Binding request; browsers send them, but an ICE-lite
-        // agent sends no checks of its own, and libnice (GStreamer) keeps a pair alive with Binding
-        // indications (RFC 8445 11) instead, which carry no MESSAGE-INTEGRITY: anyone who can spoof
-        // the peer's source address could forge them and keep our stream flowing at a victim. So
-        // indications do not count; SRTP/SRTCP that passes authentication from the selected
-        // address does: only the holder of this DTLS association's keys can make it, the replay
-        // window refuses recorded copies, and a live libnice peer sends RTCP reports (or media)
-        // every few seconds whatever it publishes. A dead peer sends neither and is freed on time.
-        if (negotiated && silentNanos > context.consentTimeoutNanos()) {
+        boolean negotiated = remoteDtls != null || pairs.selected() != null;
+        // Consent (RFC 7675): what proves the peer at the selected address still wants our packets
+        // (checks or authenticated SRTP/SRTCP, not indications: see IcePairSelection).
+        if (negotiated && pairs.silentNanos(nowNanos) > context.consentTimeoutNanos()) {
             // RFC 7675 5.1: no consent for 30 s -> stop sending and free everything.
-            closeNow(remote == null ? "ICE never connected" : "consent expired");
+            closeNow(pairs.selected() == null ? "ICE never connected" : "consent expired");
             return;
         }
         if (dtls != null && srtp == null && nowNanos - dtlsStartedNanos > context.dtlsHandshakeTimeout().toNanos()) {
@@ -717,7 +594,7 @@ public final class Transport {
         if (!isConnected()) {
             return;
         }
-        retransmissionBudget.refill(nowNanos);
+        retransmissions.refill(nowNanos);
         sendTransportCcFeedback();
         for (int i = 0; i < producers.size(); i++) {
             producers.get(i).tick(this, nowNanos, reportsDue);
@@ -734,9 +611,9 @@ public final class Transport {
      * shortest interval; a backlog that does not fit one packet goes out in a few more.
      */
     private void sendTransportCcFeedback() {
-        for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCcFeedback != null && transportCcFeedback.hasPending(); i++) {
+        for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCc.hasPendingFeedback(); i++) {
             ByteBuf out = allocateSendBuffer();
-            int len = transportCcFeedback.build(out.array(), out.arrayOffset(), PacketBuffer.MTU);
+            int len = transportCc.buildFeedback(out.array(), out.arrayOffset(), PacketBuffer.MTU);
             if (len <= 0) {
                 out.release();
                 return;
@@ -766,10 +643,7 @@ public final class Transport {
         context.metrics().forwarded(forwardedPackets, forwardedBytes);
         forwardedPackets = 0;
         forwardedBytes = 0;
-        context.metrics().retransmissions(retransmittedPackets, retransmittedBytes, refusedNacks);
-        retransmittedPackets = 0;
-        retransmittedBytes = 0;
-        java.util.Arrays.fill(refusedNacks, 0);
+        retransmissions.reportTo(context.metrics());
     }
 
     private void finish(TransportState terminal, String reason) {
@@ -787,7 +661,7 @@ public final class Transport {
         }
         earlyDtls.clear();
         context.registry().unregister(this);
-        validated.clear();
+        pairs.clearValidated();
         for (Producer producer : new ArrayList<>(producers)) {
             producer.close();
         }
@@ -804,6 +678,6 @@ public final class Transport {
 
     @Override
     public String toString() {
-        return "Transport[" + id + ", " + state + ", " + remote + "]";
+        return "Transport[" + id + ", " + state + ", " + pairs.selected() + "]";
     }
 }
