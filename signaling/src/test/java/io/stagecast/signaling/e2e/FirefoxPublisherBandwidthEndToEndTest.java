@@ -91,7 +91,8 @@ class FirefoxPublisherBandwidthEndToEndTest {
                     node.token(room, "Firefox WHIP", Role.MODERATOR), simulcast);
             assertEquals(null, published.get("error"), "Firefox's WHIP publish: " + published);
             List<PublisherSample> sent = awaitPublisher(simulcast, start);
-            System.out.println("firefox bwe: " + what + "publisher, the " + WINDOW_SECONDS + " s that met the bar:\n  " + summary(sent.subList(sent.size() - 1 - WINDOW_SECONDS, sent.size())));
+            System.out.println("firefox bwe: " + what + "publisher, the " + WINDOW_SECONDS + " s that met the bar:\n  "
+                    + summary(sent.subList(sent.size() - 1 - WINDOW_SECONDS, sent.size())));
 
             viewer.open(node.baseUrl + "/room/" + room);
             Map<String, Object> watched = viewer.asyncResult(ClientScripts.WHEP_VIEW, node.baseUrl + "/whep/" + room,
@@ -256,7 +257,8 @@ class FirefoxPublisherBandwidthEndToEndTest {
         StringBuilder out = new StringBuilder(String.format("%5.1f s: video %5.0f kbit/s", b.atSeconds,
                 (b.videoBytes() - a.videoBytes()) * 8 / seconds / 1000));
         if (b.layers.size() == 1) {
-            out.append(String.format(", encoder target %5.0f kbit/s", (b.encoderTargetBytes() - a.encoderTargetBytes()) * 8 / seconds / 1000));
+            out.append(String.format(", encoder target %5.0f kbit/s",
+                    (b.encoderTargetBytes() - a.encoderTargetBytes()) * 8 / seconds / 1000));
         }
         for (Layer layer : b.layers.values()) {
             Layer then = a.layers.get(layer.rid);
@@ -361,7 +363,8 @@ class FirefoxPublisherBandwidthEndToEndTest {
             + "    pc.addTransceiver(t, init);"
             + "  }"
             + "  await pc.setLocalDescription(await pc.createOffer());"
-            + "  const r = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}, body: pc.localDescription.sdp});"
+            + "  const r = await fetch(url, {method: 'POST', body: pc.localDescription.sdp,"
+            + "      headers: {'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + token}});"
             + "  const body = await r.text();"
             + "  if (r.status !== 201) throw new Error('WHIP ' + r.status + ' ' + body);"
             + "  await pc.setRemoteDescription({type: 'answer', sdp: body});"
@@ -381,7 +384,8 @@ class FirefoxPublisherBandwidthEndToEndTest {
             + "    if (s.type === 'outbound-rtp' && s.kind === 'video')"
             + "      out.video.push({rid: s.rid || null, bytesSent: s.bytesSent || 0, framesEncoded: s.framesEncoded || 0,"
             + "        frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0, framesPerSecond: s.framesPerSecond || 0,"
-            + "        totalEncodedBytesTarget: s.totalEncodedBytesTarget || 0, qualityLimitationReason: s.qualityLimitationReason || null});"
+            + "        totalEncodedBytesTarget: s.totalEncodedBytesTarget || 0,"
+            + "        qualityLimitationReason: s.qualityLimitationReason || null});"
             + "    if (s.type === 'candidate-pair' && s.selected && s.availableOutgoingBitrate)"
             + "      out.availableOutgoingBitrate = s.availableOutgoingBitrate;"
             + "  });"
