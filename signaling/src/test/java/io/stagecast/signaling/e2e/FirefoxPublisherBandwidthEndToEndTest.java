@@ -98,8 +98,8 @@ class FirefoxPublisherBandwidthEndToEndTest {
                     node.token(room, "Firefox WHIP", Role.MODERATOR), simulcast);
             assertEquals(null, published.get("error"), "Firefox's WHIP publish: " + published);
             List<PublisherSample> sent = awaitPublisher(simulcast, start);
-            System.out.println("firefox bwe: " + what + "publisher, the " + WINDOW_SECONDS + " s that met the bar:\n  "
-                    + summary(sent.subList(sent.size() - 1 - WINDOW_SECONDS, sent.size())));
+            System.out.println("firefox bwe: " + what + "publisher, met the bar over the last " + WINDOW_SECONDS + " s:\n  "
+                    + summary(sent));
 
             viewer.open(node.baseUrl + "/room/" + room);
             Map<String, Object> watched = viewer.asyncResult(ClientScripts.WHEP_VIEW, node.baseUrl + "/whep/" + room,
@@ -139,6 +139,7 @@ class FirefoxPublisherBandwidthEndToEndTest {
                 if (verdict == null) {
                     return samples;
                 }
+                System.out.println("firefox bwe: not yet at " + samples.get(samples.size() - 1).atSeconds + " s: " + verdict);
             }
             Thread.sleep(1_000);
         }
