@@ -12,6 +12,8 @@ import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.rtp.RtxPackets;
 import io.stagecast.sfu.rtp.SequenceNumbers;
 import io.stagecast.sfu.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * types are rewritten to what the subscriber negotiated. Event-loop owned.
  */
 public final class Consumer {
+    private static final Logger log = LoggerFactory.getLogger(Consumer.class);
     /**
      * Sent packets remembered for mapping a subscriber's NACK back to a cached packet: as many as
      * the producer's cache holds, and as far back as SRTP can check a resend (ProtectedIndexLog).
@@ -178,6 +181,9 @@ public final class Consumer {
                 // A decoder can only start (or change layer) on a keyframe: wait for one.
                 stream.requestKeyframe(nowNanos);
                 return;
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("consumer {} starts layer {} at its keyframe (was {})", id, layer, currentLayer);
             }
             switchTo(layer, rtp, nowNanos);
             if (pictureIds != null) {

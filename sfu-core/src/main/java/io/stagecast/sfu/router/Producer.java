@@ -5,6 +5,8 @@ import io.stagecast.sfu.rtp.RtpExtensionUris;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.rtp.VideoCodec;
 import io.stagecast.sfu.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,6 +16,7 @@ import java.util.Arrays;
  * Event-loop owned; signaling's calls hop onto the loop.
  */
 public final class Producer {
+    private static final Logger log = LoggerFactory.getLogger(Producer.class);
     private static final Consumer[] NO_CONSUMERS = new Consumer[0];
     /** A simulcast layer counts as flowing when it sent within this window. */
     private static final long LAYER_ACTIVE_NANOS = 1_500_000_000L;
@@ -198,6 +201,8 @@ public final class Producer {
                 || (streams[bestLayer].isActive(nowNanos, LAYER_ACTIVE_NANOS) && !streams[best].carriesMoreThan(streams[bestLayer]))) {
             return; // a tie keeps the current layer: no switch (and keyframe) for nothing
         }
+        log.debug("producer {} forwards layer {} (rid {}, {} px in its keyframes, {} kbit/s) instead of {}", id, best,
+                streams[best].rid(), streams[best].keyframePixels(), streams[best].bitrateBps() / 1000, bestLayer);
         bestLayer = best;
         for (Consumer consumer : consumers) {
             consumer.setTargetLayer(best);
