@@ -72,7 +72,7 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
         if (first >= 20 && first <= 63) {
             transport.onDtls(buf, 0, len);
         } else if (first >= 128 && first <= 191) {
-            transport.onSrtpFrom(source, receiveBuffer, now);
+            transport.onSrtp(source, receiveBuffer, now);
         } else {
             metrics.drop(DropReason.MALFORMED);
         }

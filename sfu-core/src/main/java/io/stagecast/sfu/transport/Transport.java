@@ -50,8 +50,6 @@ public final class Transport {
     private TransportState state = TransportState.NEW;
     /** The validated addresses (registered for lookups), the selected pair and consent. */
     private final IcePairSelection pairs;
-    /** Set per SRTP packet by the demux: whether it came from the selected pair. */
-    private boolean srtpFromSelected;
     private long dtlsStartedNanos;
     private RemoteDtlsParameters remoteDtls;
     private DtlsSession dtls;
@@ -191,17 +189,13 @@ public final class Transport {
      * SRTP or SRTCP from one of the validated addresses; the demux calls this rather than
      * {@link #onSrtp} so that authenticated packets from the selected pair count as consent.
      */
-    void onSrtpFrom(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
-        srtpFromSelected = pairs.isSelected(source);
-        onSrtp(pkt, nowNanos);
-    }
 
     /**
      * A packet passed SRTP/SRTCP authentication. Proof of life for consent (RFC 7675) when it came
      * from the selected pair: see {@link IcePairSelection} for why this and not Binding indications.
      */
-    private void onAuthenticated(long nowNanos) {
-        if (srtpFromSelected) {
+    private void onAuthenticated(boolean fromSelected, long nowNanos) {
+        if (fromSelected) {
             pairs.onProofOfLife(nowNanos);
         }
     }
@@ -294,15 +288,15 @@ public final class Transport {
 
     // ---- media in ----
 
-    /** An SRTP or SRTCP packet from our bound remote, in the event loop's receive buffer. */
-    void onSrtp(PacketBuffer pkt, long nowNanos) {
+    /** An SRTP or SRTCP packet from {@code source}, one of our validated addresses, in the event loop's receive buffer. */
+    void onSrtp(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
         if (srtp == null) {
             context.metrics().drop(DropReason.NOT_CONNECTED);
             return;
         }
         if (RtpPacket.isRtcp(pkt.getBuffer(), pkt.getOffset(), pkt.getLength())) {
             if (countFailure(srtp.unprotectRtcp(pkt))) {
-                onAuthenticated(nowNanos);
+                onAuthenticated(pairs.isSelected(source), nowNanos);
                 onRtcp(pkt, nowNanos);
             }
             return;
@@ -310,7 +304,7 @@ public final class Transport {
         if (!countFailure(srtp.unprotectRtp(pkt))) {
             return;
         }
-        onAuthenticated(nowNanos);
+        onAuthenticated(pairs.isSelected(source), nowNanos);
         onRtp(pkt, nowNanos);
     }
 

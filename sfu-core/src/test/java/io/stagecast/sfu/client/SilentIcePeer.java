@@ -1,10 +1,10 @@
 package io.stagecast.sfu.client;
 
-import io.stagecast.sfu.dtls.DtlsCertificate;
-import io.stagecast.sfu.dtls.DtlsListener;
-import io.stagecast.sfu.dtls.DtlsRole;
-import io.stagecast.sfu.dtls.DtlsSession;
-import io.stagecast.sfu.srtp.SrtpMasterKeys;
+
+
+
+
+
 import io.stagecast.sfu.stun.StunBindingClient;
 import io.stagecast.sfu.transport.Transport;
 
@@ -15,8 +15,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+
+
 
 /**
  * What an attacker with a valid token does to hold a node's resources: one authenticated ICE check
@@ -71,29 +71,8 @@ final class SilentIcePeer implements AutoCloseable {
         socket.close();
     }
 
-    /** The first flight of a BouncyCastle DTLS client: a ClientHello, as a browser's first DTLS datagram. */
+    /** The first flight of a DTLS client: a ClientHello, as a browser's first DTLS datagram. */
     static byte[] clientHello() throws Exception {
-        CompletableFuture<byte[]> first = new CompletableFuture<>();
-        DtlsCertificate certificate = DtlsCertificate.generate();
-        DtlsSession client = new DtlsSession(certificate, DtlsRole.CLIENT, "sha-256", certificate.fingerprintHex(),
-                first::complete, new DtlsListener() {
-                    @Override
-                    public void onConnected(SrtpMasterKeys keys) {
-                    }
-
-                    @Override
-                    public void onFailed(String reason, Throwable cause) {
-                    }
-
-                    @Override
-                    public void onClosed() {
-                    }
-                }, task -> new Thread(task, "client-hello").start());
-        client.start();
-        try {
-            return first.get(LoopbackNode.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            client.close();
-        }
+        return DtlsClientHello.make(LoopbackNode.PATIENCE);
     }
 }

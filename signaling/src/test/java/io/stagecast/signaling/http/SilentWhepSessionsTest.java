@@ -1,10 +1,7 @@
 package io.stagecast.signaling.http;
 
+import io.stagecast.sfu.client.DtlsClientHello;
 import io.stagecast.sfu.dtls.DtlsCertificate;
-import io.stagecast.sfu.dtls.DtlsListener;
-import io.stagecast.sfu.dtls.DtlsRole;
-import io.stagecast.sfu.dtls.DtlsSession;
-import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.stun.StunBindingClient;
 import io.stagecast.signaling.StagecastServer;
 import io.stagecast.signaling.sdp.Candidate;
@@ -32,8 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +64,7 @@ class SilentWhepSessionsTest {
     @Test
     void twoHundredSilentWhepSessionsDoNotKeepARealPublisherFromConnecting() throws Exception {
         String room = "silent-whep";
-        byte[] clientHello = clientHello();
+        byte[] clientHello = DtlsClientHello.make(Duration.ofSeconds(10));
         // The attacker's sessions come from another loopback address than the publisher's, as they
         // would from another host.
         InetAddress attacker = InetAddress.getByName("127.0.0.2");
@@ -144,31 +139,5 @@ class SilentWhepSessionsTest {
             }
         }
         throw new AssertionError("the node never answered the check for " + ufrag);
-    }
-
-    /** The first flight of a DTLS client, as a browser's first DTLS datagram. */
-    private static byte[] clientHello() throws Exception {
-        CompletableFuture<byte[]> first = new CompletableFuture<>();
-        DtlsCertificate certificate = DtlsCertificate.generate();
-        DtlsSession client = new DtlsSession(certificate, DtlsRole.CLIENT, "sha-256", certificate.fingerprintHex(),
-                first::complete, new DtlsListener() {
-                    @Override
-                    public void onConnected(SrtpMasterKeys keys) {
-                    }
-
-                    @Override
-                    public void onFailed(String reason, Throwable cause) {
-                    }
-
-                    @Override
-                    public void onClosed() {
-                    }
-                }, task -> new Thread(task, "client-hello").start());
-        client.start();
-        try {
-            return first.get(10, TimeUnit.SECONDS);
-        } finally {
-            client.close();
-        }
     }
 }
