@@ -65,6 +65,9 @@ public final class Consumer {
     private long packetsSent;
     private long octetsSent;
     private boolean paused;
+    private boolean viewVisible = true;
+    private int viewWidth;
+    private int viewHeight;
     private boolean closed;
 
     private final int[] historySeqOut = new int[HISTORY];
@@ -127,6 +130,19 @@ public final class Consumer {
 
     public void setPaused(boolean pause) {
         transport.execute(() -> paused = pause);
+    }
+
+    /**
+     * What the viewer shows of this track: whether its tile is visible, and its size in device
+     * pixels (CSS pixels x devicePixelRatio; 0 when unknown). The allocation never sends a layer
+     * wider than the tile, and no video to a hidden one. CONTRACT STUB (issue 9): stored, not yet used.
+     */
+    public void setViewport(boolean visible, int widthPx, int heightPx) {
+        transport.execute(() -> {
+            viewVisible = visible;
+            viewWidth = Math.max(0, widthPx);
+            viewHeight = Math.max(0, heightPx);
+        });
     }
 
     public void close() {

@@ -1,5 +1,6 @@
 package io.stagecast.sfu.router;
 
+import io.stagecast.sfu.bwe.TrackPriority;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.rtp.RtpExtensionUris;
 import io.stagecast.sfu.rtp.RtpPacket;
@@ -36,6 +37,7 @@ public final class Producer {
     /** Copy-on-write: the loop iterates it per packet; changes (rare) replace the array. */
     private Consumer[] consumers = NO_CONSUMERS;
     private boolean muted;
+    private TrackPriority priority = TrackPriority.NORMAL;
     private boolean closed;
     private int bestLayer;
     private long lastLayerSelectionNanos;
@@ -83,6 +85,15 @@ public final class Producer {
                 requestKeyframe(System.nanoTime());
             }
         });
+    }
+
+    /**
+     * How viewers' budgets favour this track: a screen share is {@link TrackPriority#CONTENT}, the
+     * spotlight {@link TrackPriority#SPOTLIGHT} (the dominant speaker is found by the router itself).
+     * CONTRACT STUB (issue 9): stored, not yet used.
+     */
+    public void setPriority(TrackPriority value) {
+        transport.execute(() -> priority = value);
     }
 
     /** Closes on the loop; the next packet of this track is dropped and its consumers end. */

@@ -6,6 +6,7 @@ import io.stagecast.sfu.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,6 +18,7 @@ public final class Router {
     private final String name;
     private final EventLoop loop;
     private final List<Producer> producers = new CopyOnWriteArrayList<>();
+    private volatile RouterEvents events = RouterEvents.NONE;
 
     public Router(String name, EventLoop loop) {
         this.name = name;
@@ -52,6 +54,26 @@ public final class Router {
             consumer.attach();
         });
         return consumer;
+    }
+
+    /**
+     * Where this room's media-plane news goes (dominant speaker, layer demand).
+     * CONTRACT STUB (issue 9): stored, not yet called.
+     */
+    public void setEvents(RouterEvents events) {
+        this.events = events == null ? RouterEvents.NONE : events;
+    }
+
+    /**
+     * At most {@code lastN} video tracks are forwarded to this subscriber (the room's setting, or
+     * a phone's smaller default); the rest are paused for it. CONTRACT STUB (issue 9): not applied yet.
+     */
+    public void setLastN(Transport subscriber, int lastN) {
+    }
+
+    /** What the forwarding towards one subscriber decided, read on the media loop. CONTRACT STUB (issue 9). */
+    public CompletableFuture<SubscriberReport> subscriberReport(Transport subscriber) {
+        return CompletableFuture.completedFuture(new SubscriberReport(subscriber.id(), 0, 0, 0, Integer.MAX_VALUE, List.of()));
     }
 
     public List<Producer> producers() {
