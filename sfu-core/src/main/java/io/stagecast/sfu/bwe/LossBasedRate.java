@@ -10,13 +10,17 @@ package io.stagecast.sfu.bwe;
  * force it grows by 8 % a second (gcc-02 6's increase, libwebrtc's 1.08 over the last second's
  * minimum) until it reaches the delay-based rate again, and then stops binding.
  *
- * <p>Loss fractions come from transport-cc statuses, counted over at least {@value #MIN_PACKETS}
- * packets, or from receiver reports.
+ * <p>Loss fractions come from transport-cc statuses, or from receiver reports. Statuses are counted
+ * over {@value #WINDOW_PACKETS} packets, or a second with at least {@value #MIN_PACKETS} (libwebrtc's
+ * minimum; RRs come about once a second): over 20 packets 5 % random loss shows as more than 10 %
+ * one window in 13, and every such window would cut the rate; over 200 it is one in a thousand.
  */
 final class LossBasedRate {
     static final double LOW_LOSS = 0.02;
     static final double HIGH_LOSS = 0.10;
     static final int MIN_PACKETS = 20;
+    static final int WINDOW_PACKETS = 200;
+    private static final long WINDOW_NANOS = 1_000_000_000L;
     private static final long DECREASE_INTERVAL_NANOS = 300_000_000;
     private static final double INCREASE_PER_SECOND = 1.08;
 
@@ -28,6 +32,7 @@ final class LossBasedRate {
     private long rttNanos;
     private long expected;
     private long lost;
+    private long windowStartNanos = Long.MIN_VALUE;
     private double lastLoss;
 
     LossBasedRate(long minBps) {
@@ -40,11 +45,15 @@ final class LossBasedRate {
 
     /** Statuses of one feedback: {@code lostCount} of {@code count} newly reported lost (may be negative when late arrivals correct earlier losses). */
     void onStatuses(int count, int lostCount, long currentBps, long nowNanos) {
+        if (windowStartNanos == Long.MIN_VALUE) {
+            windowStartNanos = nowNanos;
+        }
         expected += count;
         lost += lostCount;
-        if (expected < MIN_PACKETS) {
+        if (expected < WINDOW_PACKETS && (expected < MIN_PACKETS || nowNanos - windowStartNanos < WINDOW_NANOS)) {
             return;
         }
+        windowStartNanos = nowNanos;
         double fraction = Math.max(0, Math.min(1.0, (double) lost / expected));
         expected = 0;
         lost = 0;
@@ -78,6 +87,17 @@ final class LossBasedRate {
         if (inForce && limitBps >= delayBasedBps && lastLoss <= LOW_LOSS) {
             inForce = false;
             limitBps = Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * A probe carried {@code resultBps}: unless loss is high, that is evidence the loss is not
+     * congestion, so a limit that holds (2-10 % loss, e.g. a lossy radio) moves up to it. Without
+     * this a path with a few percent random loss from the start would stay at the start rate.
+     */
+    void onProbe(long resultBps) {
+        if (inForce && lastLoss <= HIGH_LOSS && resultBps > limitBps) {
+            limitBps = resultBps;
         }
     }
 

@@ -193,9 +193,9 @@ public final class SendSideEstimator {
     private void onProbeSuccess(long resultBps, long now) {
         probesSucceeded++;
         aimd.setEstimate(resultBps, now);
-        if (lossBased.lastLoss() <= LossBasedRate.LOW_LOSS) {
-            lossBased.onDelayBased(aimd.bps());
-        }
+        lossBased.onProbe(resultBps);
+        lossBased.onDelayBased(aimd.bps());
+        updateEstimate();
     }
 
     /** Insertion sort: feedback is nearly in arrival order already, so this is about linear. */
