@@ -49,6 +49,21 @@ public final class TrackDemand {
     /** Bitrate the chosen layer is expected to take, bit/s. */
     public long allocatedBps;
 
+    // ---- allocator state: StageAllocator keeps it between runs; the owner leaves it alone ----
+    /** The last run's target as a {@link LayerLadder#rank rank} (spatial and temporal), -1 none. */
+    int allocatedRank = -1;
+    /** The last run's desired layer, -1 none. */
+    int previousDesired = -1;
+    /** Last measured bitrate of each layer, kept while the layer is paused (to price its return). */
+    final long[] lastMeasuredBps = new long[MAX_LAYERS];
+
+    /** Forgets the allocator state, for an owner that reuses this object for another consumer. */
+    public void forgetAllocation() {
+        allocatedRank = -1;
+        previousDesired = -1;
+        Arrays.fill(lastMeasuredBps, 0);
+    }
+
     public void clearInputs() {
         audio = false;
         priority = TrackPriority.NORMAL;
