@@ -23,7 +23,8 @@ const flags = {
   autopublish: params.get('autopublish') === '1',
   autojoin: params.get('autojoin') === '1',
   autostart: params.get('autostart') === '1',
-  simulcast: params.get('simulcast') === '1',
+  // Simulcast on by default, so each viewer can get the layer it can take; ?simulcast=0 sends one.
+  simulcast: params.get('simulcast') !== '0',
 };
 const mobile = navigator.userAgentData?.mobile ?? /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent);
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
@@ -202,6 +203,9 @@ function refused(e) {
 function admitted(snapshot, stream = null) {
   state.viewOnly = !!claims.vo; // mayPublish is false for every attendee; the stage decides who publishes
   state.applySnapshot(snapshot);
+  state.dominantSpeaker = snapshot.dominantSpeaker?.participantId ?? null;
+  stage?.setDominant(state.dominantSpeaker);
+  stage?.viewports?.reset(); // a new connection: the server knows nothing of our tiles yet
   if (state.session === 'ended') {
     finish('This session has ended', 'Thanks for joining.', 'stage');
     return;
@@ -225,8 +229,13 @@ function showRoom() {
   if (stage) return;
   menu = new PersonMenu(state, signaling);
   const openMenu = (id, anchor) => menu.open(id, anchor);
-  stage = new StageView($('#stage'), state, { onMenu: openMenu });
+  stage = new StageView($('#stage'), state, {
+    onMenu: openMenu,
+    trackIdOf: (track) => receiver.trackIdOf(track),
+    onViewports: (tracks) => signaling.request('media.viewport', { tracks }),
+  });
   stage.setRemoteTracks(receiver.tracks);
+  stage.setDominant(state.dominantSpeaker);
   // Every view draws the current state when it is made: the snapshot was applied before
   // (applySnapshot's events went to nobody). The toolbar comes first, panels set its badges.
   toolbar = new Toolbar($('#toolbar'), state, toolbarActions);
@@ -573,6 +582,11 @@ on('spotlight.changed', (e) => {
   state.emit('spotlight');
   if (e.participantId) toast(`${state.name(e.participantId)} is in the spotlight`);
 });
+on('speaker.dominant', (e) => {
+  state.dominantSpeaker = e.participantId ?? null;
+  stage?.setDominant(state.dominantSpeaker);
+});
+on('media.layers', (e) => publisher?.setLayers(e).catch(() => {}));
 on('hand.allLowered', () => state.lowerAllHands());
 on('chat.message', (e) => state.addChat(e.message));
 on('chat.deleted', (e) => state.deleteChat(e.messageId));
@@ -646,6 +660,9 @@ window.stagecast = {
   state,
   publish: () => publish(),
   inboundStats: () => receiver.inboundStats(),
+  get dominantSpeaker() { return state.dominantSpeaker ?? null; },
+  publisherEncodings: () => publisher?.encodings() || [],
+  sentViewports: () => stage?.viewports?.snapshot() || {},
   dropConnection: () => signaling.ws?.close(4000, 'test'),
 };
 

@@ -61,6 +61,44 @@ export class Publisher {
     return null;
   }
 
+  /**
+   * media.layers (docs/protocol.md): the server says which simulcast layers of the m-section `mid`
+   * some viewer needs; the others stop being encoded (saving uplink and CPU) until one is needed
+   * again. Runs in the negotiation queue: setParameters must not race a renegotiation.
+   */
+  setLayers({ mid, active }) {
+    const run = async () => {
+      if (this.closed || !active) return;
+      const transceiver = this.pc.getTransceivers().find((t) => t.mid === mid && !t.stopped);
+      if (!transceiver) return;
+      const params = transceiver.sender.getParameters();
+      let changed = false;
+      for (const encoding of params.encodings || []) {
+        if (!encoding.rid || !Object.prototype.hasOwnProperty.call(active, encoding.rid)) continue;
+        const on = active[encoding.rid] === true;
+        if (encoding.active !== on) {
+          encoding.active = on;
+          changed = true;
+        }
+      }
+      if (changed) await transceiver.sender.setParameters(params);
+    };
+    this.queue = this.queue.catch(() => {}).then(run);
+    return this.queue;
+  }
+
+  /** For tests: every sending encoding as {mid, kind, rid, active}. */
+  encodings() {
+    const out = [];
+    for (const [transceiver, kind] of this.kinds) {
+      if (transceiver.stopped) continue;
+      for (const e of transceiver.sender.getParameters().encodings || []) {
+        out.push({ mid: transceiver.mid, kind, rid: e.rid ?? null, active: e.active !== false });
+      }
+    }
+    return out;
+  }
+
   negotiate() {
     const run = async () => {
       if (this.closed) return;
@@ -97,7 +135,7 @@ function describeOffer(sdp) {
     const trackId = msid ? msid[2] : '';
     const prefix = trackId.split('-')[0];
     const kind = ['microphone', 'camera', 'screen'].includes(prefix) ? prefix : (media === 'audio' ? 'microphone' : 'camera');
-    out.set(mid, { mid, media, active, participantId: msid ? msid[1] : '', kind });
+    out.set(mid, { mid, media, active, participantId: msid ? msid[1] : '', kind, trackId });
   }
   return out;
 }
@@ -114,7 +152,13 @@ export class Receiver {
     this.sections = new Map();
     this.queue = Promise.resolve();
     this.tracks = new Map();
+    this.trackIds = new WeakMap(); // MediaStreamTrack -> the server's track id (its msid, docs/protocol.md)
     this.onerror = () => {};
+  }
+
+  /** The server's id of a received track ("camera-<producerId>"): what media.viewport names. */
+  trackIdOf(track) {
+    return (track && this.trackIds.get(track)) || null;
   }
 
   offer(msg) {
@@ -141,6 +185,8 @@ export class Receiver {
       if (!info || !info.active || !info.participantId) continue;
       if (!tracks.has(info.participantId)) tracks.set(info.participantId, {});
       tracks.get(info.participantId)[info.kind] = transceiver.receiver.track;
+      // Browsers need not keep the msid's track id as MediaStreamTrack.id: remember it ourselves.
+      this.trackIds.set(transceiver.receiver.track, info.trackId);
     }
     this.tracks = tracks;
     this.onchange(tracks);

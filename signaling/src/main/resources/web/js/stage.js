@@ -3,14 +3,18 @@
 import { h, $, initials, hueOf, ROLE_LABELS } from './dom.js';
 import { applySpeaker } from './devices.js';
 import { icon } from './icons.js';
+import { ViewportReporter } from './viewports.js';
 
 const SPEAKING_LEVEL = 0.02; // RTCInboundRtpStreamStats.audioLevel, linear 0..1
 
 export class StageView {
-  constructor(root, state, { onMenu }) {
+  constructor(root, state, { onMenu, trackIdOf = () => null, onViewports = null }) {
     this.root = root;
     this.state = state;
     this.onMenu = onMenu;
+    this.trackIdOf = trackIdOf;
+    this.viewports = onViewports ? new ViewportReporter(onViewports) : null;
+    this.dominant = null;
     this.main = h('div.stage-main');
     this.strip = h('div.stage-strip');
     this.grid = h('div.stage-grid');
@@ -45,6 +49,17 @@ export class StageView {
       const person = this.state.participants.get(key);
       const micOn = person ? person.microphoneOn : true;
       tile.el.classList.toggle('speaking', micOn && (levels.get(key) || 0) > SPEAKING_LEVEL);
+    }
+  }
+
+  /** The dominant speaker (speaker.dominant): their camera tile is highlighted. */
+  setDominant(participantId) {
+    this.dominant = participantId ?? null;
+    for (const [key, tile] of this.tiles) {
+      const on = !key.startsWith('screen:') && key === this.dominant;
+      tile.el.classList.toggle('dominant', on);
+      if (on) tile.el.dataset.dominant = 'true';
+      else delete tile.el.dataset.dominant;
     }
   }
 
@@ -88,6 +103,7 @@ export class StageView {
     const keys = new Set(entries.map((e) => e.key));
     for (const [key, tile] of this.tiles) {
       if (!keys.has(key)) {
+        this.viewports?.unobserve(tile.el);
         tile.el.remove();
         this.tiles.delete(key);
       }
@@ -125,6 +141,7 @@ export class StageView {
     }
     this.layoutGrid();
     this.setLevels(this.levels);
+    this.setDominant(this.dominant);
   }
 
   drawTile(entry) {
@@ -148,6 +165,16 @@ export class StageView {
       tile.track = track;
       tile.video.srcObject = track ? new MediaStream([track]) : null;
       if (track) tile.video.play().catch(() => {});
+    }
+    // Test hooks and the viewport report: whose tile this is and which received track it shows.
+    tile.el.dataset.participantId = p.id;
+    const trackId = entry.mine ? null : this.trackIdOf(track);
+    if (trackId) {
+      tile.el.dataset.trackId = trackId;
+      this.viewports?.observe(tile.el, trackId);
+    } else {
+      delete tile.el.dataset.trackId;
+      this.viewports?.unobserve(tile.el);
     }
     const videoOn = !!track && (entry.screen || p.cameraOn !== false);
     tile.el.classList.toggle('video-off', !videoOn);

@@ -11,6 +11,7 @@ import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
 import io.stagecast.signaling.http.StaticFiles;
+import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
@@ -41,7 +42,7 @@ public final class StagecastServer implements AutoCloseable {
                 config.dtlsHandshakeTimeout()), metrics);
         this.tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
         this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()), tokens,
-                new MediaResources(config.http(), metrics));
+                new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()));
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);

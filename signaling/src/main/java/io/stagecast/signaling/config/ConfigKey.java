@@ -32,7 +32,11 @@ enum ConfigKey {
     WHIP_WHEP_MAX_PER_TOKEN("whip-whep.max-per-token", "10"),
     WHIP_WHEP_MAX_PER_ROOM("whip-whep.max-per-room", "1000"),
     WHIP_WHEP_MAX_PER_NODE("whip-whep.max-per-node", "2000"),
-    WS_OUTBOUND_QUEUE_KIB("ws.outbound-queue-kib", "4096");
+    WS_OUTBOUND_QUEUE_KIB("ws.outbound-queue-kib", "4096"),
+    /** Video tracks one viewer receives at most, the default of a room's {@code lastN} setting. */
+    MEDIA_LAST_N("media.last-n", "25"),
+    /** The same for a phone (a participant that joined with {@code mobile: true}). */
+    MEDIA_LAST_N_MOBILE("media.last-n-mobile", "4");
 
     static final String ENV_PREFIX = "STAGECAST_";
     static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";

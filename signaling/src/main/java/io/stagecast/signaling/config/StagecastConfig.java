@@ -43,13 +43,16 @@ import java.util.Properties;
  *                                   {@code whip-whep.*})
  * @param wsOutboundQueueBytes       {@code ws.outbound-queue-kib} in bytes: messages waiting for a WebSocket
  *                                   client that does not read; more closes its connection
+ * @param lastN                      {@code media.last-n}: the default of each room's {@code lastN} setting, the
+ *                                   most video tracks one viewer receives (WHEP viewers included)
+ * @param lastNMobile                {@code media.last-n-mobile}: the cap for participants who joined as phones
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
-                              long wsOutboundQueueBytes) {
+                              long wsOutboundQueueBytes, int lastN, int lastNMobile) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -62,6 +65,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
     /** 1 MiB (a join snapshot of a big room with a full chat history is a few hundred KiB) to 1 GiB. */
     static final int MIN_WS_OUTBOUND_QUEUE_KIB = 1024;
     static final int MAX_WS_OUTBOUND_QUEUE_KIB = 1024 * 1024;
+    /** A room's last-N is 1..25 (StageSettings.MAX_LAST_N): more than a full stage makes no sense. */
+    static final int MAX_LAST_N = 25;
 
     private static final Logger LOG = LoggerFactory.getLogger(StagecastConfig.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -87,6 +92,9 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         require(isPositive(reconnectGrace), "rooms.reconnect-grace-seconds must be positive");
         require(wsOutboundQueueBytes >= MIN_WS_OUTBOUND_QUEUE_KIB * 1024L,
                 "ws.outbound-queue-kib must be at least " + MIN_WS_OUTBOUND_QUEUE_KIB);
+        require(lastN >= 1 && lastN <= MAX_LAST_N, "media.last-n must be 1-" + MAX_LAST_N + ", was " + lastN);
+        require(lastNMobile >= 1 && lastNMobile <= MAX_LAST_N,
+                "media.last-n-mobile must be 1-" + MAX_LAST_N + ", was " + lastNMobile);
         require(tokenSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_TOKEN_SECRET_BYTES,
                 "token.secret must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
     }
@@ -161,7 +169,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
                 consentTimeout, secret, secretGenerated, publicBaseUrl,
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
-                wsOutboundQueueBytes);
+                wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
+                settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N));
     }
 
     private static HttpLimits httpLimits(LayeredSettings settings) {
@@ -224,7 +233,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", iceConsentTimeout=" + iceConsentTimeout + ", tokenSecret=" + (tokenSecretGenerated ? "(random)" : "(set)")
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
-                + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + "]";
+                + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
+                + ", lastNMobile=" + lastNMobile + "]";
     }
 
     static boolean isLocatorName(String name) {

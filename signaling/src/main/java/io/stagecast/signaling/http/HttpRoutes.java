@@ -24,6 +24,7 @@ import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.token.Role;
 import io.stagecast.signaling.token.TokenError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -72,6 +75,10 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         }
         String path = new QueryStringDecoder(request.uri()).path();
         List<String> parts = List.of(path.substring(1).split("/", -1));
+        if (parts.get(0).equals("debug")) {
+            debug(ctx, request, parts);
+            return;
+        }
         FullHttpResponse response;
         try {
             response = route(request, path, parts);
@@ -178,6 +185,65 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         return r;
     }
 
+    /**
+     * {@code GET /debug/rooms/{room}/participants/{id}/media}: what the media plane forwards to one
+     * participant, for operators (docs/protocol.md, media debug). Needs a reusable join token of a
+     * moderator of that room: 401 without a valid token, 403 for anyone else (a token of another
+     * room included), 404 for a participant not receiving there. The media plane answers on its
+     * loop, so the response is written when it has. The token is never logged.
+     */
+    private void debug(ChannelHandlerContext ctx, FullHttpRequest request, List<String> parts) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> report;
+        try {
+            if (parts.size() != 6 || !parts.get(1).equals("rooms") || !parts.get(3).equals("participants")
+                    || !parts.get(5).equals("media") || parts.get(2).isEmpty() || parts.get(4).isEmpty()) {
+                send(ctx, keepAlive, text(HttpResponseStatus.NOT_FOUND, "not found\n"));
+                return;
+            }
+            if (request.method() != HttpMethod.GET) {
+                FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+                r.headers().set(HttpHeaderNames.ALLOW, "GET");
+                send(ctx, keepAlive, r);
+                return;
+            }
+            String roomName = parts.get(2);
+            JoinGrant grant;
+            try {
+                grant = tokens.verify(bearerToken(request), roomName);
+            } catch (TokenError e) {
+                if (e.code() == TokenError.Code.WRONG_ROOM) {
+                    throw SignalingException.forbidden("this token is not for room " + roomName);
+                }
+                throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
+            }
+            Room room = rooms.get(roomName);
+            if (room == null) {
+                if (grant.role() != Role.MODERATOR) {
+                    throw SignalingException.forbidden("only a moderator of room " + roomName + " may see this");
+                }
+                throw new SignalingException(SignalingException.Code.NOT_FOUND, "no room " + roomName);
+            }
+            report = room.mediaReport(grant, parts.get(4));
+        } catch (SignalingException e) {
+            send(ctx, keepAlive, refusal(request, e));
+            return;
+        }
+        report.orTimeout(5, TimeUnit.SECONDS).whenComplete((json, failure) -> ctx.executor().execute(() -> {
+            FullHttpResponse r;
+            if (failure != null) {
+                log.debug("media report failed", failure);
+                r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the media report failed\n");
+            } else {
+                r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.copiedBuffer(json.toPrettyString() + "\n", StandardCharsets.UTF_8));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            }
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            send(ctx, keepAlive, r);
+        }));
+    }
+
     private static String bearerToken(FullHttpRequest request) throws SignalingException {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -247,10 +313,13 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        send(ctx, HttpUtil.isKeepAlive(request), response);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         if (response.status().code() != HttpResponseStatus.NO_CONTENT.code()) {
             HttpUtil.setContentLength(response, response.content().readableBytes());
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -19,6 +19,8 @@ public final class Participant {
     Subscription subscription;
     /** The WHIP/WHEP resource this connection is, or null for a WebSocket. */
     MediaResource resource;
+    /** The last-N given to the media plane for {@link #subscription}; 0 before. */
+    int appliedLastN;
     /** Set once this connection was replaced or removed: late events for it are ignored. */
     boolean gone;
 

@@ -14,6 +14,8 @@ final class Publication {
 
     final Transport transport;
     final Map<String, Track> tracksByMid = new LinkedHashMap<>();
+    /** The last {@code media.layers} sent per mid (only changes are sent). */
+    final Map<String, java.util.List<Boolean>> layersSent = new java.util.HashMap<>();
     boolean remoteDtlsSet;
 
     Publication(Transport transport) {
@@ -29,6 +31,7 @@ final class Publication {
             track.producer().close();
         }
         tracksByMid.clear();
+        layersSent.clear();
         transport.close();
     }
 }

@@ -32,6 +32,8 @@ final class RenegotiatingSubscription implements Subscription {
     private final Router router;
     private final List<SubscriberSlot> slots = new ArrayList<>();
     private final Map<SubscriberSlot, Consumer> consumers = new HashMap<>();
+    /** The viewer's last report per track, kept for a consumer made after it (at most one per slot). */
+    private final Map<SubscriberSlot, Viewport> views = new HashMap<>();
     private long revision;
     private boolean awaitingAnswer;
     private boolean changedMeanwhile;
@@ -53,6 +55,7 @@ final class RenegotiatingSubscription implements Subscription {
                 if (consumer != null) {
                     consumer.close();
                 }
+                views.remove(slot);
                 slot.release();
                 changed = true;
             }
@@ -111,13 +114,48 @@ final class RenegotiatingSubscription implements Subscription {
         for (SubscriberSlot slot : slots) {
             if (slot.isActive() && !consumers.containsKey(slot)) {
                 Optional<ConsumerSpec> spec = SubscriberNegotiation.accepted(answer, slot);
-                spec.ifPresent(s -> consumers.put(slot, router.createConsumer(transport, slot.producer(), s)));
+                spec.ifPresent(s -> {
+                    Consumer consumer = router.createConsumer(transport, slot.producer(), s);
+                    consumers.put(slot, consumer);
+                    Viewport view = views.get(slot);
+                    if (view != null) {
+                        consumer.setViewport(view.visible(), view.width(), view.height());
+                    }
+                });
             }
         }
         if (changedMeanwhile) {
             changedMeanwhile = false;
             offer();
         }
+    }
+
+    @Override
+    public void show(Viewport view) {
+        SubscriberSlot slot = activeSlot(view.trackId());
+        if (slot == null || view.equals(views.get(slot))) {
+            return;
+        }
+        views.put(slot, view);
+        Consumer consumer = consumers.get(slot);
+        if (consumer != null) {
+            consumer.setViewport(view.visible(), view.width(), view.height());
+        }
+    }
+
+    @Override
+    public Viewport viewOf(String trackId) {
+        SubscriberSlot slot = activeSlot(trackId);
+        return slot == null ? null : views.getOrDefault(slot, Viewport.UNKNOWN);
+    }
+
+    private SubscriberSlot activeSlot(String trackId) {
+        for (SubscriberSlot slot : slots) {
+            if (slot.isActive() && trackId.equals(slot.trackId())) {
+                return slot;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,10 +1,14 @@
 package io.stagecast.signaling.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.sfu.router.MediaKind;
+import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.router.RouterEvents;
+import io.stagecast.sfu.router.StreamSpec;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.sfu.transport.TransportListener;
 import io.stagecast.signaling.SignalingException;
@@ -42,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -61,14 +67,45 @@ public final class Room {
     private final JoinTokens tokens;
     private final MediaResources resources;
     private final Map<String, Participant> connections = new LinkedHashMap<>();
+    private final LastNPolicy lastN;
+    private final Executor signalingThread;
+    private final RoomMediaEvents mediaEvents;
+    private final TrackPriorities priorities = new TrackPriorities();
+    /** The audio producer the media plane last named the dominant speaker, or null. */
+    private Producer dominantSpeaker;
 
-    Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources) {
+    /**
+     * @param signalingThread where the media plane's news ({@link RouterEvents}) and its reports
+     *                        are handled: never the media loop, which must not wait for this lock
+     */
+    Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
+         LastNPolicy lastN, Executor signalingThread) {
         this.name = name;
         this.node = node;
         this.tokens = tokens;
         this.resources = resources;
+        this.lastN = lastN;
+        this.signalingThread = signalingThread;
         this.router = node.createRouter(name);
-        this.stage = new StageRoom(name, StageSettings.DEFAULTS, limits, Clock.systemUTC(), System::nanoTime);
+        this.stage = new StageRoom(name, StageSettings.DEFAULTS.withLastN(lastN.roomDefault()), limits,
+                Clock.systemUTC(), System::nanoTime);
+        this.mediaEvents = new RoomMediaEvents(signalingThread, new RoomMediaEvents.Sink() {
+            @Override
+            public void dominantSpeakerChanged(Producer audioOrNull) {
+                Room.this.dominantSpeakerChanged(audioOrNull);
+            }
+
+            @Override
+            public void layerDemandChanged(Producer producer, List<Boolean> needed) {
+                Room.this.layerDemandChanged(producer, needed);
+            }
+        });
+        router.setEvents(mediaEvents);
+    }
+
+    /** What the router calls with its news (tests call it to stand in for the media plane). */
+    public RouterEvents routerEvents() {
+        return mediaEvents;
     }
 
     public String name() {
@@ -118,6 +155,7 @@ public final class Room {
         Transport transport = node.createTransport(closedWith(p));
         p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
         connections.put(id, p);
+        applyLastN(p);
         deliver(outcome.deliveries());
         log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
         ObjectNode data = StageJson.snapshot(stage.snapshot(id));
@@ -129,6 +167,7 @@ public final class Room {
         if (grant.role() == Role.MODERATOR) {
             data.put("lobbyWaiting", stage.lobbySize());
         }
+        data.set("dominantSpeaker", dominantSpeakerJson());
         return data;
     }
 
@@ -324,6 +363,7 @@ public final class Room {
         p.subscription = new WhepSubscription(transport, router, result.slots());
         p.resource = resource;
         connections.put(id, p);
+        applyLastN(p);
         deliver(joined.deliveries());
         syncSubscription(p);
         return new MediaAnswer(resource, result.answer().write());
@@ -416,6 +456,9 @@ public final class Room {
                 continue;
             }
             ObjectNode json = StageJson.event(event);
+            if (event instanceof StageEvent.Admitted && json.get("snapshot") instanceof ObjectNode snapshot) {
+                snapshot.set("dominantSpeaker", dominantSpeakerJson());
+            }
             for (String id : stage.recipients(delivery.audience())) {
                 Participant p = connections.get(id);
                 if (p != null) {
@@ -436,6 +479,12 @@ public final class Room {
                 }
             } else if (event instanceof StageEvent.SessionEnded) {
                 ended = true;
+            } else if (event instanceof StageEvent.SpotlightChanged) {
+                priorities.apply(stageTracks(), stage.spotlight());
+            } else if (event instanceof StageEvent.SettingsChanged) {
+                for (Participant p : connections.values()) {
+                    applyLastN(p);
+                }
             }
         }
         if (ended) {
@@ -509,6 +558,174 @@ public final class Room {
                 p.subscription.sync(tracks);
             }
         }
+        priorities.apply(tracks, stage.spotlight());
+        if (dominantSpeaker != null && tracks.stream().noneMatch(t -> t.producer() == dominantSpeaker)) {
+            // Its track left the stage: nobody is the dominant speaker until the media plane says so.
+            announceDominantSpeaker(null);
+        }
+    }
+
+    // ---- selective forwarding: what viewers show, who speaks, which layers are needed ----
+
+    /** {@code media.viewport}: what this web client shows of the tracks it receives. */
+    public synchronized void showViewports(Participant p, List<Viewport> views) throws SignalingException {
+        requireCurrent(p);
+        if (p.subscription == null) {
+            return;
+        }
+        for (Viewport view : views) {
+            p.subscription.show(view);
+        }
+    }
+
+    /** The last viewport reported for one received track (tests); null if it does not receive it. */
+    synchronized Viewport viewportOf(String participantId, String trackId) {
+        Participant p = connections.get(participantId);
+        return p == null || p.subscription == null ? null : p.subscription.viewOf(trackId);
+    }
+
+    /** The last-N given to the media plane for this participant's subscriber transport, 0 if none. */
+    public synchronized int lastNOf(String participantId) {
+        Participant p = connections.get(participantId);
+        return p == null ? 0 : p.appliedLastN;
+    }
+
+    /** The priority last given to a stage track's producer (tests), null if none. */
+    synchronized io.stagecast.sfu.bwe.TrackPriority priorityOf(Producer producer) {
+        return priorities.applied(producer);
+    }
+
+    /**
+     * The room's {@code lastN}, capped for phones (a WHEP viewer has the room's value: it says
+     * nothing about its screen). Sent to the media plane only when it changes.
+     */
+    private void applyLastN(Participant p) {
+        if (p.subscription == null) {
+            return;
+        }
+        int roomSetting = stage.settings().lastN();
+        boolean phone = p.via() == Participant.Via.WEBSOCKET
+                && stage.participant(p.id()).map(ParticipantState::mobile).orElse(false);
+        int n = lastN.forViewer(roomSetting, phone);
+        if (n != p.appliedLastN) {
+            router.setLastN(p.subscription.transport(), n);
+            p.appliedLastN = n;
+        }
+    }
+
+    private synchronized void dominantSpeakerChanged(Producer audioOrNull) {
+        Producer speaker = audioOrNull != null && findTrack(audioOrNull) != null ? audioOrNull : null;
+        if (speaker != dominantSpeaker) {
+            announceDominantSpeaker(speaker);
+        }
+    }
+
+    private void announceDominantSpeaker(Producer speaker) {
+        dominantSpeaker = speaker;
+        ObjectNode event = dominantSpeakerJson();
+        event.put("event", "speaker.dominant");
+        for (Participant p : connections.values()) {
+            if (admitted(p)) {
+                p.send(event.deepCopy());
+            }
+        }
+    }
+
+    /** {@code {"participantId": …, "trackId": "microphone-…"}}, both null when nobody speaks. */
+    private ObjectNode dominantSpeakerJson() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        StageTrack track = dominantSpeaker == null ? null : findTrack(dominantSpeaker);
+        node.put("participantId", track == null ? null : track.participantId());
+        node.put("trackId", track == null ? null : track.trackId());
+        return node;
+    }
+
+    /**
+     * The layers of a simulcast track some viewer needs: its publisher's web app turns the others
+     * off at the encoder ({@code media.layers}). Only a change is sent. WHIP encoders have no
+     * channel to be told, and a track without rids has no layers to name.
+     */
+    private synchronized void layerDemandChanged(Producer producer, List<Boolean> needed) {
+        for (Participant p : connections.values()) {
+            if (p.publication == null) {
+                continue;
+            }
+            for (Map.Entry<String, Publication.Track> entry : p.publication.tracksByMid.entrySet()) {
+                if (entry.getValue().producer() != producer) {
+                    continue;
+                }
+                if (p.via() != Participant.Via.WEBSOCKET || needed.equals(p.publication.layersSent.get(entry.getKey()))) {
+                    return;
+                }
+                List<StreamSpec> streams = producer.spec().streams();
+                ObjectNode active = JsonNodeFactory.instance.objectNode();
+                for (int i = 0; i < Math.min(streams.size(), needed.size()); i++) {
+                    if (streams.get(i).rid() != null) {
+                        active.put(streams.get(i).rid(), needed.get(i));
+                    }
+                }
+                if (active.isEmpty()) {
+                    return;
+                }
+                p.publication.layersSent.put(entry.getKey(), needed);
+                ObjectNode event = JsonNodeFactory.instance.objectNode();
+                event.put("event", "media.layers");
+                event.put("mid", entry.getKey());
+                event.put("trackId", new StageTrack(p.id(), entry.getValue().kind(), producer).trackId());
+                event.set("active", active);
+                p.send(event);
+                return;
+            }
+        }
+    }
+
+    /** The stage track {@code producer} carries, or null if it left the stage. */
+    private StageTrack findTrack(Producer producer) {
+        for (StageTrack track : stageTracks()) {
+            if (track.producer() == producer) {
+                return track;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The operator's report of what is forwarded to one participant (docs/protocol.md, media
+     * debug): for a moderator of this room holding a reusable token (a single-use link stands for
+     * one person's entry, not for operating the room), like deleting others' WHIP/WHEP resources.
+     */
+    public synchronized CompletableFuture<ObjectNode> mediaReport(JoinGrant grant, String participantId)
+            throws SignalingException {
+        if (!isModerator(grant) || grant.singleUse()) {
+            throw SignalingException.forbidden("only a moderator of room " + name + " (with a reusable token) may see this");
+        }
+        return mediaReport(participantId);
+    }
+
+    /** {@code media.debug}: the same for a moderator in the room. */
+    public synchronized CompletableFuture<ObjectNode> mediaReport(Participant actor, String participantId)
+            throws SignalingException {
+        requireCurrent(actor);
+        if (stage.participant(actor.id()).map(s -> s.role() != Role.MODERATOR).orElse(true)) {
+            throw SignalingException.forbidden("only moderators see the media report");
+        }
+        return mediaReport(participantId);
+    }
+
+    private CompletableFuture<ObjectNode> mediaReport(String participantId) throws SignalingException {
+        Participant p = connections.get(participantId);
+        if (p == null || p.subscription == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND,
+                    "no participant " + participantId + " receives media in room " + name);
+        }
+        Map<String, StageTrack> tracks = new LinkedHashMap<>();
+        for (StageTrack track : stageTracks()) {
+            tracks.put(track.producer().id(), track);
+        }
+        int applied = p.appliedLastN;
+        // The report completes on the media loop; the JSON is made on the signaling thread.
+        return router.subscriberReport(p.subscription.transport())
+                .thenApplyAsync(report -> SubscriberReportJson.of(participantId, applied, report, tracks), signalingThread);
     }
 
     private void syncSubscription(Participant p) {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The rooms of this node. A room comes into being with its first valid join token and goes away
  * after it has been idle (nobody in it) for {@link #IDLE_LIMIT}, so rooms made by old links do not
  * pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
- * expiry, voice activity).
+ * expiry, voice activity) and hands each room the media plane's news (dominant speaker, layer
+ * demand) and reports, off the media loop.
  */
 public final class Rooms {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
@@ -37,12 +38,19 @@ public final class Rooms {
 
     private final JoinTokens tokens;
     private final MediaResources resources;
+    private final LastNPolicy lastN;
 
     /**
      * @param tokens    redeems single-use tokens when a join succeeds
      * @param resources the node's WHIP/WHEP resources and their caps
      */
     public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources) {
+        this(node, limits, tokens, resources, LastNPolicy.DEFAULTS);
+    }
+
+    /** @param lastN {@code media.last-n} and {@code media.last-n-mobile} */
+    public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources, LastNPolicy lastN) {
+        this.lastN = lastN;
         this.node = node;
         this.limits = limits;
         this.tokens = tokens;
@@ -51,7 +59,7 @@ public final class Rooms {
     }
 
     public Room getOrCreate(String name) {
-        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits, tokens, resources));
+        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits, tokens, resources, lastN, timer));
     }
 
     public Room get(String name) {

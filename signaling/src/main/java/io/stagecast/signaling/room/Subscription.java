@@ -9,6 +9,18 @@ interface Subscription {
     /** The stage changed: bind, release or (re)negotiate tracks so this participant gets all of them. */
     void sync(List<StageTrack> stage);
 
+    /**
+     * What the viewer shows of one of its tracks; a track it does not receive (it may just have
+     * left the stage) is ignored. WHEP viewers have no channel to say it.
+     */
+    default void show(Viewport view) {
+    }
+
+    /** The last {@link #show} of a track it receives, {@link Viewport#UNKNOWN} before any, null if none. */
+    default Viewport viewOf(String trackId) {
+        return null;
+    }
+
     /** The transport the stage is sent on. */
     Transport transport();
 

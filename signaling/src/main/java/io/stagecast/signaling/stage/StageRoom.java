@@ -258,6 +258,9 @@ public final class StageRoom {
             if (change.capacity() != null && (change.capacity() < 1 || change.capacity() > StageSettings.MAX_CAPACITY)) {
                 throw StageRefusal.badRequest("capacity must be 1.." + StageSettings.MAX_CAPACITY);
             }
+            if (change.lastN() != null && (change.lastN() < 1 || change.lastN() > StageSettings.MAX_LAST_N)) {
+                throw StageRefusal.badRequest("lastN must be 1.." + StageSettings.MAX_LAST_N);
+            }
             StageSettings next = settings.with(change);
             if (next.equals(settings)) {
                 return;
@@ -943,6 +946,11 @@ public final class StageRoom {
 
     public SessionState session() {
         return session;
+    }
+
+    /** Who is in the spotlight, or null. */
+    public String spotlight() {
+        return spotlightId;
     }
 
     public Optional<ParticipantState> participant(String participantId) {

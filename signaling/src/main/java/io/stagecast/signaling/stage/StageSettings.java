@@ -10,20 +10,27 @@ public record StageSettings(
         boolean reactionsEnabled,
         boolean pollsEnabled,
         boolean strongMute,
-        boolean locked) {
+        boolean locked,
+        int lastN) {
 
     public static final int DEFAULT_CAPACITY = 25;
     /** Upper bound on stage capacity: every stage member is forwarded to every viewer. */
     public static final int MAX_CAPACITY = 100;
 
-    /** Request mode, 25 places, chat, reactions and polls on, strong mute off, unlocked. */
+    /** Most video tracks one viewer receives (docs/protocol.md, room.settings): the stage's default capacity. */
+    public static final int MAX_LAST_N = 25;
+
+    /** Request mode, 25 places, chat, reactions and polls on, strong mute off, unlocked, last-N 25. */
     public static final StageSettings DEFAULTS =
-            new StageSettings(AccessMode.REQUEST, DEFAULT_CAPACITY, true, true, true, false, false);
+            new StageSettings(AccessMode.REQUEST, DEFAULT_CAPACITY, true, true, true, false, false, MAX_LAST_N);
 
     public StageSettings {
         Objects.requireNonNull(accessMode, "accessMode");
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ", was " + capacity);
+        }
+        if (lastN < 1 || lastN > MAX_LAST_N) {
+            throw new IllegalArgumentException("lastN must be 1.." + MAX_LAST_N + ", was " + lastN);
         }
     }
 
@@ -36,6 +43,13 @@ public record StageSettings(
                 change.reactionsEnabled() != null ? change.reactionsEnabled() : reactionsEnabled,
                 change.pollsEnabled() != null ? change.pollsEnabled() : pollsEnabled,
                 change.strongMute() != null ? change.strongMute() : strongMute,
-                change.locked() != null ? change.locked() : locked);
+                change.locked() != null ? change.locked() : locked,
+                change.lastN() != null ? change.lastN() : lastN);
+    }
+
+    /** These settings with another last-N (the node's configured default for new rooms). */
+    public StageSettings withLastN(int value) {
+        return new StageSettings(accessMode, capacity, chatEnabled, reactionsEnabled, pollsEnabled, strongMute, locked,
+                value);
     }
 }

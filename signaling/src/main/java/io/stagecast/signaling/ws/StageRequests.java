@@ -110,6 +110,9 @@ public final class StageRequests {
         if (r.has("locked")) {
             change = change.withLocked(bool(r, "locked"));
         }
+        if (r.has("lastN")) {
+            change = change.withLastN(integer(r, "lastN"));
+        }
         return change;
     }
 

@@ -63,6 +63,8 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private final WebSocketLimits limits;
     private final WebSocketMetrics metrics;
     private final RateWindow publishRate;
+    private final RateWindow viewportRate =
+            new RateWindow(MediaRequests.VIEWPORT_BURST, MediaRequests.VIEWPORT_WINDOW.toNanos());
     private volatile Channel channel;
     private volatile OutboundQueue outbound;
     /** The WebSocket handshake is done: before it the channel speaks plain HTTP. */
@@ -109,6 +111,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         JsonNode id = request.get("id");
         if (id != null && !id.isNumber() && !id.isTextual()) {
             reply(null, error(SignalingException.badRequest("id must be a number or a string")));
+            return;
+        }
+        if ("media.debug".equals(request.path("type").asText())) {
+            mediaDebug(id, request);
             return;
         }
         try {
@@ -168,12 +174,60 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         publishRate.record(now);
     }
 
+    /**
+     * {@code media.viewport} is sent as tiles change (debounced by the web app): a client that
+     * sends more than {@link MediaRequests#VIEWPORT_BURST} a second is refused, so nothing it
+     * sends makes the node do more work. Refusals count in {@code stagecast_websocket_refused_total}.
+     */
+    private void requireViewportBudget() throws SignalingException {
+        long now = System.nanoTime();
+        if (!viewportRate.allows(now)) {
+            throw new SignalingException(SignalingException.Code.RATE_LIMITED, "at most " + MediaRequests.VIEWPORT_BURST
+                    + " media.viewport requests per second");
+        }
+        viewportRate.record(now);
+    }
+
+    /**
+     * {@code media.debug}: a moderator's view of one participant's forwarding. The media plane
+     * answers on its own loop, so the response goes out when it has, not from this call.
+     */
+    private void mediaDebug(JsonNode id, JsonNode request) {
+        java.util.concurrent.CompletableFuture<ObjectNode> report;
+        try {
+            if (participant == null || !room.isMember(participant)) {
+                throw new SignalingException(SignalingException.Code.INVALID_STATE, "join a room first");
+            }
+            report = room.mediaReport(participant, StageRequests.text(request, "participantId"));
+        } catch (SignalingException e) {
+            metrics.refused(e.code());
+            reply(id, error(e));
+            return;
+        }
+        report.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).whenComplete((data, failure) -> {
+            if (failure != null) {
+                log.debug("media report failed", failure);
+                reply(id, error(new SignalingException(SignalingException.Code.UNAVAILABLE, "the media report failed")));
+                return;
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.put("ok", true);
+            response.set("data", data);
+            reply(id, response);
+        });
+    }
+
     private ObjectNode handle(String type, JsonNode request) throws SignalingException {
         if (type.equals("join")) {
             return join(request);
         }
         if (participant == null || !room.isMember(participant)) {
             throw new SignalingException(SignalingException.Code.INVALID_STATE, "join a room first");
+        }
+        if (type.equals("media.viewport")) {
+            requireViewportBudget();
+            room.showViewports(participant, MediaRequests.viewports(request));
+            return null;
         }
         if (StageRequests.handles(type)) {
             return room.act(participant, type, request);

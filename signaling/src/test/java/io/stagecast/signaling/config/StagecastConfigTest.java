@@ -76,6 +76,19 @@ class StagecastConfigTest {
     }
 
     @Test
+    void lastNDefaultsAndBounds() {
+        StagecastConfig defaults = StagecastConfig.defaults();
+        assertEquals(25, defaults.lastN());
+        assertEquals(4, defaults.lastNMobile());
+        assertEquals(9, fromEnv("STAGECAST_MEDIA_LAST_N", "9").lastN());
+        assertEquals(1, fromEnv("STAGECAST_MEDIA_LAST_N_MOBILE", "1").lastNMobile());
+        for (String bad : List.of("0", "26", "-1", "all")) {
+            assertTrue(refusedFromEnv("STAGECAST_MEDIA_LAST_N", bad).getMessage().contains("media.last-n"), bad);
+            assertTrue(refusedFromEnv("STAGECAST_MEDIA_LAST_N_MOBILE", bad).getMessage().contains("media.last-n-mobile"), bad);
+        }
+    }
+
+    @Test
     void unsetSecretIsRandomPerLoadAndNeverPrinted() {
         StagecastConfig first = StagecastConfig.defaults();
         StagecastConfig second = StagecastConfig.defaults();

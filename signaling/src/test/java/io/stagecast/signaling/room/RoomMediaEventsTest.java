@@ -1,0 +1,140 @@
+package io.stagecast.signaling.room;
+
+import io.stagecast.sfu.router.Producer;
+import io.stagecast.signaling.StagecastServer;
+import io.stagecast.signaling.testutil.LoopbackServer;
+import io.stagecast.signaling.testutil.WhipEncoder;
+import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.Role;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hand-over of the media plane's news off its loop: at most one task queued however much
+ * news comes, and what reaches the room is the latest state. The producers are those of a WHIP
+ * encoder's offer on a loopback node (never connected: only their identity matters here).
+ */
+class RoomMediaEventsTest {
+    private static StagecastServer server;
+    private static WhipEncoder encoder;
+    private static Producer audio;
+    private static Producer video;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = LoopbackServer.start(Map.of());
+        encoder = new WhipEncoder(1);
+        String token = server.tokens().mint(JoinGrant.of("news", "enc", "enc", Role.MODERATOR,
+                Instant.now().plus(Duration.ofHours(1))));
+        assertEquals(201, encoder.publish(server.baseUrl(), "news", token).statusCode());
+        List<StageTrack> tracks = server.rooms().get("news").stageTracks();
+        audio = tracks.get(0).producer();
+        video = tracks.get(1).producer();
+    }
+
+    @AfterAll
+    static void stop() {
+        encoder.close();
+        server.close();
+    }
+
+    /** An executor that runs nothing until told: the media loop's side is seen alone. */
+    private static final class ManualExecutor implements Executor {
+        final Queue<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            for (Runnable task; (task = tasks.poll()) != null; ) {
+                task.run();
+            }
+        }
+    }
+
+    private static final class RecordingSink implements RoomMediaEvents.Sink {
+        final List<String> speakers = new ArrayList<>();
+        final List<List<Boolean>> demands = new ArrayList<>();
+
+        @Override
+        public void dominantSpeakerChanged(Producer audioOrNull) {
+            speakers.add(audioOrNull == null ? "nobody" : audioOrNull.id());
+        }
+
+        @Override
+        public void layerDemandChanged(Producer producer, List<Boolean> needed) {
+            demands.add(needed);
+        }
+    }
+
+    @Test
+    void aBurstOfNewsQueuesOneTaskAndDeliversTheLatest() {
+        ManualExecutor executor = new ManualExecutor();
+        RecordingSink sink = new RecordingSink();
+        RoomMediaEvents events = new RoomMediaEvents(executor, sink);
+        for (int i = 0; i < 1_000; i++) {
+            events.onDominantSpeaker(i % 2 == 0 ? audio : null);
+        }
+        events.onDominantSpeaker(audio);
+        assertEquals(1, executor.tasks.size(), "one drain queued for a thousand changes");
+        executor.runAll();
+        assertEquals(List.of(audio.id()), sink.speakers, "the latest only");
+
+        executor.runAll();
+        assertEquals(1, sink.speakers.size(), "nothing new, nothing delivered");
+        events.onDominantSpeaker(null);
+        assertEquals(1, executor.tasks.size(), "news after a drain queues the next one");
+    }
+
+    @Test
+    void onlyTheLatestDemandOfAProducerIsDelivered() throws Exception {
+        ManualExecutor executor = new ManualExecutor();
+        RecordingSink sink = new RecordingSink();
+        RoomMediaEvents events = new RoomMediaEvents(executor, sink);
+        Producer producer = video;
+        List<Boolean> changing = new ArrayList<>(List.of(true, true, true));
+        events.onLayerDemand(producer, changing);
+        changing.set(2, false); // the caller's list changing later does not change what was handed over
+        events.onLayerDemand(producer, List.of(true, false, false));
+        events.onLayerDemand(producer, List.of(true, true, false));
+        events.onLayerDemand(audio, List.of(true));
+        assertEquals(1, executor.tasks.size());
+        executor.runAll();
+        assertEquals(2, sink.demands.size(), "one per producer: " + sink.demands);
+        assertTrue(sink.demands.contains(List.of(true, true, false)), "the video's latest: " + sink.demands);
+        assertTrue(sink.demands.contains(List.of(true)));
+        events.onLayerDemand(null, List.of(true));
+        assertTrue(executor.tasks.isEmpty(), "a demand without a producer is ignored");
+    }
+
+    @Test
+    void aRefusingExecutorLeavesTheNextNewsFree() {
+        RecordingSink sink = new RecordingSink();
+        int[] calls = {0};
+        RoomMediaEvents events = new RoomMediaEvents(task -> {
+            calls[0]++;
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        }, sink);
+        events.onDominantSpeaker(null);
+        events.onDominantSpeaker(null);
+        assertEquals(2, calls[0], "a refused drain does not block later ones");
+        assertNull(sink.speakers.isEmpty() ? null : sink.speakers.get(0));
+    }
+}
