@@ -91,7 +91,9 @@ class ShapedViewerEndToEndTest {
             }
             List<Reading> judged = shapedWatch.subList(shapedWatch.size() - JUDGED_SECONDS - 1, shapedWatch.size());
             double fps = fps(judged);
-            double frozen = freezeSeconds(judged);
+            // The browser counts a freeze only once a frame ends it: a picture that never moves again
+            // counts nothing, so seconds without a decoded frame count too.
+            double frozen = Math.max(freezeSeconds(judged), stalledSeconds(judged));
             int wideMin = wideWatch.subList(wideWatch.size() - JUDGED_SECONDS - 1, wideWatch.size()).stream()
                     .mapToInt(r -> r.video().width()).min().orElse(0);
             String tile = shown(shaped, presenter);
@@ -188,6 +190,17 @@ class ShapedViewerEndToEndTest {
 
     static double freezeSeconds(List<Reading> readings) {
         return readings.get(readings.size() - 1).video().freezeSeconds() - readings.get(0).video().freezeSeconds();
+    }
+
+    /** The time covered by intervals between readings in which no frame was decoded. */
+    static double stalledSeconds(List<Reading> readings) {
+        long stalled = 0;
+        for (int i = 1; i < readings.size(); i++) {
+            if (readings.get(i).video().framesDecoded() <= readings.get(i - 1).video().framesDecoded()) {
+                stalled += readings.get(i).at() - readings.get(i - 1).at();
+            }
+        }
+        return stalled / 1000.0;
     }
 
     /** The longest time from {@code since} or one decoded frame to the next, or to the last reading. */
