@@ -19,11 +19,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 9, section 4, fourth test: the dominant speaker. Three web-app simulcast publishers on
- * stage, each with a 640x360 camera (layers 160, 320 and 640 px wide: three encoders must fit this
- * machine's two cores) and a WebAudio microphone instead of the fake one's beeps: silence (gain 0)
+ * stage, each with a 960x540 camera at 15 fps (layers 240, 480 and 960 px wide: three encoders must
+ * fit this machine's two cores, and libwebrtc sends only two layers below 960x540) and a WebAudio
+ * microphone instead of the fake one's beeps: silence (gain 0)
  * until the test makes one of them speak (a 220 Hz sawtooth), so the RFC 6464 levels their
- * browsers put on the audio differ. A viewer behind 600 kbit/s ({@link ShapedLink}) cannot take
- * every track's middle layer: its allocation has to choose.
+ * browsers put on the audio differ. A viewer behind 1 Mbit/s ({@link ShapedLink}), whose 1920x1080
+ * window shows each of the three tiles about 770 px wide, cannot take every track's middle layer
+ * (about 400 kbit/s each): its allocation has to choose.
  *
  * <p>Judged: every client (the three publishers and the viewer) gets {@code speaker.dominant}
  * naming the speaker within 2 s of the speech starting (read from the WebSocket messages the page
@@ -59,13 +61,13 @@ class DominantSpeakerEndToEndTest {
     @Test
     void everyClientLearnsTheDominantSpeakerWithin2sAndTheConstrainedViewerGetsTheSpeakerWidest() throws Exception {
         String room = "dominant";
-        link.limit(600);
+        link.limit(1_000);
         List<String> misses = new ArrayList<>();
         try (NamespacedChromium adaBrowser = new NamespacedChromium(link.nodeSide, "960,540", List.of());
              NamespacedChromium benBrowser = new NamespacedChromium(link.nodeSide, "960,540", List.of());
              NamespacedChromium cleoBrowser = new NamespacedChromium(link.nodeSide, "960,540", List.of());
-             NamespacedChromium viewerBrowser = new NamespacedChromium(link.viewerSide, "1280,800", List.of(ShapedLink.NODE_ADDRESS))) {
-            StageProbe.Setup publishing = StageProbe.Setup.speaker(640, 360);
+             NamespacedChromium viewerBrowser = new NamespacedChromium(link.viewerSide, "1920,1080", List.of(ShapedLink.NODE_ADDRESS))) {
+            StageProbe.Setup publishing = StageProbe.Setup.speaker(960, 540);
             StagePage ada = new StagePage(adaBrowser, "Ada", publishing);
             StagePage ben = new StagePage(benBrowser, "Ben", publishing);
             StagePage cleo = new StagePage(cleoBrowser, "Cleo", publishing);
@@ -118,6 +120,13 @@ class DominantSpeakerEndToEndTest {
             System.out.println("selective T4: speaker.dominant naming Ben, ms after he started speaking: " + latency
                     + "; viewer's tile marked dominant " + (dominantTileMs < 0 ? "not within 5 s" : "after " + dominantTileMs + " ms")
                     + "; events at the viewer: " + viewer.events("speaker.dominant").stream().map(StagePage.Message::json).toList());
+            // That the speech reached the room at all, so a miss above is the detector's, not the test's.
+            Map<String, Double> levels = viewer.audioLevels();
+            double benLevel = levels.getOrDefault(benId, 0.0);
+            double othersLevel = Math.max(levels.getOrDefault(adaId, 0.0), levels.getOrDefault(cleoId, 0.0));
+            System.out.printf("selective T4: audio levels at the viewer: Ben %.3f, loudest other %.3f%n", benLevel, othersLevel);
+            check(misses, benLevel > 0.05 && othersLevel < 0.01, String.format("the test's speech did not reach the viewer as"
+                    + " meant: Ben's audio level %.3f (> 0.05 wanted), the others' %.3f (< 0.01 wanted)", benLevel, othersLevel));
             for (String client : clients.keySet()) {
                 Long ms = latency.get(client);
                 check(misses, ms != null && ms <= 2_000, client + " gets speaker.dominant naming the speaker "
@@ -126,7 +135,7 @@ class DominantSpeakerEndToEndTest {
             check(misses, dominantTileMs >= 0 && dominantTileMs <= 2_000, "the viewer's tile of the speaker is marked data-dominant "
                     + (dominantTileMs < 0 ? "not within 5 s" : "after " + dominantTileMs + " ms") + " (<= 2 s wanted)");
 
-            // The allocation: behind 600 kbit/s the speaker's video is the widest.
+            // The allocation: behind 1 Mbit/s the speaker's video is the widest.
             List<int[]> widths = new ArrayList<>();
             long watch = System.currentTimeMillis();
             while (System.currentTimeMillis() - watch < 12_000) {
@@ -142,7 +151,7 @@ class DominantSpeakerEndToEndTest {
             for (int[] w : widths) {
                 timeline.append(' ').append(Arrays.toString(w));
             }
-            System.out.println("selective T4: viewer at 600 kbit/s, widths [Ada, Ben, Cleo] per second:" + timeline
+            System.out.println("selective T4: viewer at 1 Mbit/s, widths [Ada, Ben, Cleo] per second:" + timeline
                     + "; median of the last 5 s: Ada " + adaWidth + ", Ben (speaking) " + benWidth + ", Cleo " + cleoWidth);
             check(misses, benWidth > Math.max(adaWidth, cleoWidth), "the speaker's video is " + benWidth
                     + " px wide at the constrained viewer, not wider than the others (Ada " + adaWidth + ", Cleo " + cleoWidth + ")");

@@ -143,6 +143,17 @@ final class StagePage {
         return new Publisher((long) num(raw, "now"), layers);
     }
 
+    /** The audio level (0..1) this page receives from each publisher, by participant id. */
+    Map<String, Double> audioLevels() {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Object> e : browser.asyncResult(StageProbe.VIEWER_AUDIO).entrySet()) {
+            if (e.getValue() instanceof Number n) {
+                out.put(e.getKey(), n.doubleValue());
+            }
+        }
+        return out;
+    }
+
     /** Waits until {@code participant}'s video decodes here (frames advancing); returns that reading. */
     Viewer awaitVideo(String participant, long timeoutMs) throws InterruptedException {
         return awaitViewer("video of " + participant, timeoutMs, v -> v.video(participant).framesDecoded() > 0);

@@ -26,7 +26,7 @@ final class StageProbe {
                     + height + "px !important; }", 0, 0, false);
         }
 
-        /** A camera of {@code width}x{@code height} and a WebAudio microphone, silent until {@code __sc.speak(true)}. */
+        /** A camera of {@code width}x{@code height} at 15 fps and a WebAudio microphone, silent until {@code __sc.speak(true)}. */
         static Setup speaker(int width, int height) {
             return new Setup("", width, height, true);
         }
@@ -64,7 +64,7 @@ final class StageProbe {
                 + "md.getUserMedia = async (constraints) => {"
                 + "  const c = Object.assign({}, constraints || {});"
                 + "  if (cfg.videoWidth && c.video) c.video = Object.assign({}, typeof c.video === 'object' ? c.video : {},"
-                + "    {width: {ideal: cfg.videoWidth}, height: {ideal: cfg.videoHeight}});"
+                + "    {width: {ideal: cfg.videoWidth}, height: {ideal: cfg.videoHeight}, frameRate: {ideal: 15}});"
                 + "  const stream = await original(c);"
                 + "  if (cfg.webAudioMicrophone && c.audio) {"
                 + "    const ctx = sc.ctx || (sc.ctx = new AudioContext()); if (ctx.state !== 'running') ctx.resume();"
@@ -96,6 +96,22 @@ final class StageProbe {
             + "      bytes: s.bytesReceived || 0, freezes: s.freezeCount || 0, freezeSeconds: s.totalFreezesDuration || 0,"
             + "      fps: s.framesPerSecond || 0, lost: s.packetsLost || 0, plis: s.pliCount || 0}); });"
             + "  done({now: Date.now(), tracks, tiles}); }, e => done({error: String(e)}));";
+
+    /**
+     * The audio level (0..1, from the decoded audio) this page receives per publisher: the mid of
+     * each inbound audio stream, matched to the participant its m-section's msid names.
+     */
+    static final String VIEWER_AUDIO = "const done = arguments[arguments.length - 1];"
+            + "const pc = window.stagecast && window.stagecast.sub;"
+            + "if (!pc || !pc.remoteDescription) { done({}); return; }"
+            + "const owner = {};"
+            + "for (const section of pc.remoteDescription.sdp.split(/\\r?\\nm=/).slice(1)) {"
+            + "  const mid = (section.match(/a=mid:(\\S+)/) || [])[1]; const msid = section.match(/a=msid:(\\S+) /);"
+            + "  if (mid && msid) owner[mid] = msid[1]; }"
+            + "pc.getStats().then(report => { const out = {};"
+            + "  report.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio' && owner[s.mid])"
+            + "    out[owner[s.mid]] = Math.max(out[owner[s.mid]] || 0, s.audioLevel || 0); });"
+            + "  done(out); }, e => done({error: String(e)}));";
 
     /** The publisher's simulcast layers: outbound-rtp per rid, and what the sender's parameters say is active. */
     static final String PUBLISHER_STATS = "const done = arguments[arguments.length - 1];"
