@@ -52,6 +52,18 @@ final class Chromium implements AutoCloseable {
 
     /** The flags ../shared/BROWSER-TESTING.md found necessary, with a fresh profile directory. */
     static ChromeOptions options(Path profile) {
+        return options(profile, "1280,800", java.util.List.of());
+    }
+
+    /**
+     * The same flags with another window size ({@code "W,H"} CSS pixels, device pixel ratio 1) and
+     * more IP literals the host resolver lets through (a page loaded from a namespace's address).
+     */
+    static ChromeOptions options(Path profile, String windowSize, java.util.List<String> resolverExcludes) {
+        StringBuilder rules = new StringBuilder("MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
+        for (String address : resolverExcludes) {
+            rules.append(", EXCLUDE ").append(address);
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY);
         options.addArguments(
@@ -61,10 +73,10 @@ final class Chromium implements AutoCloseable {
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--disable-domain-reliability", "--no-pings", "--disable-breakpad",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                "--host-resolver-rules=" + rules,
                 "--autoplay-policy=no-user-gesture-required",
                 "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
-                "--window-size=1280,800",
+                "--window-size=" + windowSize,
                 "--user-data-dir=" + profile);
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         return options;

@@ -3,14 +3,19 @@ package io.stagecast.signaling.e2e;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.CommandInfo;
+import org.openqa.selenium.remote.HttpCommandExecutor;
 import org.openqa.selenium.remote.RemoteWebDriver;
+import org.openqa.selenium.remote.http.HttpMethod;
 
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chromium (same flags as {@link Chromium}) inside a {@link NetNamespace}: Debian's chromedriver
@@ -18,23 +23,37 @@ import java.util.Map;
  * only the namespace's addresses.
  */
 final class NamespacedChromium implements AutoCloseable {
-    private static final int DRIVER_PORT = 9515;
+    /** chromedriver's port inside the namespace: one per browser, so several can share a namespace. */
+    private static final AtomicInteger NEXT_DRIVER_PORT = new AtomicInteger(9515);
+    /** chromedriver's own endpoint for a DevTools command (what ChromeDriver#executeCdpCommand calls). */
+    private static final String CDP = "executeCdpCommand";
     private final Process chromedriver;
-    private final RemoteWebDriver driver;
+    private final CdpRemoteWebDriver driver;
     private final Path profile;
 
     NamespacedChromium(NetNamespace ns) throws IOException, InterruptedException {
+        this(ns, "1280,800", List.of());
+    }
+
+    /**
+     * A browser with a window of {@code windowSize} ("W,H" CSS pixels) whose host resolver also lets
+     * {@code resolverExcludes} through (a page loaded from another namespace's address).
+     */
+    NamespacedChromium(NetNamespace ns, String windowSize, List<String> resolverExcludes) throws IOException, InterruptedException {
         profile = Files.createTempDirectory("stagecast-chromium-ns");
         Files.createDirectories(Path.of("target", "interop"));
-        chromedriver = ns.start(new ProcessBuilder(Chromium.DRIVER, "--port=" + DRIVER_PORT)
-                .redirectErrorStream(true).redirectOutput(Path.of("target", "interop", "chromedriver.log").toFile()));
-        int port = ns.forward(DRIVER_PORT);
-        ChromeOptions options = Chromium.options(profile);
-        RemoteWebDriver started = null;
+        int driverPort = NEXT_DRIVER_PORT.getAndIncrement();
+        chromedriver = ns.start(new ProcessBuilder(Chromium.DRIVER, "--port=" + driverPort)
+                .redirectErrorStream(true).redirectOutput(Path.of("target", "interop", "chromedriver-" + driverPort + ".log").toFile()));
+        int port = ns.forward(driverPort);
+        ChromeOptions options = Chromium.options(profile, windowSize, resolverExcludes);
+        CdpRemoteWebDriver started = null;
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (started == null) {
             try {
-                started = new RemoteWebDriver(new URL("http://127.0.0.1:" + port), options);
+                started = new CdpRemoteWebDriver(new HttpCommandExecutor(
+                        Map.of(CDP, new CommandInfo("/session/:sessionId/goog/cdp/execute", HttpMethod.POST)),
+                        new URL("http://127.0.0.1:" + port)), options);
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline || !chromedriver.isAlive()) {
                     close();
@@ -49,6 +68,33 @@ final class NamespacedChromium implements AutoCloseable {
 
     void open(String url) {
         driver.get(url);
+    }
+
+    /** A DevTools command through chromedriver (the DevTools socket itself is inside the namespace). */
+    Object cdp(String command, Map<String, Object> params) {
+        return driver.cdp(command, params);
+    }
+
+    /** Runs {@code js} in every page this browser opens from now on, before the page's own scripts. */
+    void beforeEveryPage(String js) {
+        cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", js));
+    }
+
+    RemoteWebDriver driver() {
+        return driver;
+    }
+
+    /** The page's console, for failure messages. */
+    String consoleLog() {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (var entry : driver.manage().logs().get("browser")) {
+                out.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
+            }
+        } catch (RuntimeException e) {
+            out.append("(console unavailable: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
     }
 
     Object script(String js, Object... args) {
@@ -86,6 +132,17 @@ final class NamespacedChromium implements AutoCloseable {
             } catch (IOException ignored) {
                 // temp files
             }
+        }
+    }
+
+    /** A remote driver that can send chromedriver's DevTools command, registered in its executor. */
+    private static final class CdpRemoteWebDriver extends RemoteWebDriver {
+        CdpRemoteWebDriver(HttpCommandExecutor executor, ChromeOptions options) {
+            super(executor, options);
+        }
+
+        Object cdp(String command, Map<String, Object> params) {
+            return execute(CDP, Map.of("cmd", command, "params", params)).getValue();
         }
     }
 }

@@ -72,6 +72,28 @@ final class NetNamespace implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * A namespace with only its loopback (up), for tests that join namespaces with links of their
+     * own ({@link ShapedLink}).
+     */
+    static NetNamespace createBare(String prefix) throws IOException, InterruptedException {
+        String name = prefix + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        NetNamespace ns = new NetNamespace(name, Files.createTempDirectory("stagecast-" + name));
+        try {
+            run("ip", "netns", "add", name);
+            run("ip", "-n", name, "link", "set", "lo", "up");
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
+    }
+
+    /** Runs a short command inside (tc, ip) and waits for it; fails with its output if it fails. */
+    void exec(String... command) throws IOException, InterruptedException {
+        run(command(List.of(command)).toArray(String[]::new));
+    }
+
     /** {@code command} prefixed to run inside this namespace. */
     List<String> command(List<String> command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
