@@ -103,7 +103,15 @@ final class LayeredSettings {
             } else if (value.valueType() == ConfigValueType.OBJECT && isSection(path)) {
                 checkKnown((ConfigObject) value, path + ".");
             } else {
-                throw new IllegalArgumentException("unknown key '" + path + "' (in " + source(value.origin())
+                // Name the whole path of a leaf, "htp.port" rather than the section "htp".
+                ConfigValue leaf = value;
+                String leafPath = path;
+                while (leaf instanceof ConfigObject section && !section.isEmpty()) {
+                    Map.Entry<String, ConfigValue> first = section.entrySet().iterator().next();
+                    leafPath = leafPath + "." + first.getKey();
+                    leaf = first.getValue();
+                }
+                throw new IllegalArgumentException("unknown key '" + leafPath + "' (in " + source(leaf.origin())
                         + "); known keys: " + knownKeys());
             }
         }
