@@ -56,7 +56,24 @@ public final class Main implements Runnable, CliEnvironment {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The command line over {@code main}: a configuration error (IllegalArgumentException, whose message
+     * names key, value and source) is printed as one line and exits 2 like a usage error, not as a stack trace.
+     */
+    public static CommandLine commandLine(Main main) {
+        CommandLine line = new CommandLine(main);
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("stagecast: " + e.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
+        return line;
     }
 
     @Override
