@@ -1,47 +1,116 @@
 package io.stagecast.signaling;
 
+import io.stagecast.signaling.cli.ApiTokenCommand;
+import io.stagecast.signaling.cli.CliEnvironment;
+import io.stagecast.signaling.cli.ConfigOption;
+import io.stagecast.signaling.cli.RoomCommand;
+import io.stagecast.signaling.cli.StagecastVersion;
+import io.stagecast.signaling.cli.TokenCommand;
 import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.token.InvitationLinks;
 import io.stagecast.signaling.token.JoinGrant;
-import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code stagecast run} starts a node; {@code stagecast token} mints join tokens and links. */
-@Command(name = "stagecast", mixinStandardHelpOptions = true, subcommands = {Main.Run.class, Main.Token.class},
-        description = "A media server (SFU) for live stage rooms.")
-public final class Main implements Runnable {
+/**
+ * The {@code stagecast} command: {@code run} starts a node (also without a subcommand); {@code token}
+ * and {@code api-token} mint tokens locally with a configured API key; {@code room} calls the REST
+ * API of a running node. picocli parses, and writes {@code --help} and {@code --version}.
+ */
+@Command(name = "stagecast", mixinStandardHelpOptions = true, versionProvider = StagecastVersion.class,
+        subcommands = {Main.Run.class, TokenCommand.class, ApiTokenCommand.class, RoomCommand.class},
+        description = "A media server (SFU) for live stage rooms. Configuration: docs/configuration.md.")
+public final class Main implements Runnable, CliEnvironment {
+
+    private final Map<String, String> env;
+    private final Properties systemProperties;
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ConfigOption configOption;
+
+    /** Over this process's environment and system properties. */
+    public Main() {
+        this(System.getenv(), System.getProperties());
+    }
+
+    /** Over the given environment and system properties (tests). */
+    public Main(Map<String, String> env, Properties systemProperties) {
+        this.env = Map.copyOf(env);
+        this.systemProperties = systemProperties;
+    }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The command line over {@code main}: a configuration error (IllegalArgumentException, whose message
+     * names key, value and source) is printed as one line and exits 2 like a usage error, not as a stack trace.
+     */
+    public static CommandLine commandLine(Main main) {
+        CommandLine line = new CommandLine(main);
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("stagecast: " + e.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
+        return line;
+    }
+
+    @Override
+    public StagecastConfig config(Path file) {
+        if (file != null) {
+            return StagecastConfig.load(file, env, systemProperties);
+        }
+        String named = systemProperties.getProperty(StagecastConfig.CONFIG_FILE_PROPERTY,
+                env.get(StagecastConfig.CONFIG_FILE_ENV));
+        return StagecastConfig.load(named == null || named.isBlank() ? null : Path.of(named), env, systemProperties);
     }
 
     /** Without a subcommand, run a node: what a person trying stagecast wants. */
     @Override
     public void run() {
         try {
-            new Run().call();
-        } catch (Exception e) {
-            throw new CommandLine.ExecutionException(new CommandLine(this), "stagecast failed: " + e.getMessage(), e);
+            new Run().start(configOption.load(spec));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    @Command(name = "run", description = "Start a single node (configuration: see docs/configuration.md).")
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = StagecastVersion.class,
+            description = "Start a single node (configuration: see docs/configuration.md).")
     static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ConfigOption configOption;
+
         @Override
         public Integer call() throws Exception {
-            StagecastConfig config = StagecastConfig.fromSystem();
+            start(configOption.load(spec));
+            return 0;
+        }
+
+        void start(StagecastConfig config) throws InterruptedException {
             StagecastServer server = StagecastServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,7 +119,6 @@ public final class Main implements Runnable {
             }, "shutdown"));
             announce(server, config, System.out);
             stopped.await();
-            return 0;
         }
     }
 
@@ -71,47 +139,15 @@ public final class Main implements Runnable {
         String room = demo.get();
         Instant expiry = Instant.now().plus(Duration.ofDays(1));
         String publisher = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Presenter", Role.MODERATOR, expiry));
-        String viewer = server.tokens().mint(JoinGrant.of(room, RandomIds.participantId(), "Viewer", Role.ATTENDEE, expiry));
+        // No subject: the watch link is shared, and each person who opens it is a new participant.
+        String viewer = server.tokens().mint(JoinGrant.of(room, null, null, Role.ATTENDEE, expiry));
         out.println("Demo room '" + room + "' (rooms.demo; set it empty in production):");
         out.println("  publish (moderator): " + InvitationLinks.url(server.baseUrl(), room, publisher));
-        out.println("  watch (attendee):    " + InvitationLinks.url(server.baseUrl(), room, viewer));
+        out.println("  watch (attendee, share it): " + InvitationLinks.url(server.baseUrl(), room, viewer));
         if (config.tokenSecretGenerated()) {
-            out.println("  (token.secret was generated for this run; set STAGECAST_TOKEN_SECRET to keep links valid across restarts)");
+            out.println("  (no API key is configured: a random one signs for this run; set STAGECAST_TOKEN_SECRET or keys.secrets"
+                    + " to keep links valid across restarts)");
         }
         out.println();
-    }
-
-    @Command(name = "token", description = "Mint a join token (and its link) for a room. Uses token.secret from the configuration.")
-    static final class Token implements Callable<Integer> {
-        @Option(names = "--room", required = true, description = "room name")
-        String room;
-        @Option(names = "--name", defaultValue = "Guest", description = "display name")
-        String name;
-        @Option(names = "--role", defaultValue = "attendee", description = "moderator, speaker or attendee")
-        String role;
-        @Option(names = "--view-only", description = "never allow publishing, whatever the role")
-        boolean viewOnly;
-        @Option(names = "--ttl", defaultValue = "PT24H", description = "validity as an ISO-8601 duration (default PT24H)")
-        Duration ttl;
-        @Option(names = "--single-use", description = "the link works once")
-        boolean singleUse;
-
-        @Override
-        public Integer call() {
-            StagecastConfig config = StagecastConfig.fromSystem();
-            if (config.tokenSecretGenerated()) {
-                System.err.println("token.secret is not set (STAGECAST_TOKEN_SECRET): a token minted now matches no server.");
-                return 2;
-            }
-            JoinTokens tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
-            JoinGrant grant = new JoinGrant(room, RandomIds.participantId(), name, Role.fromWire(role), viewOnly,
-                    Instant.now().plus(ttl), RandomIds.tokenId(), singleUse);
-            String token = tokens.mint(grant);
-            String base = config.publicBaseUrl() == null || config.publicBaseUrl().isBlank()
-                    ? "http://localhost:" + config.httpPort() : config.publicBaseUrl();
-            System.out.println(token);
-            System.out.println(InvitationLinks.url(base, room, token));
-            return 0;
-        }
     }
 }

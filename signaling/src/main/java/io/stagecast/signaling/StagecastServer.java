@@ -15,6 +15,7 @@ import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
+import io.stagecast.signaling.token.ApiTokens;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.ws.WebSocketLimits;
 import io.stagecast.signaling.ws.WebSocketMetrics;
@@ -29,6 +30,7 @@ public final class StagecastServer implements AutoCloseable {
     private final MediaNode media;
     private final Rooms rooms;
     private final JoinTokens tokens;
+    private final ApiTokens apiTokens;
     private final HttpServer http;
     private volatile boolean ready;
 
@@ -40,7 +42,8 @@ public final class StagecastServer implements AutoCloseable {
         this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                 config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
                 config.dtlsHandshakeTimeout()), metrics);
-        this.tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
+        this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
+        this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());
         this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()), tokens,
                 new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()));
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
@@ -78,6 +81,11 @@ public final class StagecastServer implements AutoCloseable {
 
     public JoinTokens tokens() {
         return tokens;
+    }
+
+    /** Verifies the REST API's bearer tokens against the same keys as join tokens. */
+    public ApiTokens apiTokens() {
+        return apiTokens;
     }
 
     public PrometheusMeterRegistry metrics() {

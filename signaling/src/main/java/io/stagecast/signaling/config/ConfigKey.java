@@ -6,6 +6,13 @@ import java.util.Optional;
 /**
  * Every configuration key, with its built-in default and the names under which environment
  * variables and system properties override it. docs/configuration.md documents each one.
+ *
+ * <p>A key's dotted name is its HOCON path ({@code http.port} is {@code http { port = ... }}). Adding a
+ * section, e.g. {@code webhooks { urls = [...], timeout-seconds = 10 }}, is adding its keys here
+ * ({@code WEBHOOKS_URLS("webhooks.urls", "")}: the tree walk then accepts them, and their
+ * environment variables and system properties follow), a component of {@link StagecastConfig} read in
+ * its {@code load}, and a row in docs/configuration.md (a test checks the docs name every key). A
+ * section of entries the operator names, like {@code keys.secrets}, is one key of {@link Kind#NAMED}.
  */
 enum ConfigKey {
     HTTP_HOST("http.host", "0.0.0.0"),
@@ -15,10 +22,14 @@ enum ConfigKey {
     MEDIA_ANNOUNCED_ADDRESSES("media.announced-addresses", ""),
     MEDIA_ALLOWED_REMOTE_NETWORKS("media.allowed-remote-networks", ""),
     /** Default depends on the machine: the number of available processors. */
-    MEDIA_EVENT_LOOPS("media.event-loops", null),
+    MEDIA_EVENT_LOOPS("media.event-loops", (String) null),
     ICE_CONSENT_TIMEOUT_SECONDS("ice.consent-timeout-seconds", "30"),
-    /** Empty means a random secret is made at start-up. */
+    /** Empty means a random secret is made at start-up (unless {@code keys.secrets} has keys). */
     TOKEN_SECRET("token.secret", ""),
+    /** API keys by key id: {@code keys.secrets.k1 = "..."}. */
+    KEYS_SECRETS("keys.secrets", Kind.NAMED),
+    /** The key id that signs new tokens; empty: {@code default} if present, else the only key. */
+    KEYS_SIGNING_KEY("keys.signing-key", ""),
     PUBLIC_BASE_URL("public-base-url", ""),
     ROOMS_DEMO("rooms.demo", "demo"),
     ROOMS_RECONNECT_GRACE_SECONDS("rooms.reconnect-grace-seconds", "30"),
@@ -38,15 +49,38 @@ enum ConfigKey {
     /** The same for a phone (a participant that joined with {@code mobile: true}). */
     MEDIA_LAST_N_MOBILE("media.last-n-mobile", "4");
 
+    /** What a key holds. */
+    enum Kind {
+        /** One value: text, a number, or a list (a HOCON list, or comma-separated text). */
+        VALUE,
+        /**
+         * An object of entries whose names the operator chooses ({@code keys.secrets.k1}); each name is
+         * 1-64 characters of a-z, 0-9 and '-', so that {@code STAGECAST_KEYS_SECRETS_K1} names entry {@code k1}.
+         */
+        NAMED
+    }
+
     static final String ENV_PREFIX = "STAGECAST_";
     static final String SYSTEM_PROPERTY_PREFIX = "stagecast.";
 
     private final String key;
     private final String fixedDefault;
+    private final Kind kind;
 
     ConfigKey(String key, String fixedDefault) {
         this.key = key;
         this.fixedDefault = fixedDefault;
+        this.kind = Kind.VALUE;
+    }
+
+    ConfigKey(String key, Kind kind) {
+        this.key = key;
+        this.fixedDefault = null;
+        this.kind = kind;
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     /** The key as written in the properties file, e.g. {@code media.bind-address}. */
@@ -54,9 +88,13 @@ enum ConfigKey {
         return key;
     }
 
-    /** {@code STAGECAST_} and the key in upper case with '.' and '-' as '_', e.g. {@code STAGECAST_MEDIA_BIND_ADDRESS}. */
+    /**
+     * {@code STAGECAST_} and the key in upper case with '.' and '-' as '_', e.g. {@code STAGECAST_MEDIA_BIND_ADDRESS};
+     * for a {@link Kind#NAMED} key the prefix of its entries' variables, e.g. {@code STAGECAST_KEYS_SECRETS_}.
+     */
     String envName() {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        String name = ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return kind == Kind.NAMED ? name + "_" : name;
     }
 
     /** {@code stagecast.} and the key, e.g. {@code stagecast.http.port}. */
@@ -64,6 +102,7 @@ enum ConfigKey {
         return SYSTEM_PROPERTY_PREFIX + key;
     }
 
+    /** The built-in default of a {@link Kind#VALUE} key. */
     String defaultValue() {
         return fixedDefault != null ? fixedDefault : String.valueOf(Runtime.getRuntime().availableProcessors());
     }

@@ -1,5 +1,6 @@
 package io.stagecast.signaling.config;
 
+import io.stagecast.signaling.token.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import java.util.Properties;
 
 /**
  * The server's configuration, immutable. Each value comes from (later wins) the built-in default,
- * an optional properties file, an environment variable {@code STAGECAST_*}, or a system property
- * {@code stagecast.*}. Every key is described in docs/configuration.md.
+ * an optional HOCON file (or a {@code .properties} file, read as before HOCON), an environment variable
+ * {@code STAGECAST_*}, or a system property {@code stagecast.*}. Every key is described in
+ * docs/configuration.md.
  *
  * @param httpHost                   {@code http.host}: interface (name or address) of the HTTP/WebSocket server
  * @param httpPort                   {@code http.port}; 0 lets the OS choose (tests)
@@ -32,8 +34,10 @@ import java.util.Properties;
  *                                   addresses are ignored; empty means any address
  * @param mediaEventLoops            {@code media.event-loops}
  * @param iceConsentTimeout          {@code ice.consent-timeout-seconds} (RFC 7675 consent freshness)
- * @param tokenSecret                {@code token.secret}: HS256 key of join tokens, at least 32 bytes in UTF-8
- * @param tokenSecretGenerated       no secret was configured, so a random one was made for this run
+ * @param apiKeys                    {@code keys.secrets} and {@code token.secret} (key {@code default}): the HS256
+ *                                   keys of join tokens, invitation links and API tokens, each at least 32
+ *                                   bytes in UTF-8; {@code keys.signing-key} is the one that signs
+ * @param tokenSecretGenerated       no key was configured, so a random key {@code default} was made for this run
  * @param publicBaseUrl              {@code public-base-url} without trailing slash, derived from the HTTP
  *                                   host and port when not configured
  * @param demoRoom                   {@code rooms.demo}: room created at start-up; empty when disabled
@@ -49,7 +53,7 @@ import java.util.Properties;
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
-                              int mediaEventLoops, Duration iceConsentTimeout, String tokenSecret,
+                              int mediaEventLoops, Duration iceConsentTimeout, ApiKeys apiKeys,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile) {
@@ -59,7 +63,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
     /** System property naming the configuration file for {@link #fromSystem()}; wins over the variable. */
     public static final String CONFIG_FILE_PROPERTY = "stagecast.config-file";
     /** HS256 keys must be at least as long as the hash (RFC 7518 section 3.2). */
-    public static final int MIN_TOKEN_SECRET_BYTES = 32;
+    public static final int MIN_TOKEN_SECRET_BYTES = ApiKeys.MIN_SECRET_BYTES;
     static final int MAX_EVENT_LOOPS = 1024;
     static final int MAX_TIMEOUT_SECONDS = 3600;
     /** 1 MiB (a join snapshot of a big room with a full chat history is a few hundred KiB) to 1 GiB. */
@@ -75,7 +79,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(mediaBindAddress, "mediaBindAddress");
         Objects.requireNonNull(iceConsentTimeout, "iceConsentTimeout");
-        Objects.requireNonNull(tokenSecret, "tokenSecret");
+        Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
         Objects.requireNonNull(demoRoom, "demoRoom");
         Objects.requireNonNull(dtlsHandshakeTimeout, "dtlsHandshakeTimeout");
@@ -95,8 +99,6 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         require(lastN >= 1 && lastN <= MAX_LAST_N, "media.last-n must be 1-" + MAX_LAST_N + ", was " + lastN);
         require(lastNMobile >= 1 && lastNMobile <= MAX_LAST_N,
                 "media.last-n-mobile must be 1-" + MAX_LAST_N + ", was " + lastNMobile);
-        require(tokenSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_TOKEN_SECRET_BYTES,
-                "token.secret must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
     }
 
     /** The built-in defaults alone (with a fresh random token secret). */
@@ -144,16 +146,13 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Duration dtlsTimeout = Duration.ofSeconds(
                 settings.integer(ConfigKey.DTLS_HANDSHAKE_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS));
 
-        String secret = settings.string(ConfigKey.TOKEN_SECRET);
-        boolean secretGenerated = secret.isEmpty();
+        ApiKeys apiKeys = ConfiguredKeys.read(settings);
+        boolean secretGenerated = apiKeys == null;
         if (secretGenerated) {
-            secret = randomSecret();
+            apiKeys = ApiKeys.single(ApiKeys.LEGACY_ID, randomSecret().getBytes(StandardCharsets.UTF_8));
             LOG.warn("token.secret is not set: using a random secret for this run. Tokens and invitation links"
                     + " stop working at restart and other nodes cannot verify them; set {} for production.",
                     ConfigKey.TOKEN_SECRET.envName());
-        } else if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_TOKEN_SECRET_BYTES) {
-            throw settings.invalidSecret(ConfigKey.TOKEN_SECRET, "must be at least " + MIN_TOKEN_SECRET_BYTES
-                    + " bytes (e.g. 43 characters of base64 from 32 random bytes)");
         }
 
         String configuredUrl = settings.string(ConfigKey.PUBLIC_BASE_URL);
@@ -167,7 +166,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 MIN_WS_OUTBOUND_QUEUE_KIB, MAX_WS_OUTBOUND_QUEUE_KIB);
 
         return new StagecastConfig(httpHost, httpPort, mediaPort, bindAddress, announced, allowed, eventLoops,
-                consentTimeout, secret, secretGenerated, publicBaseUrl,
+                consentTimeout, apiKeys, secretGenerated, publicBaseUrl,
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N));
@@ -205,9 +204,15 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         return value;
     }
 
-    /** The token secret as key bytes for {@code JoinTokens}. */
+    /**
+     * The secret of the signing key.
+     *
+     * @deprecated keys have ids now: {@code new JoinTokens(config.apiKeys(), clock)} signs with the signing key
+     *             and names it; this secret alone makes tokens named {@code default}
+     */
+    @Deprecated
     public byte[] tokenSecretBytes() {
-        return tokenSecret.getBytes(StandardCharsets.UTF_8);
+        return apiKeys.signingKey().secret();
     }
 
     /** Whether ICE checks from this address are allowed: no networks configured, or one contains it. */
@@ -223,14 +228,14 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         return false;
     }
 
-    /** Like the record's, but never shows the token secret (configurations end up in logs). */
+    /** Like the record's, but never shows a secret (configurations end up in logs): key ids only. */
     @Override
     public String toString() {
         return "StagecastConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", mediaPort=" + mediaPort
                 + ", mediaBindAddress=" + mediaBindAddress.getHostAddress()
                 + ", mediaAnnouncedAddresses=" + mediaAnnouncedAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", mediaAllowedRemoteNetworks=" + mediaAllowedRemoteNetworks + ", mediaEventLoops=" + mediaEventLoops
-                + ", iceConsentTimeout=" + iceConsentTimeout + ", tokenSecret=" + (tokenSecretGenerated ? "(random)" : "(set)")
+                + ", iceConsentTimeout=" + iceConsentTimeout + ", apiKeys=" + (tokenSecretGenerated ? "(random)" : apiKeys)
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN

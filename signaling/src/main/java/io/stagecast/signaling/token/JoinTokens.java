@@ -1,14 +1,6 @@
 package io.stagecast.signaling.token;
 
-import com.nimbusds.jose.Algorithm;
-import com.nimbusds.jose.Header;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.stagecast.signaling.token.TokenError.Code;
@@ -18,13 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.Objects;
 
 /**
  * Mints and verifies join tokens: compact JWS (RFC 7515) JWTs (RFC 7519) signed with HMAC-SHA256
- * under a shared secret.
+ * under one of the node's {@link ApiKeys}, named in the header ({@code kid}).
  *
  * <p>Claims: {@code iss} "stagecast", {@code sub} participant id (optional: absent means a fresh
  * id per join), {@code name}, {@code room}, {@code role}, {@code vo} view only, {@code exp},
@@ -43,7 +34,7 @@ public final class JoinTokens {
      * Longer input is refused before parsing: real tokens are a few hundred bytes, and parsing
      * megabytes of attacker-supplied base64 and JSON is wasted work.
      */
-    static final int MAX_TOKEN_CHARS = 8 * 1024;
+    static final int MAX_TOKEN_CHARS = KeyedJws.MAX_TOKEN_CHARS;
 
     static final String CLAIM_NAME = "name";
     static final String CLAIM_ROOM = "room";
@@ -51,12 +42,13 @@ public final class JoinTokens {
     static final String CLAIM_VIEW_ONLY = "vo";
     static final String CLAIM_SINGLE_USE = "su";
 
-    private final MACSigner signer;
-    private final MACVerifier verifier;
+    private final KeyedJws jws;
     private final Clock clock;
     private final UsedTokenIds usedTokenIds;
 
     /**
+     * One key, {@value ApiKeys#LEGACY_ID}: what a single {@code token.secret} configures.
+     *
      * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_SECRET_BYTES} bytes
      */
     public JoinTokens(byte[] secret, Clock clock) {
@@ -68,20 +60,32 @@ public final class JoinTokens {
      *                        most; when that many are remembered, further single-use tokens are refused
      */
     public JoinTokens(byte[] secret, Clock clock, int maxUsedTokenIds) {
-        Objects.requireNonNull(secret, "secret");
+        this(singleKey(secret), clock, maxUsedTokenIds);
+    }
+
+    /** Mints with the signing key of {@code keys}, verifies against the key each token names. */
+    public JoinTokens(ApiKeys keys, Clock clock) {
+        this(keys, clock, DEFAULT_MAX_USED_TOKEN_IDS);
+    }
+
+    public JoinTokens(ApiKeys keys, Clock clock, int maxUsedTokenIds) {
+        this.jws = new KeyedJws(keys);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.usedTokenIds = new UsedTokenIds(maxUsedTokenIds);
+    }
+
+    private static ApiKeys singleKey(byte[] secret) {
+        Objects.requireNonNull(secret, "secret");
         if (secret.length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException("token secret must be at least " + MIN_SECRET_BYTES
                     + " bytes, was " + secret.length);
         }
-        byte[] key = Arrays.copyOf(secret, secret.length);
-        try {
-            this.signer = new MACSigner(key);
-            this.verifier = new MACVerifier(key);
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("unusable token secret: " + e.getMessage(), e);
-        }
-        this.usedTokenIds = new UsedTokenIds(maxUsedTokenIds);
+        return ApiKeys.single(ApiKeys.LEGACY_ID, secret);
+    }
+
+    /** The keys this verifies with; new tokens are signed with their signing key. */
+    public ApiKeys keys() {
+        return jws.keys();
     }
 
     /**
@@ -106,20 +110,13 @@ public final class JoinTokens {
         if (grant.displayName() != null) {
             claims.claim(CLAIM_NAME, grant.displayName());
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
-                claims.build());
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            // Cannot happen with HS256 and a key checked in the constructor.
-            throw new IllegalStateException("signing a join token failed", e);
-        }
-        return jwt.serialize();
+        return jws.sign(JOSEObjectType.JWT, claims.build());
     }
 
     /**
      * Checks a token and returns what it grants. Checks, in order: well-formed compact JWS, algorithm
-     * exactly HS256, signature, claim types and presence, issuer, {@code exp} / {@code nbf} (with
+     * exactly HS256, a key id ({@code kid}) this node has (none: the legacy key {@value ApiKeys#LEGACY_ID}),
+     * signature under that key, not an API token, claim types and presence, issuer, {@code exp} / {@code nbf} (with
      * {@link #CLOCK_SKEW}), room, and for single-use tokens that the {@code jti} was not redeemed
      * before. Verifying does not use a single-use token up: the join it is for calls
      * {@link #redeem} once nothing else can refuse it, so a refused join leaves the link usable.
@@ -142,8 +139,10 @@ public final class JoinTokens {
 
     private JoinGrant verify(String token, String expectedRoom, boolean acceptRedeemed) throws TokenError {
         Objects.requireNonNull(expectedRoom, "expectedRoom");
-        SignedJWT jwt = parseSigned(token);
-        checkSignature(jwt);
+        SignedJWT jwt = jws.verify(token);
+        if (ApiTokens.TYPE.equals(jwt.getHeader().getType())) {
+            throw new TokenError(Code.WRONG_TYPE, "an API token is not a join token");
+        }
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
@@ -194,52 +193,6 @@ public final class JoinTokens {
 
     private static TokenError alreadyUsed(JoinGrant grant) {
         return new TokenError(Code.ALREADY_USED, "single-use token '" + grant.tokenId() + "' was already used");
-    }
-
-    private static SignedJWT parseSigned(String token) throws TokenError {
-        if (token == null || token.isEmpty()) {
-            throw new TokenError(Code.MALFORMED, "no token");
-        }
-        if (token.length() > MAX_TOKEN_CHARS) {
-            throw new TokenError(Code.MALFORMED, "token longer than " + MAX_TOKEN_CHARS + " characters");
-        }
-        int headerEnd = token.indexOf('.');
-        if (headerEnd < 0) {
-            throw new TokenError(Code.MALFORMED, "not a compact JWT: no '.'");
-        }
-        Header header;
-        try {
-            header = Header.parse(new Base64URL(token.substring(0, headerEnd)));
-        } catch (ParseException | RuntimeException e) {
-            // Untrusted input: whatever the parser throws means "not a token".
-            throw new TokenError(Code.MALFORMED, "token header is not valid base64url JSON: " + e.getMessage(), e);
-        }
-        // Exactly HS256, decided before anything else is read: taking the algorithm from the header
-        // opens "alg: none" and algorithm-confusion attacks (RFC 8725 section 3.1).
-        if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
-            String alg = Algorithm.NONE.equals(header.getAlgorithm()) ? "unsigned token (alg none)"
-                    : "algorithm " + header.getAlgorithm();
-            throw new TokenError(Code.BAD_SIGNATURE, alg + " refused, only HS256 is accepted");
-        }
-        SignedJWT signed;
-        try {
-            signed = SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException e) {
-            throw new TokenError(Code.MALFORMED, "not a compact JWS: " + e.getMessage(), e);
-        }
-        return signed;
-    }
-
-    private void checkSignature(SignedJWT jwt) throws TokenError {
-        boolean valid;
-        try {
-            valid = jwt.verify(verifier);
-        } catch (JOSEException | RuntimeException e) {
-            throw new TokenError(Code.BAD_SIGNATURE, "signature could not be checked: " + e.getMessage(), e);
-        }
-        if (!valid) {
-            throw new TokenError(Code.BAD_SIGNATURE, "signature does not match");
-        }
     }
 
     private static JoinGrant readGrant(JWTClaimsSet claims, Instant now) throws TokenError {

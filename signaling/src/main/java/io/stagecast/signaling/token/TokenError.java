@@ -18,7 +18,16 @@ public final class TokenError extends Exception {
         WRONG_ROOM,
         /** A single-use token that was already redeemed (or could not be remembered, see {@link JoinTokens}). */
         ALREADY_USED,
-        MISSING_CLAIM
+        MISSING_CLAIM,
+        /**
+         * The token names a key id ({@code kid}) this node does not have: a retired key, or one not yet
+         * configured here; or it names none and the node has no legacy key ({@code default}).
+         */
+        UNKNOWN_KEY,
+        /** An API token valid for longer than {@link ApiTokens#MAX_LIFETIME} (a stolen one must not last). */
+        LIFETIME_TOO_LONG,
+        /** A token of another kind: an API token presented as a join token, or the reverse. */
+        WRONG_TYPE
     }
 
     private final Code code;

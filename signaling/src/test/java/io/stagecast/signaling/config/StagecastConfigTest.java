@@ -1,5 +1,6 @@
 package io.stagecast.signaling.config;
 
+import io.stagecast.signaling.token.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +50,10 @@ class StagecastConfigTest {
         Path path = dir.resolve("stagecast.properties");
         Files.writeString(path, content, StandardCharsets.UTF_8);
         return path;
+    }
+
+    static String secretOf(StagecastConfig config, String kid) {
+        return new String(config.apiKeys().secret(kid).orElseThrow(), StandardCharsets.UTF_8);
     }
 
     private static StagecastConfig fromEnv(String key, String value) {
@@ -94,12 +100,15 @@ class StagecastConfigTest {
         StagecastConfig second = StagecastConfig.defaults();
 
         assertTrue(first.tokenSecretGenerated());
-        assertTrue(first.tokenSecretBytes().length >= 32);
-        assertNotEquals(first.tokenSecret(), second.tokenSecret());
-        assertFalse(first.toString().contains(first.tokenSecret()), first.toString());
+        assertEquals(Set.of(ApiKeys.LEGACY_ID), first.apiKeys().ids());
+        byte[] random = first.apiKeys().secret(ApiKeys.LEGACY_ID).orElseThrow();
+        assertTrue(random.length >= 32);
+        assertFalse(Arrays.equals(random, second.apiKeys().secret(ApiKeys.LEGACY_ID).orElseThrow()));
+        assertFalse(first.toString().contains(new String(random, StandardCharsets.UTF_8)), first.toString());
         StagecastConfig configured = fromEnv("STAGECAST_TOKEN_SECRET", SECRET);
         assertFalse(configured.tokenSecretGenerated());
-        assertEquals(SECRET, configured.tokenSecret());
+        assertEquals(SECRET, secretOf(configured, ApiKeys.LEGACY_ID));
+        assertEquals(ApiKeys.LEGACY_ID, configured.apiKeys().signingKey().id());
         assertFalse(configured.toString().contains(SECRET));
     }
 
@@ -158,7 +167,7 @@ class StagecastConfigTest {
                 config.mediaAllowedRemoteNetworks());
         assertEquals(3, config.mediaEventLoops());
         assertEquals(Duration.ofSeconds(15), config.iceConsentTimeout());
-        assertEquals(SECRET, config.tokenSecret());
+        assertEquals(SECRET, secretOf(config, ApiKeys.LEGACY_ID));
         assertEquals("https://stage.example", config.publicBaseUrl());
         assertEquals(Optional.empty(), config.demoRoom());
         assertEquals(Duration.ofSeconds(5), config.dtlsHandshakeTimeout());
@@ -171,6 +180,9 @@ class StagecastConfigTest {
 
     private static String keyOfEnvName(String envName) {
         for (ConfigKey key : ConfigKey.values()) {
+            if (key.kind() != ConfigKey.Kind.VALUE) {
+                continue;
+            }
             if (key.envName().equals(envName)) {
                 return key.key();
             }
@@ -307,8 +319,13 @@ class StagecastConfigTest {
         // Surefire runs in the module directory; the docs live one level up.
         String docs = Files.readString(Path.of("..", "docs", "configuration.md"), StandardCharsets.UTF_8);
         for (ConfigKey key : ConfigKey.values()) {
-            assertTrue(docs.contains("`" + key.key() + "`"), key.key());
-            assertTrue(docs.contains("`" + key.envName() + "`"), key.envName());
+            if (key.kind() == ConfigKey.Kind.NAMED) {
+                assertTrue(docs.contains("`" + key.key() + ".<id>`"), key.key());
+                assertTrue(docs.contains("`" + key.envName() + "<ID>`"), key.envName());
+            } else {
+                assertTrue(docs.contains("`" + key.key() + "`"), key.key());
+                assertTrue(docs.contains("`" + key.envName() + "`"), key.envName());
+            }
         }
     }
 }

@@ -114,7 +114,7 @@ final class NodeProcess implements AutoCloseable {
     private static NodeProcess awaitReady(Process process, Path log, Map<String, String> env, String insideUrl,
                                           String baseUrl, int mediaPort) throws IOException, InterruptedException {
         StagecastConfig config = StagecastConfig.load(null, env, new Properties());
-        JoinTokens tokens = new JoinTokens(config.tokenSecretBytes(), Clock.systemUTC());
+        JoinTokens tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         NodeProcess node = new NodeProcess(process, log, tokens, insideUrl, baseUrl, mediaPort);
         HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(Duration.ofSeconds(2)).build();
