@@ -96,6 +96,37 @@ final class Roster {
         return n;
     }
 
+    /** Connected participants an audience reaches now (the lobby never; in grace, the snapshot on return). */
+    List<String> recipients(Audience audience) {
+        List<String> ids = new ArrayList<>();
+        if (audience instanceof Audience.Only only) {
+            Member m = get(only.participantId());
+            if (m != null && m.connected) {
+                ids.add(m.id);
+            }
+            return ids;
+        }
+        if (audience instanceof Audience.MediaPlane) {
+            return ids;
+        }
+        for (Member m : members.values()) {
+            if (m.connected && !m.inLobby() && reaches(audience, m)) {
+                ids.add(m.id);
+            }
+        }
+        return ids;
+    }
+
+    private static boolean reaches(Audience audience, Member m) {
+        if (audience instanceof Audience.Moderators) {
+            return m.isModerator();
+        }
+        if (audience instanceof Audience.Backstage) {
+            return backstage(m);
+        }
+        return true;
+    }
+
     Member requireMember(String participantId) throws StageRefusal {
         Member m = get(participantId);
         if (m == null) {

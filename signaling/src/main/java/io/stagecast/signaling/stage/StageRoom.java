@@ -96,27 +96,17 @@ public final class StageRoom {
         return actLimited(actorId, out -> session.remove(actorId, targetId, out));
     }
 
-    /**
-     * The participant's connection dropped. They keep everything (role, stage place, pending
-     * request) for {@link StageLimits#reconnectGrace()}; {@link #tick()} removes them afterwards.
-     */
+    /** The connection dropped: everything is kept for {@link StageLimits#reconnectGrace()}, then {@link #tick()} removes them. */
     public Outcome disconnect(String participantId) {
         return act(out -> session.disconnect(participantId, out));
     }
 
-    /**
-     * The participant is back (same identity, new connection) within the grace period; also
-     * accepted while still connected (a reload replacing the old connection). {@code not_found}
-     * means the grace period is over: join again. On success send {@link #snapshot(String)}.
-     */
+    /** Back within the grace period, or a reload while connected; {@code not_found} after it. Send {@link #snapshot}. */
     public Outcome reconnect(String participantId) {
         return act(out -> session.reconnect(participantId, out));
     }
 
-    /**
-     * Applies the timers: removes participants disconnected for longer than the grace period and
-     * withdraws expired invitations. Call it periodically (e.g. every second) under the room lock.
-     */
+    /** The timers (call every second or so): reconnect grace, invitation expiry. */
     public List<Delivery> tick() {
         Events out = new Events();
         session.tick(out);
@@ -128,10 +118,7 @@ public final class StageRoom {
         return act(out -> session.start(actorId, out));
     }
 
-    /**
-     * A moderator ends the session for everyone: all publishing is revoked and every later action
-     * is refused with {@code invalid_state}; the caller closes the connections.
-     */
+    /** A moderator ends the session: publishing revoked, later actions {@code invalid_state}; the caller closes connections. */
     public Outcome end(String actorId) {
         return act(out -> session.end(actorId, out));
     }
@@ -148,10 +135,7 @@ public final class StageRoom {
 
     // ---- getting on and off the stage (StageAccess) ----
 
-    /**
-     * Go on stage directly: moderators and speakers in any mode, attendees only in
-     * {@link AccessMode#OPEN}. At capacity, the longest-silent non-moderator is evicted.
-     */
+    /** Go on stage directly (attendees only when open); at capacity the longest-silent non-moderator is evicted. */
     public Outcome joinStage(String actorId) {
         return actLimited(actorId, out -> access.joinStage(actorId, out));
     }
@@ -166,10 +150,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> access.removeFromStage(actorId, targetId, out));
     }
 
-    /**
-     * A moderator (or {@link #SERVER}) puts a viewer on stage with nothing to confirm, evicting the
-     * longest-silent non-moderator if full; attendees not while the stage is closed, phones never.
-     */
+    /** A moderator (or {@link #SERVER}) puts a viewer on stage with nothing to confirm (not phones; attendees not while closed). */
     public Outcome bringToStage(String actorId, String targetId) {
         return actLimited(actorId, out -> access.bringToStage(actorId, targetId, out));
     }
@@ -184,11 +165,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> access.cancelStageRequest(actorId, out));
     }
 
-    /**
-     * A moderator approves a pending request: the requester gets an invitation to confirm
-     * ({@link #acceptInvitation}). A request cancelled or already answered is {@code invalid_state}:
-     * the first answer wins.
-     */
+    /** A moderator approves a pending request with an invitation to confirm; the first answer wins. */
     public Outcome approveStageRequest(String actorId, String targetId) {
         return actLimited(actorId, out -> access.approveStageRequest(actorId, targetId, out));
     }
@@ -198,10 +175,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> access.declineStageRequest(actorId, targetId, out));
     }
 
-    /**
-     * A moderator invites a viewer to the stage (every mode but {@link AccessMode#CLOSED} for
-     * attendees). Inviting someone whose request is pending answers that request too.
-     */
+    /** A moderator invites a viewer (attendees not while closed); a pending request is answered too. */
     public Outcome inviteToStage(String actorId, String targetId) {
         return actLimited(actorId, out -> access.inviteToStage(actorId, targetId, out));
     }
@@ -211,10 +185,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> access.revokeInvitation(actorId, targetId, out));
     }
 
-    /**
-     * The invitee accepts and goes on stage (evicting the longest-silent non-moderator if full).
-     * An invitation withdrawn, or expired even if {@link #tick()} has not run yet, is {@code invalid_state}.
-     */
+    /** The invitee goes on stage (evicting if full); withdrawn or expired (even before {@link #tick}) is {@code invalid_state}. */
     public Outcome acceptInvitation(String actorId) {
         return actLimited(actorId, out -> access.acceptInvitation(actorId, out));
     }
@@ -224,11 +195,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> access.declineInvitation(actorId, out));
     }
 
-    /**
-     * A moderator changes someone's role. Refused ({@code invalid_state}) if it would leave the
-     * room without a moderator. The stage place is kept; a demoted speaker's screen share stops,
-     * and in {@code closed} mode a demoted invitee loses the invitation.
-     */
+    /** A moderator changes a role (one moderator must remain); the place is kept, a lost screen right stops the share. */
     public Outcome setRole(String actorId, String targetId, Role role) {
         return actLimited(actorId, out -> access.setRole(actorId, targetId, role, out));
     }
@@ -250,10 +217,7 @@ public final class StageRoom {
         return actLimited(actorId, out -> media.setOwnTrack(actorId, TrackKind.SCREEN, on, out));
     }
 
-    /**
-     * A moderator turns someone's microphone or camera off (not the screen: remove the person from
-     * stage). Never turns anything on; with strong mute only {@link #allowTrack} lets them unmute.
-     */
+    /** A moderator turns a microphone or camera off; with strong mute only {@link #allowTrack} lets it on again. */
     public Outcome forceOff(String actorId, String targetId, TrackKind kind) {
         return actLimited(actorId, out -> media.forceOff(actorId, targetId, kind, out));
     }
@@ -395,11 +359,7 @@ public final class StageRoom {
 
     // ---- reports from the media plane, and queries ----
 
-    /**
-     * The media plane heard this participant speak (RFC 6464 audio level above its threshold) at
-     * {@code nanos} on the room's nano clock. Used to pick whom to evict from a full stage.
-     * Unknown ids are ignored (the report may race with a departure).
-     */
+    /** The media plane heard them speak (RFC 6464 level) at {@code nanos}: eviction picks the longest silent. */
     public void reportVoiceActivity(String participantId, long nanos) {
         Member m = roster.get(participantId);
         if (m != null && nanos > m.lastVoiceAt) {
@@ -487,33 +447,7 @@ public final class StageRoom {
      * the reconnect grace period get a snapshot on return). Empty for {@link Audience#MEDIA_PLANE}.
      */
     public List<String> recipients(Audience audience) {
-        List<String> ids = new ArrayList<>();
-        if (audience instanceof Audience.Only only) {
-            Member m = roster.get(only.participantId());
-            if (m != null && m.connected) {
-                ids.add(m.id);
-            }
-            return ids;
-        }
-        if (audience instanceof Audience.MediaPlane) {
-            return ids;
-        }
-        for (Member m : roster.all()) {
-            if (m.connected && !m.inLobby() && receives(audience, m)) {
-                ids.add(m.id);
-            }
-        }
-        return ids;
-    }
-
-    private static boolean receives(Audience audience, Member m) {
-        if (audience instanceof Audience.Moderators) {
-            return m.isModerator();
-        }
-        if (audience instanceof Audience.Backstage) {
-            return Roster.backstage(m);
-        }
-        return true;
+        return roster.recipients(audience);
     }
 
     /** All state, including what clients never see; tests compare it before and after a refusal. */
