@@ -11,6 +11,8 @@ import { PersonMenu } from './person-menu.js';
 import { ChatPanel } from './chat.js';
 import { Reactions } from './reactions.js';
 import { PollsPanel } from './polls.js';
+import { QaPanel } from './qa.js';
+import { BackchannelPanel } from './backchannel.js';
 import { ModeratorPanel } from './moderator.js';
 import { Toolbar } from './toolbar.js';
 import { icon as iconSvg } from './icons.js';
@@ -253,6 +255,11 @@ function showRoom() {
       }
     },
   });
+  new QaPanel($('#panel-qa'), state, signaling, {
+    onNew: () => { if (activePanel !== 'qa') $('#panel-tab-qa').classList.add('unread'); },
+  });
+  new BackchannelPanel($('#panel-backstage'), state, signaling);
+  state.on('you', syncPanelTabs);
   new ModeratorPanel($('#panel-room'), state, signaling, { onEnd: () => signaling.request('session.end').catch(failed) });
   reactions = new Reactions($('#reactions-layer'), signaling);
   document.body.append(reactions.picker);
@@ -280,11 +287,19 @@ function openPanel(name) {
   $('#side-panel').hidden = !activePanel;
   for (const panel of document.querySelectorAll('.panel-body')) panel.hidden = panel.id !== 'panel-' + activePanel;
   for (const tab of document.querySelectorAll('.panel-tab')) tab.classList.toggle('active', tab.dataset.panel === activePanel);
-  $('#panel-tab-room').hidden = !state.isModerator;
+  syncPanelTabs();
+  if (activePanel === 'qa') $('#panel-tab-qa').classList.remove('unread');
   toolbar.setActivePanel(activePanel);
   chat.setVisible(activePanel === 'chat');
   if (activePanel === 'polls') toolbar.setBadge('polls', 0);
   document.body.classList.toggle('panel-open', !!activePanel);
+}
+
+/** Tabs only some people have: the room (moderators), backstage (moderators, speakers on stage). */
+function syncPanelTabs() {
+  $('#panel-tab-room').hidden = !state.isModerator;
+  $('#panel-tab-backstage').hidden = !state.backstage;
+  if ((activePanel === 'backstage' && !state.backstage) || (activePanel === 'room' && !state.isModerator)) openPanel(null);
 }
 
 const toolbarActions = {
@@ -599,6 +614,23 @@ on('chat.cleared', () => {
   state.chat = [];
   state.pinnedMessageId = null;
   state.emit('chat');
+});
+on('qa.asked', (e) => state.setQuestion(e.question));
+on('qa.changed', (e) => state.setQuestion(e.question));
+on('qa.upvotes', (e) => state.setUpvotes(e.questionId, e.upvotes));
+on('qa.removed', (e) => state.removeQuestion(e.questionId));
+on('qa.pinned', (e) => {
+  state.pinnedQuestionId = e.questionId ?? null;
+  state.emit('qa');
+});
+on('backchannel.message', (e) => state.addBackchannel(e.message));
+on('backchannel.deleted', (e) => {
+  state.backchannel = state.backchannel.filter((m) => m.id !== e.messageId);
+  state.emit('backchannel');
+});
+on('backchannel.history', (e) => {
+  state.backchannel = e.messages || [];
+  state.emit('backchannel');
 });
 on('reaction', (e) => reactions?.show(e.emoji, state.name(e.participantId)));
 on('poll.created', (e) => state.setPoll(e.poll));

@@ -42,7 +42,7 @@ export class ModeratorPanel {
         h('label.inline', {}, 'Stage capacity', this.capacity)),
       h('section.panel-section', {}, h('h3', {}, 'Room options'),
         toggle('chat-enabled', 'chatEnabled', 'Chat'), toggle('reactions-enabled', 'reactionsEnabled', 'Reactions'),
-        toggle('polls-enabled', 'pollsEnabled', 'Polls and quizzes'),
+        toggle('polls-enabled', 'pollsEnabled', 'Polls and quizzes'), toggle('qa-enabled', 'qaEnabled', 'Q&A'),
         toggle('strong-mute', 'strongMute', 'Strong mute (people muted by a moderator stay muted until allowed)')),
       h('section.panel-section', {}, h('h3', {}, 'Everyone at once'), h('div.button-row', {},
         h('button.secondary#mute-all', { type: 'button', onclick: req('media.forceOffAll', { kind: 'microphone' }, 'Microphones on stage are off') }, 'Mute all'),
@@ -91,6 +91,6 @@ export class ModeratorPanel {
     this.mode.value = s.accessMode;
     this.modeHint.textContent = (MODES.find((m) => m[0] === s.accessMode) || [])[2] || '';
     if (document.activeElement !== this.capacity) this.capacity.value = s.capacity;
-    for (const field of ['chatEnabled', 'reactionsEnabled', 'pollsEnabled', 'strongMute']) this[field].checked = !!s[field];
+    for (const field of ['chatEnabled', 'reactionsEnabled', 'pollsEnabled', 'qaEnabled', 'strongMute']) this[field].checked = !!s[field];
   }
 }

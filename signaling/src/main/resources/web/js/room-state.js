@@ -10,7 +10,7 @@ export class RoomState {
   reset() {
     this.room = '';
     this.session = 'lobby';
-    this.settings = { accessMode: 'request', capacity: 25, chatEnabled: true, reactionsEnabled: true, pollsEnabled: true, strongMute: false, locked: false };
+    this.settings = { accessMode: 'request', capacity: 25, chatEnabled: true, reactionsEnabled: true, pollsEnabled: true, qaEnabled: true, strongMute: false, locked: false };
     this.you = null;
     this.participants = new Map();
     this.spotlight = null;
@@ -18,6 +18,10 @@ export class RoomState {
     this.pinnedMessageId = null;
     this.polls = new Map();
     this.quizResults = new Map();
+    this.questions = new Map(); // in asking order
+    this.pinnedQuestionId = null;
+    this.upvoted = new Set(); // the questions we upvoted: events to everyone carry nobody's vote
+    this.backchannel = []; // moderators and speakers on stage only
     this.lobbyWaiting = 0;
     this.requests = new Map(); // participantId -> name, moderators only
   }
@@ -41,6 +45,11 @@ export class RoomState {
     return this.you?.place === 'stage';
   }
 
+  /** Who reads the moderators' backchannel: moderators, and speakers while on stage (never attendees). */
+  get backstage() {
+    return this.isModerator || (this.onStage && this.you?.role === 'speaker');
+  }
+
   applySnapshot(s) {
     this.room = s.room || this.room;
     this.session = s.session || 'live';
@@ -55,9 +64,13 @@ export class RoomState {
     this.chat = s.chat || [];
     this.pinnedMessageId = s.pinnedMessageId ?? null;
     this.polls = new Map((s.polls || []).map((p) => [p.id, p]));
+    this.questions = new Map((s.questions || []).map((q) => [q.id, q]));
+    this.upvoted = new Set((s.questions || []).filter((q) => q.upvoted).map((q) => q.id));
+    this.pinnedQuestionId = s.pinnedQuestionId ?? null;
+    this.backchannel = s.backchannel || [];
     this.requests = new Map();
     for (const p of this.participants.values()) if (p.stageRequested) this.requests.set(p.id, p.name);
-    this.emit('session', 'settings', 'you', 'participants', 'spotlight', 'chat', 'polls');
+    this.emit('session', 'settings', 'you', 'participants', 'spotlight', 'chat', 'polls', 'qa', 'backchannel');
   }
 
   upsert(p) {
@@ -83,6 +96,7 @@ export class RoomState {
   }
 
   name(id) {
+    if (id === '@server') return 'The organizer';
     return this.participants.get(id)?.name || 'Someone';
   }
 
@@ -110,6 +124,31 @@ export class RoomState {
     const m = this.chat.find((x) => x.id === messageId);
     if (m) m.likes = likes;
     this.emit('chat');
+  }
+
+  setQuestion(q) {
+    const known = this.questions.get(q.id);
+    this.questions.set(q.id, known ? { ...known, ...q } : q);
+    this.emit('qa');
+  }
+
+  setUpvotes(questionId, upvotes) {
+    const q = this.questions.get(questionId);
+    if (q) this.questions.set(questionId, { ...q, upvotes });
+    this.emit('qa');
+  }
+
+  removeQuestion(questionId) {
+    this.questions.delete(questionId);
+    this.upvoted.delete(questionId);
+    if (this.pinnedQuestionId === questionId) this.pinnedQuestionId = null;
+    this.emit('qa');
+  }
+
+  addBackchannel(message) {
+    this.backchannel.push(message);
+    if (this.backchannel.length > 100) this.backchannel.shift();
+    this.emit('backchannel');
   }
 
   setPoll(poll) {

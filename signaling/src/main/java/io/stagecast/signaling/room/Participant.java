@@ -2,6 +2,8 @@ package io.stagecast.signaling.room;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.transport.Transport;
+import io.stagecast.signaling.stage.RoomSnapshot;
+import io.stagecast.signaling.stage.StageEvent;
 
 /**
  * One connection of someone in a room, through the web client (WebSocket), WHIP or WHEP, with
@@ -61,6 +63,18 @@ public final class Participant {
     void send(ObjectNode event) {
         if (channel != null && !gone) {
             channel.send(event);
+        }
+    }
+
+    void send(StageEvent event) {
+        if (channel != null && !gone) {
+            channel.send(event);
+        }
+    }
+
+    void admitted(RoomSnapshot snapshot, DominantSpeaker speaker) {
+        if (channel != null && !gone) {
+            channel.admitted(snapshot, speaker);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.stagecast.signaling.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.MediaNode;
@@ -33,8 +32,6 @@ import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
 import io.stagecast.signaling.token.TokenError;
-import io.stagecast.signaling.ws.StageJson;
-import io.stagecast.signaling.ws.StageRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -134,9 +132,9 @@ public final class Room {
 
     /**
      * A web client joins (or comes back within the reconnect grace with the same identity).
-     * Returns the join response: the room snapshot plus who the client is.
+     * Returns what the join response says: the room as this client sees it, and who it is.
      */
-    public synchronized ObjectNode join(JoinGrant grant, String chosenName, ClientChannel channel, boolean mobile,
+    public synchronized JoinResult join(JoinGrant grant, String chosenName, ClientChannel channel, boolean mobile,
                                         boolean wantsStage) throws SignalingException {
         String id = grant.participantId();
         if (wantsStage && grant.viewOnly()) {
@@ -158,17 +156,9 @@ public final class Room {
         applyLastN(p);
         deliver(outcome.deliveries());
         log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
-        ObjectNode data = StageJson.snapshot(stage.snapshot(id));
-        data.put("participantId", id);
-        data.put("name", stage.participant(id).map(ParticipantState::name).orElse(displayName));
-        data.put("role", grant.role().wireName());
-        data.put("viewOnly", grant.viewOnly());
-        data.put("mayPublish", !grant.viewOnly());
-        if (grant.role() == Role.MODERATOR) {
-            data.put("lobbyWaiting", stage.lobbySize());
-        }
-        data.set("dominantSpeaker", dominantSpeakerJson());
-        return data;
+        return new JoinResult(stage.snapshot(id), id, stage.participant(id).map(ParticipantState::name).orElse(displayName),
+                grant.role(), grant.viewOnly(), grant.role() == Role.MODERATOR ? stage.lobbySize() : null,
+                dominantSpeaker());
     }
 
     /** Called right after the join response went out, so the first offer follows it. */
@@ -178,19 +168,43 @@ public final class Room {
         }
     }
 
-    /** Any stage, chat, hand, reaction or poll request (docs/protocol.md). */
-    public synchronized ObjectNode act(Participant p, String type, JsonNode request) throws SignalingException {
+    /**
+     * A client's stage request (docs/protocol.md, "Stage"): {@code call} is one {@link StageRoom}
+     * action under the participant's own id, run under the room's lock; a refusal is thrown with
+     * its code, and the events go out before the response. {@code leadsToStage} requests are
+     * refused for view-only tokens before the stage sees them.
+     */
+    public synchronized void act(Participant p, boolean leadsToStage, StageCall call) throws SignalingException {
         requireCurrent(p);
-        if (p.viewOnly() && StageRequests.leadsToStage(type)) {
+        if (p.viewOnly() && leadsToStage) {
             throw SignalingException.forbidden("this link is view-only");
         }
-        Outcome outcome = StageRequests.dispatch(stage, p.id(), type, request);
+        Outcome outcome = call.on(stage);
         require(outcome);
         deliver(outcome.deliveries());
-        if (type.equals("room.leave")) {
-            retire(p, "left the room");
-        }
-        return null;
+    }
+
+    /**
+     * An action of a client that is not a connection of the room (the server API): the same
+     * rules and refusals, usually under {@link StageRoom#SERVER}; the events reach the room's
+     * clients and its media plane as if a moderator in the room had acted. Returns the outcome
+     * (a refusal changed nothing).
+     */
+    public synchronized Outcome act(Function<StageRoom, Outcome> action) {
+        Outcome outcome = action.apply(stage);
+        deliver(outcome.deliveries());
+        return outcome;
+    }
+
+    /** Reads the stage under the room's lock (participants, questions, settings) for a client off the room. */
+    public synchronized <T> T read(Function<StageRoom, T> query) {
+        return query.apply(stage);
+    }
+
+    /** One {@link StageRoom} action, whose arguments may still be refused as malformed. */
+    @FunctionalInterface
+    public interface StageCall {
+        Outcome on(StageRoom stage) throws SignalingException;
     }
 
     /** The WebSocket closed: media ends at once, the stage place waits for a reconnect. */
@@ -455,14 +469,15 @@ public final class Room {
                 applyToMedia(event, encodersOffStage);
                 continue;
             }
-            ObjectNode json = StageJson.event(event);
-            if (event instanceof StageEvent.Admitted && json.get("snapshot") instanceof ObjectNode snapshot) {
-                snapshot.set("dominantSpeaker", dominantSpeakerJson());
-            }
             for (String id : stage.recipients(delivery.audience())) {
                 Participant p = connections.get(id);
-                if (p != null) {
-                    p.send(json);
+                if (p == null) {
+                    continue;
+                }
+                if (event instanceof StageEvent.Admitted admitted) {
+                    p.admitted(admitted.snapshot(), dominantSpeaker());
+                } else {
+                    p.send(event);
                 }
             }
             if (event instanceof StageEvent.ParticipantChanged changed) {
@@ -622,8 +637,11 @@ public final class Room {
 
     private void announceDominantSpeaker(Producer speaker) {
         dominantSpeaker = speaker;
-        ObjectNode event = dominantSpeakerJson();
+        DominantSpeaker now = dominantSpeaker();
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("event", "speaker.dominant");
+        event.put("participantId", now.participantId());
+        event.put("trackId", now.trackId());
         for (Participant p : connections.values()) {
             if (admitted(p)) {
                 p.send(event.deepCopy());
@@ -631,13 +649,10 @@ public final class Room {
         }
     }
 
-    /** {@code {"participantId": …, "trackId": "microphone-…"}}, both null when nobody speaks. */
-    private ObjectNode dominantSpeakerJson() {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+    /** Who the media plane last named the dominant speaker, both fields null when nobody speaks. */
+    private DominantSpeaker dominantSpeaker() {
         StageTrack track = dominantSpeaker == null ? null : findTrack(dominantSpeaker);
-        node.put("participantId", track == null ? null : track.participantId());
-        node.put("trackId", track == null ? null : track.trackId());
-        return node;
+        return track == null ? DominantSpeaker.NOBODY : new DominantSpeaker(track.participantId(), track.trackId());
     }
 
     /**

@@ -9,6 +9,12 @@ public sealed interface Audience {
     Audience EVERYONE = new Everyone();
     /** Admitted moderators only. */
     Audience MODERATORS = new Moderators();
+    /**
+     * The backchannel's people: moderators (on stage or not) and speakers while on stage. Never an
+     * attendee, whatever their place; resolved when delivered, so someone who just left the stage or
+     * was just demoted gets nothing more.
+     */
+    Audience BACKSTAGE = new Backstage();
     /** Not a client: the caller applies the event to the media plane (publish permission, forced mute). */
     Audience MEDIA_PLANE = new MediaPlane();
 
@@ -20,6 +26,9 @@ public sealed interface Audience {
     }
 
     record Moderators() implements Audience {
+    }
+
+    record Backstage() implements Audience {
     }
 
     record MediaPlane() implements Audience {

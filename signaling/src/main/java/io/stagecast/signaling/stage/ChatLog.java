@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The room's chat history: bounded (oldest dropped first), with likes and one pinned message. */
+/**
+ * A chat history: bounded (oldest dropped first), with likes and one pinned message. The room's
+ * chat and the backchannel each have one, with their own id prefix so an id names one message.
+ */
 final class ChatLog {
+    private final String idPrefix;
     private final int capacity;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private long nextId = 1;
@@ -30,7 +34,8 @@ final class ChatLog {
         }
     }
 
-    ChatLog(int capacity) {
+    ChatLog(String idPrefix, int capacity) {
+        this.idPrefix = idPrefix;
         this.capacity = capacity;
     }
 
@@ -61,7 +66,7 @@ final class ChatLog {
      * is gone too: the result says so ({@code unpinned}).
      */
     Posted post(String senderId, String senderName, String text, Instant sentAt, String replyTo) {
-        ChatMessage message = new ChatMessage("m" + nextId++, senderId, senderName, text, sentAt, replyTo, 0);
+        ChatMessage message = new ChatMessage(idPrefix + nextId++, senderId, senderName, text, sentAt, replyTo, 0);
         entries.put(message.id(), new Entry(message));
         boolean unpinned = false;
         if (entries.size() > capacity) {

@@ -4,92 +4,72 @@ import io.stagecast.signaling.token.Role;
 
 import java.time.Instant;
 
-/** A participant's mutable state inside one {@link StageRoom}; confined to the room's lock. */
+/**
+ * A participant inside one {@link StageRoom}: who they are, where they stand with the stage
+ * ({@link Position}), and one small part per concern that the parts of the room keep. Confined to
+ * the room's lock.
+ */
 final class Member {
     final String id;
     final String name;
     final boolean mobile;
-    final RateWindow chatRate;
-    final RateWindow reactionRate;
-    final RateWindow actionRate;
+    final MemberTracks tracks = new MemberTracks();
+    final MemberRates rates;
     Role role;
-    Place place;
-    boolean microphoneOn;
-    boolean cameraOn;
-    boolean screenSharing;
-    boolean microphoneForcedOff;
-    boolean cameraForcedOff;
-    Instant handRaisedAt;
-    long handOrder;
-    boolean stageRequested;
-    Invitation invitation;
+    Position position;
+    /** Null while the hand is down. */
+    Hand hand;
     boolean chatBlocked;
     boolean connected = true;
     long disconnectedAt;
-    long onStageSince;
     long lastVoiceAt = Long.MIN_VALUE;
 
-    /** A standing invitation to the stage; it expires at {@code expiresAt} on the room's nano clock. */
-    record Invitation(String byId, boolean viaRequest, long expiresAt) {
+    /** A raised hand: when (shown to people) and its place in the queue (smaller is earlier). */
+    record Hand(Instant raisedAt, long order) {
     }
 
-    Member(String id, String name, Role role, boolean mobile, Place place, StageLimits limits) {
+    Member(String id, String name, Role role, boolean mobile, Position position, StageLimits limits) {
         this.id = id;
         this.name = name;
         this.role = role;
         this.mobile = mobile;
-        this.place = place;
-        this.chatRate = new RateWindow(limits.chatBurst(), limits.chatWindow().toNanos());
-        this.reactionRate = new RateWindow(limits.reactionBurst(), limits.reactionWindow().toNanos());
-        this.actionRate = new RateWindow(limits.actionBurst(), limits.actionWindow().toNanos());
-    }
-
-    /** Back to the audience: a viewer publishes nothing. */
-    void becomeViewer() {
-        place = Place.VIEWER;
-        microphoneOn = false;
-        cameraOn = false;
-        screenSharing = false;
+        this.position = position;
+        this.rates = new MemberRates(limits);
     }
 
     boolean isModerator() {
         return role == Role.MODERATOR;
     }
 
+    Place place() {
+        return position.place();
+    }
+
+    boolean inLobby() {
+        return position instanceof Position.Lobby;
+    }
+
     boolean onStage() {
-        return place == Place.STAGE;
+        return position instanceof Position.OnStage;
+    }
+
+    boolean requested() {
+        return position instanceof Position.Requested;
+    }
+
+    /** The standing invitation, or null. */
+    Position.Invited invitation() {
+        return position instanceof Position.Invited invited ? invited : null;
     }
 
     boolean mayShareScreen() {
         return onStage() && role != Role.ATTENDEE;
     }
 
-    boolean forcedOff(TrackKind kind) {
-        return kind == TrackKind.MICROPHONE ? microphoneForcedOff : cameraForcedOff;
-    }
-
-    void setForcedOff(TrackKind kind, boolean value) {
-        if (kind == TrackKind.MICROPHONE) {
-            microphoneForcedOff = value;
-        } else {
-            cameraForcedOff = value;
-        }
-    }
-
-    boolean trackOn(TrackKind kind) {
-        return switch (kind) {
-            case MICROPHONE -> microphoneOn;
-            case CAMERA -> cameraOn;
-            case SCREEN -> screenSharing;
-        };
-    }
-
-    void setTrackOn(TrackKind kind, boolean value) {
-        switch (kind) {
-            case MICROPHONE -> microphoneOn = value;
-            case CAMERA -> cameraOn = value;
-            case SCREEN -> screenSharing = value;
-        }
+    /** Back to the audience: a viewer publishes nothing. */
+    void becomeViewer() {
+        position = Position.VIEWER;
+        tracks.stopAll();
     }
 
     /**
@@ -98,18 +78,20 @@ final class Member {
      * first to go.
      */
     long silentSince() {
-        return Math.max(onStageSince, lastVoiceAt);
+        long since = position instanceof Position.OnStage onStage ? onStage.since() : 0;
+        return Math.max(since, lastVoiceAt);
     }
 
     ParticipantState state() {
-        return new ParticipantState(id, name, role, mobile, place, microphoneOn, cameraOn, screenSharing,
-                microphoneForcedOff, cameraForcedOff, handRaisedAt, handOrder, stageRequested, invitation != null,
-                chatBlocked, connected);
+        return new ParticipantState(id, name, role, mobile, place(), tracks.on(TrackKind.MICROPHONE),
+                tracks.on(TrackKind.CAMERA), tracks.on(TrackKind.SCREEN), tracks.forcedOff(TrackKind.MICROPHONE),
+                tracks.forcedOff(TrackKind.CAMERA), hand == null ? null : hand.raisedAt(),
+                hand == null ? 0 : hand.order(), requested(), invitation() != null, chatBlocked, connected);
     }
 
     /** Everything, including what clients never see; for tests that prove a refusal changed nothing. */
     String debugState() {
-        return state() + " invitation=" + invitation + " disconnectedAt=" + disconnectedAt + " onStageSince="
-                + onStageSince + " lastVoiceAt=" + lastVoiceAt + " chat=" + chatRate + " reactions=" + reactionRate + " actions=" + actionRate;
+        return state() + " position=" + position + " " + tracks + " disconnectedAt=" + disconnectedAt
+                + " lastVoiceAt=" + lastVoiceAt + " " + rates;
     }
 }

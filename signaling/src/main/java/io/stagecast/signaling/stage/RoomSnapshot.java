@@ -9,6 +9,8 @@ import java.util.List;
  * @param you          the receiving participant's own row
  * @param raisedHands  ids in queue order (earliest first)
  * @param invitationExpiresInMillis for the receiver's pending invitation, or null
+ * @param questions    the Q&amp;A in asking order, the receiver's own upvotes marked
+ * @param backchannel  the moderators' backchannel, or null for someone who may not read it
  */
 public record RoomSnapshot(
         String roomId,
@@ -21,5 +23,8 @@ public record RoomSnapshot(
         List<ChatMessage> chat,
         String pinnedMessageId,
         List<PollView> polls,
-        Long invitationExpiresInMillis) {
+        Long invitationExpiresInMillis,
+        List<QuestionView> questions,
+        String pinnedQuestionId,
+        List<ChatMessage> backchannel) {
 }

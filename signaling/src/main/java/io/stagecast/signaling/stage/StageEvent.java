@@ -35,7 +35,9 @@ public sealed interface StageEvent {
         /** The participant left the room. */
         LEFT,
         /** Disconnected for longer than the reconnect grace period. */
-        TIMED_OUT
+        TIMED_OUT,
+        /** A moderator, or the application's server, removed them from the room. */
+        REMOVED
     }
 
     /** To moderators: how many attendees wait in the lobby for the session to start. */
@@ -240,6 +242,68 @@ public sealed interface StageEvent {
     record QuizResult(String pollId, int chosen, boolean correct, Set<Integer> correctOptions) implements StageEvent {
         public String type() {
             return "quiz.result";
+        }
+    }
+
+    // ---- Q&A (to everyone) ----
+
+    /** A new question, at the end of the list (no {@code upvoted}: that is per viewer, in the snapshot). */
+    record QuestionAsked(QuestionView question) implements StageEvent {
+        public String type() {
+            return "qa.asked";
+        }
+    }
+
+    /** A question was answered in text, or marked answered or open again: the question whole. */
+    record QuestionChanged(QuestionView question) implements StageEvent {
+        public String type() {
+            return "qa.changed";
+        }
+    }
+
+    /** Someone upvoted or took back an upvote. */
+    record QuestionUpvotes(String questionId, int upvotes) implements StageEvent {
+        public String type() {
+            return "qa.upvotes";
+        }
+    }
+
+    /** A moderator dismissed the question, or its asker withdrew it: it leaves every list. */
+    record QuestionRemoved(String questionId, String byId) implements StageEvent {
+        public String type() {
+            return "qa.removed";
+        }
+    }
+
+    /** The pinned question changed; {@code questionId} null means nothing is pinned. */
+    record QuestionPinned(String questionId) implements StageEvent {
+        public String type() {
+            return "qa.pinned";
+        }
+    }
+
+    // ---- the moderators' backchannel (audience BACKSTAGE, never attendees) ----
+
+    record BackchannelPosted(ChatMessage message) implements StageEvent {
+        public String type() {
+            return "backchannel.message";
+        }
+    }
+
+    record BackchannelDeleted(String messageId, String byId) implements StageEvent {
+        public String type() {
+            return "backchannel.deleted";
+        }
+    }
+
+    /** To one participant who just joined the backchannel's people (on stage as a speaker, or promoted). */
+    record BackchannelHistory(List<ChatMessage> messages) implements StageEvent {
+        public BackchannelHistory {
+            messages = List.copyOf(messages);
+        }
+
+        public String type() {
+            return "backchannel.history";
         }
     }
 

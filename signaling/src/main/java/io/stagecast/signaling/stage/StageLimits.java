@@ -18,7 +18,20 @@ public record StageLimits(
         int pollMaxOptions,
         int pollTextMaxChars,
         int actionBurst,
-        Duration actionWindow) {
+        Duration actionWindow,
+        QaLimits qa,
+        int backchannelHistory) {
+
+    /**
+     * Q&amp;A bounds: a question's and an answer's length, how many questions a room keeps (asking
+     * into a full list is refused: questions are not dropped behind the moderators' backs), and how
+     * often one participant may ask.
+     */
+    public record QaLimits(int questionMaxChars, int answerMaxChars, int maxQuestions, int askBurst,
+                           Duration askWindow) {
+        /** 300 characters (a tweet's worth more than a poll option), 1000 for answers, 200 questions, 3 per 30 s. */
+        public static final QaLimits DEFAULTS = new QaLimits(300, 1000, 200, 3, Duration.ofSeconds(30));
+    }
 
     public static final StageLimits DEFAULTS = new StageLimits(
             Duration.ofSeconds(30),
@@ -35,12 +48,23 @@ public record StageLimits(
             // Every other request that pushes events to the room: hands, stage requests, media
             // toggles, likes, moderation. 20 in 10 s is more than a person clicks, even a moderator
             // working through a queue of requests.
-            20, Duration.ofSeconds(10));
+            20, Duration.ofSeconds(10),
+            QaLimits.DEFAULTS,
+            // The backchannel is a side conversation of a few people: the last 100 messages are enough
+            // for a speaker arriving on stage to catch up.
+            100);
 
     /** The same limits with another reconnect grace (configuration). */
     public StageLimits withReconnectGrace(Duration grace) {
         return new StageLimits(grace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
-                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow);
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow, qa, backchannelHistory);
+    }
+
+    /** The same limits with other Q&amp;A bounds (tests). */
+    public StageLimits withQa(QaLimits value) {
+        return new StageLimits(reconnectGrace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow,
+                value, backchannelHistory);
     }
 
     public StageLimits {

@@ -9,6 +9,7 @@ public record StageSettings(
         boolean chatEnabled,
         boolean reactionsEnabled,
         boolean pollsEnabled,
+        boolean qaEnabled,
         boolean strongMute,
         boolean locked,
         int lastN) {
@@ -20,9 +21,9 @@ public record StageSettings(
     /** Most video tracks one viewer receives (docs/protocol.md, room.settings): the stage's default capacity. */
     public static final int MAX_LAST_N = 25;
 
-    /** Request mode, 25 places, chat, reactions and polls on, strong mute off, unlocked, last-N 25. */
+    /** Request mode, 25 places, chat, reactions, polls and Q&amp;A on, strong mute off, unlocked, last-N 25. */
     public static final StageSettings DEFAULTS =
-            new StageSettings(AccessMode.REQUEST, DEFAULT_CAPACITY, true, true, true, false, false, MAX_LAST_N);
+            new StageSettings(AccessMode.REQUEST, DEFAULT_CAPACITY, true, true, true, true, false, false, MAX_LAST_N);
 
     public StageSettings {
         Objects.requireNonNull(accessMode, "accessMode");
@@ -42,6 +43,7 @@ public record StageSettings(
                 change.chatEnabled() != null ? change.chatEnabled() : chatEnabled,
                 change.reactionsEnabled() != null ? change.reactionsEnabled() : reactionsEnabled,
                 change.pollsEnabled() != null ? change.pollsEnabled() : pollsEnabled,
+                change.qaEnabled() != null ? change.qaEnabled() : qaEnabled,
                 change.strongMute() != null ? change.strongMute() : strongMute,
                 change.locked() != null ? change.locked() : locked,
                 change.lastN() != null ? change.lastN() : lastN);
@@ -49,7 +51,7 @@ public record StageSettings(
 
     /** These settings with another last-N (the node's configured default for new rooms). */
     public StageSettings withLastN(int value) {
-        return new StageSettings(accessMode, capacity, chatEnabled, reactionsEnabled, pollsEnabled, strongMute, locked,
-                value);
+        return new StageSettings(accessMode, capacity, chatEnabled, reactionsEnabled, pollsEnabled, qaEnabled, strongMute,
+                locked, value);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecast.signaling.room.DominantSpeaker;
+import io.stagecast.signaling.room.JoinResult;
 import io.stagecast.signaling.stage.AccessMode;
 import io.stagecast.signaling.stage.ParticipantState;
 import io.stagecast.signaling.stage.RoomSnapshot;
@@ -37,6 +39,38 @@ public final class StageJson {
 
     public static ObjectNode snapshot(RoomSnapshot snapshot) {
         return MAPPER.valueToTree(snapshot);
+    }
+
+    /** {@code room.admitted}: the snapshot, with the media plane's dominant speaker in it. */
+    public static ObjectNode admitted(RoomSnapshot snapshot, DominantSpeaker speaker) {
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("event", "room.admitted");
+        ObjectNode data = snapshot(snapshot);
+        data.set("dominantSpeaker", dominantSpeaker(speaker));
+        out.set("snapshot", data);
+        return out;
+    }
+
+    /** The data of the {@code join} response: the snapshot plus who the client is. */
+    public static ObjectNode joined(JoinResult joined) {
+        ObjectNode data = snapshot(joined.snapshot());
+        data.put("participantId", joined.participantId());
+        data.put("name", joined.name());
+        data.put("role", joined.role().wireName());
+        data.put("viewOnly", joined.viewOnly());
+        data.put("mayPublish", !joined.viewOnly());
+        if (joined.lobbyWaiting() != null) {
+            data.put("lobbyWaiting", joined.lobbyWaiting());
+        }
+        data.set("dominantSpeaker", dominantSpeaker(joined.dominantSpeaker()));
+        return data;
+    }
+
+    private static ObjectNode dominantSpeaker(DominantSpeaker speaker) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("participantId", speaker.participantId());
+        node.put("trackId", speaker.trackId());
+        return node;
     }
 
     public static ObjectNode participant(ParticipantState p) {
@@ -108,6 +142,12 @@ public final class StageJson {
                 gen.writeObjectField("pinnedMessageId", s.pinnedMessageId());
                 gen.writeObjectField("polls", s.polls());
                 gen.writeObjectField("invitationExpiresInMillis", s.invitationExpiresInMillis());
+                gen.writeObjectField("questions", s.questions());
+                gen.writeObjectField("pinnedQuestionId", s.pinnedQuestionId());
+                if (s.backchannel() != null) {
+                    // Absent, not empty, for whoever may not read it: nothing of it reaches an attendee.
+                    gen.writeObjectField("backchannel", s.backchannel());
+                }
                 gen.writeEndObject();
             }
         });

@@ -30,7 +30,7 @@ public final class StageRequests {
             return false;
         }
         return switch (type.substring(0, dot)) {
-            case "session", "room", "stage", "media", "participant", "hand", "chat", "reaction", "poll" -> true;
+            case "session", "room", "stage", "media", "participant", "hand", "chat", "reaction", "poll", "qa", "backchannel" -> true;
             default -> false;
         };
     }
@@ -79,6 +79,14 @@ public final class StageRequests {
             case "poll.open" -> room.openPoll(actor, text(r, "pollId"));
             case "poll.answer" -> room.answerPoll(actor, text(r, "pollId"), integer(r, "option"));
             case "poll.close" -> room.closePoll(actor, text(r, "pollId"));
+            case "qa.ask" -> room.askQuestion(actor, text(r, "text"));
+            case "qa.upvote" -> room.upvoteQuestion(actor, text(r, "questionId"), bool(r, "upvote"));
+            case "qa.answer" -> room.answerQuestion(actor, text(r, "questionId"), text(r, "text"));
+            case "qa.markAnswered" -> room.markQuestionAnswered(actor, text(r, "questionId"), bool(r, "answered"));
+            case "qa.dismiss" -> room.dismissQuestion(actor, text(r, "questionId"));
+            case "qa.pin" -> room.pinQuestion(actor, optionalText(r, "questionId"));
+            case "backchannel.send" -> room.sendBackchannel(actor, text(r, "text"));
+            case "backchannel.delete" -> room.deleteBackchannel(actor, text(r, "messageId"));
             default -> throw SignalingException.badRequest("unknown request type '" + type + "'");
         };
     }
@@ -103,6 +111,9 @@ public final class StageRequests {
         }
         if (r.has("pollsEnabled")) {
             change = change.withPollsEnabled(bool(r, "pollsEnabled"));
+        }
+        if (r.has("qaEnabled")) {
+            change = change.withQaEnabled(bool(r, "qaEnabled"));
         }
         if (r.has("strongMute")) {
             change = change.withStrongMute(bool(r, "strongMute"));

@@ -19,9 +19,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.room.ClientChannel;
+import io.stagecast.signaling.room.DominantSpeaker;
 import io.stagecast.signaling.room.Participant;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.stage.RoomSnapshot;
+import io.stagecast.signaling.stage.StageEvent;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.TokenError;
@@ -230,7 +233,9 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             return null;
         }
         if (StageRequests.handles(type)) {
-            return room.act(participant, type, request);
+            String actor = participant.id();
+            room.act(participant, StageRequests.leadsToStage(type), stage -> StageRequests.dispatch(stage, actor, type, request));
+            return null;
         }
         switch (type) {
             case "publish": {
@@ -267,8 +272,8 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
         Room target = rooms.getOrCreate(roomName);
-        ObjectNode data = target.join(grant, chosenName(request), this, request.path("mobile").asBoolean(false),
-                request.path("stage").asBoolean(false));
+        ObjectNode data = StageJson.joined(target.join(grant, chosenName(request), this,
+                request.path("mobile").asBoolean(false), request.path("stage").asBoolean(false)));
         room = target;
         participant = target.participantFor(grant.participantId());
         data.put("rejoinToken", rejoinToken(grant));
@@ -373,6 +378,36 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         out.setAll(response);
         write(out);
     }
+
+    @Override
+    public void send(StageEvent event) {
+        send(encoded(event));
+    }
+
+    @Override
+    public void admitted(RoomSnapshot snapshot, DominantSpeaker speaker) {
+        send(StageJson.admitted(snapshot, speaker));
+    }
+
+    /**
+     * The room hands the same event to each recipient in turn on one thread: it is written as JSON
+     * once per event, not once per recipient ({@link #send(ObjectNode)} copies it, never changes it).
+     */
+    private static ObjectNode encoded(StageEvent event) {
+        LastEncoded last = LAST_ENCODED.get();
+        if (last.event != event) {
+            last.json = StageJson.event(event);
+            last.event = event;
+        }
+        return last.json;
+    }
+
+    private static final class LastEncoded {
+        StageEvent event;
+        ObjectNode json;
+    }
+
+    private static final ThreadLocal<LastEncoded> LAST_ENCODED = ThreadLocal.withInitial(LastEncoded::new);
 
     @Override
     public void send(ObjectNode event) {

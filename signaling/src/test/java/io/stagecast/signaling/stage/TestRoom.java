@@ -18,7 +18,19 @@ final class TestRoom {
     final StageRoom room;
 
     private TestRoom(StageSettings settings) {
-        room = new StageRoom("r1", settings, StageLimits.DEFAULTS, time, time);
+        this(settings, StageLimits.DEFAULTS);
+    }
+
+    private TestRoom(StageSettings settings, StageLimits limits) {
+        room = new StageRoom("r1", settings, limits, time, time);
+    }
+
+    /** A live room in {@code mode} with other limits, one moderator "mod". */
+    static TestRoom live(AccessMode mode, StageLimits limits) {
+        TestRoom t = new TestRoom(StageSettings.DEFAULTS.with(SettingsChange.NONE.withAccessMode(mode)), limits);
+        t.ok(t.room.join(MOD, "Mia Moderator", Role.MODERATOR, false, false));
+        t.ok(t.room.start(MOD));
+        return t;
     }
 
     /** A room that has not started yet (lobby), nobody in it. */

@@ -88,6 +88,13 @@ public final class JsonWebSocketClient implements WebSocket.Listener, AutoClosea
         return null;
     }
 
+    /** Every event received and not yet taken, in order (taking them). */
+    public java.util.List<JsonNode> drainEvents() {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        events.drainTo(out);
+        return out;
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
