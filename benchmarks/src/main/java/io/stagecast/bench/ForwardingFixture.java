@@ -48,7 +48,7 @@ final class ForwardingFixture {
         publisherKeys = TestKeys.peerOf(nodeKeys);
         path.connect(publisher, PUBLISHER_ADDRESS, nodeKeys);
         publisher.setPublishAllowed(true);
-        Router router = path.createRouter("bench");
+        Router router = new Router("bench", channel.eventLoop());
         CodecSpec codec = video
                 ? new CodecSpec("VP8", RtpTemplates.VIDEO_PAYLOAD_TYPE, 90_000, 1, null, -1, List.of("nack", "nack pli", "ccm fir", "transport-cc"))
                 : new CodecSpec("opus", RtpTemplates.AUDIO_PAYLOAD_TYPE, 48_000, 2, "minptime=10;useinbandfec=1", -1, List.of("transport-cc"));

@@ -1,5 +1,6 @@
 package io.stagecast.sfu.router;
 
+import io.stagecast.sfu.metrics.KeyframeReason;
 import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.rtcp.NackGenerator;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 public final class ProducerStream {
     /** ~1 s of 1.5 Mbit/s video: enough for a NACK round trip and a few retries. */
     private static final int VIDEO_CACHE_PACKETS = 512;
-    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
     private static final long NACK_RTT_GUESS_NANOS = 50_000_000L;
     /** RFC 6464 level (-dBov) under which we call the track "speaking". */
     private static final int VOICE_LEVEL_THRESHOLD = 60;
@@ -39,11 +39,12 @@ public final class ProducerStream {
     private final ReportBlock[] reportBlock = {new ReportBlock()};
     private final int[] lostScratch = new int[64];
     private long lastPacketNanos;
-    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private long lastVoiceNanos;
-    private boolean keyframeWanted;
+    private final KeyframeRequests keyframeRequests = new KeyframeRequests();
     /** What this stream carries, for ranking simulcast layers: its last keyframe's size, its bitrate. */
     private int keyframePixels;
+    private int keyframeWidth;
+    private int keyframeHeight;
     private long bytesSinceRating;
     private long bitrateBps;
 
@@ -90,13 +91,13 @@ public final class ProducerStream {
         return midId > 0 && rtp.extensionEquals(midId, producer.midBytes());
     }
 
-    public void bindSsrc(int learnt) {
+    void bindSsrc(int learnt) {
         this.ssrc = learnt;
         stats = new ReceiveStatistics(learnt, clockRate);
     }
 
     /** A packet of this stream, decrypted, still in the receive buffer. Event loop only. */
-    public void onRtp(RtpPacket rtp, long nowNanos) {
+    void onRtp(RtpPacket rtp, long nowNanos) {
         lastPacketNanos = nowNanos;
         bytesSinceRating += rtp.length();
         int seq = rtp.sequenceNumber();
@@ -111,23 +112,29 @@ public final class ProducerStream {
                 keyframe = KeyframeDetector.isKeyframe(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(),
                         rtp.payloadLength());
                 if (keyframe) {
-                    keyframeWanted = false;
-                    int pixels = KeyframeSize.pixels(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
-                    if (pixels > 0) {
-                        keyframePixels = pixels;
+                    keyframeRequests.onKeyframe();
+                    int size = KeyframeSize.dimensions(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(),
+                            rtp.payloadLength());
+                    if (size != 0) {
+                        keyframeWidth = KeyframeSize.width(size);
+                        keyframeHeight = KeyframeSize.height(size);
+                        keyframePixels = keyframeWidth * keyframeHeight;
                     }
                 }
             }
         } else if (producer.audioLevelExtensionId() > 0) {
             int level = rtp.audioLevel(producer.audioLevelExtensionId());
-            if (level >= 0 && level < VOICE_LEVEL_THRESHOLD) {
-                lastVoiceNanos = nowNanos;
+            if (level >= 0) {
+                if (level < VOICE_LEVEL_THRESHOLD) {
+                    lastVoiceNanos = nowNanos;
+                }
+                producer.router().onAudioLevel(producer, level, nowNanos);
             }
         }
         producer.forward(this, rtp, keyframe, nowNanos);
     }
 
-    public void onSenderReport(RtcpCompound sr, long nowNanos) {
+    void onSenderReport(RtcpCompound sr, long nowNanos) {
         stats.onSenderReport(RtcpReaders.srNtpTimestamp(sr.buffer(), sr.packetOffset()), nowNanos);
     }
 
@@ -147,6 +154,20 @@ public final class ProducerStream {
     /** Width x height of the last keyframe that said, 0 when none did. */
     int keyframePixels() {
         return keyframePixels;
+    }
+
+    int keyframeWidth() {
+        return keyframeWidth;
+    }
+
+    int keyframeHeight() {
+        return keyframeHeight;
+    }
+
+    /** Temporal layers into {@code d} at spatial rank {@code rank}: one until the payload says more (step 3). */
+    void fillTemporal(io.stagecast.sfu.bwe.TrackDemand d, int rank) {
+        d.temporalCount[rank] = 1;
+        d.temporalBps[rank * io.stagecast.sfu.bwe.TrackDemand.MAX_TEMPORAL] = bitrateBps;
     }
 
     long bitrateBps() {
@@ -178,18 +199,30 @@ public final class ProducerStream {
     }
 
     /** Asks the publisher for a keyframe unless one was asked for very recently (aggregation). */
-    public void requestKeyframe(long nowNanos) {
+    void requestKeyframe(long nowNanos, KeyframeReason reason) {
         if (producer.kind() != MediaKind.VIDEO) {
-            // Audio has no keyframes: nothing would ever clear keyframeWanted, and the tick would
+            // Audio has no keyframes: nothing would ever answer the request, and the tick would
             // send a pointless PLI every interval for the life of the track.
             return;
         }
-        keyframeWanted = true;
-        if (nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS || ssrc == 0) {
+        if (ssrc == 0) {
+            keyframeRequests.markWanted(); // sent by the tick once the SSRC is known
             return;
         }
-        lastKeyframeRequestNanos = nowNanos;
-        producer.transport().sendPli(ssrc);
+        if (keyframeRequests.request(nowNanos)) {
+            sendPli(reason);
+        }
+    }
+
+    private void sendPli(KeyframeReason reason) {
+        PublisherLink link = producer.publisher();
+        if (link != null) {
+            link.sendPli(ssrc, reason);
+        }
+    }
+
+    KeyframeRequests keyframeRequests() {
+        return keyframeRequests;
     }
 
     /** NACKs for what went missing, receiver reports, and keyframe requests still unanswered. */
@@ -206,8 +239,8 @@ public final class ProducerStream {
                 transport.sendRtcp(out, len);
             }
         }
-        if (keyframeWanted) {
-            requestKeyframe(nowNanos);
+        if (keyframeRequests.retryDue(nowNanos)) {
+            sendPli(KeyframeReason.RETRY);
         }
         if (reportsDue && lastPacketNanos != 0) {
             stats.fillReportBlock(reportBlock[0], nowNanos);

@@ -10,27 +10,24 @@ import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RtcpCompound;
-import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
-import io.stagecast.sfu.router.Consumer;
-import io.stagecast.sfu.router.Producer;
-import io.stagecast.sfu.router.ProducerStream;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpResult;
 import io.stagecast.sfu.srtp.SrtpTransformer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One peer's ICE + DTLS + SRTP association, and the demultiplexing of its media to the router.
+ * One peer's ICE + DTLS + SRTP association. Decrypted RTP and RTCP go up to one
+ * {@link MediaListener} (the router side); what goes down is a small send API: a pooled buffer,
+ * the transport-wide sequence, protect-and-send for RTP, RTX and RTCP, and the retransmission
+ * budget. The transport knows nothing of producers or consumers.
  *
  * <p>Threading: a transport belongs to the media event loop. Everything below runs on it; the
  * public mutators that signaling calls ({@link #setRemoteDtls}, {@link #close}, ...) hop onto the
@@ -57,21 +54,18 @@ public final class Transport {
     private SrtpTransformer srtp;
     private boolean publishAllowed;
 
-    /** Received SSRC -> the stream of a producer published on this transport. */
-    private final Int2ObjectHashMap<ProducerStream> inboundStreams = new Int2ObjectHashMap<>();
-    /** Producers' streams whose SSRC is still unknown (simulcast: learnt from mid/rid). */
-    private final List<ProducerStream> unboundStreams = new ArrayList<>();
-    /** Our SSRCs towards this peer (media and RTX) -> the consumer that sends them. */
-    private final Int2ObjectHashMap<Consumer> consumersBySsrc = new Int2ObjectHashMap<>();
-    private final List<Consumer> consumers = new ArrayList<>();
-    private final List<Producer> producers = new ArrayList<>();
+    /** The router side: where decrypted media goes. Event loop only. */
+    private MediaListener media = MediaListener.NONE;
 
     /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI, transport-cc). */
     private final int rtcpSenderSsrc = ThreadLocalRandom.current().nextInt() | 1;
     private final TransportWideCc transportCc = new TransportWideCc(rtcpSenderSsrc);
 
-    /** The round trip to this peer from its report blocks about the streams we send it. */
-    private final RoundTripEstimator roundTrip = new RoundTripEstimator(consumersBySsrc::containsKey);
+    /**
+     * The round trip to this peer from its report blocks about the streams we send it: a property
+     * of the path, like consent and transport-cc, so measured here for whoever sends.
+     */
+    private final RoundTripEstimator roundTrip = new RoundTripEstimator(ssrc -> media.sendsSsrc(ssrc));
     private final RetransmissionControl retransmissions = new RetransmissionControl(roundTrip);
 
     private final RtpPacket rtpView = new RtpPacket();
@@ -186,11 +180,6 @@ public final class Transport {
     }
 
     /**
-     * SRTP or SRTCP from one of the validated addresses; the demux calls this rather than
-     * {@link #onSrtp} so that authenticated packets from the selected pair count as consent.
-     */
-
-    /**
      * A packet passed SRTP/SRTCP authentication. Proof of life for consent (RFC 7675) when it came
      * from the selected pair: see {@link IcePairSelection} for why this and not Binding indications.
      */
@@ -277,12 +266,7 @@ public final class Transport {
         srtp = new SrtpTransformer(keys);
         setState(TransportState.CONNECTED);
         log.info("transport {} connected to {} ({})", id, pairs.selected(), keys.profile());
-        // Media can flow only now: ask for the keyframes this subscriber's decoders start from
-        // (the request made when the consumers were created came too early to help).
-        long now = System.nanoTime();
-        for (int i = 0; i < consumers.size(); i++) {
-            consumers.get(i).onTransportConnected(now);
-        }
+        media.onConnected(System.nanoTime());
         listener.onConnected(this);
     }
 
@@ -308,7 +292,7 @@ public final class Transport {
         onRtp(pkt, nowNanos);
     }
 
-    /** A decrypted RTP packet from our bound remote: permission, stream lookup, router. */
+    /** A decrypted RTP packet from our bound remote: permission, transport-cc, then up. */
     void onRtp(PacketBuffer pkt, long nowNanos) {
         RtpPacket rtp = rtpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
         if (!rtp.isValid()) {
@@ -322,15 +306,7 @@ public final class Transport {
         // Before the stream lookup: the sender's estimator counts every packet it stamped, padding
         // probes on an SSRC we do not forward included; one left out would read as a loss.
         transportCc.onReceived(rtp, nowNanos);
-        ProducerStream stream = inboundStreams.get(rtp.ssrc());
-        if (stream == null) {
-            stream = learnStream(rtp);
-            if (stream == null) {
-                context.metrics().drop(DropReason.UNKNOWN_SSRC);
-                return;
-            }
-        }
-        stream.onRtp(rtp, nowNanos);
+        media.onRtp(rtp, nowNanos);
     }
 
     private boolean countFailure(SrtpResult result) {
@@ -349,49 +325,14 @@ public final class Transport {
         }
     }
 
-    /** Simulcast streams announce themselves with mid/rid header extensions (RFC 8852). */
-    private ProducerStream learnStream(RtpPacket rtp) {
-        for (int i = 0; i < unboundStreams.size(); i++) {
-            ProducerStream candidate = unboundStreams.get(i);
-            if (candidate.matches(rtp)) {
-                unboundStreams.remove(i);
-                candidate.bindSsrc(rtp.ssrc());
-                inboundStreams.put(rtp.ssrc(), candidate);
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private void onRtcp(PacketBuffer pkt, long nowNanos) {
+    void onRtcp(PacketBuffer pkt, long nowNanos) {
         RtcpCompound rtcp = rtcpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
         while (rtcp.next()) {
-            switch (rtcp.packetType()) {
-                case 200: { // SR from a publisher: keep it for our receiver reports' LSR/DLSR
-                    ProducerStream stream = inboundStreams.get(rtcp.senderSsrc());
-                    if (stream != null) {
-                        stream.onSenderReport(rtcp, nowNanos);
-                    }
-                    roundTrip.onReportBlocks(rtcp);
-                    break;
-                }
-                case 201: // RR from a subscriber: the round trip our retransmissions wait for
-                    roundTrip.onReportBlocks(rtcp);
-                    break;
-                case 205: // RTPFB: generic NACK from a subscriber
-                case 206: { // PSFB: PLI / FIR from a subscriber
-                    Consumer consumer = consumersBySsrc.get(rtcp.mediaSsrc());
-                    if (consumer == null && rtcp.packetType() == 206 && rtcp.fmt() == 4) {
-                        consumer = consumersBySsrc.get(io.stagecast.sfu.rtcp.RtcpReaders.firSsrc(rtcp.buffer(), rtcp.packetOffset(), 0));
-                    }
-                    if (consumer != null) {
-                        consumer.onFeedback(rtcp, nowNanos);
-                    }
-                    break;
-                }
-                default:
-                    break; // SDES, BYE, XR: nothing we act on yet
+            int type = rtcp.packetType();
+            if (type == 200 || type == 201) { // SR, RR: report blocks about what we send give the round trip
+                roundTrip.onReportBlocks(rtcp);
             }
+            media.onRtcp(rtcp, nowNanos);
         }
         if (rtcp.isMalformed()) {
             context.metrics().drop(DropReason.MALFORMED);
@@ -427,6 +368,14 @@ public final class Transport {
             forwardedPackets++;
             forwardedBytes += sent;
         }
+    }
+
+    /**
+     * Protects and queues a padding-only probe packet (bandwidth probing): stamped by the caller,
+     * neither media nor a retransmission, so it adds nothing to the retransmission budget.
+     */
+    public void sendPadding(ByteBuf out, RtpPacket packet) {
+        protectAndQueue(out, packet);
     }
 
     /**
@@ -496,35 +445,15 @@ public final class Transport {
         context.channel().write(new DatagramPacket(out, pairs.selected()));
     }
 
-    /** Asks the publisher on this transport for a keyframe on {@code mediaSsrc} (RFC 4585 6.3.1). */
-    public void sendPli(int mediaSsrc) {
-        if (!isConnected()) {
-            return;
-        }
-        ByteBuf out = allocateSendBuffer();
-        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), rtcpSenderSsrc, mediaSsrc);
-        sendRtcp(out, len);
-        context.metrics().pliSent();
-    }
-
     public int rtcpSenderSsrc() {
         return rtcpSenderSsrc;
     }
 
-    // ---- router wiring (event loop only) ----
+    // ---- the router side (event loop only) ----
 
-    /** Registers a stream this peer publishes; SSRC 0 means "learn it from mid/rid". */
-    public void addInboundStream(ProducerStream stream) {
-        if (stream.ssrc() != 0) {
-            inboundStreams.put(stream.ssrc(), stream);
-        } else {
-            unboundStreams.add(stream);
-        }
-    }
-
-    public void removeInboundStream(ProducerStream stream) {
-        inboundStreams.remove(stream.ssrc());
-        unboundStreams.remove(stream);
+    /** Where decrypted RTP and RTCP go from now on; null stops delivery. Event loop only. */
+    public void setMediaListener(MediaListener listener) {
+        media = listener == null ? MediaListener.NONE : listener;
     }
 
     /**
@@ -535,28 +464,6 @@ public final class Transport {
      */
     public void enableTransportCcFeedback(int extensionId) {
         transportCc.enableFeedback(extensionId);
-    }
-
-    public void addProducer(Producer producer) {
-        producers.add(producer);
-    }
-
-    public void removeProducer(Producer producer) {
-        producers.remove(producer);
-    }
-
-    public void addConsumer(Consumer consumer) {
-        consumers.add(consumer);
-        consumersBySsrc.put(consumer.ssrc(), consumer);
-        if (consumer.rtxSsrc() != 0) {
-            consumersBySsrc.put(consumer.rtxSsrc(), consumer);
-        }
-    }
-
-    public void removeConsumer(Consumer consumer) {
-        consumers.remove(consumer);
-        consumersBySsrc.remove(consumer.ssrc());
-        consumersBySsrc.remove(consumer.rtxSsrc());
     }
 
     // ---- periodic work (event loop) ----
@@ -590,14 +497,7 @@ public final class Transport {
         }
         retransmissions.refill(nowNanos);
         sendTransportCcFeedback();
-        for (int i = 0; i < producers.size(); i++) {
-            producers.get(i).tick(this, nowNanos, reportsDue);
-        }
-        if (reportsDue) {
-            for (int i = 0; i < consumers.size(); i++) {
-                consumers.get(i).sendSenderReport(nowNanos);
-            }
-        }
+        media.onTick(nowNanos, reportsDue);
     }
 
     /**
@@ -656,16 +556,9 @@ public final class Transport {
         earlyDtls.clear();
         context.registry().unregister(this);
         pairs.clearValidated();
-        for (Producer producer : new ArrayList<>(producers)) {
-            producer.close();
-        }
-        inboundStreams.clear();
-        unboundStreams.clear();
-        for (Consumer consumer : new ArrayList<>(consumers)) {
-            consumer.close();
-        }
-        consumers.clear();
-        consumersBySsrc.clear();
+        MediaListener last = media;
+        media = MediaListener.NONE;
+        last.onClosed();
         context.channel().flush();
         listener.onClosed(this, reason);
     }
