@@ -225,6 +225,12 @@ public abstract class Consumer {
 
     /** A packet of the current layer: sent, unless its temporal layer is above what the viewer gets. */
     final void forwardFrame(ProducerStream stream, RtpPacket rtp, long nowNanos) {
+        int tid = stream.packetTemporalId();
+        if (tid >= 0 && !layers.forwardsTemporal(tid, stream.packetStartsFrame(), stream.packetLayerSync())) {
+            // Whole frames of a higher temporal layer: nothing the viewer decodes references them.
+            drop(rtp);
+            return;
+        }
         send(stream, rtp, nowNanos);
     }
 

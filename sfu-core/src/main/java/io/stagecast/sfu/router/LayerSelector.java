@@ -46,9 +46,6 @@ final class LayerSelector {
 
     void setTargetTemporal(int temporal) {
         targetTemporal = temporal;
-        if (temporal >= 0 && (currentTemporal < 0 || currentTemporal > temporal)) {
-            currentTemporal = temporal; // down at once
-        }
     }
 
     /** Whether a packet of {@code layer} that is not the current one should start it now. */
@@ -71,18 +68,20 @@ final class LayerSelector {
     }
 
     /**
-     * Whether a packet of temporal layer {@code tid} (-1 unknown: always forwarded) of the current
-     * layer goes out; {@code switchPoint}: a higher layer may start at it (Y bit or TID 0).
+     * Whether a packet of temporal layer {@code tid} of the current layer goes out. The temporal
+     * layer changes only where a frame starts, so no frame is cut: down at any frame, up at a TL0
+     * frame (everything after it may reference it) or, one layer at a time, at a layer-sync frame
+     * of the higher layer (Y: it references TL0 frames only).
      */
-    boolean forwardsTemporal(int tid, boolean switchPoint) {
-        if (tid < 0 || targetTemporal < 0 && currentTemporal < 0) {
-            return true;
+    boolean forwardsTemporal(int tid, boolean startsFrame, boolean layerSync) {
+        if (startsFrame && currentTemporal != targetTemporal) {
+            boolean down = targetTemporal >= 0 && (currentTemporal < 0 || targetTemporal < currentTemporal);
+            if (down || tid == 0) {
+                currentTemporal = targetTemporal;
+            } else if (layerSync && tid > currentTemporal && (targetTemporal < 0 || tid <= targetTemporal)) {
+                currentTemporal = tid == targetTemporal ? targetTemporal : tid;
+            }
         }
-        int wanted = targetTemporal < 0 ? Integer.MAX_VALUE : targetTemporal;
-        if (currentTemporal >= 0 && currentTemporal < wanted && tid > currentTemporal && tid <= wanted && switchPoint) {
-            currentTemporal = targetTemporal; // up, at a frame the higher layer may start from
-        }
-        int limit = currentTemporal < 0 ? Integer.MAX_VALUE : currentTemporal;
-        return tid <= limit;
+        return currentTemporal < 0 || tid <= currentTemporal;
     }
 }

@@ -3,6 +3,7 @@ package io.stagecast.sfu.router;
 import io.stagecast.sfu.metrics.KeyframeReason;
 import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.bwe.TrackDemand;
 import io.stagecast.sfu.rtcp.NackGenerator;
 import io.stagecast.sfu.rtcp.ReceiveStatistics;
 import io.stagecast.sfu.rtcp.ReportBlock;
@@ -11,6 +12,8 @@ import io.stagecast.sfu.rtcp.RtcpReaders;
 import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtp.KeyframeDetector;
 import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.rtp.VideoCodec;
+import io.stagecast.sfu.rtp.Vp8TemporalFields;
 import io.stagecast.sfu.transport.Transport;
 
 import java.nio.charset.StandardCharsets;
@@ -47,6 +50,15 @@ public final class ProducerStream {
     private int keyframeHeight;
     private long bytesSinceRating;
     private long bitrateBps;
+    /** Bytes per VP8 temporal layer since the last rating, and the cumulative rates measured then. */
+    private final long[] temporalBytes = new long[TrackDemand.MAX_TEMPORAL];
+    private final long[] temporalBps = new long[TrackDemand.MAX_TEMPORAL];
+    private int temporalSeen;
+    private int temporalCount = 1;
+    /** The temporal fields of the packet being forwarded now (parsed once for all consumers). */
+    private int packetTid = -1;
+    private boolean packetLayerSync;
+    private boolean packetStartsFrame;
 
     ProducerStream(Producer producer, int layer, StreamSpec spec) {
         this.producer = producer;
@@ -131,6 +143,10 @@ public final class ProducerStream {
                 producer.router().onAudioLevel(producer, level, nowNanos);
             }
         }
+        packetTid = -1;
+        if (producer.videoCodec() == VideoCodec.VP8) {
+            readTemporal(rtp);
+        }
         producer.forward(this, rtp, keyframe, nowNanos);
     }
 
@@ -164,10 +180,44 @@ public final class ProducerStream {
         return keyframeHeight;
     }
 
-    /** Temporal layers into {@code d} at spatial rank {@code rank}: one until the payload says more (step 3). */
-    void fillTemporal(io.stagecast.sfu.bwe.TrackDemand d, int rank) {
-        d.temporalCount[rank] = 1;
-        d.temporalBps[rank * io.stagecast.sfu.bwe.TrackDemand.MAX_TEMPORAL] = bitrateBps;
+    private void readTemporal(RtpPacket rtp) {
+        byte[] b = rtp.buffer();
+        int off = rtp.payloadOffset();
+        int len = rtp.payloadLength();
+        int tid = Vp8TemporalFields.temporalId(b, off, len);
+        packetTid = tid;
+        if (tid >= 0) {
+            packetLayerSync = Vp8TemporalFields.layerSync(b, off, len);
+            packetStartsFrame = Vp8TemporalFields.startsFrame(b, off, len);
+            temporalBytes[tid] += rtp.length();
+            temporalSeen = Math.max(temporalSeen, tid + 1);
+        }
+    }
+
+    /** VP8 TID of the packet being forwarded, -1 when it has none (then it is never dropped for it). */
+    int packetTemporalId() {
+        return packetTid;
+    }
+
+    boolean packetLayerSync() {
+        return packetLayerSync;
+    }
+
+    boolean packetStartsFrame() {
+        return packetStartsFrame;
+    }
+
+    /** Temporal layers into {@code d} at spatial rank {@code rank}: seen in the last period, cumulative rates. */
+    void fillTemporal(TrackDemand d, int rank) {
+        int base = rank * TrackDemand.MAX_TEMPORAL;
+        d.temporalCount[rank] = temporalCount;
+        if (temporalCount <= 1) {
+            d.temporalBps[base] = bitrateBps;
+            return;
+        }
+        for (int t = 0; t < temporalCount; t++) {
+            d.temporalBps[base + t] = temporalBps[t];
+        }
     }
 
     long bitrateBps() {
@@ -179,8 +229,17 @@ public final class ProducerStream {
         if (elapsedNanos > 0) {
             long sample = bytesSinceRating * 8 * 1_000_000_000L / elapsedNanos;
             bitrateBps = bitrateBps == 0 ? sample : (bitrateBps + sample) / 2;
+            long cumulative = 0;
+            for (int t = 0; t < temporalBytes.length; t++) {
+                cumulative += temporalBytes[t];
+                long rate = cumulative * 8 * 1_000_000_000L / elapsedNanos;
+                temporalBps[t] = temporalBps[t] == 0 ? rate : (temporalBps[t] + rate) / 2;
+            }
+            temporalCount = Math.max(1, temporalSeen);
         }
         bytesSinceRating = 0;
+        java.util.Arrays.fill(temporalBytes, 0);
+        temporalSeen = 0;
     }
 
     /**

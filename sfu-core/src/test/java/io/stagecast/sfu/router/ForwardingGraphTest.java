@@ -140,6 +140,37 @@ class ForwardingGraphTest {
         assertEquals(LOW, mediaSsrc(plis.get(0)));
     }
 
+    @Test
+    void framesOfADroppedTemporalLayerLeaveNoGapInSequenceOrPictureIds() {
+        Transport publisher = room.transport();
+        Producer video = room.video(publisher, LOW);
+        Transport subscriber = room.transport();
+        Consumer consumer = room.consume(subscriber, video, 0xC1, 0);
+        room.run();
+        consumer.layers.setTargetTemporal(0);
+        int[] pattern = {0, 2, 1, 2}; // libwebrtc's three-layer pattern
+        int seq = 0;
+        for (int frame = 0; frame < 16; frame++) {
+            int tid = pattern[frame % 4];
+            for (int part = 0; part < 2; part++, seq++) { // two packets per frame
+                byte[] p = TestMedia.vp8(LOW, 3000 + seq, 3000L * frame, 200 + frame, frame / 4, tid, false,
+                        frame == 0 && part == 0, 640, 360, 300);
+                if (part == 1) {
+                    p[20] &= (byte) ~0x10; // S = 0: a continuation packet
+                }
+                room.receive(publisher, p, t0);
+            }
+        }
+        List<RtpPacket> got = EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC1);
+        assertEquals(8, got.size(), "the four TL0 frames, two packets each");
+        for (int k = 1; k < got.size(); k++) {
+            assertEquals((got.get(k - 1).sequenceNumber() + 1) & 0xFFFF, got.get(k).sequenceNumber(), "no gap at " + k);
+        }
+        for (int k = 2; k < got.size(); k += 2) {
+            assertEquals(pictureId(got.get(k - 2)) + 1, pictureId(got.get(k)), "consecutive picture IDs");
+        }
+    }
+
     private static int mediaSsrc(byte[] rtcp) {
         return (rtcp[8] & 0xFF) << 24 | (rtcp[9] & 0xFF) << 16 | (rtcp[10] & 0xFF) << 8 | (rtcp[11] & 0xFF);
     }
