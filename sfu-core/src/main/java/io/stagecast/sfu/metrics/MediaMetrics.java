@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * meters (no lookups, no tags built per packet).
  */
 public final class MediaMetrics {
+    /** {@code values()} copies its array on every call: this runs every tick for every transport. */
+    private static final NackRefusal[] NACK_REFUSALS = NackRefusal.values();
     private final MeterRegistry registry;
     private final Counter packetsReceived;
     private final Counter bytesReceived;
@@ -152,7 +154,7 @@ public final class MediaMetrics {
             packetsRetransmitted.increment(packets);
             bytesRetransmitted.increment(bytes);
         }
-        for (NackRefusal reason : NackRefusal.values()) {
+        for (NackRefusal reason : NACK_REFUSALS) {
             long n = refused[reason.ordinal()];
             if (n > 0) {
                 nackRefusals.get(reason).increment(n);
