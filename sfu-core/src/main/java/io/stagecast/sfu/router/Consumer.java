@@ -9,6 +9,7 @@ import io.stagecast.sfu.rtp.RtpExtensionUris;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.rtp.SequenceNumbers;
 import io.stagecast.sfu.transport.Transport;
+import io.stagecast.sfu.transport.TransportSender;
 import io.stagecast.sfu.transport.TransportState;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ public abstract class Consumer {
 
     private final String id;
     final Transport transport;
+    /** The subscriber transport's way down (send, stamp, retransmission budget). */
+    final TransportSender sender;
     final Router router;
     final Producer producer;
     final ConsumerSpec spec;
@@ -65,6 +68,7 @@ public abstract class Consumer {
         this.id = id;
         this.router = router;
         this.transport = transport;
+        this.sender = transport.sender();
         this.producer = producer;
         this.spec = spec;
         this.clockRate = producer.spec().codec().clockRate();
@@ -244,7 +248,7 @@ public abstract class Consumer {
         int seqOut = sequence.sequenceOut(rtp.sequenceNumber());
         long tsOut = sequence.timestampOut(rtp.timestamp());
         int h = history.record(seqOut, rtp.sequenceNumber(), tsOut, stream.layer());
-        ByteBuf out = transport.allocateSendBuffer();
+        ByteBuf out = sender.allocateSendBuffer();
         RtpPacket packet = rewriter.rewrite(out.array(), out.arrayOffset() + out.readerIndex(), rtp.buffer(),
                 rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
         boolean newest = SequenceNumbers.isNewer(seqOut, sequence.lastSequenceOut());
@@ -259,7 +263,7 @@ public abstract class Consumer {
         packetsSent++;
         octetsSent += packet.payloadLength();
         bytesSinceRead += packet.length();
-        transport.sendRtp(out, packet);
+        sender.sendRtp(out, packet);
         sequence.onSent(seqOut, tsOut, nowNanos);
     }
 
@@ -316,13 +320,13 @@ public abstract class Consumer {
         }
         long rtpNow = (sequence.lastTimestampOut() + (nowNanos - sequence.lastOutNanos()) * clockRate / 1_000_000_000L)
                 & 0xFFFFFFFFL;
-        ByteBuf out = transport.allocateSendBuffer();
+        ByteBuf out = sender.allocateSendBuffer();
         byte[] array = out.array();
         int base = out.arrayOffset() + out.readerIndex();
         int len = RtcpWriters.writeSenderReport(array, base, spec.ssrc(), NtpTime.fromUnixMillis(System.currentTimeMillis()),
                 rtpNow, packetsSent, octetsSent);
         len += RtcpWriters.writeSdesCname(array, base + len, spec.ssrc(), CNAME);
-        transport.sendRtcp(out, len);
+        sender.sendRtcp(out, len);
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RtcpReaders;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.rtp.RtxPackets;
-import io.stagecast.sfu.transport.Transport;
+import io.stagecast.sfu.transport.TransportSender;
 
 /**
  * Answers one consumer's subscriber NACKs (RFC 4585 6.2.1) from the producer's cache, within the
@@ -31,7 +31,7 @@ final class NackResponder {
 
     /** The NACK packet at {@code off}: each FCI entry names a packet and up to 16 after it. */
     void onNack(byte[] b, int off, int len, long nowNanos) {
-        Transport transport = consumer.transport;
+        TransportSender transport = consumer.sender;
         int entries = RtcpReaders.nackCount(b, off, len);
         int room = MAX_NACKED_PER_FEEDBACK;
         int overCap = 0;
@@ -62,7 +62,7 @@ final class NackResponder {
     }
 
     private void retransmit(int seqOut, long nowNanos) {
-        Transport transport = consumer.transport;
+        TransportSender transport = consumer.sender;
         SentPacketHistory history = consumer.history;
         int h = history.slotOf(seqOut);
         if (h < 0) {

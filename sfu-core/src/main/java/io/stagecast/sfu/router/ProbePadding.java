@@ -29,7 +29,7 @@ final class ProbePadding {
     static int send(Consumer consumer, int bytes, int cluster, long nowNanos) {
         Transport transport = consumer.transport;
         int padding = Math.max(1, Math.min(MAX_PADDING, bytes - HEADER_BYTES));
-        ByteBuf out = transport.allocateSendBuffer();
+        ByteBuf out = transport.sender().allocateSendBuffer();
         byte[] b = out.array();
         int base = out.arrayOffset() + out.readerIndex();
         int len = write(b, base, consumer.spec.rtxPayloadType(), consumer.nextRtxSequence(),
@@ -40,7 +40,7 @@ final class ProbePadding {
             return 0;
         }
         consumer.countSent(len);
-        transport.sendPadding(out, packet);
+        transport.sender().sendPadding(out, packet);
         return len;
     }
 

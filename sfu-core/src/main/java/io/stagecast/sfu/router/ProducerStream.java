@@ -292,10 +292,10 @@ public final class ProducerStream {
         if (nacks != null) {
             int lost = nacks.collect(nowNanos, NACK_RTT_GUESS_NANOS, lostScratch);
             if (lost > 0) {
-                ByteBuf out = transport.allocateSendBuffer();
-                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(), ssrc,
+                ByteBuf out = transport.sender().allocateSendBuffer();
+                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(), ssrc,
                         lostScratch, lost);
-                transport.sendRtcp(out, len);
+                transport.sender().sendRtcp(out, len);
             }
         }
         if (keyframeRequests.retryDue(nowNanos)) {
@@ -303,10 +303,10 @@ public final class ProducerStream {
         }
         if (reportsDue && lastPacketNanos != 0) {
             stats.fillReportBlock(reportBlock[0], nowNanos);
-            ByteBuf out = transport.allocateSendBuffer();
-            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(),
+            ByteBuf out = transport.sender().allocateSendBuffer();
+            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(),
                     reportBlock, 1);
-            transport.sendRtcp(out, len);
+            transport.sender().sendRtcp(out, len);
         }
     }
 }

@@ -71,9 +71,9 @@ final class PublisherLink {
         if (!transport.isConnected()) {
             return;
         }
-        ByteBuf out = transport.allocateSendBuffer();
-        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(), mediaSsrc);
-        transport.sendRtcp(out, len);
+        ByteBuf out = transport.sender().allocateSendBuffer();
+        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(), mediaSsrc);
+        transport.sender().sendRtcp(out, len);
         keyframeRequests[reason.ordinal()]++;
     }
 

@@ -118,7 +118,7 @@ final class SubscriberLink {
      * number, or -1 when the packet has no transport-cc element.
      */
     int stamp(RtpPacket packet, int transportCcId, int probeCluster, long nowNanos) {
-        int seq = transport.stampTransportSequence(packet, transportCcId);
+        int seq = transport.sender().stampTransportSequence(packet, transportCcId);
         if (seq >= 0) {
             estimator.onPacketSent(seq, packet.length(), nowNanos, probeCluster);
         }
@@ -137,7 +137,7 @@ final class SubscriberLink {
                 ours = true;
             }
         }
-        long rtt = transport.rttNanos(); // the transport read the same blocks first
+        long rtt = transport.sender().rttNanos(); // the transport read the same blocks first
         if (ours && rtt >= 0) {
             estimator.onRtt(rtt);
         }

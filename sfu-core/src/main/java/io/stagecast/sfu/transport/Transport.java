@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsListener;
-import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.sfu.dtls.DtlsSession;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
-import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
 import io.stagecast.sfu.rtp.RtpPacket;
@@ -66,14 +64,10 @@ public final class Transport {
      * of the path, like consent and transport-cc, so measured here for whoever sends.
      */
     private final RoundTripEstimator roundTrip = new RoundTripEstimator(ssrc -> media.sendsSsrc(ssrc));
-    private final RetransmissionControl retransmissions = new RetransmissionControl(roundTrip);
+    private final TransportSender sender;
 
     private final RtpPacket rtpView = new RtpPacket();
     private final RtcpCompound rtcpView = new RtcpCompound();
-    private final PacketBuffer sendView = new PacketBuffer();
-    /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
-    private long forwardedPackets;
-    private long forwardedBytes;
 
     Transport(String id, IceParameters ice, TransportContext context, TransportListener listener) {
         this.id = id;
@@ -81,6 +75,7 @@ public final class Transport {
         this.context = context;
         this.listener = listener;
         this.pairs = new IcePairSelection(System.nanoTime());
+        this.sender = new TransportSender(this, context, pairs, transportCc, roundTrip, rtcpSenderSsrc);
         context.metrics().transportState(null, state);
     }
 
@@ -264,6 +259,7 @@ public final class Transport {
             return;
         }
         srtp = new SrtpTransformer(keys);
+        sender.onSrtp(srtp);
         setState(TransportState.CONNECTED);
         log.info("transport {} connected to {} ({})", id, pairs.selected(), keys.profile());
         media.onConnected(System.nanoTime());
@@ -339,117 +335,12 @@ public final class Transport {
         }
     }
 
-    // ---- media out ----
-
-    /** A pooled buffer large enough for one protected packet. The caller fills it and calls send. */
-    public ByteBuf allocateSendBuffer() {
-        return context.channel().alloc().heapBuffer(PacketBuffer.CAPACITY, PacketBuffer.CAPACITY);
-    }
-
-    /**
-     * Writes the next transport-wide sequence number into {@code packet}'s transport-cc element and
-     * returns it, or -1 when the packet has no such element (then no number is used up: a skipped
-     * one would read as a loss in the subscriber's feedback).
-     */
-    public int stampTransportSequence(RtpPacket packet, int transportCcId) {
-        return transportCc.stamp(packet, transportCcId);
-    }
-
-    /**
-     * Protects and queues an RTP packet sent for the first time, written at {@code out}'s array
-     * from its reader index and already stamped by the caller with our transport-wide sequence
-     * number and send time (the subscriber's estimate measures our path, not the publisher's).
-     * A quarter of its size adds to this subscriber's retransmission budget.
-     */
-    public void sendRtp(ByteBuf out, RtpPacket packet) {
-        retransmissions.onSent(packet.length());
-        int sent = protectAndQueue(out, packet);
-        if (sent > 0) {
-            forwardedPackets++;
-            forwardedBytes += sent;
-        }
-    }
-
-    /**
-     * Protects and queues a padding-only probe packet (bandwidth probing): stamped by the caller,
-     * neither media nor a retransmission, so it adds nothing to the retransmission budget.
-     */
-    public void sendPadding(ByteBuf out, RtpPacket packet) {
-        protectAndQueue(out, packet);
-    }
-
-    /**
-     * Protects and queues a retransmission: an RTX packet, or a byte-identical copy of what was
-     * sent (see {@link io.stagecast.sfu.srtp.SrtpTransformer}: anything else under a used index is
-     * refused). The caller took its size from {@link #tryRetransmit} first.
-     */
-    public void resendRtp(ByteBuf out, RtpPacket packet) {
-        int sent = protectAndQueue(out, packet);
-        if (sent > 0) {
-            retransmissions.onRetransmitted(sent);
-        }
-    }
-
-    /** @return the protected length queued, or -1 (the buffer released) */
-    private int protectAndQueue(ByteBuf out, RtpPacket packet) {
-        PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
-        SrtpResult result = srtp.protectRtp(view);
-        if (result != SrtpResult.OK) {
-            out.release();
-            if (result == SrtpResult.INDEX_REUSED) {
-                context.metrics().drop(DropReason.SRTP_INDEX_REUSED);
-            }
-            return -1;
-        }
-        int length = view.getLength();
-        out.writerIndex(out.readerIndex() + length);
-        context.channel().write(new DatagramPacket(out, pairs.selected()));
-        return length;
-    }
-
-    // ---- retransmissions (NACK answers, RFC 4585 6.2.1), event loop only ----
-
-    /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
-    public boolean tryRetransmit(int bytes) {
-        return retransmissions.tryRetransmit(bytes);
-    }
-
-    /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
-    public void refuseNack(NackRefusal reason, int count) {
-        retransmissions.refuse(reason, count);
-    }
-
-    /** How long a packet retransmitted to this subscriber is not sent again (see {@link RetransmissionControl}). */
-    public long resendIntervalNanos() {
-        return retransmissions.resendIntervalNanos();
-    }
-
-    /** Smoothed round trip to this subscriber from its reports' LSR/DLSR, -1 before the first. */
-    public long rttNanos() {
-        return roundTrip.rttNanos();
-    }
-
-    /** Protects and queues an RTCP packet already written into {@code out}'s array. */
-    public void sendRtcp(ByteBuf out, int length) {
-        if (!isConnected()) {
-            out.release();
-            return;
-        }
-        PacketBuffer view = sendView.wrap(out.array(), out.arrayOffset() + out.readerIndex(), length);
-        if (srtp.protectRtcp(view) != SrtpResult.OK) {
-            out.release();
-            return;
-        }
-        out.writerIndex(out.readerIndex() + view.getLength());
-        context.metrics().rtcpSent();
-        context.channel().write(new DatagramPacket(out, pairs.selected()));
-    }
-
-    public int rtcpSenderSsrc() {
-        return rtcpSenderSsrc;
-    }
-
     // ---- the router side (event loop only) ----
+
+    /** The way down: what the router calls to send to this peer. Event loop only. */
+    public TransportSender sender() {
+        return sender;
+    }
 
     /** Where decrypted RTP and RTCP go from now on; null stops delivery. Event loop only. */
     public void setMediaListener(MediaListener listener) {
@@ -495,7 +386,7 @@ public final class Transport {
         if (!isConnected()) {
             return;
         }
-        retransmissions.refill(nowNanos);
+        sender.refill(nowNanos);
         sendTransportCcFeedback();
         media.onTick(nowNanos, reportsDue);
     }
@@ -506,13 +397,13 @@ public final class Transport {
      */
     private void sendTransportCcFeedback() {
         for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCc.hasPendingFeedback(); i++) {
-            ByteBuf out = allocateSendBuffer();
+            ByteBuf out = sender.allocateSendBuffer();
             int len = transportCc.buildFeedback(out.array(), out.arrayOffset(), PacketBuffer.MTU);
             if (len <= 0) {
                 out.release();
                 return;
             }
-            sendRtcp(out, len);
+            sender.sendRtcp(out, len);
         }
     }
 
@@ -534,10 +425,7 @@ public final class Transport {
     }
 
     private void reportForwarded() {
-        context.metrics().forwarded(forwardedPackets, forwardedBytes);
-        forwardedPackets = 0;
-        forwardedBytes = 0;
-        retransmissions.reportTo(context.metrics());
+        sender.report();
     }
 
     private void finish(TransportState terminal, String reason) {
