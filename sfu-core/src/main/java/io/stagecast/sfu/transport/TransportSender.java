@@ -1,6 +1,7 @@
 package io.stagecast.sfu.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.DropReason;
@@ -28,6 +29,11 @@ public final class TransportSender {
     private final RetransmissionControl retransmissions;
     private final int rtcpSenderSsrc;
     private final PacketBuffer sendView = new PacketBuffer();
+    /**
+     * Nobody waits for a datagram's write (a failed one is as lost as on the wire), so one
+     * promise that never fires serves every write instead of a new promise per packet.
+     */
+    private final VoidChannelPromise noPromise;
     private SrtpTransformer srtp;
     /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
     private long forwardedPackets;
@@ -42,6 +48,7 @@ public final class TransportSender {
         this.roundTrip = roundTrip;
         this.retransmissions = new RetransmissionControl(roundTrip);
         this.rtcpSenderSsrc = rtcpSenderSsrc;
+        this.noPromise = new VoidChannelPromise(context.channel(), false);
     }
 
     void onSrtp(SrtpTransformer transformer) {
@@ -118,7 +125,7 @@ public final class TransportSender {
         }
         int length = view.getLength();
         out.writerIndex(out.readerIndex() + length);
-        context.channel().write(new DatagramPacket(out, remote));
+        context.channel().write(new DatagramPacket(out, remote), noPromise);
         return length;
     }
 
@@ -136,7 +143,7 @@ public final class TransportSender {
         }
         out.writerIndex(out.readerIndex() + view.getLength());
         context.metrics().rtcpSent();
-        context.channel().write(new DatagramPacket(out, remote));
+        context.channel().write(new DatagramPacket(out, remote), noPromise);
     }
 
     /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */
