@@ -167,6 +167,39 @@ class SubscriberLinkTest {
     }
 
     @Test
+    void theDemandListsLayersLowToHighWithTheirSizesAndTemporalRates() {
+        Transport publisher = room.transport();
+        Producer video = room.video(publisher, HIGH, LOW); // SDP order high first, as Firefox lists rids
+        Transport subscriber = room.transport();
+        Consumer consumer = room.consume(subscriber, video, 0xC1, 0);
+        int[] pattern = {0, 2, 1, 2};
+        now = System.nanoTime();
+        for (int i = 0; i < 60; i++) { // 1.2 s at 50 frames/s
+            seq++;
+            picture++;
+            int tid = pattern[i % 4];
+            room.receive(publisher, TestMedia.vp8(LOW, seq, 1800L * picture, picture, picture / 4, tid, false, i == 0,
+                    320, 180, 100 + 100 * (2 - tid)), now);
+            room.receive(publisher, TestMedia.vp8(HIGH, seq, 1800L * picture, picture, picture / 4, tid, false, i == 0,
+                    1280, 720, 400 + 200 * (2 - tid)), now);
+            now += TICK;
+            room.tick(now, false);
+        }
+        io.stagecast.sfu.bwe.TrackDemand d = consumer.demand;
+        assertEquals(2, d.layerCount);
+        assertEquals(320, d.layerWidth[0], "the low layer first, whatever the SDP order");
+        assertEquals(180, d.layerHeight[0]);
+        assertEquals(1280, d.layerWidth[1]);
+        assertEquals(3, d.temporalCount[1], "TIDs 0-2 seen");
+        int base = io.stagecast.sfu.bwe.TrackDemand.MAX_TEMPORAL;
+        assertTrue(d.temporalBps[base] > 0 && d.temporalBps[base] < d.temporalBps[base + 1]
+                && d.temporalBps[base + 1] < d.temporalBps[base + 2], "cumulative per temporal layer");
+        assertTrue(d.layerActive[0] && d.layerActive[1]);
+        assertEquals(video.stream(0).ssrc(), HIGH);
+        assertEquals(0, consumer.layers.target(), "the allocation (best flowing layer) targets stream 0, the high one");
+    }
+
+    @Test
     void lastNIsInTheReport() throws Exception {
         Transport publisher = room.transport();
         Producer video = room.video(publisher, LOW);
