@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsListener;
-import io.stagecast.sfu.dtls.DtlsSession;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.rtcp.RtcpCompound;
@@ -17,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,8 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Transport {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
-    /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
-    private static final int MAX_EARLY_DTLS = 8;
     private static final int MAX_FEEDBACKS_PER_TICK = 4;
 
     private final String id;
@@ -45,10 +41,7 @@ public final class Transport {
     private TransportState state = TransportState.NEW;
     /** The validated addresses (registered for lookups), the selected pair and consent. */
     private final IcePairSelection pairs;
-    private long dtlsStartedNanos;
-    private RemoteDtlsParameters remoteDtls;
-    private DtlsSession dtls;
-    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private final DtlsAssociation dtls;
     private SrtpTransformer srtp;
     private boolean publishAllowed;
 
@@ -75,6 +68,7 @@ public final class Transport {
         this.context = context;
         this.listener = listener;
         this.pairs = new IcePairSelection(System.nanoTime());
+        this.dtls = new DtlsAssociation(context);
         this.sender = new TransportSender(this, context, pairs, transportCc, roundTrip, rtcpSenderSsrc);
         context.metrics().transportState(null, state);
     }
@@ -118,10 +112,9 @@ public final class Transport {
     /** The peer's DTLS role and fingerprint, from its SDP. DTLS starts once ICE is also up. */
     public void setRemoteDtls(RemoteDtlsParameters params) {
         execute(() -> {
-            if (remoteDtls != null || isFinished()) {
+            if (isFinished() || !dtls.setRemote(params)) {
                 return;
             }
-            remoteDtls = params;
             if (pairs.selected() == null) {
                 // The peer only now knows how to reach us: its time to connect starts here.
                 pairs.restartWait(System.nanoTime());
@@ -188,29 +181,16 @@ public final class Transport {
 
     /** A DTLS datagram from one of the validated addresses. */
     void onDtls(byte[] buf, int off, int len) {
-        if (dtls != null) {
-            dtls.receive(buf, off, len);
-        } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
-            byte[] copy = new byte[len];
-            System.arraycopy(buf, off, copy, 0, len);
-            earlyDtls.add(copy);
-        }
+        dtls.receive(buf, off, len);
     }
 
     private void maybeStartDtls() {
-        InetSocketAddress remote = pairs.selected();
-        if (dtls != null || remoteDtls == null || remote == null || isFinished()) {
+        if (isFinished()) {
             return;
         }
-        // Scheduled: a server session takes a handshake thread only once the peer's ClientHello comes.
-        dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
-                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakes(),
-                remote.getAddress(), context.dtlsHandshakeTimeout());
-        dtlsStartedNanos = System.nanoTime();
-        dtls.start();
-        log.debug("transport {} DTLS started as {} with {} early datagrams", id, remoteDtls.ourRole(), earlyDtls.size());
-        for (byte[] early; (early = earlyDtls.poll()) != null; ) {
-            dtls.receive(early, 0, early.length);
+        int early = dtls.startIfReady(pairs.selected(), this::sendDtlsFromHandshake, new DtlsEvents());
+        if (early >= 0) {
+            log.debug("transport {} DTLS started as {} with {} early datagrams", id, dtls.ourRole(), early);
         }
     }
 
@@ -367,7 +347,7 @@ public final class Transport {
         reportForwarded();
         // A transport not negotiated yet (a subscriber with nothing to receive so far) waits for
         // signaling; it is closed with its owner, not for silence it could not help.
-        boolean negotiated = remoteDtls != null || pairs.selected() != null;
+        boolean negotiated = dtls.hasRemote() || pairs.selected() != null;
         // Consent (RFC 7675): what proves the peer at the selected address still wants our packets
         // (checks or authenticated SRTP/SRTCP, not indications: see IcePairSelection).
         if (negotiated && pairs.silentNanos(nowNanos) > context.consentTimeoutNanos()) {
@@ -375,7 +355,7 @@ public final class Transport {
             closeNow(pairs.selected() == null ? "ICE never connected" : "consent expired");
             return;
         }
-        if (dtls != null && srtp == null && nowNanos - dtlsStartedNanos > context.dtlsHandshakeTimeout().toNanos()) {
+        if (srtp == null && dtls.timedOut(nowNanos)) {
             // A scheduled server session waits for a ClientHello without a thread (so without
             // BouncyCastle's own timeout): a peer that keeps consent but never starts DTLS ends here.
             context.metrics().dtlsHandshake(false);
@@ -435,13 +415,10 @@ public final class Transport {
         reportForwarded();
         setState(terminal);
         log.info("transport {} {}: {}", id, terminal.name().toLowerCase(), reason);
-        if (dtls != null) {
-            dtls.close();
-        }
+        dtls.close();
         if (srtp != null) {
             srtp.close();
         }
-        earlyDtls.clear();
         context.registry().unregister(this);
         pairs.clearValidated();
         MediaListener last = media;
