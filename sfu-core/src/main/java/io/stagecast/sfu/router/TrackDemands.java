@@ -2,6 +2,7 @@ package io.stagecast.sfu.router;
 
 import io.stagecast.sfu.bwe.TrackDemand;
 import io.stagecast.sfu.bwe.TrackPriority;
+import io.stagecast.sfu.transport.Transport;
 
 /**
  * Fills a consumer's {@link TrackDemand} before an allocation run: what its producer sends (layers
@@ -19,7 +20,7 @@ final class TrackDemands {
      * @param dominantTransport the transport of the dominant speaker's audio: video published on
      *                          it is the dominant speaker's camera
      */
-    static void fill(Consumer consumer, Object dominantTransport, long nowNanos) {
+    static void fill(Consumer consumer, Transport dominantTransport, long nowNanos) {
         TrackDemand d = consumer.demand;
         Producer producer = consumer.producer;
         d.clearInputs();
