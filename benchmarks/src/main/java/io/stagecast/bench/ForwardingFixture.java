@@ -2,7 +2,9 @@ package io.stagecast.bench;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.rtcp.TransportCcFeedback;
 import io.stagecast.sfu.router.CodecSpec;
 import io.stagecast.sfu.router.ConsumerSpec;
 import io.stagecast.sfu.router.MediaKind;
@@ -39,6 +41,12 @@ final class ForwardingFixture {
     /** The publisher's own keys: what it protects with. */
     final SrtpMasterKeys publisherKeys;
     final boolean video;
+    final Transport[] subscribers;
+    /** Each subscriber's side of transport-cc: feedback on the transport-wide sequence the node stamps. */
+    private final TransportCcFeedback[] feedback;
+    private final int[] nextTransportSeq;
+    private final byte[] rtcp = new byte[PacketBuffer.CAPACITY];
+    private final PacketBuffer rtcpView = new PacketBuffer(rtcp);
 
     ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers) {
         SplittableRandom random = new SplittableRandom(42);
@@ -48,14 +56,19 @@ final class ForwardingFixture {
         publisherKeys = TestKeys.peerOf(nodeKeys);
         path.connect(publisher, PUBLISHER_ADDRESS, nodeKeys);
         publisher.setPublishAllowed(true);
-        Router router = path.createRouter("bench");
+        Router router = new Router("bench", channel.eventLoop());
         CodecSpec codec = video
                 ? new CodecSpec("VP8", RtpTemplates.VIDEO_PAYLOAD_TYPE, 90_000, 1, null, -1, List.of("nack", "nack pli", "ccm fir", "transport-cc"))
                 : new CodecSpec("opus", RtpTemplates.AUDIO_PAYLOAD_TYPE, 48_000, 2, "minptime=10;useinbandfec=1", -1, List.of("transport-cc"));
         Producer producer = router.createProducer(publisher, new ProducerSpec(video ? MediaKind.VIDEO : MediaKind.AUDIO,
                 video ? "1" : "0", codec, List.of(new StreamSpec(PUBLISHER_SSRC, null)), RtpTemplates.PUBLISHER_EXTENSIONS));
+        this.subscribers = new Transport[subscribers];
+        this.feedback = new TransportCcFeedback[subscribers];
+        this.nextTransportSeq = new int[subscribers];
         for (int i = 0; i < subscribers; i++) {
             Transport subscriber = path.createTransport();
+            this.subscribers[i] = subscriber;
+            feedback[i] = new TransportCcFeedback(0x5EED_0000 + i, 0x5000_0000 + 2 * i);
             path.connect(subscriber, new InetSocketAddress("127.0.0.1", 41000 + i), TestKeys.random(profile, random));
             ConsumerSpec spec = new ConsumerSpec(0x5000_0000 + 2 * i, video ? 0x5000_0001 + 2 * i : 0,
                     video ? 100 : 109, video ? 101 : -1, RtpTemplates.SUBSCRIBER_EXTENSIONS);
@@ -63,6 +76,30 @@ final class ForwardingFixture {
         }
         channel.runPendingTasks();
         discardWritten();
+    }
+
+    /**
+     * What a tick of the node does with allocation on, with what subscribers send meanwhile: every
+     * subscriber's transport-cc feedback on the {@code packets} sent to it since the last call
+     * (arrived 1 ms apart) enters the node (the estimator's input), then the tick of every
+     * transport runs (estimator tick, allocation every 100 ms, probes, the publisher's RTCP).
+     */
+    void feedbackAndTick(int packets, long nowNanos) {
+        long micros = nowNanos / 1000;
+        for (int i = 0; i < subscribers.length; i++) {
+            for (int k = 0; k < packets; k++) {
+                feedback[i].onPacket(nextTransportSeq[i], micros - (packets - k) * 1000L);
+                nextTransportSeq[i] = (nextTransportSeq[i] + 1) & 0xFFFF;
+            }
+            int len = feedback[i].build(rtcp, 0, PacketBuffer.MTU);
+            if (len > 0) {
+                path.receiveDecryptedRtcp(subscribers[i], rtcpView.wrap(rtcp, 0, len), nowNanos);
+            }
+        }
+        path.tick(publisher, nowNanos, false);
+        for (Transport subscriber : subscribers) {
+            path.tick(subscriber, nowNanos, false);
+        }
     }
 
     /** Sends what the server wrote and drops it; returns how many datagrams there were. */

@@ -89,7 +89,8 @@ public final class JmhRunner {
                 int fanout = Integer.parseInt(p.getParam("fanout"));
                 ns /= fanout;
                 bytes /= fanout;
-                line(out, "egress", p, String.valueOf(fanout), ns, bytes, protect == null ? Double.NaN : ns / protect[0]);
+                String what = "true".equals(p.getParam("allocation")) ? "egress+bwe" : "egress";
+                line(out, what, p, String.valueOf(fanout), ns, bytes, protect == null ? Double.NaN : ns / protect[0]);
             } else {
                 line(out, "ingress+p", p, "", ns, bytes, Double.NaN);
                 if (protect != null && unprotect != null) {

@@ -15,6 +15,15 @@ final class KeyframeSize {
 
     /** Width x height of the keyframe starting in this payload, or 0 when it does not say. */
     static int pixels(VideoCodec codec, byte[] buf, int off, int len) {
+        int packed = dimensions(codec, buf, off, len);
+        return width(packed) * height(packed);
+    }
+
+    /**
+     * Width and height of the keyframe starting in this payload, packed as {@code width << 16 |
+     * height} (read them with {@link #width} and {@link #height}), or 0 when it does not say.
+     */
+    static int dimensions(VideoCodec codec, byte[] buf, int off, int len) {
         if (codec == VideoCodec.VP8) {
             return vp8(buf, off, len);
         }
@@ -22,6 +31,14 @@ final class KeyframeSize {
             return vp9(buf, off, len);
         }
         return 0;
+    }
+
+    static int width(int packed) {
+        return packed >>> 16;
+    }
+
+    static int height(int packed) {
+        return packed & 0xFFFF;
     }
 
     private static int vp8(byte[] buf, int off, int len) {
@@ -51,7 +68,7 @@ final class KeyframeSize {
         }
         int width = ((buf[off + i + 6] & 0xFF) | (buf[off + i + 7] & 0xFF) << 8) & 0x3FFF;
         int height = ((buf[off + i + 8] & 0xFF) | (buf[off + i + 9] & 0xFF) << 8) & 0x3FFF;
-        return width * height;
+        return width << 16 | height;
     }
 
     /** The largest spatial layer's size from the SS that keyframes carry (V=1). */
@@ -79,10 +96,14 @@ final class KeyframeSize {
             return 0;
         }
         int best = 0;
+        int bestPixels = 0;
         for (int layer = 0; layer < layers; layer++, i += 4) {
             int width = (buf[off + i] & 0xFF) << 8 | (buf[off + i + 1] & 0xFF);
             int height = (buf[off + i + 2] & 0xFF) << 8 | (buf[off + i + 3] & 0xFF);
-            best = Math.max(best, width * height);
+            if (width * height > bestPixels) {
+                bestPixels = width * height;
+                best = width << 16 | height;
+            }
         }
         return best;
     }

@@ -21,6 +21,7 @@ final class PictureIdContinuity {
     private int tl0Shift;
     private int lastPictureId = -1;
     private int lastTl0 = -1;
+    private int lastDroppedPictureId = -1;
 
     PictureIdContinuity(VideoCodec codec) {
         this.codec = codec;
@@ -45,6 +46,24 @@ final class PictureIdContinuity {
         int tl0At = PictureIdFields.tl0PicIdxAt(codec, buf, off, len);
         if (tl0At != PictureIdFields.ABSENT && lastTl0 >= 0) {
             tl0Shift = lastTl0 + 1 - (buf[tl0At] & 0xFF);
+        }
+        lastDroppedPictureId = -1;
+    }
+
+    /**
+     * A packet of a frame not forwarded (a higher temporal layer): the pictures after it close up,
+     * so the receiver sees consecutive picture IDs and waits for no missing frame. Only frames of
+     * TID &gt; 0 are dropped, so TL0PICIDX needs no shift.
+     */
+    void onDropped(byte[] buf, int off, int len) {
+        int at = PictureIdFields.pictureIdAt(codec, buf, off, len);
+        if (at == PictureIdFields.ABSENT) {
+            return;
+        }
+        int id = PictureIdFields.readPictureId(buf, at);
+        if (id != lastDroppedPictureId) {
+            lastDroppedPictureId = id;
+            pictureIdShift--;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stagecast.sfu.router;
 
+import io.stagecast.sfu.metrics.KeyframeReason;
 import io.stagecast.sfu.bwe.TrackPriority;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.rtp.RtpExtensionUris;
@@ -28,6 +29,8 @@ public final class Producer {
     private final Transport transport;
     private final ProducerSpec spec;
     private final ProducerStream[] streams;
+    /** The publisher transport's side of the router; set when attached. */
+    private PublisherLink publisher;
     private final byte[] midBytes;
     private final int midId;
     private final int ridId;
@@ -40,6 +43,13 @@ public final class Producer {
     private TrackPriority priority = TrackPriority.NORMAL;
     private boolean closed;
     private int bestLayer;
+    /** Stream indexes ordered low to high by what they carry (refreshed with the bitrates). */
+    private final int[] layerOrder;
+    /** Layers some viewer needs (pausing at the source), and when each was last needed. */
+    private final boolean[] layerNeeded;
+    private final long[] layerNeededNanos;
+    /** This audio track's id in the router's dominant speaker detector, -1 for video. */
+    int speakerId = -1;
     private long lastLayerSelectionNanos;
     private long lastRatingNanos;
 
@@ -59,6 +69,14 @@ public final class Producer {
             streams[i] = new ProducerStream(this, i, spec.streams().get(i));
         }
         this.bestLayer = streams.length - 1;
+        this.layerOrder = new int[streams.length];
+        for (int i = 0; i < layerOrder.length; i++) {
+            layerOrder[i] = i;
+        }
+        this.layerNeeded = new boolean[streams.length];
+        this.layerNeededNanos = new long[streams.length];
+        java.util.Arrays.fill(layerNeeded, true); // the publisher starts with every layer on
+        java.util.Arrays.fill(layerNeededNanos, System.nanoTime());
     }
 
     public String id() {
@@ -82,7 +100,7 @@ public final class Producer {
         transport.execute(() -> {
             muted = mute;
             if (!mute) {
-                requestKeyframe(System.nanoTime());
+                requestKeyframesForConsumers(System.nanoTime(), KeyframeReason.UNMUTE);
             }
         });
     }
@@ -93,7 +111,14 @@ public final class Producer {
      * CONTRACT STUB (issue 9): stored, not yet used.
      */
     public void setPriority(TrackPriority value) {
-        transport.execute(() -> priority = value);
+        transport.execute(() -> {
+            priority = value == null ? TrackPriority.NORMAL : value;
+            router.allocateAllSoon();
+        });
+    }
+
+    TrackPriority priority() {
+        return priority;
     }
 
     /** Closes on the loop; the next packet of this track is dropped and its consumers end. */
@@ -104,13 +129,12 @@ public final class Producer {
     // ---- event loop ----
 
     void attach() {
-        for (ProducerStream stream : streams) {
-            transport.addInboundStream(stream);
+        if (closed) {
+            return;
         }
-        transport.addProducer(this);
-        // draft-holmer-rmcat-transport-wide-cc-extensions-01: a peer that stamps transport-wide
-        // sequence numbers estimates its bandwidth from our feedback on them.
-        transport.enableTransportCcFeedback(spec.extensionId(RtpExtensionUris.TRANSPORT_CC));
+        publisher = router.linkOf(transport).publisher();
+        publisher.add(this);
+        router.onProducerAttached(this);
     }
 
     void closeNow() {
@@ -118,15 +142,15 @@ public final class Producer {
             return;
         }
         closed = true;
-        for (ProducerStream stream : streams) {
-            transport.removeInboundStream(stream);
+        if (publisher != null) {
+            publisher.remove(this);
         }
-        transport.removeProducer(this);
         for (Consumer consumer : consumers) {
-            consumer.close();
+            consumer.closeNow();
         }
         consumers = NO_CONSUMERS;
         router.removeProducer(this);
+        router.onProducerClosed(this);
     }
 
     boolean isClosed() {
@@ -149,7 +173,7 @@ public final class Producer {
         next[consumers.length] = consumer;
         consumers = next;
         consumer.setTargetLayer(bestLayer);
-        requestKeyframe(System.nanoTime());
+        requestKeyframe(bestLayer, System.nanoTime(), KeyframeReason.START);
     }
 
     void removeConsumer(Consumer consumer) {
@@ -165,15 +189,30 @@ public final class Producer {
         }
     }
 
-    /** Keyframe on the layer subscribers want (the best flowing one). */
-    public void requestKeyframe(long nowNanos) {
-        streams[bestLayer].requestKeyframe(nowNanos);
+    /** A keyframe on every layer some consumer forwards or waits for. */
+    void requestKeyframesForConsumers(long nowNanos, KeyframeReason reason) {
+        for (Consumer consumer : consumers) {
+            requestKeyframe(consumer.layers.current() >= 0 ? consumer.layers.current() : consumer.layers.target(),
+                    nowNanos, reason);
+        }
     }
 
-    void requestKeyframe(int layer, long nowNanos) {
+    void requestKeyframe(int layer, long nowNanos, KeyframeReason reason) {
         if (layer >= 0 && layer < streams.length) {
-            streams[layer].requestKeyframe(nowNanos);
+            streams[layer].requestKeyframe(nowNanos, reason);
         }
+    }
+
+    PublisherLink publisher() {
+        return publisher;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    int streamCount() {
+        return streams.length;
     }
 
     ProducerStream stream(int layer) {
@@ -181,20 +220,20 @@ public final class Producer {
     }
 
     /** Per-tick work: our RTCP towards the publisher and the choice of simulcast layer. */
-    public void tick(Transport publisherTransport, long nowNanos, boolean reportsDue) {
+    void tick(Transport publisherTransport, long nowNanos, boolean reportsDue) {
         for (ProducerStream stream : streams) {
             stream.tick(publisherTransport, nowNanos, reportsDue);
         }
-        if (streams.length > 1 && nowNanos - lastLayerSelectionNanos >= LAYER_SELECTION_INTERVAL_NANOS) {
+        if (nowNanos - lastLayerSelectionNanos >= LAYER_SELECTION_INTERVAL_NANOS) {
             lastLayerSelectionNanos = nowNanos;
             selectLayer(nowNanos);
         }
     }
 
     /**
-     * Until bandwidth estimation exists: forward the best layer that is flowing. Best by what the
-     * layers carry (keyframe size, then bitrate), not by their place in a=simulcast: Chromium lists
-     * rids low to high, Firefox high to low.
+     * Rates the layers and ranks them by what they carry (keyframe size, then bitrate), not by
+     * their place in a=simulcast: Chromium lists rids low to high, Firefox high to low. The best
+     * flowing one is where a new consumer starts until its subscriber's allocation decides.
      */
     private void selectLayer(long nowNanos) {
         long elapsed = lastRatingNanos == 0 ? 0 : nowNanos - lastRatingNanos;
@@ -202,6 +241,7 @@ public final class Producer {
         for (ProducerStream stream : streams) {
             stream.rate(elapsed);
         }
+        rankLayers();
         int best = -1;
         for (int i = 0; i < streams.length; i++) {
             if (streams[i].isActive(nowNanos, LAYER_ACTIVE_NANOS) && (best < 0 || streams[i].carriesMoreThan(streams[best]))) {
@@ -212,13 +252,49 @@ public final class Producer {
                 || (streams[bestLayer].isActive(nowNanos, LAYER_ACTIVE_NANOS) && !streams[best].carriesMoreThan(streams[bestLayer]))) {
             return; // a tie keeps the current layer: no switch (and keyframe) for nothing
         }
-        log.debug("producer {} forwards layer {} (rid {}, {} px in its keyframes, {} kbit/s) instead of {}", id, best,
+        log.debug("producer {}: best layer {} (rid {}, {} px in its keyframes, {} kbit/s) instead of {}", id, best,
                 streams[best].rid(), streams[best].keyframePixels(), streams[best].bitrateBps() / 1000, bestLayer);
         bestLayer = best;
-        for (Consumer consumer : consumers) {
-            consumer.setTargetLayer(best);
+    }
+
+    /** Insertion sort of at most four layers: no allocation. */
+    private void rankLayers() {
+        for (int i = 1; i < layerOrder.length; i++) {
+            int layer = layerOrder[i];
+            int j = i - 1;
+            while (j >= 0 && streams[layerOrder[j]].carriesMoreThan(streams[layer])) {
+                layerOrder[j + 1] = layerOrder[j];
+                j--;
+            }
+            layerOrder[j + 1] = layer;
         }
-        streams[best].requestKeyframe(nowNanos);
+    }
+
+    /** The stream index of the {@code rank}-th layer from the lowest. */
+    int layerAt(int rank) {
+        return layerOrder[rank];
+    }
+
+    /** The rank (0 = lowest) of stream index {@code layer}, -1 for -1. */
+    int rankOf(int layer) {
+        for (int i = 0; i < layerOrder.length; i++) {
+            if (layerOrder[i] == layer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    Consumer[] consumers() {
+        return consumers;
+    }
+
+    boolean[] layerNeeded() {
+        return layerNeeded;
+    }
+
+    long[] layerNeededNanos() {
+        return layerNeededNanos;
     }
 
     // ---- what streams and consumers read ----

@@ -1,7 +1,9 @@
 package io.stagecast.sfu.router;
 
+import io.stagecast.sfu.metrics.KeyframeReason;
 import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.bwe.TrackDemand;
 import io.stagecast.sfu.rtcp.NackGenerator;
 import io.stagecast.sfu.rtcp.ReceiveStatistics;
 import io.stagecast.sfu.rtcp.ReportBlock;
@@ -10,6 +12,8 @@ import io.stagecast.sfu.rtcp.RtcpReaders;
 import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtp.KeyframeDetector;
 import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.rtp.VideoCodec;
+import io.stagecast.sfu.rtp.Vp8TemporalFields;
 import io.stagecast.sfu.transport.Transport;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 public final class ProducerStream {
     /** ~1 s of 1.5 Mbit/s video: enough for a NACK round trip and a few retries. */
     private static final int VIDEO_CACHE_PACKETS = 512;
-    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
     private static final long NACK_RTT_GUESS_NANOS = 50_000_000L;
     /** RFC 6464 level (-dBov) under which we call the track "speaking". */
     private static final int VOICE_LEVEL_THRESHOLD = 60;
@@ -39,13 +42,23 @@ public final class ProducerStream {
     private final ReportBlock[] reportBlock = {new ReportBlock()};
     private final int[] lostScratch = new int[64];
     private long lastPacketNanos;
-    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private long lastVoiceNanos;
-    private boolean keyframeWanted;
+    private final KeyframeRequests keyframeRequests = new KeyframeRequests();
     /** What this stream carries, for ranking simulcast layers: its last keyframe's size, its bitrate. */
     private int keyframePixels;
+    private int keyframeWidth;
+    private int keyframeHeight;
     private long bytesSinceRating;
     private long bitrateBps;
+    /** Bytes per VP8 temporal layer since the last rating, and the cumulative rates measured then. */
+    private final long[] temporalBytes = new long[TrackDemand.MAX_TEMPORAL];
+    private final long[] temporalBps = new long[TrackDemand.MAX_TEMPORAL];
+    private int temporalSeen;
+    private int temporalCount = 1;
+    /** The temporal fields of the packet being forwarded now (parsed once for all consumers). */
+    private int packetTid = -1;
+    private boolean packetLayerSync;
+    private boolean packetStartsFrame;
 
     ProducerStream(Producer producer, int layer, StreamSpec spec) {
         this.producer = producer;
@@ -90,13 +103,13 @@ public final class ProducerStream {
         return midId > 0 && rtp.extensionEquals(midId, producer.midBytes());
     }
 
-    public void bindSsrc(int learnt) {
+    void bindSsrc(int learnt) {
         this.ssrc = learnt;
         stats = new ReceiveStatistics(learnt, clockRate);
     }
 
     /** A packet of this stream, decrypted, still in the receive buffer. Event loop only. */
-    public void onRtp(RtpPacket rtp, long nowNanos) {
+    void onRtp(RtpPacket rtp, long nowNanos) {
         lastPacketNanos = nowNanos;
         bytesSinceRating += rtp.length();
         int seq = rtp.sequenceNumber();
@@ -111,23 +124,33 @@ public final class ProducerStream {
                 keyframe = KeyframeDetector.isKeyframe(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(),
                         rtp.payloadLength());
                 if (keyframe) {
-                    keyframeWanted = false;
-                    int pixels = KeyframeSize.pixels(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
-                    if (pixels > 0) {
-                        keyframePixels = pixels;
+                    keyframeRequests.onKeyframe();
+                    int size = KeyframeSize.dimensions(producer.videoCodec(), rtp.buffer(), rtp.payloadOffset(),
+                            rtp.payloadLength());
+                    if (size != 0) {
+                        keyframeWidth = KeyframeSize.width(size);
+                        keyframeHeight = KeyframeSize.height(size);
+                        keyframePixels = keyframeWidth * keyframeHeight;
                     }
                 }
             }
         } else if (producer.audioLevelExtensionId() > 0) {
             int level = rtp.audioLevel(producer.audioLevelExtensionId());
-            if (level >= 0 && level < VOICE_LEVEL_THRESHOLD) {
-                lastVoiceNanos = nowNanos;
+            if (level >= 0) {
+                if (level < VOICE_LEVEL_THRESHOLD) {
+                    lastVoiceNanos = nowNanos;
+                }
+                producer.router().onAudioLevel(producer, level, nowNanos);
             }
+        }
+        packetTid = -1;
+        if (producer.videoCodec() == VideoCodec.VP8) {
+            readTemporal(rtp);
         }
         producer.forward(this, rtp, keyframe, nowNanos);
     }
 
-    public void onSenderReport(RtcpCompound sr, long nowNanos) {
+    void onSenderReport(RtcpCompound sr, long nowNanos) {
         stats.onSenderReport(RtcpReaders.srNtpTimestamp(sr.buffer(), sr.packetOffset()), nowNanos);
     }
 
@@ -149,6 +172,54 @@ public final class ProducerStream {
         return keyframePixels;
     }
 
+    int keyframeWidth() {
+        return keyframeWidth;
+    }
+
+    int keyframeHeight() {
+        return keyframeHeight;
+    }
+
+    private void readTemporal(RtpPacket rtp) {
+        byte[] b = rtp.buffer();
+        int off = rtp.payloadOffset();
+        int len = rtp.payloadLength();
+        int tid = Vp8TemporalFields.temporalId(b, off, len);
+        packetTid = tid;
+        if (tid >= 0) {
+            packetLayerSync = Vp8TemporalFields.layerSync(b, off, len);
+            packetStartsFrame = Vp8TemporalFields.startsFrame(b, off, len);
+            temporalBytes[tid] += rtp.length();
+            temporalSeen = Math.max(temporalSeen, tid + 1);
+        }
+    }
+
+    /** VP8 TID of the packet being forwarded, -1 when it has none (then it is never dropped for it). */
+    int packetTemporalId() {
+        return packetTid;
+    }
+
+    boolean packetLayerSync() {
+        return packetLayerSync;
+    }
+
+    boolean packetStartsFrame() {
+        return packetStartsFrame;
+    }
+
+    /** Temporal layers into {@code d} at spatial rank {@code rank}: seen in the last period, cumulative rates. */
+    void fillTemporal(TrackDemand d, int rank) {
+        int base = rank * TrackDemand.MAX_TEMPORAL;
+        d.temporalCount[rank] = temporalCount;
+        if (temporalCount <= 1) {
+            d.temporalBps[base] = bitrateBps;
+            return;
+        }
+        for (int t = 0; t < temporalCount; t++) {
+            d.temporalBps[base + t] = temporalBps[t];
+        }
+    }
+
     long bitrateBps() {
         return bitrateBps;
     }
@@ -158,8 +229,17 @@ public final class ProducerStream {
         if (elapsedNanos > 0) {
             long sample = bytesSinceRating * 8 * 1_000_000_000L / elapsedNanos;
             bitrateBps = bitrateBps == 0 ? sample : (bitrateBps + sample) / 2;
+            long cumulative = 0;
+            for (int t = 0; t < temporalBytes.length; t++) {
+                cumulative += temporalBytes[t];
+                long rate = cumulative * 8 * 1_000_000_000L / elapsedNanos;
+                temporalBps[t] = temporalBps[t] == 0 ? rate : (temporalBps[t] + rate) / 2;
+            }
+            temporalCount = Math.max(1, temporalSeen);
         }
         bytesSinceRating = 0;
+        java.util.Arrays.fill(temporalBytes, 0);
+        temporalSeen = 0;
     }
 
     /**
@@ -178,18 +258,30 @@ public final class ProducerStream {
     }
 
     /** Asks the publisher for a keyframe unless one was asked for very recently (aggregation). */
-    public void requestKeyframe(long nowNanos) {
+    void requestKeyframe(long nowNanos, KeyframeReason reason) {
         if (producer.kind() != MediaKind.VIDEO) {
-            // Audio has no keyframes: nothing would ever clear keyframeWanted, and the tick would
+            // Audio has no keyframes: nothing would ever answer the request, and the tick would
             // send a pointless PLI every interval for the life of the track.
             return;
         }
-        keyframeWanted = true;
-        if (nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS || ssrc == 0) {
+        if (ssrc == 0) {
+            keyframeRequests.markWanted(); // sent by the tick once the SSRC is known
             return;
         }
-        lastKeyframeRequestNanos = nowNanos;
-        producer.transport().sendPli(ssrc);
+        if (keyframeRequests.request(nowNanos)) {
+            sendPli(reason);
+        }
+    }
+
+    private void sendPli(KeyframeReason reason) {
+        PublisherLink link = producer.publisher();
+        if (link != null) {
+            link.sendPli(ssrc, reason);
+        }
+    }
+
+    KeyframeRequests keyframeRequests() {
+        return keyframeRequests;
     }
 
     /** NACKs for what went missing, receiver reports, and keyframe requests still unanswered. */
@@ -200,21 +292,21 @@ public final class ProducerStream {
         if (nacks != null) {
             int lost = nacks.collect(nowNanos, NACK_RTT_GUESS_NANOS, lostScratch);
             if (lost > 0) {
-                ByteBuf out = transport.allocateSendBuffer();
-                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(), ssrc,
+                ByteBuf out = transport.sender().allocateSendBuffer();
+                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(), ssrc,
                         lostScratch, lost);
-                transport.sendRtcp(out, len);
+                transport.sender().sendRtcp(out, len);
             }
         }
-        if (keyframeWanted) {
-            requestKeyframe(nowNanos);
+        if (keyframeRequests.retryDue(nowNanos)) {
+            sendPli(KeyframeReason.RETRY);
         }
         if (reportsDue && lastPacketNanos != 0) {
             stats.fillReportBlock(reportBlock[0], nowNanos);
-            ByteBuf out = transport.allocateSendBuffer();
-            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.rtcpSenderSsrc(),
+            ByteBuf out = transport.sender().allocateSendBuffer();
+            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(),
                     reportBlock, 1);
-            transport.sendRtcp(out, len);
+            transport.sender().sendRtcp(out, len);
         }
     }
 }

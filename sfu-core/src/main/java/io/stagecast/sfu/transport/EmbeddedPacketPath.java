@@ -6,7 +6,6 @@ import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.dtls.DtlsHandshakeLimits;
 import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.metrics.MediaMetrics;
-import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.stun.IceLiteResponder;
 
@@ -15,7 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The node's packet path (demux, transports, router) on a channel the caller supplies instead of
+ * The node's packet path (demux, transports; a router made on {@code channel.eventLoop()} above them) on a channel the caller supplies instead of
  * the UDP socket, typically Netty's {@code EmbeddedChannel}: the JMH benchmarks in module
  * {@code benchmarks} drive ingress and egress through the real classes on one thread, with no
  * kernel and no DTLS in the measurement. The server never uses it.
@@ -34,7 +33,9 @@ public final class EmbeddedPacketPath {
         this.channel = channel;
         this.context = new TransportContext(channel, channel.eventLoop(), registry, DtlsCertificate.generate(),
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
-                new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics, Duration.ofSeconds(30).toNanos(), Duration.ofSeconds(10));
+                new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
+                // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.
+                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10));
         channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
     }
 
@@ -45,10 +46,6 @@ public final class EmbeddedPacketPath {
         return transport;
     }
 
-    public Router createRouter(String name) {
-        return new Router(name, channel.eventLoop());
-    }
-
     /**
      * What a nominated ICE check and a finished DTLS handshake do: binds {@code transport} to
      * {@code remote} and installs the SRTP keys. Call on the channel's event loop.
@@ -56,6 +53,16 @@ public final class EmbeddedPacketPath {
     public void connect(Transport transport, InetSocketAddress remote, SrtpMasterKeys keys) {
         transport.onValidCheck(remote, true, 0, System.nanoTime());
         transport.onSrtpKeys(keys);
+    }
+
+    /** The node's periodic work for one transport (consent, feedback, the router's ticks). */
+    public void tick(Transport transport, long nowNanos, boolean reportsDue) {
+        transport.tick(nowNanos, reportsDue);
+    }
+
+    /** A decrypted RTCP compound from {@code transport}'s peer, as after SRTCP unprotect. */
+    public void receiveDecryptedRtcp(Transport transport, PacketBuffer rtcp, long nowNanos) {
+        transport.onRtcp(rtcp, nowNanos);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.stagecast.sfu.transport;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
-import io.stagecast.sfu.router.RetransmissionBudget;
 
 /**
  * What one subscriber may be sent again when it NACKs (RFC 4585 6.2.1): its

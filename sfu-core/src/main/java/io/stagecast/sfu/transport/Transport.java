@@ -4,33 +4,26 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsListener;
-import io.stagecast.sfu.dtls.DtlsRole;
-import io.stagecast.sfu.dtls.DtlsSession;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
-import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RtcpCompound;
-import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
-import io.stagecast.sfu.router.Consumer;
-import io.stagecast.sfu.router.Producer;
-import io.stagecast.sfu.router.ProducerStream;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpResult;
 import io.stagecast.sfu.srtp.SrtpTransformer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One peer's ICE + DTLS + SRTP association, and the demultiplexing of its media to the router.
+ * One peer's ICE + DTLS + SRTP association. Decrypted RTP and RTCP go up to one
+ * {@link MediaListener} (the router side); what goes down is a small send API: a pooled buffer,
+ * the transport-wide sequence, protect-and-send for RTP, RTX and RTCP, and the retransmission
+ * budget. The transport knows nothing of producers or consumers.
  *
  * <p>Threading: a transport belongs to the media event loop. Everything below runs on it; the
  * public mutators that signaling calls ({@link #setRemoteDtls}, {@link #close}, ...) hop onto the
@@ -38,8 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Transport {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
-    /** DTLS datagrams that arrive before signaling told us the peer's fingerprint. */
-    private static final int MAX_EARLY_DTLS = 8;
     private static final int MAX_FEEDBACKS_PER_TICK = 4;
 
     private final String id;
@@ -50,36 +41,26 @@ public final class Transport {
     private TransportState state = TransportState.NEW;
     /** The validated addresses (registered for lookups), the selected pair and consent. */
     private final IcePairSelection pairs;
-    private long dtlsStartedNanos;
-    private RemoteDtlsParameters remoteDtls;
-    private DtlsSession dtls;
-    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private final DtlsAssociation dtls;
     private SrtpTransformer srtp;
     private boolean publishAllowed;
 
-    /** Received SSRC -> the stream of a producer published on this transport. */
-    private final Int2ObjectHashMap<ProducerStream> inboundStreams = new Int2ObjectHashMap<>();
-    /** Producers' streams whose SSRC is still unknown (simulcast: learnt from mid/rid). */
-    private final List<ProducerStream> unboundStreams = new ArrayList<>();
-    /** Our SSRCs towards this peer (media and RTX) -> the consumer that sends them. */
-    private final Int2ObjectHashMap<Consumer> consumersBySsrc = new Int2ObjectHashMap<>();
-    private final List<Consumer> consumers = new ArrayList<>();
-    private final List<Producer> producers = new ArrayList<>();
+    /** The router side: where decrypted media goes. Event loop only. */
+    private MediaListener media = MediaListener.NONE;
 
     /** Sender SSRC of the RTCP we originate towards a publisher (RR, NACK, PLI, transport-cc). */
     private final int rtcpSenderSsrc = ThreadLocalRandom.current().nextInt() | 1;
     private final TransportWideCc transportCc = new TransportWideCc(rtcpSenderSsrc);
 
-    /** The round trip to this peer from its report blocks about the streams we send it. */
-    private final RoundTripEstimator roundTrip = new RoundTripEstimator(consumersBySsrc::containsKey);
-    private final RetransmissionControl retransmissions = new RetransmissionControl(roundTrip);
+    /**
+     * The round trip to this peer from its report blocks about the streams we send it: a property
+     * of the path, like consent and transport-cc, so measured here for whoever sends.
+     */
+    private final RoundTripEstimator roundTrip = new RoundTripEstimator(ssrc -> media.sendsSsrc(ssrc));
+    private final TransportSender sender;
 
     private final RtpPacket rtpView = new RtpPacket();
     private final RtcpCompound rtcpView = new RtcpCompound();
-    private final PacketBuffer sendView = new PacketBuffer();
-    /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
-    private long forwardedPackets;
-    private long forwardedBytes;
 
     Transport(String id, IceParameters ice, TransportContext context, TransportListener listener) {
         this.id = id;
@@ -87,6 +68,8 @@ public final class Transport {
         this.context = context;
         this.listener = listener;
         this.pairs = new IcePairSelection(System.nanoTime());
+        this.dtls = new DtlsAssociation(context);
+        this.sender = new TransportSender(this, context, pairs, transportCc, roundTrip, rtcpSenderSsrc);
         context.metrics().transportState(null, state);
     }
 
@@ -129,10 +112,9 @@ public final class Transport {
     /** The peer's DTLS role and fingerprint, from its SDP. DTLS starts once ICE is also up. */
     public void setRemoteDtls(RemoteDtlsParameters params) {
         execute(() -> {
-            if (remoteDtls != null || isFinished()) {
+            if (isFinished() || !dtls.setRemote(params)) {
                 return;
             }
-            remoteDtls = params;
             if (pairs.selected() == null) {
                 // The peer only now knows how to reach us: its time to connect starts here.
                 pairs.restartWait(System.nanoTime());
@@ -186,11 +168,6 @@ public final class Transport {
     }
 
     /**
-     * SRTP or SRTCP from one of the validated addresses; the demux calls this rather than
-     * {@link #onSrtp} so that authenticated packets from the selected pair count as consent.
-     */
-
-    /**
      * A packet passed SRTP/SRTCP authentication. Proof of life for consent (RFC 7675) when it came
      * from the selected pair: see {@link IcePairSelection} for why this and not Binding indications.
      */
@@ -204,29 +181,16 @@ public final class Transport {
 
     /** A DTLS datagram from one of the validated addresses. */
     void onDtls(byte[] buf, int off, int len) {
-        if (dtls != null) {
-            dtls.receive(buf, off, len);
-        } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
-            byte[] copy = new byte[len];
-            System.arraycopy(buf, off, copy, 0, len);
-            earlyDtls.add(copy);
-        }
+        dtls.receive(buf, off, len);
     }
 
     private void maybeStartDtls() {
-        InetSocketAddress remote = pairs.selected();
-        if (dtls != null || remoteDtls == null || remote == null || isFinished()) {
+        if (isFinished()) {
             return;
         }
-        // Scheduled: a server session takes a handshake thread only once the peer's ClientHello comes.
-        dtls = new DtlsSession(context.certificate(), remoteDtls.ourRole(), remoteDtls.fingerprintAlgorithm(),
-                remoteDtls.fingerprint(), this::sendDtlsFromHandshake, new DtlsEvents(), context.handshakes(),
-                remote.getAddress(), context.dtlsHandshakeTimeout());
-        dtlsStartedNanos = System.nanoTime();
-        dtls.start();
-        log.debug("transport {} DTLS started as {} with {} early datagrams", id, remoteDtls.ourRole(), earlyDtls.size());
-        for (byte[] early; (early = earlyDtls.poll()) != null; ) {
-            dtls.receive(early, 0, early.length);
+        int early = dtls.startIfReady(pairs.selected(), this::sendDtlsFromHandshake, new DtlsEvents());
+        if (early >= 0) {
+            log.debug("transport {} DTLS started as {} with {} early datagrams", id, dtls.ourRole(), early);
         }
     }
 
@@ -275,14 +239,10 @@ public final class Transport {
             return;
         }
         srtp = new SrtpTransformer(keys);
+        sender.onSrtp(srtp);
         setState(TransportState.CONNECTED);
         log.info("transport {} connected to {} ({})", id, pairs.selected(), keys.profile());
-        // Media can flow only now: ask for the keyframes this subscriber's decoders start from
-        // (the request made when the consumers were created came too early to help).
-        long now = System.nanoTime();
-        for (int i = 0; i < consumers.size(); i++) {
-            consumers.get(i).onTransportConnected(now);
-        }
+        media.onConnected(System.nanoTime());
         listener.onConnected(this);
     }
 
@@ -308,7 +268,7 @@ public final class Transport {
         onRtp(pkt, nowNanos);
     }
 
-    /** A decrypted RTP packet from our bound remote: permission, stream lookup, router. */
+    /** A decrypted RTP packet from our bound remote: permission, transport-cc, then up. */
     void onRtp(PacketBuffer pkt, long nowNanos) {
         RtpPacket rtp = rtpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
         if (!rtp.isValid()) {
@@ -322,15 +282,7 @@ public final class Transport {
         // Before the stream lookup: the sender's estimator counts every packet it stamped, padding
         // probes on an SSRC we do not forward included; one left out would read as a loss.
         transportCc.onReceived(rtp, nowNanos);
-        ProducerStream stream = inboundStreams.get(rtp.ssrc());
-        if (stream == null) {
-            stream = learnStream(rtp);
-            if (stream == null) {
-                context.metrics().drop(DropReason.UNKNOWN_SSRC);
-                return;
-            }
-        }
-        stream.onRtp(rtp, nowNanos);
+        media.onRtp(rtp, nowNanos);
     }
 
     private boolean countFailure(SrtpResult result) {
@@ -349,182 +301,30 @@ public final class Transport {
         }
     }
 
-    /** Simulcast streams announce themselves with mid/rid header extensions (RFC 8852). */
-    private ProducerStream learnStream(RtpPacket rtp) {
-        for (int i = 0; i < unboundStreams.size(); i++) {
-            ProducerStream candidate = unboundStreams.get(i);
-            if (candidate.matches(rtp)) {
-                unboundStreams.remove(i);
-                candidate.bindSsrc(rtp.ssrc());
-                inboundStreams.put(rtp.ssrc(), candidate);
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private void onRtcp(PacketBuffer pkt, long nowNanos) {
+    void onRtcp(PacketBuffer pkt, long nowNanos) {
         RtcpCompound rtcp = rtcpView.wrap(pkt.getBuffer(), pkt.getOffset(), pkt.getLength());
         while (rtcp.next()) {
-            switch (rtcp.packetType()) {
-                case 200: { // SR from a publisher: keep it for our receiver reports' LSR/DLSR
-                    ProducerStream stream = inboundStreams.get(rtcp.senderSsrc());
-                    if (stream != null) {
-                        stream.onSenderReport(rtcp, nowNanos);
-                    }
-                    roundTrip.onReportBlocks(rtcp);
-                    break;
-                }
-                case 201: // RR from a subscriber: the round trip our retransmissions wait for
-                    roundTrip.onReportBlocks(rtcp);
-                    break;
-                case 205: // RTPFB: generic NACK from a subscriber
-                case 206: { // PSFB: PLI / FIR from a subscriber
-                    Consumer consumer = consumersBySsrc.get(rtcp.mediaSsrc());
-                    if (consumer == null && rtcp.packetType() == 206 && rtcp.fmt() == 4) {
-                        consumer = consumersBySsrc.get(io.stagecast.sfu.rtcp.RtcpReaders.firSsrc(rtcp.buffer(), rtcp.packetOffset(), 0));
-                    }
-                    if (consumer != null) {
-                        consumer.onFeedback(rtcp, nowNanos);
-                    }
-                    break;
-                }
-                default:
-                    break; // SDES, BYE, XR: nothing we act on yet
+            int type = rtcp.packetType();
+            if (type == 200 || type == 201) { // SR, RR: report blocks about what we send give the round trip
+                roundTrip.onReportBlocks(rtcp);
             }
+            media.onRtcp(rtcp, nowNanos);
         }
         if (rtcp.isMalformed()) {
             context.metrics().drop(DropReason.MALFORMED);
         }
     }
 
-    // ---- media out ----
+    // ---- the router side (event loop only) ----
 
-    /** A pooled buffer large enough for one protected packet. The caller fills it and calls send. */
-    public ByteBuf allocateSendBuffer() {
-        return context.channel().alloc().heapBuffer(PacketBuffer.CAPACITY, PacketBuffer.CAPACITY);
+    /** The way down: what the router calls to send to this peer. Event loop only. */
+    public TransportSender sender() {
+        return sender;
     }
 
-    /**
-     * Writes the next transport-wide sequence number into {@code packet}'s transport-cc element and
-     * returns it, or -1 when the packet has no such element (then no number is used up: a skipped
-     * one would read as a loss in the subscriber's feedback).
-     */
-    public int stampTransportSequence(RtpPacket packet, int transportCcId) {
-        return transportCc.stamp(packet, transportCcId);
-    }
-
-    /**
-     * Protects and queues an RTP packet sent for the first time, written at {@code out}'s array
-     * from its reader index and already stamped by the caller with our transport-wide sequence
-     * number and send time (the subscriber's estimate measures our path, not the publisher's).
-     * A quarter of its size adds to this subscriber's retransmission budget.
-     */
-    public void sendRtp(ByteBuf out, RtpPacket packet) {
-        retransmissions.onSent(packet.length());
-        int sent = protectAndQueue(out, packet);
-        if (sent > 0) {
-            forwardedPackets++;
-            forwardedBytes += sent;
-        }
-    }
-
-    /**
-     * Protects and queues a retransmission: an RTX packet, or a byte-identical copy of what was
-     * sent (see {@link io.stagecast.sfu.srtp.SrtpTransformer}: anything else under a used index is
-     * refused). The caller took its size from {@link #tryRetransmit} first.
-     */
-    public void resendRtp(ByteBuf out, RtpPacket packet) {
-        int sent = protectAndQueue(out, packet);
-        if (sent > 0) {
-            retransmissions.onRetransmitted(sent);
-        }
-    }
-
-    /** @return the protected length queued, or -1 (the buffer released) */
-    private int protectAndQueue(ByteBuf out, RtpPacket packet) {
-        PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
-        SrtpResult result = srtp.protectRtp(view);
-        if (result != SrtpResult.OK) {
-            out.release();
-            if (result == SrtpResult.INDEX_REUSED) {
-                context.metrics().drop(DropReason.SRTP_INDEX_REUSED);
-            }
-            return -1;
-        }
-        int length = view.getLength();
-        out.writerIndex(out.readerIndex() + length);
-        context.channel().write(new DatagramPacket(out, pairs.selected()));
-        return length;
-    }
-
-    // ---- retransmissions (NACK answers, RFC 4585 6.2.1), event loop only ----
-
-    /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
-    public boolean tryRetransmit(int bytes) {
-        return retransmissions.tryRetransmit(bytes);
-    }
-
-    /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
-    public void refuseNack(NackRefusal reason, int count) {
-        retransmissions.refuse(reason, count);
-    }
-
-    /** How long a packet retransmitted to this subscriber is not sent again (see {@link RetransmissionControl}). */
-    public long resendIntervalNanos() {
-        return retransmissions.resendIntervalNanos();
-    }
-
-    /** Smoothed round trip to this subscriber from its reports' LSR/DLSR, -1 before the first. */
-    public long rttNanos() {
-        return roundTrip.rttNanos();
-    }
-
-    /** Protects and queues an RTCP packet already written into {@code out}'s array. */
-    public void sendRtcp(ByteBuf out, int length) {
-        if (!isConnected()) {
-            out.release();
-            return;
-        }
-        PacketBuffer view = sendView.wrap(out.array(), out.arrayOffset() + out.readerIndex(), length);
-        if (srtp.protectRtcp(view) != SrtpResult.OK) {
-            out.release();
-            return;
-        }
-        out.writerIndex(out.readerIndex() + view.getLength());
-        context.metrics().rtcpSent();
-        context.channel().write(new DatagramPacket(out, pairs.selected()));
-    }
-
-    /** Asks the publisher on this transport for a keyframe on {@code mediaSsrc} (RFC 4585 6.3.1). */
-    public void sendPli(int mediaSsrc) {
-        if (!isConnected()) {
-            return;
-        }
-        ByteBuf out = allocateSendBuffer();
-        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), rtcpSenderSsrc, mediaSsrc);
-        sendRtcp(out, len);
-        context.metrics().pliSent();
-    }
-
-    public int rtcpSenderSsrc() {
-        return rtcpSenderSsrc;
-    }
-
-    // ---- router wiring (event loop only) ----
-
-    /** Registers a stream this peer publishes; SSRC 0 means "learn it from mid/rid". */
-    public void addInboundStream(ProducerStream stream) {
-        if (stream.ssrc() != 0) {
-            inboundStreams.put(stream.ssrc(), stream);
-        } else {
-            unboundStreams.add(stream);
-        }
-    }
-
-    public void removeInboundStream(ProducerStream stream) {
-        inboundStreams.remove(stream.ssrc());
-        unboundStreams.remove(stream);
+    /** Where decrypted RTP and RTCP go from now on; null stops delivery. Event loop only. */
+    public void setMediaListener(MediaListener listener) {
+        media = listener == null ? MediaListener.NONE : listener;
     }
 
     /**
@@ -537,28 +337,6 @@ public final class Transport {
         transportCc.enableFeedback(extensionId);
     }
 
-    public void addProducer(Producer producer) {
-        producers.add(producer);
-    }
-
-    public void removeProducer(Producer producer) {
-        producers.remove(producer);
-    }
-
-    public void addConsumer(Consumer consumer) {
-        consumers.add(consumer);
-        consumersBySsrc.put(consumer.ssrc(), consumer);
-        if (consumer.rtxSsrc() != 0) {
-            consumersBySsrc.put(consumer.rtxSsrc(), consumer);
-        }
-    }
-
-    public void removeConsumer(Consumer consumer) {
-        consumers.remove(consumer);
-        consumersBySsrc.remove(consumer.ssrc());
-        consumersBySsrc.remove(consumer.rtxSsrc());
-    }
-
     // ---- periodic work (event loop) ----
 
     /** Consent, RTCP reports and feedback; called by the node's ticker on the event loop. */
@@ -569,7 +347,7 @@ public final class Transport {
         reportForwarded();
         // A transport not negotiated yet (a subscriber with nothing to receive so far) waits for
         // signaling; it is closed with its owner, not for silence it could not help.
-        boolean negotiated = remoteDtls != null || pairs.selected() != null;
+        boolean negotiated = dtls.hasRemote() || pairs.selected() != null;
         // Consent (RFC 7675): what proves the peer at the selected address still wants our packets
         // (checks or authenticated SRTP/SRTCP, not indications: see IcePairSelection).
         if (negotiated && pairs.silentNanos(nowNanos) > context.consentTimeoutNanos()) {
@@ -577,7 +355,7 @@ public final class Transport {
             closeNow(pairs.selected() == null ? "ICE never connected" : "consent expired");
             return;
         }
-        if (dtls != null && srtp == null && nowNanos - dtlsStartedNanos > context.dtlsHandshakeTimeout().toNanos()) {
+        if (srtp == null && dtls.timedOut(nowNanos)) {
             // A scheduled server session waits for a ClientHello without a thread (so without
             // BouncyCastle's own timeout): a peer that keeps consent but never starts DTLS ends here.
             context.metrics().dtlsHandshake(false);
@@ -588,16 +366,9 @@ public final class Transport {
         if (!isConnected()) {
             return;
         }
-        retransmissions.refill(nowNanos);
+        sender.refill(nowNanos);
         sendTransportCcFeedback();
-        for (int i = 0; i < producers.size(); i++) {
-            producers.get(i).tick(this, nowNanos, reportsDue);
-        }
-        if (reportsDue) {
-            for (int i = 0; i < consumers.size(); i++) {
-                consumers.get(i).sendSenderReport(nowNanos);
-            }
-        }
+        media.onTick(nowNanos, reportsDue);
     }
 
     /**
@@ -606,13 +377,13 @@ public final class Transport {
      */
     private void sendTransportCcFeedback() {
         for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCc.hasPendingFeedback(); i++) {
-            ByteBuf out = allocateSendBuffer();
+            ByteBuf out = sender.allocateSendBuffer();
             int len = transportCc.buildFeedback(out.array(), out.arrayOffset(), PacketBuffer.MTU);
             if (len <= 0) {
                 out.release();
                 return;
             }
-            sendRtcp(out, len);
+            sender.sendRtcp(out, len);
         }
     }
 
@@ -634,10 +405,7 @@ public final class Transport {
     }
 
     private void reportForwarded() {
-        context.metrics().forwarded(forwardedPackets, forwardedBytes);
-        forwardedPackets = 0;
-        forwardedBytes = 0;
-        retransmissions.reportTo(context.metrics());
+        sender.report();
     }
 
     private void finish(TransportState terminal, String reason) {
@@ -647,25 +415,15 @@ public final class Transport {
         reportForwarded();
         setState(terminal);
         log.info("transport {} {}: {}", id, terminal.name().toLowerCase(), reason);
-        if (dtls != null) {
-            dtls.close();
-        }
+        dtls.close();
         if (srtp != null) {
             srtp.close();
         }
-        earlyDtls.clear();
         context.registry().unregister(this);
         pairs.clearValidated();
-        for (Producer producer : new ArrayList<>(producers)) {
-            producer.close();
-        }
-        inboundStreams.clear();
-        unboundStreams.clear();
-        for (Consumer consumer : new ArrayList<>(consumers)) {
-            consumer.close();
-        }
-        consumers.clear();
-        consumersBySsrc.clear();
+        MediaListener last = media;
+        media = MediaListener.NONE;
+        last.onClosed();
         context.channel().flush();
         listener.onClosed(this, reason);
     }

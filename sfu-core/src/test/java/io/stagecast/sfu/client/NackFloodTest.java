@@ -7,7 +7,7 @@ import io.stagecast.sfu.router.ConsumerSpec;
 import io.stagecast.sfu.router.MediaKind;
 import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.ProducerSpec;
-import io.stagecast.sfu.router.RetransmissionBudget;
+import io.stagecast.sfu.transport.RetransmissionBudget;
 import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.router.StreamSpec;
 import io.stagecast.sfu.rtcp.ReportBlock;

@@ -3,7 +3,6 @@ package io.stagecast.sfu.transport;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
-import io.stagecast.sfu.router.RetransmissionBudget;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

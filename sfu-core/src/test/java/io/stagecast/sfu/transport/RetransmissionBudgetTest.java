@@ -1,4 +1,4 @@
-package io.stagecast.sfu.router;
+package io.stagecast.sfu.transport;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.stagecast.sfu.router;
+package io.stagecast.sfu.transport;
 
 /**
  * How much one subscriber may be sent in retransmissions: a token bucket filled by a quarter of

@@ -1,0 +1,21 @@
+package io.stagecast.sfu.metrics;
+
+/** Why a keyframe was asked of a publisher (a tag of stagecast.media.keyframe.requests). */
+public enum KeyframeReason {
+    /** A subscriber's decoder starts (a new consumer, or its transport just connected). */
+    START("start"),
+    /** A subscriber switches to this layer (allocation, or a layer that stopped or came back). */
+    LAYER_SWITCH("layer_switch"),
+    /** The subscriber asked (PLI or FIR): it lost its picture. */
+    SUBSCRIBER("subscriber"),
+    /** The track was unmuted. */
+    UNMUTE("unmute"),
+    /** An earlier request had no answer within the aggregation interval. */
+    RETRY("retry");
+
+    public final String tag;
+
+    KeyframeReason(String tag) {
+        this.tag = tag;
+    }
+}

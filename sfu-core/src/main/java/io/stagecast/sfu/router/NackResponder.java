@@ -1,0 +1,134 @@
+package io.stagecast.sfu.router;
+
+import io.netty.buffer.ByteBuf;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.metrics.NackRefusal;
+import io.stagecast.sfu.rtcp.RtcpReaders;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.rtp.RtxPackets;
+import io.stagecast.sfu.transport.TransportSender;
+
+/**
+ * Answers one consumer's subscriber NACKs (RFC 4585 6.2.1) from the producer's cache, within the
+ * rules of issue 8: at most {@value #MAX_NACKED_PER_FEEDBACK} sequence numbers looked at per NACK
+ * packet, a packet resent at most once per round trip, all within the subscriber's
+ * {@link RetransmissionBudget}. With RTX negotiated a resend is a new packet of the RTX stream
+ * (RFC 4588) with a fresh transport-wide sequence; without, it is a byte-identical copy of the
+ * first send (the same SRTP index must protect the same bytes, RFC 7714 15). Event loop only.
+ */
+final class NackResponder {
+    /** Sequence numbers of one NACK packet that are looked at (issue 8: 300 per packet, 100 packets/s). */
+    static final int MAX_NACKED_PER_FEEDBACK = 128;
+    /** RFC 4588 4: the original sequence number in front of the payload. */
+    static final int RTX_OVERHEAD = 2;
+
+    private final Consumer consumer;
+    private final byte[] rtxScratch = new byte[PacketBuffer.CAPACITY];
+
+    NackResponder(Consumer consumer) {
+        this.consumer = consumer;
+    }
+
+    /** The NACK packet at {@code off}: each FCI entry names a packet and up to 16 after it. */
+    void onNack(byte[] b, int off, int len, long nowNanos) {
+        TransportSender transport = consumer.sender;
+        int entries = RtcpReaders.nackCount(b, off, len);
+        int room = MAX_NACKED_PER_FEEDBACK;
+        int overCap = 0;
+        for (int i = 0; i < entries; i++) {
+            int pid = RtcpReaders.nackPid(b, off, i);
+            int blp = RtcpReaders.nackBlp(b, off, i) & 0xFFFF;
+            if (room <= 0) {
+                overCap += 1 + Integer.bitCount(blp);
+                continue;
+            }
+            room--;
+            retransmit(pid, nowNanos);
+            for (int bit = 0; bit < 16; bit++) {
+                if ((blp & (1 << bit)) != 0) {
+                    if (room > 0) {
+                        room--;
+                        retransmit((pid + bit + 1) & 0xFFFF, nowNanos);
+                    } else {
+                        overCap++;
+                    }
+                }
+            }
+        }
+        if (overCap > 0) {
+            // A real receiver that lost more asks again for the rest after a round trip.
+            transport.refuseNack(NackRefusal.OVER_CAP, overCap);
+        }
+    }
+
+    private void retransmit(int seqOut, long nowNanos) {
+        TransportSender transport = consumer.sender;
+        SentPacketHistory history = consumer.history;
+        int h = history.slotOf(seqOut);
+        if (h < 0) {
+            transport.refuseNack(NackRefusal.NOT_CACHED, 1);
+            return;
+        }
+        ProducerStream stream = consumer.producer.stream(history.layer[h]);
+        int seqIn = history.seqIn[h];
+        byte[] cached = stream.cached(seqIn);
+        if (cached == null) {
+            transport.refuseNack(NackRefusal.NOT_CACHED, 1);
+            return;
+        }
+        long resent = history.resentNanos[h];
+        if (resent != SentPacketHistory.NEVER && nowNanos - resent < transport.resendIntervalNanos()) {
+            transport.refuseNack(NackRefusal.RECENTLY_SENT, 1);
+            return;
+        }
+        ConsumerSpec spec = consumer.spec;
+        int len = stream.cachedLength(seqIn);
+        if (!transport.tryRetransmit(spec.hasRtx() ? len + RTX_OVERHEAD : len)) {
+            return;
+        }
+        history.resentNanos[h] = nowNanos == SentPacketHistory.NEVER ? nowNanos + 1 : nowNanos;
+        int payloadType = consumer.rewriter.payloadType(cached[1]);
+        long tsOut = history.tsOut[h] & 0xFFFFFFFFL;
+        if (!spec.hasRtx()) {
+            // Rebuild the first send exactly, with the transport-wide sequence and send time it carried.
+            ByteBuf out = transport.allocateSendBuffer();
+            RtpPacket packet = consumer.rewriter.rewrite(out.array(), out.arrayOffset() + out.readerIndex(), cached, 0,
+                    len, seqOut, tsOut, payloadType);
+            renumberPicture(packet, h);
+            if (history.transportSeq[h] >= 0) {
+                packet.setTransportSequenceNumber(consumer.transportCcId, history.transportSeq[h]);
+            }
+            if (history.absSendTime[h] >= 0) {
+                packet.setAbsSendTimeValue(consumer.absSendTimeId(), history.absSendTime[h]);
+            }
+            consumer.countSent(packet.length());
+            transport.resendRtp(out, packet);
+            return;
+        }
+        // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet, which is a new
+        // packet of its own stream with a fresh transport-wide sequence number and send time.
+        RtpPacket original = consumer.rewriter.rewrite(rtxScratch, 0, cached, 0, len, seqOut, tsOut, payloadType);
+        renumberPicture(original, h);
+        ByteBuf out = transport.allocateSendBuffer();
+        int base = out.arrayOffset() + out.readerIndex();
+        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, original.length(), out.array(), base, spec.rtxPayloadType(),
+                spec.rtxSsrc(), consumer.nextRtxSequence());
+        if (rtxLen < 0) {
+            out.release();
+            return;
+        }
+        RtpPacket rtx = consumer.rewriter.view().wrap(out.array(), base, rtxLen);
+        consumer.link.stamp(rtx, consumer.transportCcId, -1, nowNanos);
+        consumer.stampAbsSendTime(rtx);
+        consumer.countSent(rtxLen);
+        transport.resendRtp(out, rtx);
+    }
+
+    /** A resent packet carries the picture numbers its first send carried. */
+    private void renumberPicture(RtpPacket packet, int h) {
+        if (consumer.pictureIds != null) {
+            consumer.pictureIds.rewrite(packet.buffer(), packet.payloadOffset(), packet.payloadLength(),
+                    consumer.history.pictureShift[h], false);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.stagecast.sfu.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.channel.socket.DatagramPacket;
+import io.stagecast.sfu.buffer.PacketBuffer;
+import io.stagecast.sfu.metrics.DropReason;
+import io.stagecast.sfu.metrics.NackRefusal;
+import io.stagecast.sfu.rtcp.RoundTripEstimator;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.srtp.SrtpResult;
+import io.stagecast.sfu.srtp.SrtpTransformer;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The way down through one transport: what the router calls to send. A pooled buffer, the
+ * transport-wide sequence (draft-holmer-rmcat-transport-wide-cc-extensions-01: the subscriber's
+ * estimate measures our path), protect-and-queue for media, retransmissions, padding and RTCP,
+ * and the subscriber's retransmission budget. Counts are summed here and reported per tick.
+ * Event loop only; no allocation beyond the pooled buffer and Netty's datagram envelope.
+ */
+public final class TransportSender {
+    private final Transport transport;
+    private final TransportContext context;
+    private final IcePairSelection pairs;
+    private final TransportWideCc transportCc;
+    private final RoundTripEstimator roundTrip;
+    private final RetransmissionControl retransmissions;
+    private final int rtcpSenderSsrc;
+    private final PacketBuffer sendView = new PacketBuffer();
+    /**
+     * Nobody waits for a datagram's write (a failed one is as lost as on the wire), so one
+     * promise that never fires serves every write instead of a new promise per packet.
+     */
+    private final VoidChannelPromise noPromise;
+    private SrtpTransformer srtp;
+    /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
+    private long forwardedPackets;
+    private long forwardedBytes;
+
+    TransportSender(Transport transport, TransportContext context, IcePairSelection pairs, TransportWideCc transportCc,
+                    RoundTripEstimator roundTrip, int rtcpSenderSsrc) {
+        this.transport = transport;
+        this.context = context;
+        this.pairs = pairs;
+        this.transportCc = transportCc;
+        this.roundTrip = roundTrip;
+        this.retransmissions = new RetransmissionControl(roundTrip);
+        this.rtcpSenderSsrc = rtcpSenderSsrc;
+        this.noPromise = new VoidChannelPromise(context.channel(), false);
+    }
+
+    void onSrtp(SrtpTransformer transformer) {
+        srtp = transformer;
+    }
+
+    public boolean isConnected() {
+        return transport.isConnected();
+    }
+
+    /** A pooled buffer large enough for one protected packet. The caller fills it and calls send. */
+    public ByteBuf allocateSendBuffer() {
+        return context.channel().alloc().heapBuffer(PacketBuffer.CAPACITY, PacketBuffer.CAPACITY);
+    }
+
+    /**
+     * Writes the next transport-wide sequence number into {@code packet}'s transport-cc element and
+     * returns it, or -1 when the packet has no such element (then no number is used up: a skipped
+     * one would read as a loss in the subscriber's feedback).
+     */
+    public int stampTransportSequence(RtpPacket packet, int transportCcId) {
+        return transportCc.stamp(packet, transportCcId);
+    }
+
+    /**
+     * Protects and queues an RTP packet sent for the first time, written at {@code out}'s array
+     * from its reader index and already stamped by the caller. A quarter of its size adds to this
+     * subscriber's retransmission budget.
+     */
+    public void sendRtp(ByteBuf out, RtpPacket packet) {
+        retransmissions.onSent(packet.length());
+        int sent = protectAndQueue(out, packet);
+        if (sent > 0) {
+            forwardedPackets++;
+            forwardedBytes += sent;
+        }
+    }
+
+    /**
+     * Protects and queues a retransmission: an RTX packet, or a byte-identical copy of what was
+     * sent (see {@link io.stagecast.sfu.srtp.SrtpTransformer}: anything else under a used index is
+     * refused). The caller took its size from {@link #tryRetransmit} first.
+     */
+    public void resendRtp(ByteBuf out, RtpPacket packet) {
+        int sent = protectAndQueue(out, packet);
+        if (sent > 0) {
+            retransmissions.onRetransmitted(sent);
+        }
+    }
+
+    /**
+     * Protects and queues a padding-only probe packet (bandwidth probing): stamped by the caller,
+     * neither media nor a retransmission, so it adds nothing to the retransmission budget.
+     */
+    public void sendPadding(ByteBuf out, RtpPacket packet) {
+        protectAndQueue(out, packet);
+    }
+
+    /** @return the protected length queued, or -1 (the buffer released) */
+    private int protectAndQueue(ByteBuf out, RtpPacket packet) {
+        InetSocketAddress remote = pairs.selected();
+        if (srtp == null || remote == null) {
+            out.release();
+            return -1;
+        }
+        PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
+        SrtpResult result = srtp.protectRtp(view);
+        if (result != SrtpResult.OK) {
+            out.release();
+            if (result == SrtpResult.INDEX_REUSED) {
+                context.metrics().drop(DropReason.SRTP_INDEX_REUSED);
+            }
+            return -1;
+        }
+        int length = view.getLength();
+        out.writerIndex(out.readerIndex() + length);
+        context.channel().write(new DatagramPacket(out, remote), noPromise);
+        return length;
+    }
+
+    /** Protects and queues an RTCP packet already written into {@code out}'s array. */
+    public void sendRtcp(ByteBuf out, int length) {
+        InetSocketAddress remote = pairs.selected();
+        if (!isConnected() || srtp == null || remote == null) {
+            out.release();
+            return;
+        }
+        PacketBuffer view = sendView.wrap(out.array(), out.arrayOffset() + out.readerIndex(), length);
+        if (srtp.protectRtcp(view) != SrtpResult.OK) {
+            out.release();
+            return;
+        }
+        out.writerIndex(out.readerIndex() + view.getLength());
+        context.metrics().rtcpSent();
+        context.channel().write(new DatagramPacket(out, remote), noPromise);
+    }
+
+    /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */
+    public int rtcpSenderSsrc() {
+        return rtcpSenderSsrc;
+    }
+
+    // ---- retransmissions (NACK answers, RFC 4585 6.2.1) ----
+
+    /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
+    public boolean tryRetransmit(int bytes) {
+        return retransmissions.tryRetransmit(bytes);
+    }
+
+    /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
+    public void refuseNack(NackRefusal reason, int count) {
+        retransmissions.refuse(reason, count);
+    }
+
+    /** How long a packet retransmitted to this subscriber is not sent again (see {@link RetransmissionControl}). */
+    public long resendIntervalNanos() {
+        return retransmissions.resendIntervalNanos();
+    }
+
+    /** Smoothed round trip to this peer from its reports' LSR/DLSR, -1 before the first. */
+    public long rttNanos() {
+        return roundTrip.rttNanos();
+    }
+
+    // ---- per tick ----
+
+    void refill(long nowNanos) {
+        retransmissions.refill(nowNanos);
+    }
+
+    void report() {
+        context.metrics().forwarded(forwardedPackets, forwardedBytes);
+        forwardedPackets = 0;
+        forwardedBytes = 0;
+        retransmissions.reportTo(context.metrics());
+    }
+}
