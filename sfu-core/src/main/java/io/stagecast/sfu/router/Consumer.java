@@ -60,6 +60,9 @@ public abstract class Consumer {
     private long bytesSinceRead;
     private boolean paused;
     private boolean viewVisible = true;
+    private boolean viewportKnown;
+    /** While not 0: the first viewport is awaited until then ({@link #expectViewport}). */
+    private long viewportDueNanos;
     private int viewWidth;
     private int viewHeight;
     private boolean closed;
@@ -117,6 +120,8 @@ public abstract class Consumer {
      */
     public void setViewport(boolean visible, int widthPx, int heightPx) {
         transport.execute(() -> {
+            viewportDueNanos = 0;
+            viewportKnown = true;
             viewVisible = visible;
             viewWidth = Math.max(0, widthPx);
             viewHeight = Math.max(0, heightPx);
@@ -124,6 +129,30 @@ public abstract class Consumer {
                 link.allocateSoon();
             }
         });
+    }
+
+    /**
+     * The viewer will say what it shows of this track (a web app tile reports itself once the
+     * track arrives): until it does, or for at most {@code maxWaitMillis}, the allocation treats
+     * the tile as smaller than any layer, so the first frames come on the lowest layer and a
+     * 320-px tile never receives a 1280-px keyframe it did not need. A viewer that never reports
+     * is served by bandwidth alone after the wait.
+     */
+    public void expectViewport(long maxWaitMillis) {
+        long due = System.nanoTime() + Math.max(1, maxWaitMillis) * 1_000_000L;
+        transport.execute(() -> {
+            if (!viewportKnown) {
+                viewportDueNanos = due;
+                if (link != null) {
+                    link.allocateSoon();
+                }
+            }
+        });
+    }
+
+    /** Whether the allocation still waits for the viewer's first viewport ({@link #expectViewport}). */
+    boolean viewportPending(long nowNanos) {
+        return viewportDueNanos != 0 && nowNanos - viewportDueNanos < 0;
     }
 
     public void close() {

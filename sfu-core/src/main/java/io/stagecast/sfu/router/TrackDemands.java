@@ -31,8 +31,14 @@ final class TrackDemands {
         }
         d.priority = priority;
         d.visible = consumer.viewVisible();
-        d.viewWidth = consumer.viewWidth();
-        d.viewHeight = consumer.viewHeight();
+        if (consumer.viewportPending(nowNanos)) {
+            // Smaller than any layer: the lowest one, until the viewer says what its tile shows.
+            d.viewWidth = 1;
+            d.viewHeight = 1;
+        } else {
+            d.viewWidth = consumer.viewWidth();
+            d.viewHeight = consumer.viewHeight();
+        }
         int layers = Math.min(producer.streamCount(), TrackDemand.MAX_LAYERS);
         d.layerCount = layers;
         for (int rank = 0; rank < layers; rank++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.router.Consumer;
 import io.stagecast.sfu.router.ConsumerSpec;
+import io.stagecast.sfu.router.MediaKind;
 import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.signaling.SignalingException;
@@ -26,6 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * changes meanwhile are folded into the next one.
  */
 final class RenegotiatingSubscription implements Subscription {
+    /**
+     * How long a new video consumer stays on its lowest layer waiting for the app's first
+     * media.viewport (sent ~300 ms after the tile appears, debounced); a client that never sends
+     * one is then served by bandwidth alone.
+     */
+    private static final long VIEWPORT_WAIT_MILLIS = 3_000;
     private final Participant owner;
     private final Transport transport;
     private final TransportDescription local;
@@ -120,6 +127,9 @@ final class RenegotiatingSubscription implements Subscription {
                     Viewport view = views.get(slot);
                     if (view != null) {
                         consumer.setViewport(view.visible(), view.width(), view.height());
+                    } else if (slot.producer().kind() == MediaKind.VIDEO) {
+                        // The web app reports each tile once its track arrives (docs/protocol.md, media.viewport).
+                        consumer.expectViewport(VIEWPORT_WAIT_MILLIS);
                     }
                 });
             }

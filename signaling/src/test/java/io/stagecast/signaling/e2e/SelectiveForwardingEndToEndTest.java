@@ -64,7 +64,8 @@ class SelectiveForwardingEndToEndTest {
         String room = "tile-size";
         List<String> misses = new ArrayList<>();
         String presenter = startPublisher(room);
-        int top = publisher.publisher().layer("f").width();
+        // f may be paused while nobody watches: its width is q's times 4 (scaleResolutionDownBy 4 and 1).
+        int top = publisher.publisher().layer("q").width() * 4;
         viewer.open(url(room, "Small Viewer", "autojoin=1"));
         viewer.awaitVideo(presenter, 20_000);
         String viewerId = viewer.participantId(1_000);
@@ -131,11 +132,16 @@ class SelectiveForwardingEndToEndTest {
         String room = "pause-top";
         List<String> misses = new ArrayList<>();
         String presenter = startPublisher(room);
-        int top = publisher.publisher().layer("f").width();
         viewer.open(url(room, "Small Viewer", "autojoin=1"));
+        // First a large tile: every layer is needed and flows, the viewer gets the top one.
+        setSmallTile(false);
         viewer.awaitVideo(presenter, 20_000);
         String viewerId = viewer.participantId(1_000);
+        System.out.println("selective T3: with a large tile the publisher sends " + publisher.awaitLayersFlowing(List.of("q", "h", "f"), 30_000));
+        int top = publisher.publisher().layer("f").width();
 
+        // Then only a 320-px tile watches.
+        setSmallTile(true);
         // Nobody needs f: it stops within 10 s (inactive in the publisher's own stats, or no bytes for a second).
         long joined = System.currentTimeMillis();
         List<StagePage.Publisher> sent = new ArrayList<>();
@@ -156,7 +162,7 @@ class SelectiveForwardingEndToEndTest {
                 + ": " + f : "stopped " + pausedMs + " ms after the viewer's first frame: " + f) + "; media.layers events: "
                 + publisher.events("media.layers").size());
         check(misses, pausedMs >= 0 && pausedMs <= 10_000, "the publisher's top layer is "
-                + (pausedMs < 0 ? "still encoded 15 s" : "stopped only " + pausedMs + " ms") + " after the only viewer took the small layer (<= 10 s wanted)");
+                + (pausedMs < 0 ? "still encoded 15 s" : "stopped only " + pausedMs + " ms") + " after the only viewer's tile shrank (<= 10 s wanted)");
         long hold = System.currentTimeMillis();
         while (System.currentTimeMillis() - hold < 2_000) {
             watch.add(read(presenter));
@@ -166,7 +172,7 @@ class SelectiveForwardingEndToEndTest {
         check(misses, fps >= 10, String.format("the viewer keeps decoding while the top layer pauses: %.1f frames/s (>= 10 wanted)", fps));
 
         // The tile grows to about 1,550 px: f is encoded again within 5 s.
-        viewer.js("document.getElementById('sc-test-style')?.remove()");
+        setSmallTile(false);
         long grown = System.currentTimeMillis();
         long resumedMs = -1;
         sent.clear();
@@ -198,12 +204,22 @@ class SelectiveForwardingEndToEndTest {
         finish(misses, room, viewerId);
     }
 
-    /** The publisher enters {@code room} with simulcast and sends all three layers; returns its participant id. */
+    /**
+     * The publisher enters {@code room} with simulcast; returns its participant id once its lowest
+     * layer flows (the others may be paused while nobody watches: only the lowest always flows).
+     */
     private static String startPublisher(String room) throws InterruptedException {
         publisher.open(url(room, "Presenter", "autopublish=1&autostart=1&simulcast=1"));
         String id = publisher.participantId(20_000);
-        System.out.println("selective: publisher sends " + publisher.awaitLayersFlowing(List.of("q", "h", "f"), 30_000));
+        System.out.println("selective: publisher sends " + publisher.awaitLayersFlowing(List.of("q"), 30_000));
         return id;
+    }
+
+    /** Puts the viewer's stage tiles at {@value #TILE} CSS px wide, or back to the app's own layout. */
+    private static void setSmallTile(boolean small) {
+        viewer.js("document.getElementById('sc-test-style')?.remove();"
+                + "if (arguments[0]) { const st = document.createElement('style'); st.id = 'sc-test-style';"
+                + " st.textContent = arguments[1]; document.head.append(st); }", small, StageProbe.Setup.tileWidth(TILE).css());
     }
 
     /** Whether {@code rid} carried bytes over the last {@code windowMs} of these readings (true until that long is covered). */
