@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The rooms of this node. A room comes into being with its first valid join token and goes away
- * after it has been idle (nobody in it) for {@link #IDLE_LIMIT}, so rooms made by old links do not
- * pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
+ * The rooms of this node. A room comes into being with its first valid join token (or the API's
+ * {@link #create}) and goes away after it has been idle (nobody in it) for its idle limit
+ * ({@link #IDLE_LIMIT} unless the API set one), so rooms made by old links do not pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
  * expiry, voice activity) and hands each room the media plane's news (dominant speaker, layer
  * demand) and reports, off the media loop.
  */
