@@ -8,15 +8,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.sfu.MediaConfig;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
 import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
+import io.stagecast.signaling.room.RoomListener;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
+import io.stagecast.signaling.token.ApiKey;
 import io.stagecast.signaling.token.ApiTokens;
 import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.webhook.WebhookDispatcher;
+import io.stagecast.signaling.webhook.WebhookEvents;
 import io.stagecast.signaling.ws.WebSocketLimits;
 import io.stagecast.signaling.ws.WebSocketMetrics;
 import io.stagecast.signaling.ws.WebSocketSession;
@@ -32,6 +37,8 @@ public final class StagecastServer implements AutoCloseable {
     private final JoinTokens tokens;
     private final ApiTokens apiTokens;
     private final HttpServer http;
+    /** Null when no webhook URL is configured. */
+    private final WebhookDispatcher webhooks;
     private volatile boolean ready;
 
     private StagecastServer(StagecastConfig config) throws InterruptedException {
@@ -44,18 +51,30 @@ public final class StagecastServer implements AutoCloseable {
                 config.dtlsHandshakeTimeout()), metrics);
         this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());
+        this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;
+        RoomListener listener = webhooks == null ? RoomListener.NONE
+                : new WebhookEvents(webhooks::submit, Clock.systemUTC());
         this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()), tokens,
-                new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()));
+                new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()),
+                listener);
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
-        HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready);
+        HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
+                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl));
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
                 () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics));
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
+    }
+
+    /** Webhooks are signed with {@code webhooks.signing-key}, else the node's signing key. */
+    private static WebhookDispatcher webhookDispatcher(StagecastConfig config, PrometheusMeterRegistry metrics) {
+        ApiKey key = config.webhooks().signingKeyId() == null ? config.apiKeys().signingKey()
+                : config.apiKeys().key(config.webhooks().signingKeyId()).orElseThrow();
+        return new WebhookDispatcher(config.webhooks(), key.id(), key.secret(), Clock.systemUTC(), metrics);
     }
 
     public static StagecastServer start(StagecastConfig config) throws InterruptedException {
@@ -110,6 +129,9 @@ public final class StagecastServer implements AutoCloseable {
     public void close() {
         ready = false;
         rooms.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         http.close();
         media.close();
         metrics.close();

@@ -47,7 +47,14 @@ enum ConfigKey {
     /** Video tracks one viewer receives at most, the default of a room's {@code lastN} setting. */
     MEDIA_LAST_N("media.last-n", "25"),
     /** The same for a phone (a participant that joined with {@code mobile: true}). */
-    MEDIA_LAST_N_MOBILE("media.last-n-mobile", "4");
+    MEDIA_LAST_N_MOBILE("media.last-n-mobile", "4"),
+    /** Receivers of the webhooks; empty: none. */
+    WEBHOOKS_URLS("webhooks.urls", ""),
+    /** The key id whose secret signs webhooks; empty: the signing key. */
+    WEBHOOKS_SIGNING_KEY("webhooks.signing-key", ""),
+    WEBHOOKS_TIMEOUT_SECONDS("webhooks.timeout-seconds", "10"),
+    WEBHOOKS_RETRY_SECONDS("webhooks.retry-seconds", "120"),
+    WEBHOOKS_QUEUE_SIZE("webhooks.queue-size", "10000");
 
     /** What a key holds. */
     enum Kind {

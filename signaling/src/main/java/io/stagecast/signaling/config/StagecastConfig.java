@@ -50,13 +50,14 @@ import java.util.Properties;
  * @param lastN                      {@code media.last-n}: the default of each room's {@code lastN} setting, the
  *                                   most video tracks one viewer receives (WHEP viewers included)
  * @param lastNMobile                {@code media.last-n-mobile}: the cap for participants who joined as phones
+ * @param webhooks                   {@code webhooks.*}: receivers of the node's events, how they are signed and retried
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, ApiKeys apiKeys,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
-                              long wsOutboundQueueBytes, int lastN, int lastNMobile) {
+                              long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -84,6 +85,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(demoRoom, "demoRoom");
         Objects.requireNonNull(dtlsHandshakeTimeout, "dtlsHandshakeTimeout");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(webhooks, "webhooks");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -169,7 +171,19 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 consentTimeout, apiKeys, secretGenerated, publicBaseUrl,
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
-                settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N));
+                settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys));
+    }
+
+    private static WebhookSettings webhooks(LayeredSettings settings, ApiKeys keys) {
+        List<URI> urls = settings.list(ConfigKey.WEBHOOKS_URLS, WebhookSettings::url);
+        String kid = settings.string(ConfigKey.WEBHOOKS_SIGNING_KEY);
+        if (!kid.isEmpty() && keys.key(kid).isEmpty()) {
+            throw settings.invalid(ConfigKey.WEBHOOKS_SIGNING_KEY, "not one of the keys " + keys.ids());
+        }
+        return new WebhookSettings(urls, kid.isEmpty() ? null : kid,
+                Duration.ofSeconds(settings.integer(ConfigKey.WEBHOOKS_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(settings.integer(ConfigKey.WEBHOOKS_RETRY_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)),
+                settings.integer(ConfigKey.WEBHOOKS_QUEUE_SIZE, 1, 1_000_000));
     }
 
     private static HttpLimits httpLimits(LayeredSettings settings) {
@@ -239,7 +253,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
-                + ", lastNMobile=" + lastNMobile + "]";
+                + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)]";
     }
 
     static boolean isLocatorName(String name) {

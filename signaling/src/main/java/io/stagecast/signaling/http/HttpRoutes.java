@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.room.MediaAnswer;
 import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
@@ -39,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Every plain HTTP request: WHIP and WHEP (RFC 9725 shape), health, readiness, metrics, and the
- * web client's static files. Requests for {@code /ws} never get here: the WebSocket handler
+ * Every plain HTTP request: WHIP and WHEP (RFC 9725 shape), the REST API ({@link ApiRoutes}),
+ * health, readiness, metrics, and the web client's static files. Requests for {@code /ws} never get here: the WebSocket handler
  * upgrades them first.
  */
 @ChannelHandler.Sharable
@@ -56,10 +57,18 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     private final PrometheusMeterRegistry prometheus;
     private final StaticFiles files;
     private final BooleanSupplier ready;
+    private final ApiRoutes api;
 
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready) {
+        this(rooms, tokens, prometheus, files, ready, null);
+    }
+
+    /** @param api the REST API ({@code /api/v1}); null answers it with 404 */
+    public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
+                      BooleanSupplier ready, ApiRoutes api) {
         super(true);
+        this.api = api;
         this.rooms = rooms;
         this.tokens = tokens;
         this.prometheus = prometheus;
@@ -77,6 +86,10 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         List<String> parts = List.of(path.substring(1).split("/", -1));
         if (parts.get(0).equals("debug")) {
             debug(ctx, request, parts);
+            return;
+        }
+        if (api != null && ApiRoutes.isApi(path)) {
+            send(ctx, request, api.handle(request));
             return;
         }
         FullHttpResponse response;

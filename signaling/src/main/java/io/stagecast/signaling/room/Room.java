@@ -36,11 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -71,14 +74,20 @@ public final class Room {
     private final TrackPriorities priorities = new TrackPriorities();
     /** The audio producer the media plane last named the dominant speaker, or null. */
     private Producer dominantSpeaker;
+    private final RoomListener listener;
+    /** The stage tracks last told to the listener, by track id: published/unpublished are this set's changes. */
+    private final Map<String, StageTrack> announcedTracks = new LinkedHashMap<>();
+    private final Instant createdAt = Instant.now();
+    private volatile Duration idleLimit = Rooms.IDLE_LIMIT;
 
     /**
      * @param signalingThread where the media plane's news ({@link RouterEvents}) and its reports
      *                        are handled: never the media loop, which must not wait for this lock
      */
     Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
-         LastNPolicy lastN, Executor signalingThread) {
+         LastNPolicy lastN, Executor signalingThread, RoomListener listener) {
         this.name = name;
+        this.listener = listener;
         this.node = node;
         this.tokens = tokens;
         this.resources = resources;
@@ -108,6 +117,25 @@ public final class Room {
 
     public String name() {
         return name;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** How long the room may stay idle ({@link #isIdle}) before the node removes it. */
+    public Duration idleLimit() {
+        return idleLimit;
+    }
+
+    public void setIdleLimit(Duration limit) {
+        this.idleLimit = Objects.requireNonNull(limit, "limit");
+    }
+
+    /** How a participant is connected (web client, WHIP, WHEP), or null while it has no connection. */
+    public synchronized Participant.Via connectionOf(String participantId) {
+        Participant p = connections.get(participantId);
+        return p == null ? null : p.via();
     }
 
     /** Nobody is connected and nobody is waiting to reconnect: the room holds only history. */
@@ -461,6 +489,9 @@ public final class Room {
      * whatever request caused it, to the media plane and to the clients.
      */
     private void deliver(List<Delivery> deliveries) {
+        if (!deliveries.isEmpty()) {
+            listener.delivered(name, deliveries);
+        }
         boolean ended = false;
         List<Participant> encodersOffStage = new ArrayList<>();
         for (Delivery delivery : deliveries) {
@@ -568,6 +599,7 @@ public final class Room {
 
     private void stageChanged() {
         List<StageTrack> tracks = stageTracks();
+        announceTracks(tracks);
         for (Participant p : connections.values()) {
             if (p.subscription != null && admitted(p)) {
                 p.subscription.sync(tracks);
@@ -577,6 +609,25 @@ public final class Room {
         if (dominantSpeaker != null && tracks.stream().noneMatch(t -> t.producer() == dominantSpeaker)) {
             // Its track left the stage: nobody is the dominant speaker until the media plane says so.
             announceDominantSpeaker(null);
+        }
+    }
+
+    /** Tells the listener which stage tracks ended and which appeared since the last change. */
+    private void announceTracks(List<StageTrack> tracks) {
+        Map<String, StageTrack> now = new LinkedHashMap<>();
+        for (StageTrack t : tracks) {
+            now.put(t.trackId(), t);
+        }
+        for (StageTrack gone : List.copyOf(announcedTracks.values())) {
+            if (!now.containsKey(gone.trackId())) {
+                announcedTracks.remove(gone.trackId());
+                listener.trackUnpublished(name, gone.participantId(), gone.trackId(), gone.kind());
+            }
+        }
+        for (StageTrack t : tracks) {
+            if (announcedTracks.putIfAbsent(t.trackId(), t) == null) {
+                listener.trackPublished(name, t.participantId(), t.trackId(), t.kind());
+            }
         }
     }
 
@@ -851,6 +902,7 @@ public final class Room {
         for (Participant p : new ArrayList<>(connections.values())) {
             retire(p, "room closed");
         }
+        announceTracks(List.of());
         router.close();
     }
 }

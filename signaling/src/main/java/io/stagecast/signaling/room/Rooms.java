@@ -11,16 +11,18 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The rooms of this node. A room comes into being with its first valid join token and goes away
- * after it has been idle (nobody in it) for {@link #IDLE_LIMIT}, so rooms made by old links do not
- * pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
+ * The rooms of this node. A room comes into being with its first valid join token (or the API's
+ * {@link #create}) and goes away after it has been idle (nobody in it) for its idle limit
+ * ({@link #IDLE_LIMIT} unless the API set one), so rooms made by old links do not pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
  * expiry, voice activity) and hands each room the media plane's news (dominant speaker, layer
  * demand) and reports, off the media loop.
  */
@@ -31,7 +33,7 @@ public final class Rooms {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("room-timer", true));
 
-    static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
+    public static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
     private final StageLimits limits;
     private final Map<String, Long> idleSince = new ConcurrentHashMap<>();
     private volatile String keep;
@@ -39,6 +41,7 @@ public final class Rooms {
     private final JoinTokens tokens;
     private final MediaResources resources;
     private final LastNPolicy lastN;
+    private final RoomListener listener;
 
     /**
      * @param tokens    redeems single-use tokens when a join succeeds
@@ -50,6 +53,13 @@ public final class Rooms {
 
     /** @param lastN {@code media.last-n} and {@code media.last-n-mobile} */
     public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources, LastNPolicy lastN) {
+        this(node, limits, tokens, resources, lastN, RoomListener.NONE);
+    }
+
+    /** @param listener hears every room's news (webhooks); called under the room's lock */
+    public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources, LastNPolicy lastN,
+                 RoomListener listener) {
+        this.listener = listener;
         this.lastN = lastN;
         this.node = node;
         this.limits = limits;
@@ -59,7 +69,40 @@ public final class Rooms {
     }
 
     public Room getOrCreate(String name) {
-        return rooms.computeIfAbsent(name, n -> new Room(n, node, limits, tokens, resources, lastN, timer));
+        return rooms.computeIfAbsent(name, this::newRoom);
+    }
+
+    /**
+     * A new room, set up by {@code init} (its settings, its session) before anyone else can reach
+     * it; empty if a room of that name exists already.
+     */
+    public Optional<Room> create(String name, Consumer<Room> init) {
+        boolean[] made = {false};
+        Room room = rooms.computeIfAbsent(name, n -> {
+            Room r = newRoom(n);
+            init.accept(r);
+            made[0] = true;
+            return r;
+        });
+        return made[0] ? Optional.of(room) : Optional.empty();
+    }
+
+    /** Ends a room now (the API's delete): everyone's connection closes, the room is gone. */
+    public boolean remove(String name, String reason) {
+        Room room = rooms.remove(name);
+        if (room == null) {
+            return false;
+        }
+        idleSince.remove(name);
+        room.close();
+        listener.roomEnded(name, reason);
+        return true;
+    }
+
+    private Room newRoom(String name) {
+        Room room = new Room(name, node, limits, tokens, resources, lastN, timer, listener);
+        listener.roomCreated(name);
+        return room;
     }
 
     public Room get(String name) {
@@ -91,11 +134,12 @@ public final class Rooms {
                 room.tick();
                 if (!room.isIdle() || room.name().equals(keep)) {
                     idleSince.remove(room.name());
-                } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > IDLE_LIMIT.toNanos()
+                } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > room.idleLimit().toNanos()
                         && rooms.remove(room.name(), room)) {
                     idleSince.remove(room.name());
                     room.close();
-                    log.info("room {} removed after {} idle", room.name(), IDLE_LIMIT);
+                    listener.roomEnded(room.name(), "idle");
+                    log.info("room {} removed after {} idle", room.name(), room.idleLimit());
                 }
             } catch (RuntimeException e) {
                 log.warn("tick of room {} failed", room.name(), e);
