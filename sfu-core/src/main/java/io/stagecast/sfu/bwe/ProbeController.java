@@ -40,6 +40,11 @@ final class ProbeController {
         this.maxBps = maxBps;
     }
 
+    String diag(long nowNanos) {
+        return "pending=" + pending + " sending=" + sending + " sinceEnd=" + (lastEndNanos == Long.MIN_VALUE ? -1 : (nowNanos - lastEndNanos) / 1_000_000)
+                + " sinceStart=" + (nowNanos - cluster.startNanos) / 1_000_000 + " sent=" + cluster.packetsSent + " all=" + cluster.allReported() + " last=" + lastResultBps;
+    }
+
     void setAutoProbing(boolean enabled) {
         autoProbing = enabled;
         if (!enabled) {

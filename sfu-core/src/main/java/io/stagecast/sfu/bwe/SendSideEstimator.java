@@ -343,6 +343,10 @@ public final class SendSideEstimator {
      *
      * @return the probe cluster's id (&gt; 0), or -1 when refused (one is running, too soon, not needed)
      */
+    public String probeDiag(long nowNanos) {
+        return probes.diag(nowNanos);
+    }
+
     public int startProbe(long targetBps, long nowNanos) {
         this.nowNanos = nowNanos;
         return probes.request(Math.min(targetBps, maxBps), estimateBps, nowNanos);

@@ -187,26 +187,18 @@ class StageAllocatorTest {
     }
 
     @Test
-    void aLowerTemporalLayerOfTheHigherSpatialLayerFillsTheGapWhenTheTileAllowsIt() {
+    void aBudgetBetweenTwoLayersGetsTheSmallerOneAtItsFullFrameRate() {
         TrackDemand t = simulcast(TrackPriority.NORMAL);
         withTemporalLayers(t);
-        // 380 kbit/s: between 180p (150) and 360p (500); 360p at 15 fps costs 300.
+        // 380 kbit/s: between 180p (150) and 360p (500); 360p at 15 fps would cost 300, but a
+        // smaller picture at the full rate is the better one above the smallest layer.
         allocator.allocate(380_000, stage(t), 1, -1, 0);
-        assertEquals(1, t.targetLayer);
-        assertEquals(1, t.targetTemporal);
-        assertEquals(MID * 60 / 100, t.allocatedBps);
-
-        TrackDemand small = simulcast(TrackPriority.NORMAL);
-        withTemporalLayers(small);
-        small.viewWidth = 320;
-        small.viewHeight = 180;
-        new StageAllocator().allocate(380_000, stage(small), 1, -1, 0);
-        assertEquals(0, small.targetLayer, "the tile does not allow 360p at any frame rate");
-        assertEquals(-1, small.targetTemporal, "all temporal layers of 180p");
+        assertEquals(0, t.targetLayer);
+        assertEquals(-1, t.targetTemporal, "all temporal layers of 180p");
     }
 
     @Test
-    void aFallingBudgetDropsTheFrameRateBeforeTheSize() {
+    void theFrameRateDropsOnlyOnTheSmallestLayer() {
         TrackDemand t = simulcast(TrackPriority.NORMAL);
         withTemporalLayers(t);
         TrackDemand[] tracks = stage(t);
@@ -215,16 +207,16 @@ class StageAllocatorTest {
         assertEquals(-1, t.targetTemporal);
 
         allocator.allocate(420_000, tracks, 1, -1, 100 * MS);
-        assertEquals(1, t.targetLayer, "360p at 15 fps rather than 180p");
-        assertEquals(1, t.targetTemporal);
+        assertEquals(0, t.targetLayer, "180p at its full rate rather than 360p at 15 fps");
+        assertEquals(-1, t.targetTemporal);
 
-        allocator.allocate(250_000, tracks, 1, -1, 200 * MS);
-        assertEquals(1, t.targetLayer);
-        assertEquals(0, t.targetTemporal, "360p at 7.5 fps");
-
-        allocator.allocate(100_000, tracks, 1, -1, 300 * MS);
+        allocator.allocate(100_000, tracks, 1, -1, 200 * MS);
         assertEquals(0, t.targetLayer);
         assertEquals(1, t.targetTemporal, "180p at 15 fps is what 100 kbit/s holds");
+
+        allocator.allocate(70_000, tracks, 1, -1, 300 * MS);
+        assertEquals(0, t.targetLayer);
+        assertEquals(0, t.targetTemporal, "180p at 7.5 fps");
     }
 
     @Test
