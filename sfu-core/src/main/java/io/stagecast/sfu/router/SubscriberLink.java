@@ -168,7 +168,7 @@ final class SubscriberLink {
         }
     }
 
-    private static final boolean DIAG = Boolean.getBoolean("stagecast.diag");
+    private static final boolean DIAG = Boolean.getBoolean("io.stagecast.diag");
     private static final org.slf4j.Logger DIAG_LOG = org.slf4j.LoggerFactory.getLogger(SubscriberLink.class);
     private long lastDiagNanos;
 
