@@ -81,14 +81,21 @@ final class ForwardingFixture {
     /**
      * What a tick of the node does with allocation on, with what subscribers send meanwhile: every
      * subscriber's transport-cc feedback on the {@code packets} sent to it since the last call
-     * (arrived 1 ms apart) enters the node (the estimator's input), then the tick of every
+     * (arrived as far apart as they were sent, over an idle path: spaced evenly between the last
+     * call and this one; a fixed 1 ms spacing reads as a queue building whenever the benchmark
+     * forwards faster than a packet a millisecond, and sends the estimator into overuse, cuts and
+     * re-allocations that a real path would not cause) enters the node (the estimator's input), then the tick of every
      * transport runs (estimator tick, allocation every 100 ms, probes, the publisher's RTCP).
      */
+    private long lastFeedbackNanos;
+
     void feedbackAndTick(int packets, long nowNanos) {
-        long micros = nowNanos / 1000;
+        long from = lastFeedbackNanos == 0 ? nowNanos - packets * 1_000_000L : lastFeedbackNanos;
+        long spacing = Math.max(1, (nowNanos - from) / packets);
+        lastFeedbackNanos = nowNanos;
         for (int i = 0; i < subscribers.length; i++) {
             for (int k = 0; k < packets; k++) {
-                feedback[i].onPacket(nextTransportSeq[i], micros - (packets - k) * 1000L);
+                feedback[i].onPacket(nextTransportSeq[i], (from + (k + 1) * spacing) / 1000);
                 nextTransportSeq[i] = (nextTransportSeq[i] + 1) & 0xFFFF;
             }
             int len = feedback[i].build(rtcp, 0, PacketBuffer.MTU);

@@ -190,7 +190,13 @@ class RetransmissionOverUdpTest {
         try (Setup s = new Setup(true)) {
             List<Integer> seqs = new CopyOnWriteArrayList<>();
             List<Integer> rtx = new CopyOnWriteArrayList<>();
-            s.subscriber.setRtpListener((rtp, nanos) -> (rtp.ssrc() == RTX_SSRC ? rtx : seqs).add(rtp.sequenceNumber()));
+            s.subscriber.setRtpListener((rtp, nanos) -> {
+                if (rtp.ssrc() != RTX_SSRC) {
+                    seqs.add(rtp.sequenceNumber());
+                } else if (rtp.payloadLength() > 0) { // not a bandwidth probe's padding-only packet
+                    rtx.add(rtp.sequenceNumber());
+                }
+            });
             s.sendVideo(0, true);
             for (int i = 1; i < 20; i++) {
                 s.sendVideo(i, false);
@@ -216,7 +222,13 @@ class RetransmissionOverUdpTest {
         try (Setup s = new Setup(true)) {
             List<Integer> seqs = new CopyOnWriteArrayList<>();
             List<Integer> rtx = new CopyOnWriteArrayList<>();
-            s.subscriber.setRtpListener((rtp, nanos) -> (rtp.ssrc() == RTX_SSRC ? rtx : seqs).add(rtp.sequenceNumber()));
+            s.subscriber.setRtpListener((rtp, nanos) -> {
+                if (rtp.ssrc() != RTX_SSRC) {
+                    seqs.add(rtp.sequenceNumber());
+                } else if (rtp.payloadLength() > 0) { // not a bandwidth probe's padding-only packet
+                    rtx.add(rtp.sequenceNumber());
+                }
+            });
             s.sendVideo(0, true);
             for (int i = 1; i < 300; i++) {
                 s.sendVideo(i, false);

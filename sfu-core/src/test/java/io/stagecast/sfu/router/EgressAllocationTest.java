@@ -51,6 +51,9 @@ class EgressAllocationTest {
             }
             perPacket = (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / 20_000;
         }
-        assertTrue(perPacket <= 130, "bytes per packet: " + perPacket);
+        // ~125 B measured: Netty's envelope and the embedded channel's queue (the estimator's
+        // onPacketSent allocates nothing: bwe.EstimatorAllocationTest); the margin is the pooled
+        // allocator's own bookkeeping, which varies by a few bytes between runs.
+        assertTrue(perPacket <= 140, "bytes per packet: " + perPacket);
     }
 }

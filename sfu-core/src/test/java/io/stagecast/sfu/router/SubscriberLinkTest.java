@@ -92,11 +92,14 @@ class SubscriberLinkTest {
         Producer camera = room.video(loud, HIGH);
         Transport viewer = room.transport();
         Consumer watching = room.consume(viewer, camera, 0xC1, 0);
-        for (int i = 0; i < 10; i++) {
+        // 2 s of 20 ms packets: the detector (Volfin and Cohen) wants speech over its medium and
+        // long windows before it names anyone, and decides every 300 ms.
+        for (int i = 0; i < 100; i++) {
             room.receive(quiet, TestMedia.opus(0xA1, i, 960L * i, 100), now);
             room.receive(loud, TestMedia.opus(0xA2, i, 960L * i, 20), now);
+            room.tick(now, false);
+            now += TICK;
         }
-        room.tick(now, false);
         assertEquals(List.of(speaking), dominant, "one event, for the speaker");
         now += TICK * 6;
         room.tick(now, false);
