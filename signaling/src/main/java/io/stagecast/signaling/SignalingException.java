@@ -1,5 +1,7 @@
 package io.stagecast.signaling;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+
 /**
  * A refused request: a stable code clients can act on, and a message a person can read.
  * Thrown before any state changes, so a refusal never leaves the room half-modified.
@@ -21,6 +23,19 @@ public final class SignalingException extends Exception {
 
         Code(String wire) {
             this.wire = wire;
+        }
+
+        /** The HTTP status this refusal answers with, on every HTTP path (WHIP/WHEP, the API). */
+        public HttpResponseStatus httpStatus() {
+            return switch (this) {
+                case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+                case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
+                case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+                case INVALID_STATE -> HttpResponseStatus.CONFLICT;
+                case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+                case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
+                case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            };
         }
     }
 

@@ -58,15 +58,7 @@ final class ApiError extends Exception {
     }
 
     static ApiError of(SignalingException e) {
-        HttpResponseStatus status = switch (e.code()) {
-            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
-            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case INVALID_STATE -> HttpResponseStatus.CONFLICT;
-            case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
-            case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
-        };
+        HttpResponseStatus status = e.code().httpStatus();
         return new ApiError(status, e.code().wire, e.getMessage());
     }
 }

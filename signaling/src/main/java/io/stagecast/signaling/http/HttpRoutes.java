@@ -295,7 +295,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
 
     /** A refusal as HTTP: its status, a readable body, and the headers RFC 6750 and RFC 9110 ask for. */
     private static FullHttpResponse refusal(FullHttpRequest request, SignalingException e) {
-        FullHttpResponse r = text(statusOf(e.code()), e.getMessage() + "\n");
+        FullHttpResponse r = text(e.code().httpStatus(), e.getMessage() + "\n");
         if (e.code() == SignalingException.Code.UNAUTHORIZED) {
             boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
@@ -304,18 +304,6 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
         }
         return r;
-    }
-
-    private static HttpResponseStatus statusOf(SignalingException.Code code) {
-        return switch (code) {
-            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
-            case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case INVALID_STATE -> HttpResponseStatus.CONFLICT;
-            case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
-            case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
-        };
     }
 
     static FullHttpResponse text(HttpResponseStatus status, String body) {
