@@ -172,8 +172,13 @@ public final class Producer {
         Consumer[] next = Arrays.copyOf(consumers, consumers.length + 1);
         next[consumers.length] = consumer;
         consumers = next;
-        consumer.setTargetLayer(bestLayer);
-        requestKeyframe(bestLayer, System.nanoTime(), KeyframeReason.START);
+        // Every viewer starts on the lowest layer (always flowing: LayerDemand), whose keyframe is
+        // the smallest and quickest to arrive; its allocation moves it up once it knows the
+        // viewer's estimate and tile. Starting on the best layer sent a 320-px tile a 1280-px
+        // keyframe before its first allocation (SelectiveForwardingEndToEndTest).
+        int start = layerAt(0);
+        consumer.setTargetLayer(start);
+        requestKeyframe(start, System.nanoTime(), KeyframeReason.START);
     }
 
     void removeConsumer(Consumer consumer) {

@@ -50,6 +50,8 @@ public final class ProducerStream {
     private int keyframeHeight;
     private long bytesSinceRating;
     private long bitrateBps;
+    /** The bitrate when it last flowed: a layer paused at the source keeps its rank. */
+    private long flowingBitrateBps;
     /** Bytes per VP8 temporal layer since the last rating, and the cumulative rates measured then. */
     private final long[] temporalBytes = new long[TrackDemand.MAX_TEMPORAL];
     private final long[] temporalBps = new long[TrackDemand.MAX_TEMPORAL];
@@ -229,6 +231,9 @@ public final class ProducerStream {
         if (elapsedNanos > 0) {
             long sample = bytesSinceRating * 8 * 1_000_000_000L / elapsedNanos;
             bitrateBps = bitrateBps == 0 ? sample : (bitrateBps + sample) / 2;
+            if (sample > 0) {
+                flowingBitrateBps = bitrateBps;
+            }
             long cumulative = 0;
             for (int t = 0; t < temporalBytes.length; t++) {
                 cumulative += temporalBytes[t];
@@ -250,7 +255,16 @@ public final class ProducerStream {
         if (keyframePixels > 0 && other.keyframePixels > 0 && keyframePixels != other.keyframePixels) {
             return keyframePixels > other.keyframePixels;
         }
-        return bitrateBps > other.bitrateBps;
+        // A layer that never flowed ranks above every layer that did: encoders start their small
+        // layers first and the top one last (Chromium's f appears as its estimate ramps), and a
+        // layer ranked lowest is the one every new viewer starts on and that is never paused, so a
+        // never-seen top layer ranked there sent a 320-px tile a 1280-px keyframe.
+        boolean seen = keyframePixels > 0 || flowingBitrateBps > 0;
+        boolean otherSeen = other.keyframePixels > 0 || other.flowingBitrateBps > 0;
+        if (seen != otherSeen) {
+            return !seen;
+        }
+        return flowingBitrateBps > other.flowingBitrateBps;
     }
 
     public long lastVoiceNanos() {
