@@ -47,6 +47,8 @@ public abstract class Consumer {
     SubscriberLink link;
     /** This track as the subscriber's allocation sees it (inputs refreshed, outputs read, per run). */
     final io.stagecast.sfu.bwe.TrackDemand demand = new io.stagecast.sfu.bwe.TrackDemand();
+    /** Set by the allocation: stop the current layer at once while the target's keyframe is awaited. */
+    boolean abandonCurrent;
     /** The stream index the allocation would give if every layer flowed, -1 none (pausing at the source). */
     int desiredStream = -1;
     /** Measured over the last allocation period, for the subscriber's report. */

@@ -223,7 +223,7 @@ final class SubscriberLink {
         long total = 0;
         for (int i = 0; i < n; i++) {
             Consumer consumer = consumers.get(i);
-            apply(consumer, nowNanos);
+            apply(consumer, estimate, nowNanos);
             total += consumer.demand.allocatedBps;
         }
         metrics.bitrateTotals(total - allocatedBps, sentNow - sentBps);
@@ -251,9 +251,14 @@ final class SubscriberLink {
         }
     }
 
-    private void apply(Consumer consumer, long nowNanos) {
+    private void apply(Consumer consumer, long estimate, long nowNanos) {
         TrackDemand d = consumer.demand;
         Producer producer = consumer.producer;
+        int currentRank = producer.rankOf(consumer.layers.current());
+        long currentCost = currentRank >= 0 && currentRank < d.layerCount ? d.layerBps[currentRank] : 0;
+        // A collapse, not a step: the layer being sent alone costs half as much again as all the
+        // estimate allows (5 Mbit/s -> 400 kbit/s); a 640 -> 320 step at 400 kbit/s is not one.
+        consumer.abandonCurrent = d.reason == AllocationReason.BANDWIDTH && currentCost > estimate * 3 / 2;
         int target = d.targetLayer < 0 || d.targetLayer >= producer.streamCount() ? -1 : producer.layerAt(d.targetLayer);
         consumer.desiredStream = d.desiredLayer < 0 || d.desiredLayer >= producer.streamCount()
                 ? -1 : producer.layerAt(d.desiredLayer);
