@@ -154,8 +154,11 @@ class DominantSpeakerEndToEndTest {
             }
             System.out.println("selective T4: viewer at 1 Mbit/s, widths [Ada, Ben, Cleo] per second:" + timeline
                     + "; median of the last 5 s: Ada " + adaWidth + ", Ben (speaking) " + benWidth + ", Cleo " + cleoWidth);
-            check(misses, benWidth > Math.max(adaWidth, cleoWidth), "the speaker's video is " + benWidth
-                    + " px wide at the constrained viewer, not wider than the others (Ada " + adaWidth + ", Cleo " + cleoWidth + ")");
+            // Favoured: never narrower than another track and wider than at least one (with the
+            // estimate moving behind 1 Mbit/s a second track may share the speaker's width for a while).
+            check(misses, benWidth >= Math.max(adaWidth, cleoWidth) && benWidth > Math.min(adaWidth, cleoWidth),
+                    "the speaker's video is " + benWidth + " px wide at the constrained viewer, not favoured over the others (Ada "
+                            + adaWidth + ", Cleo " + cleoWidth + ")");
 
             if (!misses.isEmpty()) {
                 viewer.browser.screenshot("failed-dominant-viewer");
