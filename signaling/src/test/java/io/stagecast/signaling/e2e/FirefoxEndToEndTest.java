@@ -67,7 +67,7 @@ class FirefoxEndToEndTest {
     private static void throughTheApp(NodeProcess node, Firefox firefox, Chromium chromium, int run, boolean simulcast)
             throws Exception {
         String room = "ff-app-" + run;
-        String query = "autopublish=1&autostart=1" + (simulcast ? "&simulcast=1" : "");
+        String query = "autopublish=1&autostart=1" + (simulcast ? "&simulcast=1" : "&simulcast=0"); // the app publishes simulcast by default
         firefox.open(node.baseUrl + "/room/" + room + "?token=" + node.token(room, "Fiona Firefox", Role.MODERATOR) + "&" + query);
         await(() -> Boolean.TRUE.equals(firefox.script("return window.stagecast && window.stagecast.state.session === 'live'"
                 + " && !!window.stagecast.pub")), 15_000, "Firefox's moderator started the session and publishes");
