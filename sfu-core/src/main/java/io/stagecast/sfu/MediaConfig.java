@@ -19,14 +19,24 @@ import java.util.function.Predicate;
  * @param consentTimeout     RFC 7675: a transport silent this long is closed
  * @param dtlsHandshakeTimeout a transport whose DTLS handshake takes longer fails
  * @param dtlsLimits         how many handshakes run at once, and how long a silent peer may hold one
+ * @param eventLoops         media event loops, each with its own UDP socket: {@code port},
+ *                           {@code port + 1}, ... (every one ephemeral when {@code port} is 0); 0
+ *                           means one per available processor
  */
 public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                           Predicate<InetAddress> remoteAllowed, Duration consentTimeout,
-                          Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits) {
+                          Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits, int eventLoops) {
+    public static final int MAX_EVENT_LOOPS = 1024;
 
     public MediaConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("media port out of range: " + port);
+        }
+        if (eventLoops < 0 || eventLoops > MAX_EVENT_LOOPS) {
+            throw new IllegalArgumentException("media event loops out of range: " + eventLoops);
+        }
+        if (port > 0 && port + Math.max(1, eventLoops) - 1 > 65535) {
+            throw new IllegalArgumentException("media ports " + port + "+" + eventLoops + " pass 65535");
         }
         announcedAddresses = List.copyOf(announcedAddresses);
         if (dtlsLimits == null) {
@@ -34,11 +44,16 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
         }
     }
 
-    /** With the default DTLS handshake limits. */
+    /** With the default DTLS handshake limits, one event loop per processor. */
     public MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                        Predicate<InetAddress> remoteAllowed, Duration consentTimeout, Duration dtlsHandshakeTimeout) {
         this(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout, dtlsHandshakeTimeout,
-                DtlsHandshakeLimits.DEFAULT);
+                DtlsHandshakeLimits.DEFAULT, 0);
+    }
+
+    /** The number of media event loops this config runs (resolving 0 to the processors). */
+    public int eventLoopCount() {
+        return eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** Loopback only, on an ephemeral port: what tests use. */
@@ -50,11 +65,16 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
 
     public MediaConfig withConsentTimeout(Duration timeout) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout,
-                dtlsLimits);
+                dtlsLimits, eventLoops);
     }
 
     public MediaConfig withDtlsLimits(DtlsHandshakeLimits limits) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, limits);
+                dtlsHandshakeTimeout, limits, eventLoops);
+    }
+
+    public MediaConfig withEventLoops(int loops) {
+        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
+                dtlsHandshakeTimeout, dtlsLimits, loops);
     }
 }

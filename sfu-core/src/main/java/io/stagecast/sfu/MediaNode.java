@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.router.Router;
-import io.stagecast.sfu.transport.MediaSocket;
+import io.stagecast.sfu.transport.MediaLoops;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.sfu.transport.TransportListener;
 
@@ -19,7 +19,7 @@ public final class MediaNode implements AutoCloseable {
     private final MediaConfig config;
     private final MediaMetrics metrics;
     private final DtlsCertificate certificate;
-    private final MediaSocket socket;
+    private final MediaLoops loops;
 
     private MediaNode(MediaConfig config, MeterRegistry registry) throws InterruptedException {
         this.config = config;
@@ -27,19 +27,30 @@ public final class MediaNode implements AutoCloseable {
         this.certificate = DtlsCertificate.generate();
         // Before the socket opens: the first check and handshake must find everything loaded.
         StartupWarmUp.run(certificate);
-        this.socket = MediaSocket.bind(config, certificate, metrics);
+        this.loops = MediaLoops.start(config, certificate, metrics);
     }
 
     public static MediaNode start(MediaConfig config, MeterRegistry registry) throws InterruptedException {
         return new MediaNode(config, registry);
     }
 
+    /** A transport on the media loop that has the fewest; its candidates name that loop's port. */
     public Transport createTransport(TransportListener listener) {
-        return socket.createTransport(listener);
+        return loops.createTransport(listener);
     }
 
+    /** A transport on media loop {@code loop} (0 .. {@link #eventLoops()} - 1), for tests and benchmarks. */
+    public Transport createTransport(int loop, TransportListener listener) {
+        return loops.createTransport(loop, listener);
+    }
+
+    /** A room's forwarding graph; its transports may live on any loop, its room-wide parts on one of them. */
     public Router createRouter(String name) {
-        return new Router(name, socket.loop());
+        return new Router(name, loops.nextLoop());
+    }
+
+    public int eventLoops() {
+        return loops.size();
     }
 
     /** The a=fingerprint value of every transport of this node. */
@@ -47,14 +58,30 @@ public final class MediaNode implements AutoCloseable {
         return certificate.sdpFingerprint();
     }
 
-    /** The UDP port actually bound (differs from the configured one when that was 0). */
+    /** The UDP port of the first media loop (differs from the configured one when that was 0). */
     public int port() {
-        return socket.port();
+        return loops.socket(0).port();
     }
 
-    /** Host candidates (one per announced address) as a=candidate values, for every transport. */
-    public List<String> iceCandidates() {
-        List<InetAddress> addresses = socket.announcedAddresses();
+    /** The UDP port of every media loop, in loop order. */
+    public List<Integer> ports() {
+        java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            out.add(loops.socket(i).port());
+        }
+        return out;
+    }
+
+    /**
+     * Host candidates (one per announced address) as a=candidate values for {@code transport}:
+     * they name the port of the loop that owns it.
+     */
+    public List<String> iceCandidates(Transport transport) {
+        return candidates(transport.localPort());
+    }
+
+    private List<String> candidates(int port) {
+        List<InetAddress> addresses = loops.announcedAddresses();
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         int foundation = 1;
         for (InetAddress address : addresses) {
@@ -75,11 +102,11 @@ public final class MediaNode implements AutoCloseable {
     }
 
     public int transportCount() {
-        return socket.transportCount();
+        return loops.transportCount();
     }
 
     @Override
     public void close() {
-        socket.close();
+        loops.close();
     }
 }

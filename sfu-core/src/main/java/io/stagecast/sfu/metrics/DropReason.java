@@ -27,7 +27,9 @@ public enum DropReason {
      */
     SRTP_INDEX_REUSED("srtp_index_reused"),
     /** Media before DTLS finished, so no keys yet. */
-    NOT_CONNECTED("not_connected");
+    NOT_CONNECTED("not_connected"),
+    /** A packet for another media loop while that loop was too far behind (router.LoopRelay's cap). */
+    LOOP_RELAY_FULL("loop_relay_full");
 
     public final String tag;
 

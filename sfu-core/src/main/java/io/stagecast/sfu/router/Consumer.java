@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * extension ids and payload types are those it negotiated ({@link PacketRewriter}); its NACKs are
  * answered from the producer's cache ({@link NackResponder}). How packets are chosen is the
  * subclass: {@link SimpleConsumer} (one stream) or {@link SimulcastConsumer} (one of several
- * layers). Event-loop owned; signaling's calls hop onto the loop.
+ * layers). Owned by the subscriber transport's loop; signaling's calls hop onto it.
  */
 public abstract class Consumer {
     private static final byte[] CNAME = "stagecast".getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +31,11 @@ public abstract class Consumer {
     /** The subscriber transport's way down (send, stamp, retransmission budget). */
     final TransportSender sender;
     final Router router;
-    final Producer producer;
+    /**
+     * What this consumer forwards from: the producer itself when it lives on this subscriber's
+     * loop, else that loop's replica of it (set when attached; the origin until then).
+     */
+    Producer producer;
     final ConsumerSpec spec;
     final PacketRewriter rewriter;
     final SequenceRewriter sequence;
@@ -99,8 +103,9 @@ public abstract class Consumer {
         return spec.hasRtx() ? spec.rtxSsrc() : 0;
     }
 
+    /** The producer as signaling knows it (the origin, whichever loop this consumer is on). */
     public Producer producer() {
-        return producer;
+        return producer.origin();
     }
 
     public Transport transport() {
@@ -172,7 +177,9 @@ public abstract class Consumer {
             closed = true;
             return;
         }
-        link = router.linkOf(transport).subscriber();
+        RouterShard shard = router.shardOf(transport.eventLoop());
+        link = shard.linkOf(transport).subscriber();
+        producer = shard.instanceOf(producer, false);
         link.add(this);
         producer.addConsumer(this);
     }
@@ -222,6 +229,7 @@ public abstract class Consumer {
 
     /** A packet of {@code stream} to forward or not: the subclass's way of forwarding. */
     final void forward(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        assert io.stagecast.sfu.transport.LoopConfinement.owned(transport.eventLoop());
         if (paused || !transport.isConnected()) {
             return;
         }

@@ -15,9 +15,13 @@ import java.util.Arrays;
 
 /**
  * A track someone publishes, and the fan-out of its packets to every {@link Consumer}.
- * Event-loop owned; signaling's calls hop onto the loop.
+ *
+ * <p>Event-loop owned: the producer lives on its publisher transport's loop and signaling's calls
+ * hop onto it. Its consumers on that loop get each packet directly; every other loop with
+ * consumers of it has a {@link ProducerReplica} there, fed once per packet through a
+ * {@link LoopRelay} (batched per read cycle), which forwards to that loop's consumers.
  */
-public final class Producer {
+public sealed class Producer permits ProducerReplica {
     private static final Logger log = LoggerFactory.getLogger(Producer.class);
     private static final Consumer[] NO_CONSUMERS = new Consumer[0];
     /** A simulcast layer counts as flowing when it sent within this window. */
@@ -25,10 +29,10 @@ public final class Producer {
     private static final long LAYER_SELECTION_INTERVAL_NANOS = 500_000_000L;
 
     private final String id;
-    private final Router router;
+    final Router router;
     private final Transport transport;
     private final ProducerSpec spec;
-    private final ProducerStream[] streams;
+    final ProducerStream[] streams;
     /** The publisher transport's side of the router; set when attached. */
     private PublisherLink publisher;
     private final byte[] midBytes;
@@ -38,18 +42,27 @@ public final class Producer {
     private final VideoCodec videoCodec;
     private final boolean negotiatedNack;
     /** Copy-on-write: the loop iterates it per packet; changes (rare) replace the array. */
-    private Consumer[] consumers = NO_CONSUMERS;
+    Consumer[] consumers = NO_CONSUMERS;
+    /** The replicas on other loops and the relay to each (origin only); copy-on-write like consumers. */
+    private ProducerReplica[] replicas = new ProducerReplica[0];
+    private LoopRelay[] relays = new LoopRelay[0];
+    /** The loop this instance lives on in its router; set when attached. */
+    RouterShard shard;
     private boolean muted;
-    private TrackPriority priority = TrackPriority.NORMAL;
-    private boolean closed;
+    /** Written by the origin's loop, read by every loop's allocation. */
+    private volatile TrackPriority priority = TrackPriority.NORMAL;
+    /** Written once on the instance's loop; read by consumers attaching on other loops. */
+    volatile boolean closed;
     private int bestLayer;
     /** Stream indexes ordered low to high by what they carry (refreshed with the bitrates). */
-    private final int[] layerOrder;
+    final int[] layerOrder;
     /** Layers some viewer needs (pausing at the source), and when each was last needed. */
     private final boolean[] layerNeeded;
     private final long[] layerNeededNanos;
-    /** This audio track's id in the router's dominant speaker detector, -1 for video. */
+    /** This audio track's id in the router's dominant speaker detector, -1 for video (router's home loop only). */
     int speakerId = -1;
+    /** Whether this instance's audio levels feed the router's speaker detector (it lives on the home loop). */
+    private boolean feedsSpeakers;
     private long lastLayerSelectionNanos;
     private long lastRatingNanos;
 
@@ -77,6 +90,16 @@ public final class Producer {
         this.layerNeededNanos = new long[streams.length];
         java.util.Arrays.fill(layerNeeded, true); // the publisher starts with every layer on
         java.util.Arrays.fill(layerNeededNanos, System.nanoTime());
+    }
+
+    /** The origin this instance forwards for: itself, or the producer a replica copies. */
+    Producer origin() {
+        return this;
+    }
+
+    /** The loop of the publisher's transport, where the origin lives. */
+    final io.netty.channel.EventLoop originLoop() {
+        return transport.eventLoop();
     }
 
     public String id() {
@@ -118,7 +141,7 @@ public final class Producer {
     }
 
     TrackPriority priority() {
-        return priority;
+        return origin().priority;
     }
 
     /** Closes on the loop; the next packet of this track is dropped and its consumers end. */
@@ -132,8 +155,11 @@ public final class Producer {
         if (closed) {
             return;
         }
-        publisher = router.linkOf(transport).publisher();
+        shard = router.shardOf(transport.eventLoop());
+        shard.addLocal(this);
+        publisher = shard.linkOf(transport).publisher();
         publisher.add(this);
+        feedsSpeakers = shard.isHome();
         router.onProducerAttached(this);
     }
 
@@ -149,8 +175,71 @@ public final class Producer {
             consumer.closeNow();
         }
         consumers = NO_CONSUMERS;
+        for (ProducerReplica replica : replicas) {
+            replica.loop().execute(replica::closeNow);
+        }
+        replicas = new ProducerReplica[0];
+        relays = new LoopRelay[0];
+        if (shard != null) {
+            shard.removeLocal(this);
+        }
         router.removeProducer(this);
         router.onProducerClosed(this);
+    }
+
+    /**
+     * Origin's loop: {@code replica} (on another loop) gets every packet from now on, after a
+     * copy of what is known of the layers so its viewers' allocation starts informed.
+     */
+    void addReplica(ProducerReplica replica) {
+        if (closed) {
+            replica.loop().execute(replica::closeNow);
+            return;
+        }
+        LoopRelay relay = shard.relayTo(replica.shard);
+        ReplicaSeed seed = ReplicaSeed.of(this);
+        replica.loop().execute(() -> replica.seed(seed));
+        replicas = Arrays.copyOf(replicas, replicas.length + 1);
+        replicas[replicas.length - 1] = replica;
+        relays = Arrays.copyOf(relays, relays.length + 1);
+        relays[relays.length - 1] = relay;
+    }
+
+    /** Origin's loop: {@code replica} closed; nothing more is relayed to it. */
+    void removeReplica(ProducerReplica replica) {
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] == replica) {
+                ProducerReplica[] r = new ProducerReplica[replicas.length - 1];
+                LoopRelay[] l = new LoopRelay[relays.length - 1];
+                System.arraycopy(replicas, 0, r, 0, i);
+                System.arraycopy(replicas, i + 1, r, i, r.length - i);
+                System.arraycopy(relays, 0, l, 0, i);
+                System.arraycopy(relays, i + 1, l, i, l.length - i);
+                replicas = r;
+                relays = l;
+                return;
+            }
+        }
+    }
+
+    /** Origin's loop: a replica's viewers need these layers (bit i: stream index i) as of now. */
+    void markNeeded(int layerMask, long nowNanos) {
+        for (int i = 0; i < layerNeededNanos.length; i++) {
+            if ((layerMask & (1 << i)) != 0) {
+                layerNeededNanos[i] = nowNanos;
+            }
+        }
+    }
+
+    /** An RFC 6464 level of one of this instance's packets. */
+    final void onAudioLevel(int level, long nowNanos) {
+        if (feedsSpeakers) {
+            router.onAudioLevel(origin(), level, nowNanos);
+        }
+    }
+
+    final void feedSpeakers(boolean feeds) {
+        feedsSpeakers = feeds;
     }
 
     boolean isClosed() {
@@ -165,6 +254,11 @@ public final class Producer {
         Consumer[] targets = consumers;
         for (int i = 0; i < targets.length; i++) {
             targets[i].forward(stream, rtp, keyframe, nowNanos);
+        }
+        ProducerReplica[] others = replicas;
+        LoopRelay[] via = relays;
+        for (int i = 0; i < others.length; i++) {
+            via[i].add(others[i], stream.layer(), rtp);
         }
     }
 
@@ -194,11 +288,14 @@ public final class Producer {
         }
     }
 
-    /** A keyframe on every layer some consumer forwards or waits for. */
+    /** A keyframe on every layer some consumer, on any loop, forwards or waits for. */
     void requestKeyframesForConsumers(long nowNanos, KeyframeReason reason) {
         for (Consumer consumer : consumers) {
             requestKeyframe(consumer.layers.current() >= 0 ? consumer.layers.current() : consumer.layers.target(),
                     nowNanos, reason);
+        }
+        for (ProducerReplica replica : replicas) {
+            replica.loop().execute(() -> replica.requestKeyframesForConsumers(System.nanoTime(), reason));
         }
     }
 
@@ -229,6 +326,11 @@ public final class Producer {
         for (ProducerStream stream : streams) {
             stream.tick(publisherTransport, nowNanos, reportsDue);
         }
+        rateLayers(nowNanos);
+    }
+
+    /** Every {@value #LAYER_SELECTION_INTERVAL_NANOS} ns: the layers' bitrates and ranking. */
+    final void rateLayers(long nowNanos) {
         if (nowNanos - lastLayerSelectionNanos >= LAYER_SELECTION_INTERVAL_NANOS) {
             lastLayerSelectionNanos = nowNanos;
             selectLayer(nowNanos);
@@ -337,7 +439,16 @@ public final class Producer {
         return last;
     }
 
+    /** Consumers of this track on its own loop (replicas' viewers are counted by their loops). */
     public int consumerCount() {
         return consumers.length;
+    }
+
+    final int bestLayer() {
+        return bestLayer;
+    }
+
+    final void seedBestLayer(int layer) {
+        bestLayer = layer;
     }
 }

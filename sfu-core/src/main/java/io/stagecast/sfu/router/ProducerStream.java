@@ -31,6 +31,8 @@ public final class ProducerStream {
     private static final int VOICE_LEVEL_THRESHOLD = 60;
 
     private final Producer producer;
+    /** False on a {@link ProducerReplica}: no statistics or NACKs of ours towards the publisher. */
+    private final boolean origin;
     private final int layer;
     private final String rid;
     private final byte[] ridBytes;
@@ -73,6 +75,30 @@ public final class ProducerStream {
         this.stats = new ReceiveStatistics(ssrc, clockRate);
         this.nacks = video && producer.negotiatedNack() ? new NackGenerator(256, 5) : null;
         this.cache = video ? new PacketCache(VIDEO_CACHE_PACKETS, PacketBuffer.CAPACITY) : null;
+        this.origin = !(producer instanceof ProducerReplica);
+    }
+
+    /** What a replica on another loop starts from ({@link ReplicaSeed}). */
+    record Snapshot(int keyframeWidth, int keyframeHeight, long bitrateBps, long flowingBitrateBps,
+                    long[] temporalBps, int temporalCount, long lastPacketNanos) {
+    }
+
+    /** On this stream's loop. */
+    Snapshot snapshot() {
+        return new Snapshot(keyframeWidth, keyframeHeight, bitrateBps, flowingBitrateBps, temporalBps.clone(),
+                temporalCount, lastPacketNanos);
+    }
+
+    /** On the replica's loop, before its first packet. */
+    void restore(Snapshot s) {
+        keyframeWidth = s.keyframeWidth();
+        keyframeHeight = s.keyframeHeight();
+        keyframePixels = keyframeWidth * keyframeHeight;
+        bitrateBps = s.bitrateBps();
+        flowingBitrateBps = s.flowingBitrateBps();
+        System.arraycopy(s.temporalBps(), 0, temporalBps, 0, Math.min(temporalBps.length, s.temporalBps().length));
+        temporalCount = s.temporalCount();
+        lastPacketNanos = Math.max(lastPacketNanos, s.lastPacketNanos());
     }
 
     public int ssrc() {
@@ -110,14 +136,20 @@ public final class ProducerStream {
         stats = new ReceiveStatistics(learnt, clockRate);
     }
 
-    /** A packet of this stream, decrypted, still in the receive buffer. Event loop only. */
+    /**
+     * A packet of this stream, decrypted, still in the receive buffer (or, on a replica, in a
+     * relayed batch). Event loop only. What we report to the publisher (receive statistics, our
+     * NACKs) is the origin's alone.
+     */
     void onRtp(RtpPacket rtp, long nowNanos) {
         lastPacketNanos = nowNanos;
         bytesSinceRating += rtp.length();
         int seq = rtp.sequenceNumber();
-        stats.onPacket(seq, rtp.timestamp(), nowNanos);
-        if (nacks != null) {
-            nacks.onPacket(seq, nowNanos);
+        if (origin) {
+            stats.onPacket(seq, rtp.timestamp(), nowNanos);
+            if (nacks != null) {
+                nacks.onPacket(seq, nowNanos);
+            }
         }
         boolean keyframe = false;
         if (cache != null) {
@@ -142,7 +174,7 @@ public final class ProducerStream {
                 if (level < VOICE_LEVEL_THRESHOLD) {
                     lastVoiceNanos = nowNanos;
                 }
-                producer.router().onAudioLevel(producer, level, nowNanos);
+                producer.onAudioLevel(level, nowNanos);
             }
         }
         packetTid = -1;

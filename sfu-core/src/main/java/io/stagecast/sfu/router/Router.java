@@ -2,49 +2,63 @@ package io.stagecast.sfu.router;
 
 import io.netty.channel.EventLoop;
 import io.stagecast.sfu.audio.DominantSpeakerDetector;
-import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.transport.Transport;
-import io.stagecast.sfu.transport.TransportState;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.stagecast.sfu.transport.LoopConfinement;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A room's forwarding graph: the producers published into it and who consumes them. Changes made
- * here are queued on the media event loop in call order, so signaling can call from any thread
+ * here are queued on the media event loops in call order, so signaling can call from any thread
  * and use the returned handles at once.
  *
  * <p>Every transport the router uses has one {@link TransportLink}, the transport's
  * {@link io.stagecast.sfu.transport.MediaListener}: packets flow up from the transport into it,
  * across the graph (producer -> consumers), and down through the subscribers' transports' send
  * API. Nothing in the transport package knows the router.
+ *
+ * <p>Several loops: a room's transports may live on any of the node's media loops. The router
+ * has one {@link RouterShard} per loop it uses (that loop's links, producers and replicas); a
+ * producer's packets reach another loop's consumers once per packet through a replica there
+ * ({@link ProducerReplica}, {@link LoopRelay}). The room-wide parts (the dominant speaker) run on
+ * the router's home loop, which has a replica of every audio producer published elsewhere.
  */
 public final class Router {
+    private static final long TICK_NANOS = 20_000_000L;
+
     private final String name;
-    private final EventLoop loop;
+    private final EventLoop home;
+    private final RouterShard homeShard;
+    private final Map<EventLoop, RouterShard> shards = new ConcurrentHashMap<>();
     private final List<Producer> producers = new CopyOnWriteArrayList<>();
     private volatile RouterEvents events = RouterEvents.NONE;
-    /** Transport -> its link; event loop only. */
-    private final Map<Transport, TransportLink> links = new HashMap<>();
-    /** Who speaks, from the audio producers' RFC 6464 levels; ids are {@link Producer#speakerId}. */
+    /** Who speaks, from the audio producers' RFC 6464 levels; ids are {@link Producer#speakerId}. Home loop only. */
     private final DominantSpeakerDetector speakers = new DominantSpeakerDetector();
     private final BitSet speakerIds = new BitSet();
     private final Producer[] bySpeakerId = new Producer[256];
-    private Producer dominant;
-    private final LayerDemand layerDemand = new LayerDemand();
-    private long lastTickNanos = Long.MIN_VALUE / 2;
-    private long lastDemandNanos = Long.MIN_VALUE / 2;
-    private MediaMetrics metrics;
+    /** Written by the home loop, read by every loop's allocation (once per allocation, not per packet). */
+    private volatile Producer dominant;
+    /** The home loop's own tick: the speaker detector runs even when no transport of the room lives there. */
+    private final ScheduledFuture<?> homeTicker;
 
-    public Router(String name, EventLoop loop) {
+    /** @param home the loop of the room-wide parts (any of the node's loops) */
+    public Router(String name, EventLoop home) {
         this.name = name;
-        this.loop = loop;
+        this.home = home;
+        this.homeShard = new RouterShard(this, home, true);
+        shards.put(home, homeShard);
+        this.homeTicker = home.scheduleAtFixedRate(() -> homeShard.tick(System.nanoTime()),
+                TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
     public String name() {
@@ -54,13 +68,13 @@ public final class Router {
     public Producer createProducer(Transport publisher, ProducerSpec spec) {
         Producer producer = new Producer(UUID.randomUUID().toString(), this, publisher, spec);
         producers.add(producer);
-        loop.execute(producer::attach);
+        publisher.execute(producer::attach);
         return producer;
     }
 
     public Consumer createConsumer(Transport subscriber, Producer producer, ConsumerSpec spec) {
         Consumer consumer = newConsumer(subscriber, producer, spec);
-        loop.execute(consumer::attach);
+        subscriber.execute(consumer::attach);
         return consumer;
     }
 
@@ -71,7 +85,7 @@ public final class Router {
      */
     public Consumer createConsumer(Transport subscriber, Producer producer, ConsumerSpec spec, Consumer previous) {
         Consumer consumer = newConsumer(subscriber, producer, spec);
-        loop.execute(() -> {
+        subscriber.execute(() -> {
             consumer.continueAfter(previous);
             consumer.attach();
         });
@@ -86,35 +100,22 @@ public final class Router {
                 : new SimpleConsumer(id, this, subscriber, producer, spec);
     }
 
-    // ---- the graph's links to transports (event loop) ----
+    // ---- the router's part on each loop ----
 
-    /** The link of {@code transport}, made (and set as its media listener) on first use. */
+    /** The shard of {@code loop}, made on first use (any thread; then used on its loop only). */
+    RouterShard shardOf(EventLoop loop) {
+        return shards.computeIfAbsent(loop, l -> new RouterShard(this, l, false));
+    }
+
+    /** The link of {@code transport} on its loop's shard, made on first use. On that loop. */
     TransportLink linkOf(Transport transport) {
-        TransportLink link = links.get(transport);
-        if (link == null) {
-            link = new TransportLink(this, transport);
-            links.put(transport, link);
-            if (transport.state() == TransportState.CLOSED || transport.state() == TransportState.FAILED) {
-                // Ended before the router saw it: no close will come, so the link goes at once.
-                TransportLink ended = link;
-                loop.execute(ended::close);
-            } else {
-                transport.setMediaListener(link);
-            }
-        }
-        return link;
+        return shardOf(transport.eventLoop()).linkOf(transport);
     }
 
-    void unlink(Transport transport, TransportLink link) {
-        links.remove(transport, link);
-    }
+    // ---- room-wide: the dominant speaker (home loop) ----
 
-    /** Room-wide periodic work; every link calls it per tick, it runs once per tick interval. */
-    void tick(long nowNanos) {
-        if (nowNanos - lastTickNanos < TICK_NANOS / 2) {
-            return;
-        }
-        lastTickNanos = nowNanos;
+    /** Home loop, per tick: the detector's choice, pushed to signaling and every viewer's allocation. */
+    void tickSpeakers(long nowNanos) {
         int id = speakers.tick(nowNanos);
         Producer now = id >= 0 && id < bySpeakerId.length ? bySpeakerId[id] : null;
         if (now != dominant) {
@@ -122,35 +123,33 @@ public final class Router {
             events.onDominantSpeaker(now);
             allocateAllSoon();
         }
-        if (nowNanos - lastDemandNanos >= LAYER_DEMAND_INTERVAL_NANOS) {
-            lastDemandNanos = nowNanos;
-            for (int i = 0; i < producers.size(); i++) {
-                layerDemand.update(producers.get(i), nowNanos, events, metrics);
-            }
-        }
     }
 
-    private static final long TICK_NANOS = 20_000_000L;
-    private static final long LAYER_DEMAND_INTERVAL_NANOS = 100_000_000L;
-
-    /** The audio producer speaking now (the detector's choice), null when nobody is. Event loop. */
+    /** The audio producer speaking now (the detector's choice), null when nobody is. Any loop. */
     Producer dominantSpeaker() {
         return dominant;
     }
 
-    /** An RFC 6464 level (0 loudest .. 127 silence) of an audio producer's packet. Per packet: no allocation. */
-    void onAudioLevel(Producer producer, int level, long nowNanos) {
-        if (producer.speakerId >= 0) {
-            speakers.onAudioLevel(producer.speakerId, level, nowNanos);
+    /**
+     * An RFC 6464 level (0 loudest .. 127 silence) of an audio producer's packet, from its
+     * instance on the home loop (the origin or its pinned replica). Per packet: no allocation.
+     */
+    void onAudioLevel(Producer origin, int level, long nowNanos) {
+        assert LoopConfinement.owned(home);
+        if (origin.speakerId >= 0) {
+            speakers.onAudioLevel(origin.speakerId, level, nowNanos);
         }
     }
 
-    /** Event loop: a producer joined the graph; an audio one gets a speaker id. */
+    /** Origin's loop: a producer joined the graph; an audio one gets a speaker id on the home loop. */
     void onProducerAttached(Producer producer) {
-        if (metrics == null) {
-            metrics = producer.transport().metrics();
+        if (producer.kind() != MediaKind.AUDIO) {
+            return;
         }
-        if (producer.kind() == MediaKind.AUDIO) {
+        home.execute(() -> {
+            if (producer.isClosed() || producer.speakerId >= 0) {
+                return;
+            }
             int id = speakerIds.nextClearBit(0);
             if (id < bySpeakerId.length) {
                 speakerIds.set(id);
@@ -158,31 +157,40 @@ public final class Router {
                 producer.speakerId = id;
                 speakers.addSpeaker(id, System.nanoTime());
             }
-        }
+            // Published on another loop: the home loop needs its levels, so it keeps a replica.
+            homeShard.instanceOf(producer, true);
+        });
     }
 
-    /** Event loop: a producer left the graph. */
+    /** Origin's loop: a producer left the graph. */
     void onProducerClosed(Producer producer) {
-        if (producer.speakerId >= 0) {
-            speakers.removeSpeaker(producer.speakerId);
-            speakerIds.clear(producer.speakerId);
-            bySpeakerId[producer.speakerId] = null;
-            producer.speakerId = -1;
+        if (producer.shard != null) {
+            producer.shard.forget(producer);
         }
-        if (producer == dominant) {
-            dominant = null;
-            events.onDominantSpeaker(null);
+        if (producer.kind() == MediaKind.AUDIO) {
+            home.execute(() -> {
+                if (producer.speakerId >= 0) {
+                    speakers.removeSpeaker(producer.speakerId);
+                    speakerIds.clear(producer.speakerId);
+                    bySpeakerId[producer.speakerId] = null;
+                    producer.speakerId = -1;
+                }
+                if (producer == dominant) {
+                    dominant = null;
+                    events.onDominantSpeaker(null);
+                }
+            });
         }
-        layerDemand.forget(producer, metrics);
         allocateAllSoon();
     }
 
-    /** Every subscriber allocates again at its next tick (priorities, the dominant speaker changed). */
+    /** Every subscriber, on every loop, allocates again at its next tick (priorities, the dominant speaker changed). */
     void allocateAllSoon() {
-        for (TransportLink link : links.values()) {
-            SubscriberLink subscriber = link.subscriberOrNull();
-            if (subscriber != null) {
-                subscriber.allocateSoon();
+        for (RouterShard shard : shards.values()) {
+            if (shard.loop().inEventLoop()) {
+                shard.allocateAllSoon();
+            } else {
+                shard.loop().execute(shard::allocateAllSoon);
             }
         }
     }
@@ -203,14 +211,14 @@ public final class Router {
      * a phone's smaller default, {@value SubscriberLink#DEFAULT_LAST_N} until set); the rest are paused for it.
      */
     public void setLastN(Transport subscriber, int lastN) {
-        loop.execute(() -> linkOf(subscriber).subscriber().setLastN(lastN));
+        subscriber.execute(() -> linkOf(subscriber).subscriber().setLastN(lastN));
     }
 
     /** What the forwarding towards one subscriber decided, read on the media loop. */
     public CompletableFuture<SubscriberReport> subscriberReport(Transport subscriber) {
         CompletableFuture<SubscriberReport> report = new CompletableFuture<>();
-        loop.execute(() -> {
-            TransportLink link = links.get(subscriber);
+        subscriber.execute(() -> {
+            TransportLink link = shardOf(subscriber.eventLoop()).linkOrNull(subscriber);
             SubscriberLink side = link == null ? null : link.subscriberOrNull();
             report.complete(side == null
                     ? new SubscriberReport(subscriber.id(), 0, 0, 0, SubscriberLink.DEFAULT_LAST_N, List.of())
@@ -228,8 +236,12 @@ public final class Router {
     }
 
     public void close() {
+        homeTicker.cancel(false);
         for (Producer producer : new ArrayList<>(producers)) {
             producer.close();
+        }
+        for (RouterShard shard : shards.values()) {
+            shard.loop().execute(shard::close);
         }
     }
 

@@ -15,12 +15,14 @@ import io.stagecast.sfu.transport.Transport;
  */
 final class TransportLink implements MediaListener {
     private final Router router;
+    private final RouterShard shard;
     private final Transport transport;
     private PublisherLink publisher;
     private SubscriberLink subscriber;
 
-    TransportLink(Router router, Transport transport) {
+    TransportLink(Router router, RouterShard shard, Transport transport) {
         this.router = router;
+        this.shard = shard;
         this.transport = transport;
     }
 
@@ -98,7 +100,7 @@ final class TransportLink implements MediaListener {
         if (subscriber != null) {
             subscriber.tick(nowNanos, reportsDue);
         }
-        router.tick(nowNanos);
+        shard.tick(nowNanos);
     }
 
     @Override
@@ -112,7 +114,7 @@ final class TransportLink implements MediaListener {
     }
 
     void close() {
-        router.unlink(transport, this);
+        shard.unlink(transport, this);
         if (publisher != null) {
             publisher.close();
         }

@@ -31,7 +31,7 @@ public final class EmbeddedPacketPath {
     /** Installs the demultiplexer as {@code channel}'s last inbound handler. */
     public EmbeddedPacketPath(Channel channel, MediaMetrics metrics) {
         this.channel = channel;
-        this.context = new TransportContext(channel, channel.eventLoop(), registry, DtlsCertificate.generate(),
+        this.context = new TransportContext(channel, channel.eventLoop(), 0, registry, DtlsCertificate.generate(),
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
                 new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
                 // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.

@@ -4,41 +4,30 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.stagecast.sfu.MediaConfig;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.metrics.MediaMetrics;
-import io.stagecast.sfu.srtp.SrtpCrypto;
 import io.stagecast.sfu.stun.IceLiteResponder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's one UDP port: a Netty datagram channel (epoll with recvmmsg where available, NIO
- * otherwise) on a single media event loop that owns every transport, plus the periodic ticker
- * for consent and RTCP, and the scheduler of blocking DTLS handshakes.
+ * One media event loop's UDP socket: a Netty datagram channel (epoll with recvmmsg where
+ * available, NIO otherwise) bound on that loop, the registry of the transports the loop owns, and
+ * the loop's periodic ticker for consent and RTCP. A transport created here is touched only on
+ * this loop, and its ICE candidate names this socket's port, so every datagram of its peer
+ * arrives here (see {@link MediaLoops} for why one port per loop).
  */
 public final class MediaSocket {
     private static final Logger log = LoggerFactory.getLogger(MediaSocket.class);
@@ -47,29 +36,29 @@ public final class MediaSocket {
     private static final long TICK_MS = 20;
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
-    private final EventLoopGroup group;
+    private final int index;
     private final Channel channel;
     private final EventLoop loop;
     private final TransportRegistry registry = new TransportRegistry();
     private final DtlsHandshakeScheduler handshakes;
+    private final PacketDemux demux;
     private final TransportContext context;
-    private final List<InetAddress> announced;
     private final ScheduledFuture<?> ticker;
     private long lastReportNanos;
+    private final long threadId;
 
-    private MediaSocket(MediaConfig config, DtlsCertificate certificate, MediaMetrics metrics) throws InterruptedException {
-        SrtpCrypto.configure();
+    MediaSocket(MediaConfig config, int index, EventLoop loop, int port, DtlsCertificate certificate,
+                DtlsHandshakeScheduler handshakes, MediaMetrics metrics) throws InterruptedException {
+        this.index = index;
+        this.loop = loop;
+        this.handshakes = handshakes;
         boolean epoll = Epoll.isAvailable();
-        DefaultThreadFactory threads = new DefaultThreadFactory("media-loop", true);
-        group = new MultiThreadIoEventLoopGroup(1, threads,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        handshakes = new DtlsHandshakeScheduler(config.dtlsLimits());
-        metrics.registerDtlsHandshakes(handshakes);
         IceLiteResponder responder = new IceLiteResponder(registry);
-        Bootstrap bootstrap = new Bootstrap().group(group)
+        demux = new PacketDemux(registry, responder, config.remoteAllowed(), metrics);
+        Bootstrap bootstrap = new Bootstrap().group(loop)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(new PacketDemux(registry, responder, config.remoteAllowed(), metrics));
+                .handler(demux);
         if (epoll) {
             bootstrap.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, PacketBuffer.MTU)
@@ -78,42 +67,56 @@ public final class MediaSocket {
         } else {
             bootstrap.channel(NioDatagramChannel.class);
         }
-        channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
-        loop = channel.eventLoop();
+        channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
         SocketWarmUp.run(channel);
-        context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
+        try {
+            threadId = loop.submit(() -> Thread.currentThread().getId()).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("media loop " + index + " did not start", e);
+        }
+        context = new TransportContext(channel, loop, index, registry, certificate, handshakes, metrics,
                 config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
-        announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        log.info("media socket on {} ({}), announcing {}", channel.localAddress(), epoll ? "epoll" : "nio", announced);
+        log.info("media socket {} on {} ({})", index, channel.localAddress(), epoll ? "epoll" : "nio");
     }
 
-    public static MediaSocket bind(MediaConfig config, DtlsCertificate certificate, MediaMetrics metrics)
-            throws InterruptedException {
-        return new MediaSocket(config, certificate, metrics);
+    TransportContext context() {
+        return context;
     }
 
-    public Transport createTransport(TransportListener listener) {
-        Transport transport = new Transport(UUID.randomUUID().toString(), IceParameters.random(), context,
-                listener == null ? TransportListener.NONE : listener);
+    void register(Transport transport) {
         registry.register(transport);
-        return transport;
+    }
+
+    /** Tasks waiting on this loop (signaling's calls, relayed batches, handshake results). */
+    public int pendingTasks() {
+        return loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor executor ? executor.pendingTasks() : 0;
     }
 
     public EventLoop loop() {
         return loop;
     }
 
+    /** The loop's thread, for its CPU time (the loop's busy fraction in /metrics). */
+    public long threadId() {
+        return threadId;
+    }
+
+    public int index() {
+        return index;
+    }
+
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    public List<InetAddress> announcedAddresses() {
-        return announced;
-    }
-
     public int transportCount() {
         return registry.size();
+    }
+
+    /** Datagrams this socket read so far (any thread; updated once per read batch). */
+    public long packetsReceived() {
+        return demux.packetsReceived();
     }
 
     private void tick() {
@@ -122,7 +125,9 @@ public final class MediaSocket {
         if (reportsDue) {
             lastReportNanos = now;
         }
-        handshakes.tick(now);
+        if (index == 0) {
+            handshakes.tick(now); // shared by every loop; ticked by one
+        }
         for (Transport transport : registry.all()) {
             try {
                 transport.tick(now, reportsDue);
@@ -133,7 +138,8 @@ public final class MediaSocket {
         channel.flush();
     }
 
-    public void close() {
+    /** Closes every transport of this loop, then the socket; the loop itself is the caller's. */
+    void close() {
         ticker.cancel(false);
         loop.execute(() -> {
             for (Transport transport : registry.all()) {
@@ -141,41 +147,5 @@ public final class MediaSocket {
             }
         });
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        handshakes.close();
-    }
-
-    /** An IPv6 address prints with its zone ("%eth0"), which has no place in an ICE candidate. */
-    private static InetAddress withoutScope(InetAddress address) {
-        if (address instanceof java.net.Inet6Address) {
-            try {
-                return InetAddress.getByAddress(address.getAddress());
-            } catch (java.net.UnknownHostException e) {
-                return address;
-            }
-        }
-        return address;
-    }
-
-    private static List<InetAddress> localAddresses() {
-        List<InetAddress> out = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress address : Collections.list(nif.getInetAddresses())) {
-                    if (!address.isLinkLocalAddress()) {
-                        out.add(withoutScope(address));
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            log.warn("cannot list network interfaces", e);
-        }
-        if (out.isEmpty()) {
-            out.add(InetAddress.getLoopbackAddress());
-        }
-        return out;
     }
 }

@@ -32,6 +32,8 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Summed per read batch and reported in {@link #channelReadComplete}: no shared counter per packet. */
     private long batchPackets;
     private long batchBytes;
+    /** All datagrams read, published once per batch for this loop's gauge. */
+    private volatile long packetsReceived;
 
     PacketDemux(TransportRegistry registry, IceLiteResponder responder, Predicate<InetAddress> remoteAllowed,
                 MediaMetrics metrics) {
@@ -109,10 +111,15 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         metrics.received(batchPackets, batchBytes);
+        packetsReceived += batchPackets; // one writer: this loop
         batchPackets = 0;
         batchBytes = 0;
         // One flush per read batch: with epoll this becomes sendmmsg of everything forwarded.
         ctx.flush();
+    }
+
+    long packetsReceived() {
+        return packetsReceived;
     }
 
     @Override

@@ -107,6 +107,22 @@ public final class Transport {
         return context.loop().inEventLoop();
     }
 
+    /** The media event loop that owns this transport: everything of it runs there. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return context.loop();
+    }
+
+    /** Which of the node's loops owns it (0 ..). */
+    public int loopIndex() {
+        return context.loopIndex();
+    }
+
+    /** The local UDP port of this transport's loop: the port its ICE candidates name. */
+    public int localPort() {
+        java.net.SocketAddress local = context.channel().localAddress();
+        return local instanceof InetSocketAddress address ? address.getPort() : 0;
+    }
+
     // ---- control, called by signaling from any thread ----
 
     /** The peer's DTLS role and fingerprint, from its SDP. DTLS starts once ICE is also up. */
@@ -142,6 +158,7 @@ public final class Transport {
      * starts DTLS once the first pair is up.
      */
     void onValidCheck(InetSocketAddress source, boolean useCandidate, long priority, long nowNanos) {
+        assert LoopConfinement.owned(context.loop());
         if (isFinished()) {
             return;
         }
@@ -250,6 +267,7 @@ public final class Transport {
 
     /** An SRTP or SRTCP packet from {@code source}, one of our validated addresses, in the event loop's receive buffer. */
     void onSrtp(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
+        assert LoopConfinement.owned(context.loop());
         if (srtp == null) {
             context.metrics().drop(DropReason.NOT_CONNECTED);
             return;
@@ -341,6 +359,7 @@ public final class Transport {
 
     /** Consent, RTCP reports and feedback; called by the node's ticker on the event loop. */
     void tick(long nowNanos, boolean reportsDue) {
+        assert LoopConfinement.owned(context.loop());
         if (isFinished()) {
             return;
         }
@@ -409,6 +428,7 @@ public final class Transport {
     }
 
     private void finish(TransportState terminal, String reason) {
+        assert LoopConfinement.owned(context.loop());
         if (isFinished()) {
             return;
         }

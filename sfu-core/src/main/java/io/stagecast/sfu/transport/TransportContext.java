@@ -6,8 +6,12 @@ import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
 import io.stagecast.sfu.metrics.MediaMetrics;
 
-/** What every transport of a node shares: the socket, its loop, the certificate, the counters. */
-record TransportContext(Channel channel, EventLoop loop, TransportRegistry registry, DtlsCertificate certificate,
+/**
+ * What every transport of one media event loop shares: the loop's socket, the loop (and its index
+ * among the node's loops), the loop's registry; and the node's certificate, handshake threads and
+ * counters.
+ */
+record TransportContext(Channel channel, EventLoop loop, int loopIndex, TransportRegistry registry, DtlsCertificate certificate,
                         DtlsHandshakeScheduler handshakes, MediaMetrics metrics, long consentTimeoutNanos,
                         java.time.Duration dtlsHandshakeTimeout) {
 }

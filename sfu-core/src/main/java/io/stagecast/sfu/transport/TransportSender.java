@@ -109,6 +109,7 @@ public final class TransportSender {
 
     /** @return the protected length queued, or -1 (the buffer released) */
     private int protectAndQueue(ByteBuf out, RtpPacket packet) {
+        assert LoopConfinement.owned(context.loop());
         InetSocketAddress remote = pairs.selected();
         if (srtp == null || remote == null) {
             out.release();
@@ -131,6 +132,7 @@ public final class TransportSender {
 
     /** Protects and queues an RTCP packet already written into {@code out}'s array. */
     public void sendRtcp(ByteBuf out, int length) {
+        assert LoopConfinement.owned(context.loop());
         InetSocketAddress remote = pairs.selected();
         if (!isConnected() || srtp == null || remote == null) {
             out.release();

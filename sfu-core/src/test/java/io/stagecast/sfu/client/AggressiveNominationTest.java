@@ -76,7 +76,7 @@ class AggressiveNominationTest {
     @ValueSource(strings = {"ascending", "descending"})
     void highestPriorityNominationWinsAndEveryValidatedAddressMaySpeak(String order) throws Exception {
         DtlsCertificate ours = DtlsCertificate.generate();
-        Transport transport = loopback.node.createTransport(new RecordingTransportListener());
+        Transport transport = loopback.node.createTransport(0, new RecordingTransportListener()); // on loop 0: address() names its port
         transport.setRemoteDtls(new RemoteDtlsParameters(DtlsRole.SERVER, "sha-256", ours.fingerprintHex()));
         List<DatagramSocket> candidates = new ArrayList<>();
         try {

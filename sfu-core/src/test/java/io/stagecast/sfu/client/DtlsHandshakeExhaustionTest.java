@@ -53,7 +53,7 @@ class DtlsHandshakeExhaustionTest {
             for (int i = 0; i < SILENT_PEERS; i++) {
                 Transport transport = expectingSomeClient();
                 transports.add(transport);
-                SilentIcePeer peer = new SilentIcePeer(InetAddress.getLoopbackAddress(), loopback.address());
+                SilentIcePeer peer = new SilentIcePeer(InetAddress.getLoopbackAddress(), LoopbackNode.address(transport));
                 silent.add(peer);
                 peer.checkOnce(transport);
             }
@@ -80,7 +80,7 @@ class DtlsHandshakeExhaustionTest {
             for (int i = 0; i < SILENT_PEERS; i++) {
                 Transport transport = expectingSomeClient();
                 transports.add(transport);
-                SilentIcePeer peer = new SilentIcePeer(ATTACKER, loopback.address());
+                SilentIcePeer peer = new SilentIcePeer(ATTACKER, LoopbackNode.address(transport));
                 silent.add(peer);
                 peer.checkOnce(transport);
                 peer.send(clientHello);

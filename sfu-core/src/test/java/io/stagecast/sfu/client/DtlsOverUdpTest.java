@@ -85,7 +85,7 @@ class DtlsOverUdpTest {
         try (SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT)) {
             RecordingTransportListener listener = new RecordingTransportListener();
             Transport transport = loopback.transportFor(peer, listener);
-            CompletableFuture<Void> connecting = peer.connect(loopback.address(), transport.iceParameters().ufrag(),
+            CompletableFuture<Void> connecting = peer.connect(LoopbackNode.address(transport), transport.iceParameters().ufrag(),
                     transport.iceParameters().password(), DtlsCertificate.generate().sdpFingerprint());
 
             ExecutionException error = assertThrows(ExecutionException.class,
@@ -118,7 +118,7 @@ class DtlsOverUdpTest {
             RecordingTransportListener listener = new RecordingTransportListener();
             Transport transport = loopback.transportFor(peer, listener);
             double rejectedBefore = loopback.drops(io.stagecast.sfu.metrics.DropReason.STUN_REJECTED);
-            peer.connect(loopback.address(), transport.iceParameters().ufrag(), "not-the-password-at-all-x",
+            peer.connect(LoopbackNode.address(transport), transport.iceParameters().ufrag(), "not-the-password-at-all-x",
                     loopback.node.dtlsFingerprint());
 
             eventually("checks are rejected", () ->

@@ -42,11 +42,14 @@ class FreshNodeLatencyTest {
                 String[] node = line(out, "node ").split(" ", 4);
                 String[] first = line(out, "transport ").split(" ");
                 String[] second = line(out, "transport ").split(" ");
-                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(node[2]));
+                // Each transport's candidate names its own media loop's port.
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(first[3]));
+                InetSocketAddress secondAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        Integer.parseInt(second[3]));
 
                 long checkMillis = firstCheckMillis(address, first[1], first[2]);
                 long handshakeStart = System.nanoTime();
-                peer.connect(address, second[1], second[2], node[3]).get(10, TimeUnit.SECONDS);
+                peer.connect(secondAddress, second[1], second[2], node[3]).get(10, TimeUnit.SECONDS);
                 long handshakeMillis = (System.nanoTime() - handshakeStart) / 1_000_000;
                 System.out.printf("fresh node: start %s ms, first check answered in %d ms, first ICE+DTLS in %d ms%n",
                         node[1], checkMillis, handshakeMillis);

@@ -34,7 +34,7 @@ public final class FreshNodeProcess {
                 Transport transport = node.createTransport(null);
                 transport.setRemoteDtls(new RemoteDtlsParameters(DtlsRole.SERVER, "sha-256", peerFingerprintHex));
                 System.out.println("transport " + transport.iceParameters().ufrag() + " "
-                        + transport.iceParameters().password());
+                        + transport.iceParameters().password() + " " + transport.localPort());
             }
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -30,8 +30,14 @@ final class LoopbackNode implements AutoCloseable {
         node = MediaNode.start(config, new SimpleMeterRegistry());
     }
 
+    /** The port of media loop 0: for datagrams from strangers, and for transports made on loop 0. */
     InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), node.port());
+    }
+
+    /** Where {@code transport}'s peer sends: the port of the media loop that owns it. */
+    static InetSocketAddress address(Transport transport) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), transport.localPort());
     }
 
     /** A transport that expects {@code peer}'s certificate, with the DTLS role opposite to the peer's. */
@@ -47,14 +53,21 @@ final class LoopbackNode implements AutoCloseable {
     }
 
     CompletableFuture<Void> connect(SyntheticPeer peer, Transport transport) {
-        return peer.connect(address(), transport.iceParameters().ufrag(), transport.iceParameters().password(),
+        return peer.connect(address(transport), transport.iceParameters().ufrag(), transport.iceParameters().password(),
                 node.dtlsFingerprint());
     }
 
     /** Connects both ends and waits until each has its SRTP keys. */
     Transport connected(SyntheticPeer peer) throws Exception {
+        return connected(peer, -1);
+    }
+
+    /** As {@link #connected(SyntheticPeer)}, on media loop {@code loop} (-1: the node's choice). */
+    Transport connected(SyntheticPeer peer, int loop) throws Exception {
         RecordingTransportListener listener = new RecordingTransportListener();
-        Transport transport = transportFor(peer, listener);
+        Transport transport = loop < 0 ? node.createTransport(listener) : node.createTransport(loop, listener);
+        DtlsRole ours = peer.dtlsRole() == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT;
+        transport.setRemoteDtls(new RemoteDtlsParameters(ours, "sha-256", peer.fingerprintHex()));
         connect(peer, transport).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         listener.connected.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         return transport;

@@ -10,7 +10,7 @@ public record TransportDescription(String iceUfrag, String icePwd, String finger
 
     public static TransportDescription of(Transport transport, MediaNode node) {
         return new TransportDescription(transport.iceParameters().ufrag(), transport.iceParameters().password(),
-                node.dtlsFingerprint(), node.iceCandidates());
+                node.dtlsFingerprint(), node.iceCandidates(transport));
     }
 
     public String fingerprintAlgorithm() {

@@ -236,7 +236,8 @@ class StageMediaEndToEndTest {
             }
             JsonNode answered = intruder.request("answer", "sdp", sdp.write(), "revision", offer.path("revision").asLong());
             assertTrue(answered.path("ok").asBoolean(), answered.toString());
-            peer.connect(new InetSocketAddress("127.0.0.1", server.media().port()), serverUfrag, serverPwd, serverFingerprint)
+            int serverPort = first.getCandidates().get(0).port(); // the port of the loop that owns this transport
+            peer.connect(new InetSocketAddress("127.0.0.1", serverPort), serverUfrag, serverPwd, serverFingerprint)
                     .get(10, TimeUnit.SECONDS);
 
             double droppedBefore = server.media().metrics().drops(DropReason.NOT_ALLOWED);

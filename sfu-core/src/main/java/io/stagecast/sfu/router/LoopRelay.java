@@ -1,0 +1,96 @@
+package io.stagecast.sfu.router;
+
+import io.netty.channel.EventLoop;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.Queue;
+
+/**
+ * One router's packets from one media loop to another: each packet of a producer whose replica
+ * lives on the target loop is copied once into the current {@link RelayBatch}; the batch goes to
+ * the target loop as one task when the source loop has finished its read cycle (a task the
+ * source queues on itself when the batch gets its first packet runs after the I/O of that cycle),
+ * or at once when full. So a loop hands over one task per read cycle per target loop, not one per
+ * packet, and never one per subscriber.
+ *
+ * <p>Bounded: at most {@value #MAX_BATCHES} batches are out per relay; when the target loop is
+ * that far behind, a packet is dropped and counted rather than queued without end. Batches come
+ * back through a bounded lock-free queue (the target loop offers, the source polls), so the steady state allocates nothing. Source loop only, except {@link #recycle}.
+ */
+final class LoopRelay {
+    static final int MAX_BATCHES = 16;
+
+    private final EventLoop source;
+    private final EventLoop target;
+    /**
+     * Netty's bounded lock-free array queue (JCTools' MPSC, shaded in Netty): Agrona's would need
+     * jdk.internal.misc exported to the node's classpath.
+     */
+    private final Queue<RelayBatch> free = PlatformDependent.newFixedMpscQueue(MAX_BATCHES);
+    private final Runnable flushAfterRead = this::flushAfterRead;
+    private RelayBatch current;
+    private int batches;
+    private boolean flushQueued;
+    /** Packets dropped because the target loop was {@value #MAX_BATCHES} batches behind; read by the tick. */
+    private long dropped;
+
+    LoopRelay(EventLoop source, EventLoop target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    /** Source loop: {@code rtp} of stream {@code layer} goes to {@code replica} on the target loop. */
+    void add(ProducerReplica replica, int layer, RtpPacket rtp) {
+        int length = rtp.length();
+        if (current != null && !current.fits(length)) {
+            flush();
+        }
+        if (current == null) {
+            current = take();
+            if (current == null) {
+                dropped++;
+                return;
+            }
+        }
+        current.add(replica, layer, rtp.buffer(), rtp.offset(), length);
+        if (!flushQueued) {
+            flushQueued = true;
+            source.execute(flushAfterRead);
+        }
+    }
+
+    private void flushAfterRead() {
+        flushQueued = false;
+        flush();
+    }
+
+    private void flush() {
+        RelayBatch batch = current;
+        if (batch != null && !batch.isEmpty()) {
+            current = null;
+            target.execute(batch);
+        }
+    }
+
+    private RelayBatch take() {
+        RelayBatch batch = free.poll();
+        if (batch == null && batches < MAX_BATCHES) {
+            batches++;
+            batch = new RelayBatch(this);
+        }
+        return batch;
+    }
+
+    /** Target loop: a batch is done with. */
+    void recycle(RelayBatch batch) {
+        free.offer(batch);
+    }
+
+    /** Packets dropped since the last call (source loop). */
+    long takeDropped() {
+        long n = dropped;
+        dropped = 0;
+        return n;
+    }
+}

@@ -1,0 +1,170 @@
+package io.stagecast.sfu.transport;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.stagecast.sfu.MediaConfig;
+import io.stagecast.sfu.dtls.DtlsCertificate;
+import io.stagecast.sfu.dtls.DtlsHandshakeScheduler;
+import io.stagecast.sfu.metrics.MediaMetrics;
+import io.stagecast.sfu.srtp.SrtpCrypto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's media event loops, one thread and one UDP socket each ({@link MediaSocket}).
+ *
+ * <p>Port model: one port per loop ({@code media.port}, {@code +1}, ...), and a transport's ICE
+ * candidate names its own loop's port. Then the kernel delivers every datagram of a peer to the
+ * socket of the loop that owns its transport, with no steering and no hand-off between loops.
+ * The other way, one port shared with SO_REUSEPORT, lets the kernel pick the socket by a hash of
+ * the 4-tuple: a peer checking from several addresses would land on several loops, and the loop
+ * could only be known after the first check arrived, while signaling already uses the transport.
+ * The price of one port per loop is a small range to open in the firewall.
+ *
+ * <p>A new transport goes to the loop with the fewest, so a room of many viewers spreads over
+ * every loop; its router's fan-out crosses loops in batches ({@code router.LoopRelay}).
+ */
+public final class MediaLoops {
+    private static final Logger log = LoggerFactory.getLogger(MediaLoops.class);
+
+    private final EventLoopGroup group;
+    private final MediaSocket[] sockets;
+    private final DtlsHandshakeScheduler handshakes;
+    private final List<InetAddress> announced;
+    private int nextTie;
+
+    private MediaLoops(MediaConfig config, DtlsCertificate certificate, MediaMetrics metrics) throws InterruptedException {
+        SrtpCrypto.configure();
+        int n = config.eventLoopCount();
+        boolean epoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("media-loop", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        handshakes = new DtlsHandshakeScheduler(config.dtlsLimits());
+        metrics.registerDtlsHandshakes(handshakes);
+        sockets = new MediaSocket[n];
+        int i = 0;
+        try {
+            for (io.netty.util.concurrent.EventExecutor executor : group) {
+                int port = config.port() == 0 ? 0 : config.port() + i;
+                sockets[i] = new MediaSocket(config, i, (EventLoop) executor, port, certificate, handshakes, metrics);
+                i++;
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
+        LoopMeters.register(metrics.registry(), this);
+        log.info("{} media event loops, announcing {}", n, announced);
+    }
+
+    public static MediaLoops start(MediaConfig config, DtlsCertificate certificate, MediaMetrics metrics)
+            throws InterruptedException {
+        return new MediaLoops(config, certificate, metrics);
+    }
+
+    /** A transport on the loop that has the fewest (ties in turn). Any thread. */
+    public synchronized Transport createTransport(TransportListener listener) {
+        MediaSocket best = null;
+        int start = nextTie++ % sockets.length;
+        for (int k = 0; k < sockets.length; k++) {
+            MediaSocket s = sockets[(start + k) % sockets.length];
+            if (best == null || s.transportCount() < best.transportCount()) {
+                best = s;
+            }
+        }
+        return createTransport(best.index(), listener);
+    }
+
+    /** A transport owned by loop {@code index} (tests place transports on chosen loops). */
+    public Transport createTransport(int index, TransportListener listener) {
+        MediaSocket socket = sockets[index];
+        Transport transport = new Transport(UUID.randomUUID().toString(), IceParameters.random(), socket.context(),
+                listener == null ? TransportListener.NONE : listener);
+        socket.register(transport);
+        return transport;
+    }
+
+    public int size() {
+        return sockets.length;
+    }
+
+    public MediaSocket socket(int index) {
+        return sockets[index];
+    }
+
+    /** A loop for work that belongs to no transport (a router's room-wide parts), in turn. */
+    public synchronized EventLoop nextLoop() {
+        return sockets[nextTie++ % sockets.length].loop();
+    }
+
+    public List<InetAddress> announcedAddresses() {
+        return announced;
+    }
+
+    public int transportCount() {
+        int n = 0;
+        for (MediaSocket socket : sockets) {
+            n += socket.transportCount();
+        }
+        return n;
+    }
+
+    public void close() {
+        for (MediaSocket socket : sockets) {
+            if (socket != null) {
+                socket.close();
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        handshakes.close();
+    }
+
+    /** An IPv6 address prints with its zone ("%eth0"), which has no place in an ICE candidate. */
+    private static InetAddress withoutScope(InetAddress address) {
+        if (address instanceof java.net.Inet6Address) {
+            try {
+                return InetAddress.getByAddress(address.getAddress());
+            } catch (java.net.UnknownHostException e) {
+                return address;
+            }
+        }
+        return address;
+    }
+
+    private static List<InetAddress> localAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nif.getInetAddresses())) {
+                    if (!address.isLinkLocalAddress()) {
+                        out.add(withoutScope(address));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            log.warn("cannot list network interfaces", e);
+        }
+        if (out.isEmpty()) {
+            out.add(InetAddress.getLoopbackAddress());
+        }
+        return out;
+    }
+}
