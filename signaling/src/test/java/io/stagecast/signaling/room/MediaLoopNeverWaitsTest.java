@@ -52,7 +52,7 @@ class MediaLoopNeverWaitsTest {
         return server.tokens().mint(JoinGrant.of(room, id, id, Role.SPEAKER, Instant.now().plus(Duration.ofHours(1))));
     }
 
-    /** The participant id of the tracks that appeared with the latest publish. */
+    /** The newest stage track of a kind (the latest publish's). */
     private static StageTrack newestTrack(Room room, String kindName) {
         List<StageTrack> tracks = room.stageTracks();
         for (int i = tracks.size() - 1; i >= 0; i--) {
