@@ -56,7 +56,9 @@ import java.util.function.Supplier;
  * the media that follows them (who publishes, who receives). Every method runs under the room's
  * lock; the stage model refuses before anything changes, and the media plane is only told what
  * the model decided. Media-plane calls only queue work on the media loop, so the lock is never
- * held while waiting for it.
+ * held while waiting for it; and the media loops never take it: their news (transport ends,
+ * dominant speaker, layer demand, voice activity) goes through {@link RoomMediaEvents} to the
+ * rooms' timer thread, which takes the lock there.
  */
 public final class Room {
     private static final Logger log = LoggerFactory.getLogger(Room.class);
@@ -81,8 +83,9 @@ public final class Room {
     private volatile Duration idleLimit = Rooms.IDLE_LIMIT;
 
     /**
-     * @param signalingThread where the media plane's news ({@link RouterEvents}) and its reports
-     *                        are handled: never the media loop, which must not wait for this lock
+     * @param signalingThread where the media plane's news ({@link RouterEvents}, transports' ends)
+     *                        and its reports are handled, one task at a time: never a media loop,
+     *                        which must not wait for this lock
      */
     Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
          LastNPolicy lastN, Executor signalingThread, RoomListener listener) {
@@ -105,6 +108,11 @@ public final class Room {
             @Override
             public void layerDemandChanged(Producer producer, List<Boolean> needed) {
                 Room.this.layerDemandChanged(producer, needed);
+            }
+
+            @Override
+            public void transportClosed(Participant owner, Transport transport, String reason) {
+                Room.this.transportClosed(owner, transport, reason);
             }
         });
         router.setEvents(mediaEvents);
@@ -468,18 +476,33 @@ public final class Room {
 
     /** Once a second: voice activity for "silent the longest", reconnect grace and invitation expiry. */
     public synchronized void tick() {
+        List<Producer> microphones = new ArrayList<>();
         for (Participant p : connections.values()) {
             if (p.publication == null) {
                 continue;
             }
             for (Publication.Track track : p.publication.tracksByMid.values()) {
-                long voice = track.kind() == TrackKind.MICROPHONE ? track.producer().lastVoiceNanos() : 0;
+                if (track.kind() != TrackKind.MICROPHONE) {
+                    continue;
+                }
+                microphones.add(track.producer());
+                long voice = lastVoiceNanos(track.producer());
                 if (voice != 0) {
                     stage.reportVoiceActivity(p.id(), voice);
                 }
             }
         }
+        mediaEvents.retainVoiceOf(microphones);
         deliver(stage.tick());
+    }
+
+    /**
+     * The voice activity the media loop pushed ({@link RouterEvents#onVoiceActivity}). FALLBACK
+     * until the router pushes it: while it never has in this room, the producer's loop-owned
+     * field is read from this thread as before (a racy read of a long; remove once pushed).
+     */
+    private long lastVoiceNanos(Producer microphone) {
+        return mediaEvents.voicePushed() ? mediaEvents.lastVoiceNanos(microphone) : microphone.lastVoiceNanos();
     }
 
     // ---- what the stage decided, carried out ----
@@ -837,18 +860,23 @@ public final class Room {
         return new TransportListener() {
             @Override
             public void onClosed(Transport transport, String why) {
-                synchronized (Room.this) {
-                    if (!isCurrent(p) || !p.uses(transport)) {
-                        return;
-                    }
-                    if (p.via() == Participant.Via.WEBSOCKET) {
-                        connectionClosed(p);
-                    } else {
-                        endConnection(p, "transport closed (" + why + ")");
-                    }
-                }
+                // On the transport's media loop: only queued (RoomMediaEvents), handled below on
+                // the rooms' thread, since this room's lock may be held for as long as SDP takes.
+                mediaEvents.onTransportClosed(p, transport, why);
             }
         };
+    }
+
+    /** A transport's end, off the media loop: see {@link #closedWith}. */
+    private synchronized void transportClosed(Participant p, Transport transport, String why) {
+        if (!isCurrent(p) || !p.uses(transport)) {
+            return;
+        }
+        if (p.via() == Participant.Via.WEBSOCKET) {
+            connectionClosed(p);
+        } else {
+            endConnection(p, "transport closed (" + why + ")");
+        }
     }
 
     private boolean isCurrent(Participant p) {

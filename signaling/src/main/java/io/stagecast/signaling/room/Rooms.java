@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * The rooms of this node. A room comes into being with its first valid join token (or the API's
  * {@link #create}) and goes away after it has been idle (nobody in it) for its idle limit
  * ({@link #IDLE_LIMIT} unless the API set one), so rooms made by old links do not pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
- * expiry, voice activity) and hands each room the media plane's news (dominant speaker, layer
- * demand) and reports, off the media loop.
+ * expiry, voice activity) and hands each room the media plane's news (transports' ends, dominant
+ * speaker, layer demand) and reports, off the media loops, which never wait for a room.
  */
 public final class Rooms {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
