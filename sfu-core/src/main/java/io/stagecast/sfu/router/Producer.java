@@ -64,6 +64,9 @@ public sealed class Producer permits ProducerReplica {
     /** Whether this instance's audio levels feed the router's speaker detector (it lives on the home loop). */
     private boolean feedsSpeakers;
     private long lastLayerSelectionNanos;
+    private static final long VOICE_PUSH_INTERVAL_NANOS = 200_000_000L;
+    private long lastVoicePushNanos;
+    private long lastVoicePushed;
     private long lastRatingNanos;
 
     Producer(String id, Router router, Transport transport, ProducerSpec spec) {
@@ -327,6 +330,23 @@ public sealed class Producer permits ProducerReplica {
             stream.tick(publisherTransport, nowNanos, reportsDue);
         }
         rateLayers(nowNanos);
+        pushVoiceActivity(nowNanos);
+    }
+
+    /**
+     * Every {@value #VOICE_PUSH_INTERVAL_NANOS} ns when it changed: when this audio track last
+     * carried voice, pushed to signaling, which never reads the loop's own field.
+     */
+    private void pushVoiceActivity(long nowNanos) {
+        if (spec.kind() != MediaKind.AUDIO || nowNanos - lastVoicePushNanos < VOICE_PUSH_INTERVAL_NANOS) {
+            return;
+        }
+        lastVoicePushNanos = nowNanos;
+        long voice = lastVoiceNanos();
+        if (voice != 0 && voice != lastVoicePushed) {
+            lastVoicePushed = voice;
+            router.events().onVoiceActivity(this, voice);
+        }
     }
 
     /** Every {@value #LAYER_SELECTION_INTERVAL_NANOS} ns: the layers' bitrates and ranking. */
@@ -430,8 +450,8 @@ public sealed class Producer permits ProducerReplica {
         return negotiatedNack;
     }
 
-    /** Last time this (audio) track carried voice, for "silent the longest" decisions. */
-    public long lastVoiceNanos() {
+    /** Last time this (audio) track carried voice; on its loop (signaling gets it pushed: {@link RouterEvents#onVoiceActivity}). */
+    long lastVoiceNanos() {
         long last = 0;
         for (ProducerStream stream : streams) {
             last = Math.max(last, stream.lastVoiceNanos());

@@ -87,6 +87,23 @@ final class ProducerReplica extends Producer {
         }
     }
 
+    /**
+     * Per tick: a request this loop aggregated away (one was forwarded less than 500 ms before)
+     * and still unanswered goes to the origin now, as the origin repeats its own.
+     */
+    void retryKeyframes(long nowNanos) {
+        if (kind() != MediaKind.VIDEO) {
+            return;
+        }
+        for (int layer = 0; layer < streams.length; layer++) {
+            if (streams[layer].keyframeRequests().retryDue(nowNanos)) {
+                int wanted = layer;
+                Producer o = origin;
+                o.originLoop().execute(() -> o.requestKeyframe(wanted, System.nanoTime(), KeyframeReason.RETRY));
+            }
+        }
+    }
+
     @Override
     void removeConsumer(Consumer consumer) {
         super.removeConsumer(consumer);

@@ -150,6 +150,7 @@ final class RouterShard {
         for (int i = local.size() - 1; i >= 0; i--) {
             if (local.get(i) instanceof ProducerReplica replica) {
                 replica.rateLayers(nowNanos);
+                replica.retryKeyframes(nowNanos);
                 if (replica.idle(nowNanos)) {
                     replica.closeNow();
                 }

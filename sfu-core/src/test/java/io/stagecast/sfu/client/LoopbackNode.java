@@ -89,6 +89,19 @@ final class LoopbackNode implements AutoCloseable {
         onLoop(transport, () -> Boolean.TRUE);
     }
 
+    /**
+     * Waits until the router's work queued so far on these transports' loops has run, including
+     * what one loop hands to another (a consumer on another loop than its producer asks the
+     * producer's loop for a replica feed): twice round every loop involved.
+     */
+    static void settle(Transport... transports) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (Transport transport : transports) {
+                settle(transport);
+            }
+        }
+    }
+
     /** Closes a transport and waits until it is gone, so the next test counts from a settled node. */
     static void closeAndSettle(Transport transport) {
         transport.close();

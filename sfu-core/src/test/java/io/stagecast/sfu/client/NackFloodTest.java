@@ -93,7 +93,8 @@ class NackFloodTest {
                 viewer.transport = loopback.connected(viewer.peer);
                 router.createConsumer(viewer.transport, producer, new ConsumerSpec(viewer.ssrc, RTX_SSRC_BASE + i, 96, 97, Map.of()));
             }
-            LoopbackNode.settle(publisherTransport);
+            LoopbackNode.settle(publisherTransport, viewers.get(0).transport, viewers.get(1).transport,
+                    viewers.get(2).transport, viewers.get(3).transport);
             Viewer flooder = viewers.get(0);
 
             AtomicLong publishedBytes = new AtomicLong();

@@ -44,7 +44,7 @@ final class PublishedTrack implements AutoCloseable {
             router = loopback.node.createRouter("room");
             producer = router.createProducer(publisherTransport, produced);
             consumer = router.createConsumer(subscriberTransport, producer, consumed);
-            LoopbackNode.settle(publisherTransport);
+            LoopbackNode.settle(publisherTransport, subscriberTransport);
         } catch (Exception | AssertionError e) {
             close();
             throw e;

@@ -81,7 +81,7 @@ class RetransmissionOverUdpTest {
                 router.createConsumer(subscriberTransport, producer, new ConsumerSpec(CONSUMED_SSRC, rtx ? RTX_SSRC : 0, 96,
                         rtx ? 97 : -1,
                         Map.of(RtpExtensionUris.ABS_SEND_TIME, SUB_ABS_SEND_TIME, RtpExtensionUris.TRANSPORT_CC, SUB_TRANSPORT_CC)));
-                settle(publisherTransport);
+                LoopbackNode.settle(publisherTransport, subscriberTransport);
             } catch (Exception | AssertionError e) {
                 close();
                 throw e;

@@ -60,7 +60,7 @@ class SimulcastLayerOrderTest {
             Producer producer = router.createProducer(publisherTransport, new ProducerSpec(MediaKind.VIDEO, "1", vp8,
                     List.of(new StreamSpec(0x100, "h"), new StreamSpec(0x200, "m"), new StreamSpec(0x300, "l")), Map.of()));
             router.createConsumer(subscriberTransport, producer, new ConsumerSpec(0x5555, 0, 96, -1, Map.of()));
-            LoopbackNode.settle(publisherTransport);
+            LoopbackNode.settle(publisherTransport, subscriberTransport);
             AtomicInteger lastLayer = new AtomicInteger(-1);
             AtomicInteger fromTop = new AtomicInteger();
             subscriber.setRtpListener((rtp, nanos) -> {

@@ -60,7 +60,7 @@ class SimulcastPictureIdTest {
             Producer producer = router.createProducer(publisherTransport, new ProducerSpec(MediaKind.VIDEO, "1", vp8,
                     List.of(new StreamSpec(0x100, "q"), new StreamSpec(0x200, "f")), Map.of()));
             router.createConsumer(subscriberTransport, producer, new ConsumerSpec(0x5555, 0, 96, -1, Map.of()));
-            LoopbackNode.settle(publisherTransport);
+            LoopbackNode.settle(publisherTransport, subscriberTransport);
             List<int[]> received = Collections.synchronizedList(new ArrayList<>());
             subscriber.setRtpListener((rtp, nanos) -> {
                 byte[] b = rtp.buffer();

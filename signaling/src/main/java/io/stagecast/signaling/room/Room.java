@@ -502,7 +502,7 @@ public final class Room {
      * field is read from this thread as before (a racy read of a long; remove once pushed).
      */
     private long lastVoiceNanos(Producer microphone) {
-        return mediaEvents.voicePushed() ? mediaEvents.lastVoiceNanos(microphone) : microphone.lastVoiceNanos();
+        return mediaEvents.lastVoiceNanos(microphone);
     }
 
     // ---- what the stage decided, carried out ----
