@@ -87,7 +87,7 @@ public final class MediaNode implements AutoCloseable {
         for (InetAddress address : addresses) {
             // RFC 8445 5.1.2.1 priority for a host candidate, component 1.
             long priority = (126L << 24) | ((65535L - foundation) << 8) | 255;
-            out.add(foundation + " 1 udp " + priority + " " + address.getHostAddress() + " " + port() + " typ host");
+            out.add(foundation + " 1 udp " + priority + " " + address.getHostAddress() + " " + port + " typ host");
             foundation++;
         }
         return out;

@@ -173,6 +173,22 @@ class MultiLoopForwardingTest {
     }
 
     @Test
+    void eachTransportsCandidateNamesItsOwnLoopsPort() {
+        Transport first = loopback.node.createTransport(0, null);
+        Transport second = loopback.node.createTransport(1, null);
+        try {
+            assertEquals(loopback.node.ports(), List.of(first.localPort(), second.localPort()));
+            assertTrue(first.localPort() != second.localPort(), "one port per loop");
+            assertTrue(loopback.node.iceCandidates(second).get(0).endsWith(" " + second.localPort() + " typ host"),
+                    loopback.node.iceCandidates(second).toString());
+            assertTrue(loopback.node.iceCandidates(first).get(0).endsWith(" " + first.localPort() + " typ host"));
+        } finally {
+            LoopbackNode.closeAndSettle(first);
+            LoopbackNode.closeAndSettle(second);
+        }
+    }
+
+    @Test
     void teardownWhilePacketsFlowOnTwoLoopsLeaksNothing() throws Exception {
         long violationsBefore = LoopConfinement.violations();
         problems.list.clear();
