@@ -7,8 +7,6 @@ import io.stagecast.sfu.rtp.RtpExtensionUris;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.rtp.VideoCodec;
 import io.stagecast.sfu.transport.Transport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,11 +20,7 @@ import java.util.Arrays;
  * {@link LoopRelay} (batched per read cycle), which forwards to that loop's consumers.
  */
 public sealed class Producer permits ProducerReplica {
-    private static final Logger log = LoggerFactory.getLogger(Producer.class);
     private static final Consumer[] NO_CONSUMERS = new Consumer[0];
-    /** A simulcast layer counts as flowing when it sent within this window. */
-    private static final long LAYER_ACTIVE_NANOS = 1_500_000_000L;
-    private static final long LAYER_SELECTION_INTERVAL_NANOS = 500_000_000L;
 
     private final String id;
     final Router router;
@@ -53,9 +47,8 @@ public sealed class Producer permits ProducerReplica {
     private volatile TrackPriority priority = TrackPriority.NORMAL;
     /** Written once on the instance's loop; read by consumers attaching on other loops. */
     volatile boolean closed;
-    private int bestLayer;
-    /** Stream indexes ordered low to high by what they carry (refreshed with the bitrates). */
-    final int[] layerOrder;
+    /** The layers ranked by what they carry (refreshed with the bitrates). */
+    final LayerRanking ranking;
     /** Layers some viewer needs (pausing at the source), and when each was last needed. */
     private final boolean[] layerNeeded;
     private final long[] layerNeededNanos;
@@ -63,11 +56,9 @@ public sealed class Producer permits ProducerReplica {
     int speakerId = -1;
     /** Whether this instance's audio levels feed the router's speaker detector (it lives on the home loop). */
     private boolean feedsSpeakers;
-    private long lastLayerSelectionNanos;
     private static final long VOICE_PUSH_INTERVAL_NANOS = 200_000_000L;
     private long lastVoicePushNanos;
     private long lastVoicePushed;
-    private long lastRatingNanos;
 
     Producer(String id, Router router, Transport transport, ProducerSpec spec) {
         this.id = id;
@@ -84,11 +75,7 @@ public sealed class Producer permits ProducerReplica {
         for (int i = 0; i < streams.length; i++) {
             streams[i] = new ProducerStream(this, i, spec.streams().get(i));
         }
-        this.bestLayer = streams.length - 1;
-        this.layerOrder = new int[streams.length];
-        for (int i = 0; i < layerOrder.length; i++) {
-            layerOrder[i] = i;
-        }
+        this.ranking = new LayerRanking(id, streams);
         this.layerNeeded = new boolean[streams.length];
         this.layerNeededNanos = new long[streams.length];
         java.util.Arrays.fill(layerNeeded, true); // the publisher starts with every layer on
@@ -349,67 +336,19 @@ public sealed class Producer permits ProducerReplica {
         }
     }
 
-    /** Every {@value #LAYER_SELECTION_INTERVAL_NANOS} ns: the layers' bitrates and ranking. */
+    /** Every 500 ms: the layers' bitrates and ranking ({@link LayerRanking}). */
     final void rateLayers(long nowNanos) {
-        if (nowNanos - lastLayerSelectionNanos >= LAYER_SELECTION_INTERVAL_NANOS) {
-            lastLayerSelectionNanos = nowNanos;
-            selectLayer(nowNanos);
-        }
-    }
-
-    /**
-     * Rates the layers and ranks them by what they carry (keyframe size, then bitrate), not by
-     * their place in a=simulcast: Chromium lists rids low to high, Firefox high to low. The best
-     * flowing one is where a new consumer starts until its subscriber's allocation decides.
-     */
-    private void selectLayer(long nowNanos) {
-        long elapsed = lastRatingNanos == 0 ? 0 : nowNanos - lastRatingNanos;
-        lastRatingNanos = nowNanos;
-        for (ProducerStream stream : streams) {
-            stream.rate(elapsed);
-        }
-        rankLayers();
-        int best = -1;
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i].isActive(nowNanos, LAYER_ACTIVE_NANOS) && (best < 0 || streams[i].carriesMoreThan(streams[best]))) {
-                best = i;
-            }
-        }
-        if (best < 0 || best == bestLayer
-                || (streams[bestLayer].isActive(nowNanos, LAYER_ACTIVE_NANOS) && !streams[best].carriesMoreThan(streams[bestLayer]))) {
-            return; // a tie keeps the current layer: no switch (and keyframe) for nothing
-        }
-        log.debug("producer {}: best layer {} (rid {}, {} px in its keyframes, {} kbit/s) instead of {}", id, best,
-                streams[best].rid(), streams[best].keyframePixels(), streams[best].bitrateBps() / 1000, bestLayer);
-        bestLayer = best;
-    }
-
-    /** Insertion sort of at most four layers: no allocation. */
-    private void rankLayers() {
-        for (int i = 1; i < layerOrder.length; i++) {
-            int layer = layerOrder[i];
-            int j = i - 1;
-            while (j >= 0 && streams[layerOrder[j]].carriesMoreThan(streams[layer])) {
-                layerOrder[j + 1] = layerOrder[j];
-                j--;
-            }
-            layerOrder[j + 1] = layer;
-        }
+        ranking.maybeRate(nowNanos);
     }
 
     /** The stream index of the {@code rank}-th layer from the lowest. */
     int layerAt(int rank) {
-        return layerOrder[rank];
+        return ranking.layerAt(rank);
     }
 
     /** The rank (0 = lowest) of stream index {@code layer}, -1 for -1. */
     int rankOf(int layer) {
-        for (int i = 0; i < layerOrder.length; i++) {
-            if (layerOrder[i] == layer) {
-                return i;
-            }
-        }
-        return -1;
+        return ranking.rankOf(layer);
     }
 
     Consumer[] consumers() {
@@ -464,11 +403,4 @@ public sealed class Producer permits ProducerReplica {
         return consumers.length;
     }
 
-    final int bestLayer() {
-        return bestLayer;
-    }
-
-    final void seedBestLayer(int layer) {
-        bestLayer = layer;
-    }
 }

@@ -14,7 +14,7 @@ record ReplicaSeed(ProducerStream.Snapshot[] streams, int[] layerOrder, int best
         for (int i = 0; i < streams.length; i++) {
             streams[i] = origin.streams[i].snapshot();
         }
-        return new ReplicaSeed(streams, origin.layerOrder.clone(), origin.bestLayer());
+        return new ReplicaSeed(streams, origin.ranking.order.clone(), origin.ranking.best);
     }
 
     /** On the replica's loop. */
@@ -22,7 +22,8 @@ record ReplicaSeed(ProducerStream.Snapshot[] streams, int[] layerOrder, int best
         for (int i = 0; i < streams.length && i < replica.streams.length; i++) {
             replica.streams[i].restore(streams[i]);
         }
-        System.arraycopy(layerOrder, 0, replica.layerOrder, 0, Math.min(layerOrder.length, replica.layerOrder.length));
-        replica.seedBestLayer(bestLayer);
+        int[] order = replica.ranking.order;
+        System.arraycopy(layerOrder, 0, order, 0, Math.min(layerOrder.length, order.length));
+        replica.ranking.best = bestLayer;
     }
 }

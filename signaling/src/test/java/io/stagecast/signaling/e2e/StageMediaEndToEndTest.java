@@ -221,6 +221,7 @@ class StageMediaEndToEndTest {
             String serverFingerprint = first.getFingerprint().algorithm() + " " + first.getFingerprint().value();
             String serverUfrag = first.getIceUfrag();
             String serverPwd = first.getIcePwd();
+            int serverPort = first.getCandidates().get(0).port(); // the port of the loop that owns this transport
             sdp.setIceLite(false);
             for (MediaDescription m : sdp.getMedia()) {
                 m.setDirection(Direction.RECVONLY);
@@ -236,7 +237,6 @@ class StageMediaEndToEndTest {
             }
             JsonNode answered = intruder.request("answer", "sdp", sdp.write(), "revision", offer.path("revision").asLong());
             assertTrue(answered.path("ok").asBoolean(), answered.toString());
-            int serverPort = first.getCandidates().get(0).port(); // the port of the loop that owns this transport
             peer.connect(new InetSocketAddress("127.0.0.1", serverPort), serverUfrag, serverPwd, serverFingerprint)
                     .get(10, TimeUnit.SECONDS);
 
