@@ -5,7 +5,9 @@ import javax.crypto.ShortBufferException;
 
 /**
  * AES-GCM (NIST SP 800-38D) with 96-bit IVs and 16-byte tags, in place and without allocation:
- * counter mode from the JDK's AES/ECB ({@link AesCounterMode}, AES-NI) and {@link Ghash}.
+ * counter mode from the JDK's AES/ECB ({@link AesCounterMode}, AES-NI) and {@link Ghash} (the JDK's
+ * carry-less multiply intrinsic where reachable). Measured against the JDK's own GCM in
+ * docs/benchmarks.md (SRTP section).
  *
  * <p>One message at a time: {@link #start}, any number of {@link #aad} calls, then {@link #seal}
  * or {@link #open}. Unlike the JDK's cipher this does not refuse an IV it used before: callers
@@ -24,10 +26,15 @@ final class AesGcm {
     private long aadBytes;
 
     AesGcm(byte[] key) throws GeneralSecurityException {
+        this(key, JdkGhash.AVAILABLE);
+    }
+
+    /** @param jdkGhash whether GHASH runs on the JDK's intrinsic (tests compare both) */
+    AesGcm(byte[] key, boolean jdkGhash) throws GeneralSecurityException {
         this.ctr = new AesCounterMode(key);
         byte[] h = new byte[AesCounterMode.BLOCK];
         ctr.encryptBlock(new byte[AesCounterMode.BLOCK], 0, h, 0); // SP 800-38D 7.1 step 1: H = E(K, 0^128)
-        this.ghash = new Ghash(h);
+        this.ghash = new Ghash(h, jdkGhash);
     }
 
     /** Begins a message under {@code iv} (12 bytes): J0 = IV || 0^31 || 1 (SP 800-38D 7.1 step 2). */
