@@ -73,7 +73,7 @@ final class JdkGhash {
         if (blocks <= 0) {
             return;
         }
-        if (off < 0 || blocks > (data.length - off) >>> 4 || state.length < 2) {
+        if (off < 0 || off > data.length || blocks > (data.length - off) >>> 4 || state.length < 2) {
             throw new ArrayIndexOutOfBoundsException(off);
         }
         try {

@@ -3,6 +3,7 @@ package io.stagecast.sfu.srtp;
 import static io.stagecast.sfu.srtp.TestPackets.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,9 +33,22 @@ class AesGcmTest {
 
     @Test
     void theJdkIntrinsicIsReachableInTheTestJvmAsInTheNode() {
-        // sfu-core's surefire argLine and the node jar's manifest open com.sun.crypto.provider;
+        // the surefire argLine (root pom) and the node jar's manifest open com.sun.crypto.provider;
         // false here means a JDK changed GHASH's shape and the node fell back to the table.
         assertTrue(JdkGhash.AVAILABLE);
+    }
+
+    @Test
+    void theJdkBlockFunctionIsNeverHandedARangeBeyondTheArray() {
+        // The JDK's stub reads memory without checking bounds; JdkGhash checks for it.
+        assumeTrue(JdkGhash.AVAILABLE);
+        long[] table = JdkGhash.keyTable(new byte[16]);
+        long[] state = new long[2];
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> JdkGhash.processBlocks(new byte[31], 0, 2, state, table));
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> JdkGhash.processBlocks(new byte[32], 17, 1, state, table));
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> JdkGhash.processBlocks(new byte[32], 40, 1, state, table));
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> JdkGhash.processBlocks(new byte[32], -16, 1, state, table));
+        JdkGhash.processBlocks(new byte[32], 16, 1, state, table); // exactly the last block: fine
     }
 
     @ParameterizedTest
