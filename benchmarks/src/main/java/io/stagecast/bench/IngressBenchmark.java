@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = SrtpFloorBenchmark.JDK_GHASH)
 public class IngressBenchmark {
     @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
     public SrtpProfile profile;

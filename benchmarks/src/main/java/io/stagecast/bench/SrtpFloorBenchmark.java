@@ -36,8 +36,13 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = SrtpFloorBenchmark.JDK_GHASH)
 public class SrtpFloorBenchmark {
+    /**
+     * What the node's jar manifest does for {@code java -jar}: lets AES-GCM's GHASH run on the JDK's
+     * intrinsic (sfu-core {@code srtp.JdkGhash}); without it the forked JVM falls back to a table GHASH.
+     */
+    public static final String JDK_GHASH = "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED";
     private static final int SSRC = 0x11223344;
 
     @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})

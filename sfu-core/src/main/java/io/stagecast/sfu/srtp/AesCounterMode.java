@@ -42,22 +42,41 @@ final class AesCounterMode {
      * 16-byte counter block {@code iv} (read, not modified).
      */
     void apply(byte[] iv, byte[] buf, int off, int len) throws ShortBufferException {
+        run(iv, null, buf, off, len);
+    }
+
+    /**
+     * GCM's encryption (NIST SP 800-38D 7.1 steps 3-4 and 6): writes E(K, J0) into {@code ekj0} and
+     * XORs {@code len} bytes of {@code buf} with the keystream from inc32(J0), all in one ECB call
+     * for a packet of up to 1520 bytes.
+     */
+    void applyGcm(byte[] j0, byte[] ekj0, byte[] buf, int off, int len) throws ShortBufferException {
+        run(j0, ekj0, buf, off, len);
+    }
+
+    /** With {@code firstBlock} set, the keystream's first block goes there instead of into the data. */
+    private void run(byte[] iv, byte[] firstBlock, byte[] buf, int off, int len) throws ShortBufferException {
         // Two big-endian longs per block; only the low 32 bits of the second one count.
         long high = (long) BIG_ENDIAN_LONGS.get(iv, 0);
         long low = (long) BIG_ENDIAN_LONGS.get(iv, 8);
         long fixed = low & 0xFFFFFFFF00000000L;
         int counter = (int) low;
+        int skip = firstBlock == null ? 0 : BLOCK;
         int done = 0;
-        while (done < len) {
-            int n = Math.min(CHUNK, len - done);
-            int blocks = (n + BLOCK - 1) / BLOCK;
-            for (int at = 0; at < blocks * BLOCK; at += BLOCK) {
+        while (done < len || skip > 0) {
+            int n = Math.min(CHUNK - skip, len - done);
+            int bytes = skip + (n + BLOCK - 1) / BLOCK * BLOCK;
+            for (int at = 0; at < bytes; at += BLOCK) {
                 BIG_ENDIAN_LONGS.set(counters, at, high);
                 BIG_ENDIAN_LONGS.set(counters, at + 8, fixed | (counter++ & 0xFFFFFFFFL));
             }
-            ecb.update(counters, 0, blocks * BLOCK, keystream, 0);
-            xor(keystream, buf, off + done, n);
+            ecb.update(counters, 0, bytes, keystream, 0);
+            if (skip > 0) {
+                System.arraycopy(keystream, 0, firstBlock, 0, BLOCK);
+            }
+            xor(keystream, skip, buf, off + done, n);
             done += n;
+            skip = 0;
         }
     }
 
@@ -66,14 +85,14 @@ final class AesCounterMode {
         ecb.update(in, inOff, BLOCK, out, outOff);
     }
 
-    private static void xor(byte[] keystream, byte[] buf, int off, int len) {
+    private static void xor(byte[] keystream, int from, byte[] buf, int off, int len) {
         int i = 0;
         for (; i + 8 <= len; i += 8) {
-            long v = (long) LONGS.get(buf, off + i) ^ (long) LONGS.get(keystream, i);
+            long v = (long) LONGS.get(buf, off + i) ^ (long) LONGS.get(keystream, from + i);
             LONGS.set(buf, off + i, v);
         }
         for (; i < len; i++) {
-            buf[off + i] ^= keystream[i];
+            buf[off + i] ^= keystream[from + i];
         }
     }
 

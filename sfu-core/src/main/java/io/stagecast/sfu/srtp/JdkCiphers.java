@@ -7,7 +7,7 @@ import javax.crypto.Cipher;
 
 /**
  * Where the SRTP layer gets its JDK primitives: the SunJCE/SUN providers when present, because they
- * run on the AES, GHASH and SHA-1 intrinsics and have the allocation behaviour this package was
+ * run on the AES and SHA-1 intrinsics and have the allocation behaviour this package was
  * measured with; otherwise whatever provider the JDK offers first.
  */
 final class JdkCiphers {

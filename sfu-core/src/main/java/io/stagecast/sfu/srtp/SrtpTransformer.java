@@ -9,7 +9,7 @@ import java.security.GeneralSecurityException;
  *
  * <p>Session keys are derived once per direction at construction (RFC 3711 4.3, key derivation rate
  * 0, so they do not depend on the SSRC); the per-packet transforms ({@link PacketProtection}) run on
- * JDK primitives without allocating, except AES-GCM, whose JCE init allocates. Per SSRC we keep only
+ * JDK primitives (AES/ECB, SHA-1, the GHASH intrinsic) without allocating. Per SSRC we keep only
  * the index and replay state, in allocation-free maps, at most {@link #MAX_SSRCS_PER_DIRECTION} per
  * direction and protocol. A receive stream is kept only once a packet has authenticated through it,
  * so unauthenticated packets cannot use up that budget. A send stream refuses to protect a second,
