@@ -101,7 +101,7 @@ final class NodeProcess implements AutoCloseable {
 
     private static ProcessBuilder javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-Xmx512m", "-Dio.stagecast.diag=" + Boolean.getBoolean("io.stagecast.diag"), "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(List.of(java, "-Xmx512m", "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED", "-Dio.stagecast.diag=" + Boolean.getBoolean("io.stagecast.diag"), "-cp", System.getProperty("java.class.path"),
                 "io.stagecast.signaling.Main"));
     }
 
