@@ -46,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultiLoopForwardingTest {
     private static final int OPUS_PT = 111;
     private static final int VP8_PT = 96;
+    /** Short, so that consent expiry is part of the teardown under load. */
+    private static final java.time.Duration CONSENT_TIMEOUT = java.time.Duration.ofSeconds(2);
     private static LoopbackNode loopback;
     private static ResourceLeakDetector.Level leakLevel;
     private static final ListAppender<ILoggingEvent> problems = new ListAppender<>();
@@ -56,7 +58,7 @@ class MultiLoopForwardingTest {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         problems.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(problems);
-        loopback = new LoopbackNode(MediaConfig.loopback().withEventLoops(2));
+        loopback = new LoopbackNode(MediaConfig.loopback().withEventLoops(2).withConsentTimeout(CONSENT_TIMEOUT));
     }
 
     @AfterAll
@@ -195,6 +197,7 @@ class MultiLoopForwardingTest {
         int transportsBefore = loopback.node.transportCount();
         Room room = new Room(0, 4);
         AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicBoolean silenced = new AtomicBoolean(false);
         Thread sender = new Thread(() -> {
             int i = 0;
             room.sendVideo(i++, true);
@@ -202,7 +205,12 @@ class MultiLoopForwardingTest {
                 room.sendAudio(i);
                 room.sendVideo(i, i % 30 == 0);
                 // RTCP from every viewer too: receiver reports, PLIs and NACKs cross the loops.
-                SyntheticPeer viewer = room.viewers.get(i % room.viewers.size());
+                int v = i % room.viewers.size();
+                SyntheticPeer viewer = room.viewers.get(v);
+                if (silenced.get() && (v == 1 || v == 5)) {
+                    i++;
+                    continue; // authenticated SRTCP would prove consent
+                }
                 byte[] rtcp = new byte[128];
                 int len = RtcpWriters.writeReceiverReport(rtcp, 0, 0x7777, new ReportBlock[0], 0);
                 len += RtcpWriters.writePli(rtcp, len, 0x7777, 0x5555);
@@ -221,11 +229,18 @@ class MultiLoopForwardingTest {
         sender.start();
         try {
             eventually("media flows to the last viewer", () -> room.viewers.get(7).rtpReceived() > 100);
-            // Viewers leave on both loops while packets flow, then the track, the room, the publisher.
+            // Two viewers (one per loop) go silent: their consent expires while packets flow.
+            silenced.set(true);
+            room.viewers.get(1).stopConsent();
+            room.viewers.get(5).stopConsent();
+            // Others leave on both loops, then the track, the room, the publisher.
             for (int i = 0; i < room.viewerTransports.size(); i += 2) {
                 room.viewerTransports.get(i).close();
                 Thread.sleep(20);
             }
+            eventually("the silent viewers' consent expires", CONSENT_TIMEOUT.multipliedBy(4),
+                    () -> room.viewerTransports.get(1).state() == io.stagecast.sfu.transport.TransportState.CLOSED
+                            && room.viewerTransports.get(5).state() == io.stagecast.sfu.transport.TransportState.CLOSED);
             room.video.close();
             Thread.sleep(100);
             room.router.close();
