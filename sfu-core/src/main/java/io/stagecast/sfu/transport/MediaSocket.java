@@ -82,7 +82,7 @@ public final class MediaSocket {
         loop = channel.eventLoop();
         SocketWarmUp.run(channel);
         context = new TransportContext(channel, loop, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), new DatagramPool(channel, metrics));
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         log.info("media socket on {} ({}), announcing {}", channel.localAddress(), epoll ? "epoll" : "nio", announced);
