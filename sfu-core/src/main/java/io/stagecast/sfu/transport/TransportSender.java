@@ -153,6 +153,7 @@ public final class TransportSender {
         DatagramPacket datagram = context.datagrams().take(protectedPacket.getBuffer(), protectedPacket.getOffset(),
                 protectedPacket.getLength(), remote);
         context.channel().write(datagram, noPromise);
+        context.datagrams().wrote();
     }
 
     /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */
