@@ -63,6 +63,9 @@ public final class SendFloor implements Callable<Integer> {
     int senderCpu;
     @Option(names = "--receiver-cpu", defaultValue = "1", description = "CPU the receiving thread is pinned to (-1: not pinned)")
     int receiverCpu;
+    @Option(names = "--gso", defaultValue = "1", description = "video packets per receiver sent in one UDP GSO send"
+            + " (UDP_SEGMENT, Netty's SegmentedDatagramPacket; 1: no GSO, one datagram per write as the node)")
+    int gso;
 
     /** What the node's MediaSocket sets. */
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
@@ -100,10 +103,13 @@ public final class SendFloor implements Callable<Integer> {
             ThreadCpu senderThread = onLoop(sender.eventLoop(), ThreadCpu::current);
             ThreadCpu receiverThread = onLoop(receiveGroup.next(), ThreadCpu::current);
             boolean pinned = (senderCpu < 0 || senderThread.pinTo(senderCpu)) && (receiverCpu < 0 || receiverThread.pinTo(receiverCpu));
-            Source source = new Source(sender, targets.toArray(new InetSocketAddress[0]), packet(videoBytes), packet(audioBytes),
-                    videoRate, audioRate);
-            System.out.printf(Locale.ROOT, "send floor: %s, %d receivers, video %d B x %s/s, audio %d B x %d/s, sender on cpu %d,"
-                            + " receiver on cpu %d%s%n", epoll ? "epoll" : "nio", receivers, videoBytes,
+            if (gso > 1 && !EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+                throw new IllegalStateException("UDP_SEGMENT is not supported here");
+            }
+            Source source = new Source(sender, targets.toArray(new InetSocketAddress[0]), packet(videoBytes * Math.max(1, gso)),
+                    packet(audioBytes), videoRate, audioRate, Math.max(1, gso), videoBytes);
+            System.out.printf(Locale.ROOT, "send floor: %s, %d receivers, gso %d, video %d B x %s/s, audio %d B x %d/s, sender on cpu %d,"
+                            + " receiver on cpu %d%s%n", epoll ? "epoll" : "nio", receivers, gso, videoBytes,
                     source.flatOut() ? "as fast as possible" : Integer.toString(videoRate), audioBytes, source.flatOut() ? 0 : audioRate,
                     senderCpu, receiverCpu, pinned ? "" : " (pinning failed)");
             sender.eventLoop().execute(source::start);
@@ -112,6 +118,8 @@ public final class SendFloor implements Callable<Integer> {
             long startSent = source.sent();
             long startReceived = received.sum();
             double startCpu = senderThread.seconds();
+            double startUser = senderThread.userSeconds();
+            double startSystem = senderThread.systemSeconds();
             double startReceiverCpu = receiverThread.seconds();
             Thread.sleep(duration.toMillis());
             double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -119,10 +127,12 @@ public final class SendFloor implements Callable<Integer> {
             long got = received.sum() - startReceived;
             double cpu = senderThread.seconds() - startCpu;
             sender.eventLoop().execute(source::stop);
-            System.out.printf(Locale.ROOT, "RESULT send-floor receivers=%d sent=%d (%.0f pkt/s) received=%d (%.3f%% not received)"
-                            + " senderCpu=%.2fs (%.1f%% of a core) senderCpuPerPacket=%.2fus receiverCpu=%.1f%%%n",
-                    receivers, sent, sent / seconds, got, sent == 0 ? 0 : 100.0 * Math.max(0, sent - got) / sent,
-                    cpu, 100 * cpu / seconds, 1e6 * cpu / Math.max(1, sent), 100 * (receiverThread.seconds() - startReceiverCpu) / seconds);
+            System.out.printf(Locale.ROOT, "RESULT send-floor receivers=%d gso=%d sent=%d (%.0f pkt/s) received=%d (%.3f%% not received)"
+                            + " senderCpu=%.2fs (%.1f%% of a core) senderCpuPerPacket=%.2fus (user %.2fus, system %.2fus) receiverCpu=%.1f%%%n",
+                    receivers, gso, sent, sent / seconds, got, sent == 0 ? 0 : 100.0 * Math.max(0, sent - got) / sent,
+                    cpu, 100 * cpu / seconds, 1e6 * cpu / Math.max(1, sent), 1e6 * (senderThread.userSeconds() - startUser) / Math.max(1, sent),
+                    1e6 * (senderThread.systemSeconds() - startSystem) / Math.max(1, sent),
+                    100 * (receiverThread.seconds() - startReceiverCpu) / seconds);
             sender.close().sync();
             return 0;
         } finally {
@@ -163,13 +173,19 @@ public final class SendFloor implements Callable<Integer> {
         private final ByteBuf audio;
         private final long videoGap;
         private final long audioGap;
+        /** Video packets per receiver per send: with more than one, {@link #video} holds that many and leaves in one GSO send. */
+        private final int gso;
+        private final int segmentBytes;
         private long nextVideo;
         private long nextAudio;
         private volatile long sent;
         private volatile boolean stopped;
 
-        Source(Channel channel, InetSocketAddress[] targets, ByteBuf video, ByteBuf audio, int videoRate, int audioRate) {
+        Source(Channel channel, InetSocketAddress[] targets, ByteBuf video, ByteBuf audio, int videoRate, int audioRate,
+               int gso, int segmentBytes) {
             this.channel = channel;
+            this.gso = gso;
+            this.segmentBytes = segmentBytes;
             this.targets = targets;
             this.video = video;
             this.audio = audio;
@@ -217,7 +233,7 @@ public final class SendFloor implements Callable<Integer> {
             long now = System.nanoTime();
             while (videoGap > 0 && nextVideo <= now) {
                 fanOut(video);
-                nextVideo += videoGap;
+                nextVideo += videoGap * gso;
             }
             while (audioGap > 0 && nextAudio <= now) {
                 fanOut(audio);
@@ -229,11 +245,14 @@ public final class SendFloor implements Callable<Integer> {
             if (!channel.isWritable()) {
                 channel.flush();
             }
+            boolean segmented = gso > 1 && packet == video;
             for (InetSocketAddress target : targets) {
-                channel.write(new DatagramPacket(packet.retainedDuplicate(), target), channel.voidPromise());
+                channel.write(segmented
+                        ? new io.netty.channel.unix.SegmentedDatagramPacket(packet.retainedDuplicate(), segmentBytes, target)
+                        : new DatagramPacket(packet.retainedDuplicate(), target), channel.voidPromise());
             }
             channel.flush();
-            sent += targets.length;
+            sent += (long) targets.length * (segmented ? gso : 1);
         }
     }
 

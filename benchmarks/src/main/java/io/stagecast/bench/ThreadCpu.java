@@ -40,10 +40,24 @@ final class ThreadCpu {
     }
 
     double seconds() {
+        return userSeconds() + systemSeconds();
+    }
+
+    /** utime (field 14). */
+    double userSeconds() {
+        return field(11);
+    }
+
+    /** stime (field 15): the kernel's time in this thread's system calls. */
+    double systemSeconds() {
+        return field(12);
+    }
+
+    private double field(int afterState) {
         try {
             String line = Files.readString(stat);
             String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return Long.parseLong(fields[afterState]) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -13,31 +13,39 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The media plane's counters, registered once so the packet path only increments pre-built
- * meters (no lookups, no tags built per packet).
+ * The media plane's counters, registered once. What the packet path counts goes into plain
+ * {@link LongAdder}s that Micrometer reads at scrape time, so no packet costs a Micrometer call
+ * (issue 10); the rest (per tick, per second, per handshake) uses Micrometer's meters.
  */
 public final class MediaMetrics {
     /** {@code values()} copies its array on every call: this runs every tick for every transport. */
     private static final NackRefusal[] NACK_REFUSALS = NackRefusal.values();
     private final MeterRegistry registry;
-    private final Counter packetsReceived;
-    private final Counter bytesReceived;
-    private final Counter packetsForwarded;
-    private final Counter bytesForwarded;
-    private final Counter nacksAnswered;
-    private final Counter nacksUnanswerable;
-    private final Counter plisSent;
-    private final Counter firsSent;
+    // The packet path's counters are LongAdders that Micrometer reads (FunctionCounter) when
+    // /metrics is scraped: counting a packet (a drop of a muted track, a received batch, an RTCP
+    // packet) is one uncontended add, never a Micrometer call, and the loops share no cache line
+    // while they count.
+    private final LongAdder packetsReceived = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder packetsForwarded = new LongAdder();
+    private final LongAdder bytesForwarded = new LongAdder();
+    private final LongAdder nacksAnswered = new LongAdder();
+    private final LongAdder nacksUnanswerable = new LongAdder();
+    private final LongAdder plisSent = new LongAdder();
+    private final LongAdder firsSent = new LongAdder();
     private final Counter dtlsOk;
     private final Counter dtlsFailed;
-    private final Counter rtcpSent;
-    private final Counter packetsRetransmitted;
-    private final Counter bytesRetransmitted;
-    private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
-    private final Map<NackRefusal, Counter> nackRefusals = new EnumMap<>(NackRefusal.class);
-    private final Counter[] keyframeRequests = new Counter[KeyframeReason.values().length];
+    private final LongAdder rtcpSent = new LongAdder();
+    private final LongAdder packetsRetransmitted = new LongAdder();
+    private final LongAdder bytesRetransmitted = new LongAdder();
+    private final LongAdder[] drops = adders(DropReason.values().length);
+    private final LongAdder[] nackRefusals = adders(NACK_REFUSALS.length);
+    private final LongAdder[] keyframeRequests = adders(KeyframeReason.values().length);
+    private final LongAdder sendDatagramsCreated = new LongAdder();
+    private final LongAdder sendDatagramOverflows = new LongAdder();
     private final DistributionSummary estimates;
     private final AtomicLong allocatedBps = new AtomicLong();
     private final AtomicLong sentBps = new AtomicLong();
@@ -49,32 +57,42 @@ public final class MediaMetrics {
 
     public MediaMetrics(MeterRegistry registry) {
         this.registry = registry;
-        packetsReceived = Counter.builder("stagecast.media.packets.received").description("RTP/RTCP packets received").register(registry);
-        bytesReceived = Counter.builder("stagecast.media.bytes.received").baseUnit("bytes").register(registry);
-        packetsForwarded = Counter.builder("stagecast.media.packets.forwarded").description("RTP packets sent to subscribers").register(registry);
-        bytesForwarded = Counter.builder("stagecast.media.bytes.forwarded").baseUnit("bytes").register(registry);
-        nacksAnswered = Counter.builder("stagecast.media.nack.answered").description("lost packets retransmitted from the cache").register(registry);
-        nacksUnanswerable = Counter.builder("stagecast.media.nack.missed").description("NACKed packets no longer in the cache").register(registry);
-        packetsRetransmitted = Counter.builder("stagecast.media.retransmitted.packets")
-                .description("packets resent to subscribers that NACKed them (RTX or identical copies)").register(registry);
-        bytesRetransmitted = Counter.builder("stagecast.media.retransmitted.bytes").baseUnit("bytes").register(registry);
-        for (NackRefusal reason : NackRefusal.values()) {
-            nackRefusals.put(reason, Counter.builder("stagecast.media.nack.refused").tag("reason", reason.tag)
-                    .description("NACKed sequence numbers not retransmitted, by reason").register(registry));
+        count("stagecast.media.packets.received", "RTP/RTCP packets received", null, packetsReceived);
+        count("stagecast.media.bytes.received", null, "bytes", bytesReceived);
+        count("stagecast.media.packets.forwarded", "RTP packets sent to subscribers", null, packetsForwarded);
+        count("stagecast.media.bytes.forwarded", null, "bytes", bytesForwarded);
+        count("stagecast.media.nack.answered", "lost packets retransmitted from the cache", null, nacksAnswered);
+        count("stagecast.media.nack.missed", "NACKed packets no longer in the cache", null, nacksUnanswerable);
+        count("stagecast.media.retransmitted.packets",
+                "packets resent to subscribers that NACKed them (RTX or identical copies)", null, packetsRetransmitted);
+        count("stagecast.media.retransmitted.bytes", null, "bytes", bytesRetransmitted);
+        for (NackRefusal reason : NACK_REFUSALS) {
+            FunctionCounter.builder("stagecast.media.nack.refused", nackRefusals[reason.ordinal()], LongAdder::sum)
+                    .tag("reason", reason.tag).description("NACKed sequence numbers not retransmitted, by reason")
+                    .register(registry);
         }
-        plisSent = Counter.builder("stagecast.media.pli.sent").description("keyframe requests (PLI) sent to publishers").register(registry);
-        firsSent = Counter.builder("stagecast.media.fir.sent").register(registry);
+        count("stagecast.media.pli.sent", "keyframe requests (PLI) sent to publishers", null, plisSent);
+        count("stagecast.media.fir.sent", null, null, firsSent);
         for (KeyframeReason reason : KeyframeReason.values()) {
-            keyframeRequests[reason.ordinal()] = Counter.builder("stagecast.media.keyframe.requests").tag("reason", reason.tag)
+            FunctionCounter.builder("stagecast.media.keyframe.requests", keyframeRequests[reason.ordinal()], LongAdder::sum)
+                    .tag("reason", reason.tag)
                     .description("keyframe requests (PLI) sent to publishers, by why they were needed").register(registry);
         }
-        rtcpSent = Counter.builder("stagecast.media.rtcp.sent").description("RTCP packets generated by the SFU").register(registry);
+        count("stagecast.media.rtcp.sent", "RTCP packets generated by the SFU", null, rtcpSent);
         dtlsOk = Counter.builder("stagecast.dtls.handshakes").tag("result", "ok").register(registry);
         dtlsFailed = Counter.builder("stagecast.dtls.handshakes").tag("result", "failed").register(registry);
         for (DropReason reason : DropReason.values()) {
-            drops.put(reason, Counter.builder("stagecast.media.drops").tag("reason", reason.tag)
-                    .description("packets discarded, by reason").register(registry));
+            FunctionCounter.builder("stagecast.media.drops", drops[reason.ordinal()], LongAdder::sum)
+                    .tag("reason", reason.tag).description("packets discarded, by reason").register(registry);
         }
+        FunctionCounter.builder("stagecast.media.send.datagrams", sendDatagramsCreated, LongAdder::sum)
+                .tag("outcome", "created")
+                .description("pooled outbound datagrams made (each loop makes them as needed, up to its cap)")
+                .register(registry);
+        FunctionCounter.builder("stagecast.media.send.datagrams", sendDatagramOverflows, LongAdder::sum)
+                .tag("outcome", "overflow")
+                .description("sends that found every pooled datagram of their loop in flight and took a Netty buffer")
+                .register(registry);
         estimates = DistributionSummary.builder("stagecast.bwe.estimate").baseUnit("bits/s")
                 .description("send-side estimates towards subscribers, sampled once per second each")
                 .publishPercentiles(0.1, 0.5, 0.9).register(registry);
@@ -111,36 +129,68 @@ public final class MediaMetrics {
         return registry;
     }
 
+    private void count(String name, String description, String baseUnit, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).baseUnit(baseUnit)
+                .register(registry);
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] out = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new LongAdder();
+        }
+        return out;
+    }
+
     /** Counts a batch: the packet path sums locally and reports once per read batch or tick. */
     public void received(long packets, long bytes) {
         if (packets > 0) {
-            packetsReceived.increment(packets);
-            bytesReceived.increment(bytes);
+            packetsReceived.add(packets);
+            bytesReceived.add(bytes);
         }
     }
 
     /** Counts a batch, as {@link #received(long, long)}. */
     public void forwarded(long packets, long bytes) {
         if (packets > 0) {
-            packetsForwarded.increment(packets);
-            bytesForwarded.increment(bytes);
+            packetsForwarded.add(packets);
+            bytesForwarded.add(bytes);
         }
     }
 
+    /** Per packet (a muted track drops every packet): one add, no Micrometer call. */
     public void drop(DropReason reason) {
-        drops.get(reason).increment();
+        drops[reason.ordinal()].increment();
     }
 
     public double drops(DropReason reason) {
-        return drops.get(reason).count();
+        return drops[reason.ordinal()].sum();
     }
 
     public double packetsForwarded() {
-        return packetsForwarded.count();
+        return packetsForwarded.sum();
     }
 
     public double packetsReceived() {
-        return packetsReceived.count();
+        return packetsReceived.sum();
+    }
+
+    /** A loop's datagram pool made {@code n} more datagrams. */
+    public void sendDatagramsCreated(int n) {
+        sendDatagramsCreated.add(n);
+    }
+
+    /** A send found its loop's datagram pool exhausted. */
+    public void sendDatagramOverflow() {
+        sendDatagramOverflows.increment();
+    }
+
+    public long sendDatagramsCreated() {
+        return sendDatagramsCreated.sum();
+    }
+
+    public long sendDatagramOverflows() {
+        return sendDatagramOverflows.sum();
     }
 
     /**
@@ -150,31 +200,31 @@ public final class MediaMetrics {
      */
     public void retransmissions(long packets, long bytes, long[] refused) {
         if (packets > 0) {
-            nacksAnswered.increment(packets);
-            packetsRetransmitted.increment(packets);
-            bytesRetransmitted.increment(bytes);
+            nacksAnswered.add(packets);
+            packetsRetransmitted.add(packets);
+            bytesRetransmitted.add(bytes);
         }
         for (NackRefusal reason : NACK_REFUSALS) {
             long n = refused[reason.ordinal()];
             if (n > 0) {
-                nackRefusals.get(reason).increment(n);
+                nackRefusals[reason.ordinal()].add(n);
                 if (reason == NackRefusal.NOT_CACHED) {
-                    nacksUnanswerable.increment(n);
+                    nacksUnanswerable.add(n);
                 }
             }
         }
     }
 
     public double nacksRefused(NackRefusal reason) {
-        return nackRefusals.get(reason).count();
+        return nackRefusals[reason.ordinal()].sum();
     }
 
     public double bytesRetransmitted() {
-        return bytesRetransmitted.count();
+        return bytesRetransmitted.sum();
     }
 
     public double nacksAnswered() {
-        return nacksAnswered.count();
+        return nacksAnswered.sum();
     }
 
     public void pliSent() {
@@ -182,7 +232,7 @@ public final class MediaMetrics {
     }
 
     public double plisSent() {
-        return plisSent.count();
+        return plisSent.sum();
     }
 
     /**
@@ -192,15 +242,15 @@ public final class MediaMetrics {
     public void keyframeRequests(long[] byReason) {
         for (int i = 0; i < byReason.length; i++) {
             if (byReason[i] > 0) {
-                keyframeRequests[i].increment(byReason[i]);
-                plisSent.increment(byReason[i]);
+                keyframeRequests[i].add(byReason[i]);
+                plisSent.add(byReason[i]);
                 byReason[i] = 0;
             }
         }
     }
 
     public double keyframeRequests(KeyframeReason reason) {
-        return keyframeRequests[reason.ordinal()].count();
+        return keyframeRequests[reason.ordinal()].sum();
     }
 
     /** One subscriber's estimate, sampled once per second. */

@@ -1,7 +1,6 @@
 package io.stagecast.sfu.router;
 
 import io.stagecast.sfu.metrics.KeyframeReason;
-import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.rtcp.NtpTime;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpWriters;
@@ -287,8 +286,7 @@ public abstract class Consumer {
         int seqOut = sequence.sequenceOut(rtp.sequenceNumber());
         long tsOut = sequence.timestampOut(rtp.timestamp());
         int h = history.record(seqOut, rtp.sequenceNumber(), tsOut, stream.layer());
-        ByteBuf out = sender.allocateSendBuffer();
-        RtpPacket packet = rewriter.rewrite(out.array(), out.arrayOffset() + out.readerIndex(), rtp.buffer(),
+        RtpPacket packet = rewriter.rewrite(sender.sendScratch(), 0, rtp.buffer(),
                 rtp.offset(), rtp.length(), seqOut, tsOut, payloadType);
         boolean newest = SequenceNumbers.isNewer(seqOut, sequence.lastSequenceOut());
         if (pictureIds != null) {
@@ -302,7 +300,7 @@ public abstract class Consumer {
         packetsSent++;
         octetsSent += packet.payloadLength();
         bytesSinceRead += packet.length();
-        sender.sendRtp(out, packet);
+        sender.sendRtp(packet);
         sequence.onSent(seqOut, tsOut, nowNanos);
     }
 
@@ -359,13 +357,12 @@ public abstract class Consumer {
         }
         long rtpNow = (sequence.lastTimestampOut() + (nowNanos - sequence.lastOutNanos()) * clockRate / 1_000_000_000L)
                 & 0xFFFFFFFFL;
-        ByteBuf out = sender.allocateSendBuffer();
-        byte[] array = out.array();
-        int base = out.arrayOffset() + out.readerIndex();
+        byte[] array = sender.sendScratch();
+        int base = 0;
         int len = RtcpWriters.writeSenderReport(array, base, spec.ssrc(), NtpTime.fromUnixMillis(System.currentTimeMillis()),
                 rtpNow, packetsSent, octetsSent);
         len += RtcpWriters.writeSdesCname(array, base + len, spec.ssrc(), CNAME);
-        sender.sendRtcp(out, len);
+        sender.sendRtcp(array, base, len);
     }
 
     @Override

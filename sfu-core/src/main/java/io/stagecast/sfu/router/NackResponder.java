@@ -1,6 +1,5 @@
 package io.stagecast.sfu.router;
 
-import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.NackRefusal;
 import io.stagecast.sfu.rtcp.RtcpReaders;
@@ -91,8 +90,7 @@ final class NackResponder {
         long tsOut = history.tsOut[h] & 0xFFFFFFFFL;
         if (!spec.hasRtx()) {
             // Rebuild the first send exactly, with the transport-wide sequence and send time it carried.
-            ByteBuf out = transport.allocateSendBuffer();
-            RtpPacket packet = consumer.rewriter.rewrite(out.array(), out.arrayOffset() + out.readerIndex(), cached, 0,
+            RtpPacket packet = consumer.rewriter.rewrite(transport.sendScratch(), 0, cached, 0,
                     len, seqOut, tsOut, payloadType);
             renumberPicture(packet, h);
             if (history.transportSeq[h] >= 0) {
@@ -102,26 +100,24 @@ final class NackResponder {
                 packet.setAbsSendTimeValue(consumer.absSendTimeId(), history.absSendTime[h]);
             }
             consumer.countSent(packet.length());
-            transport.resendRtp(out, packet);
+            transport.resendRtp(packet);
             return;
         }
         // RFC 4588: rewrite as the subscriber saw it, then wrap it in an RTX packet, which is a new
         // packet of its own stream with a fresh transport-wide sequence number and send time.
         RtpPacket original = consumer.rewriter.rewrite(rtxScratch, 0, cached, 0, len, seqOut, tsOut, payloadType);
         renumberPicture(original, h);
-        ByteBuf out = transport.allocateSendBuffer();
-        int base = out.arrayOffset() + out.readerIndex();
-        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, original.length(), out.array(), base, spec.rtxPayloadType(),
+        byte[] out = transport.sendScratch();
+        int rtxLen = RtxPackets.toRtx(rtxScratch, 0, original.length(), out, 0, spec.rtxPayloadType(),
                 spec.rtxSsrc(), consumer.nextRtxSequence());
         if (rtxLen < 0) {
-            out.release();
             return;
         }
-        RtpPacket rtx = consumer.rewriter.view().wrap(out.array(), base, rtxLen);
+        RtpPacket rtx = consumer.rewriter.view().wrap(out, 0, rtxLen);
         consumer.link.stamp(rtx, consumer.transportCcId, -1, nowNanos);
         consumer.stampAbsSendTime(rtx);
         consumer.countSent(rtxLen);
-        transport.resendRtp(out, rtx);
+        transport.resendRtp(rtx);
     }
 
     /** A resent packet carries the picture numbers its first send carried. */

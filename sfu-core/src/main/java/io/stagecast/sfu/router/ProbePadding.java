@@ -1,6 +1,5 @@
 package io.stagecast.sfu.router;
 
-import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.transport.Transport;
 
@@ -29,18 +28,16 @@ final class ProbePadding {
     static int send(Consumer consumer, int bytes, int cluster, long nowNanos) {
         Transport transport = consumer.transport;
         int padding = Math.max(1, Math.min(MAX_PADDING, bytes - HEADER_BYTES));
-        ByteBuf out = transport.sender().allocateSendBuffer();
-        byte[] b = out.array();
-        int base = out.arrayOffset() + out.readerIndex();
+        byte[] b = transport.sender().sendScratch();
+        int base = 0;
         int len = write(b, base, consumer.spec.rtxPayloadType(), consumer.nextRtxSequence(),
                 consumer.sequence.lastTimestampOut(), consumer.spec.rtxSsrc(), consumer.transportCcId, padding);
         RtpPacket packet = consumer.rewriter.view().wrap(b, base, len);
         if (consumer.link.stamp(packet, consumer.transportCcId, cluster, nowNanos) < 0) {
-            out.release();
             return 0;
         }
         consumer.countSent(len);
-        transport.sender().sendPadding(out, packet);
+        transport.sender().sendPadding(packet);
         return len;
     }
 

@@ -1,7 +1,6 @@
 package io.stagecast.sfu.router;
 
 import io.stagecast.sfu.metrics.KeyframeReason;
-import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.bwe.TrackDemand;
 import io.stagecast.sfu.rtcp.NackGenerator;
@@ -338,10 +337,10 @@ public final class ProducerStream {
         if (nacks != null) {
             int lost = nacks.collect(nowNanos, NACK_RTT_GUESS_NANOS, lostScratch);
             if (lost > 0) {
-                ByteBuf out = transport.sender().allocateSendBuffer();
-                int len = RtcpWriters.writeNack(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(), ssrc,
+                byte[] out = transport.sender().sendScratch();
+                int len = RtcpWriters.writeNack(out, 0, transport.sender().rtcpSenderSsrc(), ssrc,
                         lostScratch, lost);
-                transport.sender().sendRtcp(out, len);
+                transport.sender().sendRtcp(out, 0, len);
             }
         }
         if (keyframeRequests.retryDue(nowNanos)) {
@@ -349,10 +348,10 @@ public final class ProducerStream {
         }
         if (reportsDue && lastPacketNanos != 0) {
             stats.fillReportBlock(reportBlock[0], nowNanos);
-            ByteBuf out = transport.sender().allocateSendBuffer();
-            int len = RtcpWriters.writeReceiverReport(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(),
+            byte[] out = transport.sender().sendScratch();
+            int len = RtcpWriters.writeReceiverReport(out, 0, transport.sender().rtcpSenderSsrc(),
                     reportBlock, 1);
-            transport.sender().sendRtcp(out, len);
+            transport.sender().sendRtcp(out, 0, len);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.stagecast.sfu.router;
 
 import io.stagecast.sfu.metrics.KeyframeReason;
-import io.netty.buffer.ByteBuf;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpWriters;
@@ -71,9 +70,9 @@ final class PublisherLink {
         if (!transport.isConnected()) {
             return;
         }
-        ByteBuf out = transport.sender().allocateSendBuffer();
-        int len = RtcpWriters.writePli(out.array(), out.arrayOffset(), transport.sender().rtcpSenderSsrc(), mediaSsrc);
-        transport.sender().sendRtcp(out, len);
+        byte[] out = transport.sender().sendScratch();
+        int len = RtcpWriters.writePli(out, 0, transport.sender().rtcpSenderSsrc(), mediaSsrc);
+        transport.sender().sendRtcp(out, 0, len);
         keyframeRequests[reason.ordinal()]++;
     }
 

@@ -35,7 +35,7 @@ public final class EmbeddedPacketPath {
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
                 new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
                 // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.
-                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10));
+                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10), new DatagramPool(channel, metrics));
         channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
     }
 

@@ -75,7 +75,7 @@ public final class MediaSocket {
             throw new IllegalStateException("media loop " + index + " did not start", e);
         }
         context = new TransportContext(channel, loop, index, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout());
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), new DatagramPool(channel, metrics));
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         log.info("media socket {} on {} ({})", index, channel.localAddress(), epoll ? "epoll" : "nio");
     }

@@ -396,13 +396,12 @@ public final class Transport {
      */
     private void sendTransportCcFeedback() {
         for (int i = 0; i < MAX_FEEDBACKS_PER_TICK && transportCc.hasPendingFeedback(); i++) {
-            ByteBuf out = sender.allocateSendBuffer();
-            int len = transportCc.buildFeedback(out.array(), out.arrayOffset(), PacketBuffer.MTU);
+            byte[] out = sender.sendScratch();
+            int len = transportCc.buildFeedback(out, 0, PacketBuffer.MTU);
             if (len <= 0) {
-                out.release();
                 return;
             }
-            sender.sendRtcp(out, len);
+            sender.sendRtcp(out, 0, len);
         }
     }
 

@@ -8,10 +8,10 @@ import io.stagecast.sfu.metrics.MediaMetrics;
 
 /**
  * What every transport of one media event loop shares: the loop's socket, the loop (and its index
- * among the node's loops), the loop's registry; and the node's certificate, handshake threads and
- * counters.
+ * among the node's loops), the loop's registry and its outbound datagrams (touched on that loop
+ * only); and the node's certificate, handshake threads and counters.
  */
 record TransportContext(Channel channel, EventLoop loop, int loopIndex, TransportRegistry registry, DtlsCertificate certificate,
                         DtlsHandshakeScheduler handshakes, MediaMetrics metrics, long consentTimeoutNanos,
-                        java.time.Duration dtlsHandshakeTimeout) {
+                        java.time.Duration dtlsHandshakeTimeout, DatagramPool datagrams) {
 }

@@ -1,6 +1,5 @@
 package io.stagecast.sfu.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
@@ -14,11 +13,12 @@ import io.stagecast.sfu.srtp.SrtpTransformer;
 import java.net.InetSocketAddress;
 
 /**
- * The way down through one transport: what the router calls to send. A pooled buffer, the
- * transport-wide sequence (draft-holmer-rmcat-transport-wide-cc-extensions-01: the subscriber's
+ * The way down through one transport: what the router calls to send. The loop's scratch array to
+ * build a packet in, the transport-wide sequence (draft-holmer-rmcat-transport-wide-cc-extensions-01: the subscriber's
  * estimate measures our path), protect-and-queue for media, retransmissions, padding and RTCP,
  * and the subscriber's retransmission budget. Counts are summed here and reported per tick.
- * Event loop only; no allocation beyond the pooled buffer and Netty's datagram envelope.
+ * Event loop only; nothing is allocated per packet (the datagram comes from the loop's
+ * {@link DatagramPool}).
  */
 public final class TransportSender {
     private final Transport transport;
@@ -59,9 +59,13 @@ public final class TransportSender {
         return transport.isConnected();
     }
 
-    /** A pooled buffer large enough for one protected packet. The caller fills it and calls send. */
-    public ByteBuf allocateSendBuffer() {
-        return context.channel().alloc().heapBuffer(PacketBuffer.CAPACITY, PacketBuffer.CAPACITY);
+    /**
+     * This loop's scratch array, {@link PacketBuffer#CAPACITY} long: the caller builds one packet
+     * in it (from offset 0) and sends it before anything else is sent on this loop. SRTP protects
+     * it there, in place, and the send copies it once into a pooled direct datagram.
+     */
+    public byte[] sendScratch() {
+        return context.datagrams().scratch();
     }
 
     /**
@@ -74,13 +78,14 @@ public final class TransportSender {
     }
 
     /**
-     * Protects and queues an RTP packet sent for the first time, written at {@code out}'s array
-     * from its reader index and already stamped by the caller. A quarter of its size adds to this
-     * subscriber's retransmission budget.
+     * Protects and queues an RTP packet sent for the first time, built by the caller (typically in
+     * {@link #sendScratch}, with {@link PacketBuffer#TAIL_ROOM} spare after it for the SRTP
+     * trailer) and already stamped. A quarter of its size adds to this subscriber's
+     * retransmission budget.
      */
-    public void sendRtp(ByteBuf out, RtpPacket packet) {
+    public void sendRtp(RtpPacket packet) {
         retransmissions.onSent(packet.length());
-        int sent = protectAndQueue(out, packet);
+        int sent = protectAndQueue(packet);
         if (sent > 0) {
             forwardedPackets++;
             forwardedBytes += sent;
@@ -92,8 +97,8 @@ public final class TransportSender {
      * sent (see {@link io.stagecast.sfu.srtp.SrtpTransformer}: anything else under a used index is
      * refused). The caller took its size from {@link #tryRetransmit} first.
      */
-    public void resendRtp(ByteBuf out, RtpPacket packet) {
-        int sent = protectAndQueue(out, packet);
+    public void resendRtp(RtpPacket packet) {
+        int sent = protectAndQueue(packet);
         if (sent > 0) {
             retransmissions.onRetransmitted(sent);
         }
@@ -103,49 +108,54 @@ public final class TransportSender {
      * Protects and queues a padding-only probe packet (bandwidth probing): stamped by the caller,
      * neither media nor a retransmission, so it adds nothing to the retransmission budget.
      */
-    public void sendPadding(ByteBuf out, RtpPacket packet) {
-        protectAndQueue(out, packet);
+    public void sendPadding(RtpPacket packet) {
+        protectAndQueue(packet);
     }
 
-    /** @return the protected length queued, or -1 (the buffer released) */
-    private int protectAndQueue(ByteBuf out, RtpPacket packet) {
+    /** @return the protected length queued, or -1 */
+    private int protectAndQueue(RtpPacket packet) {
         assert LoopConfinement.owned(context.loop());
         InetSocketAddress remote = pairs.selected();
         if (srtp == null || remote == null) {
-            out.release();
             return -1;
         }
         PacketBuffer view = sendView.wrap(packet.buffer(), packet.offset(), packet.length());
         SrtpResult result = srtp.protectRtp(view);
         if (result != SrtpResult.OK) {
-            out.release();
             if (result == SrtpResult.INDEX_REUSED) {
                 context.metrics().drop(DropReason.SRTP_INDEX_REUSED);
             }
             return -1;
         }
-        int length = view.getLength();
-        out.writerIndex(out.readerIndex() + length);
-        context.channel().write(new DatagramPacket(out, remote), noPromise);
-        return length;
+        queue(view, remote);
+        return view.getLength();
     }
 
-    /** Protects and queues an RTCP packet already written into {@code out}'s array. */
-    public void sendRtcp(ByteBuf out, int length) {
+    /**
+     * Protects and queues an RTCP packet of {@code length} bytes at {@code b[off]}, built by the
+     * caller (typically in {@link #sendScratch}) with {@link PacketBuffer#TAIL_ROOM} spare after
+     * it for the SRTCP trailer.
+     */
+    public void sendRtcp(byte[] b, int off, int length) {
         assert LoopConfinement.owned(context.loop());
         InetSocketAddress remote = pairs.selected();
         if (!isConnected() || srtp == null || remote == null) {
-            out.release();
             return;
         }
-        PacketBuffer view = sendView.wrap(out.array(), out.arrayOffset() + out.readerIndex(), length);
+        PacketBuffer view = sendView.wrap(b, off, length);
         if (srtp.protectRtcp(view) != SrtpResult.OK) {
-            out.release();
             return;
         }
-        out.writerIndex(out.readerIndex() + view.getLength());
         context.metrics().rtcpSent();
-        context.channel().write(new DatagramPacket(out, remote), noPromise);
+        queue(view, remote);
+    }
+
+    /** The one copy of a protected packet: into a pooled direct datagram, which the write hands to sendmmsg as it is. */
+    private void queue(PacketBuffer protectedPacket, InetSocketAddress remote) {
+        DatagramPacket datagram = context.datagrams().take(protectedPacket.getBuffer(), protectedPacket.getOffset(),
+                protectedPacket.getLength(), remote);
+        context.channel().write(datagram, noPromise);
+        context.datagrams().wrote();
     }
 
     /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */
