@@ -40,7 +40,7 @@ public abstract class Consumer {
     final SequenceRewriter sequence;
     /** VP8/VP9 picture numbering continued across layer switches and drops; null for other codecs. */
     final PictureIdContinuity pictureIds;
-    final SentPacketHistory history = new SentPacketHistory();
+    final ForwardedPackets history = new ForwardedPackets();
     final NackResponder nacks;
     final LayerSelector layers;
     final int transportCcId;

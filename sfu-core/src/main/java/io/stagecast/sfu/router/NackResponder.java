@@ -62,7 +62,7 @@ final class NackResponder {
 
     private void retransmit(int seqOut, long nowNanos) {
         TransportSender transport = consumer.sender;
-        SentPacketHistory history = consumer.history;
+        ForwardedPackets history = consumer.history;
         int h = history.slotOf(seqOut);
         if (h < 0) {
             transport.refuseNack(NackRefusal.NOT_CACHED, 1);
@@ -76,7 +76,7 @@ final class NackResponder {
             return;
         }
         long resent = history.resentNanos[h];
-        if (resent != SentPacketHistory.NEVER && nowNanos - resent < transport.resendIntervalNanos()) {
+        if (resent != ForwardedPackets.NEVER && nowNanos - resent < transport.resendIntervalNanos()) {
             transport.refuseNack(NackRefusal.RECENTLY_SENT, 1);
             return;
         }
@@ -85,7 +85,7 @@ final class NackResponder {
         if (!transport.tryRetransmit(spec.hasRtx() ? len + RTX_OVERHEAD : len)) {
             return;
         }
-        history.resentNanos[h] = nowNanos == SentPacketHistory.NEVER ? nowNanos + 1 : nowNanos;
+        history.resentNanos[h] = nowNanos == ForwardedPackets.NEVER ? nowNanos + 1 : nowNanos;
         int payloadType = consumer.rewriter.payloadType(cached[1]);
         long tsOut = history.tsOut[h] & 0xFFFFFFFFL;
         if (!spec.hasRtx()) {

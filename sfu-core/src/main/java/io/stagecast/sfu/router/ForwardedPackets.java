@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@value #SIZE} packets: as many as the producer's cache holds, and as far back as SRTP can check
  * a resend ({@link io.stagecast.sfu.srtp.ProtectedIndexLog}). Parallel arrays; no allocation.
  */
-final class SentPacketHistory {
+final class ForwardedPackets {
     static final int SIZE = 512;
     static final long NEVER = Long.MIN_VALUE;
 
@@ -25,7 +25,7 @@ final class SentPacketHistory {
     final int[] pictureShift = new int[SIZE];
     final long[] resentNanos = new long[SIZE];
 
-    SentPacketHistory() {
+    ForwardedPackets() {
         Arrays.fill(seqOut, -1);
         Arrays.fill(resentNanos, NEVER);
     }
