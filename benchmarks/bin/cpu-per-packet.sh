@@ -95,14 +95,17 @@ while [ "$run" -le "$RUNS" ]; do
       if ($i ~ /^\(.*us\/pkt\)$/) { total = substr($i, 2); sub(/us\/pkt\)/, "", total) }
       if (kv[1] == "serverUser") { user = kv[2]; sub(/us\/pkt/, "", user) }
       if (kv[1] == "serverKernel") { kernel = kv[2]; sub(/us\/pkt/, "", kernel) }
+      if (kv[1] == "serverCpu") { core = $(i + 1); sub(/^\(/, "", core) }
       if (kv[1] == "viewers") { viewers = kv[2] }
       if (kv[1] == "joined") { joined = kv[2] }
       if (kv[1] == "loss") { loss = kv[2] }
       if (kv[1] == "p99") { p99 = kv[2] }
+      if (kv[1] == "p999") { p999 = kv[2] }
+      if (kv[1] == "latency") { p50 = $(i + 1); sub(/^p50=/, "", p50) }
     }
     share = (user + kernel) > 0 ? 100 * kernel / (user + kernel) : 0
-    printf "CPU_PER_PACKET run=%s viewers=%s joined=%s total=%.2fus user=%.2fus kernel=%.2fus kernel_share=%.0f%% loss=%s p99=%s load_before=\"%s\" load_after=\"%s\"\n",
-      run, viewers, joined, total, user, kernel, share, loss, p99, lb, la
+    printf "CPU_PER_PACKET run=%s viewers=%s joined=%s total=%.2fus user=%.2fus kernel=%.2fus kernel_share=%.0f%% node_core=%s loss=%s p50=%s p99=%s p999=%s load_before=\"%s\" load_after=\"%s\"\n",
+      run, viewers, joined, total, user, kernel, share, core, loss, p50, p99, p999, lb, la
   }'
   run=$((run + 1))
   [ "$run" -gt "$RUNS" ] || sleep 3
