@@ -264,7 +264,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long expected = lastExpected - startExpected;
         double cpuSeconds = lastCpu - startCpu;
         if (threads != null) {
-            out.print(ServerThreads.report(startThreads, threads.snapshot(), lastReceived - startReceived));
+            out.print(ServerThreads.report(startThreads, threads.snapshot(), lastReceived - startReceived,
+                    (lastNanos - startNanos) / 1e9));
         }
         double serverUser = lastServerUser - startServerUser;
         double serverSystem = lastServerSystem - startServerSystem;

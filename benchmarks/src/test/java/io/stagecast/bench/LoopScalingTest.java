@@ -62,11 +62,11 @@ class LoopScalingTest {
 
     @Test
     void threadReportIsPerDeliveredPacketLargestFirst() {
-        String report = ServerThreads.report(Map.of("media-loop", new long[]{100, 100}),
-                Map.of("media-loop", new long[]{200, 300}, "http", new long[]{10, 0}), 1_000_000);
+        String report = ServerThreads.report(Map.of("media-loop", new long[]{100, 100, 0}),
+                Map.of("media-loop", new long[]{200, 300, 2_000_000_000L}, "http", new long[]{10, 0, 0}), 1_000_000, 10);
         // 100 user ticks + 200 kernel ticks = 3 s over a million packets: 3 us/pkt.
         assertTrue(report.startsWith("load: server threads 'media-loop'"), report);
-        assertTrue(report.contains("3.00 us/pkt (user  1.00, kernel  2.00)"), report);
+        assertTrue(report.contains("3.00 us/pkt (user  1.00, kernel  2.00),  30.0% of a core, waited for a CPU  20.0%"), report);
         assertTrue(report.contains("'http'") && report.indexOf("'http'") > report.indexOf("'media-loop'"), report);
     }
 }
