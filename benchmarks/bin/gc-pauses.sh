@@ -8,14 +8,13 @@ LOG=$1
 SINCE=${2:-0}
 awk -v since="$SINCE" '
   function uptime(line,   t) { t = line; sub(/^\[/, "", t); sub(/s\].*/, "", t); return t + 0 }
-  /\[gc(,init)?[^]]*\] Using / && gc == "" { gc = $0; sub(/.*Using (The )?/, "", gc); gsub(/ /, "_", gc) }
-  /Heap Max Capacity:/ && heap == "" { heap = $NF }
-  /Heap Region Size|Maximum heap size|Heap Max Capacity/ && heap == "" { heap = $NF }
+  /\] Using (Serial|Parallel|G1|Shenandoah|The Z|Epsilon)/ && gc == "" { gc = $0; sub(/.*Using (The )?/, "", gc); gsub(/ /, "_", gc) }
+  /(Heap )?Max Capacity:/ && heap == "" { heap = $NF }
   /Pause/ && /[0-9.]+ms$/ && uptime($0) >= since {
     ms = $NF; sub(/ms$/, "", ms); ms += 0
     n++; total += ms; if (ms > longest) { longest = ms; where = $0 }
   }
-  /\[safepoint/ && /Total: [0-9]+ ns/ && uptime($0) >= since {
+  /Safepoint "/ && /Total: [0-9]+ ns/ && uptime($0) >= since {
     s = $0; sub(/.*Total: /, "", s); sub(/ ns.*/, "", s); s = s / 1e6
     if (s > sp) { sp = s; spwhere = $0 }
   }
