@@ -13,7 +13,7 @@
 #              for a before/after comparison so only the node differs
 #   JAVA       [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java], used for node and generator
 #   VIEWERS [50]  DURATION [PT30S]  RUNS [1]  NODE_CPU [0]  GEN_CPU [1]
-#   WARMUP     forwarding before the window, so the node's JIT compilation is not counted [PT10S]
+#   WARMUP     forwarding before the window, so the node's JIT compilation is not counted [PT15S]
 #   NODE_OPTS  extra JVM options of the node, e.g. "-XX:+UseZGC -Xlog:gc*:file=/tmp/gc.log"
 #   NODE_ENV   extra node settings as VAR=value words, e.g. "STAGECAST_MEDIA_EVENT_LOOPS=2"
 #   GEN_ARGS   extra LoadGenerator options, e.g. "--auth-sample 1"
@@ -27,7 +27,7 @@ NODE_JAR=${NODE_JAR:-$ROOT/signaling/target/stagecast.jar}
 GEN_JAR=${GEN_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 VIEWERS=${VIEWERS:-50}
 DURATION=${DURATION:-PT30S}
-WARMUP=${WARMUP:-PT10S}
+WARMUP=${WARMUP:-PT15S}
 RUNS=${RUNS:-1}
 NODE_CPU=${NODE_CPU:-0}
 GEN_CPU=${GEN_CPU:-1}
