@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -62,6 +63,8 @@ public final class LoadGenerator implements Callable<Integer> {
     Duration keyframeInterval;
     @Option(names = "--duration", defaultValue = "PT10S", description = "measurement window after everyone joined (ISO-8601)")
     Duration duration;
+    @Option(names = "--warmup", defaultValue = "PT0S", description = "forwarding time after everyone joined and before the window (ISO-8601): keeps JIT compilation out of the figures")
+    Duration warmup;
     @Option(names = "--join-timeout", defaultValue = "PT60S", description = "longest wait for all viewers' first media")
     Duration joinTimeout;
     @Option(names = "--join-concurrency", defaultValue = "16", description = "viewers joining at once")
@@ -139,6 +142,10 @@ public final class LoadGenerator implements Callable<Integer> {
             out.printf("load: %d publisher(s) sending%n", publishers);
             joinViewers(http, tokens, latency, views, deadline, loops, certificate);
             awaitFirstMedia(views, deadline);
+            if (!warmup.isNegative() && !warmup.isZero()) {
+                out.printf("load: warming up for %s%n", warmup);
+                Thread.sleep(warmup.toMillis());
+            }
             result = measure(pubs, views, latency, serverCpu, ownCpu, http);
             out.println(result.summary());
             return 0;
@@ -210,12 +217,17 @@ public final class LoadGenerator implements Callable<Integer> {
         double startOwnCpu = ownCpu.seconds();
         double startServerSystem = serverCpu == null ? Double.NaN : serverCpu.systemSeconds();
         double startOwnSystem = ownCpu.systemSeconds();
+        double startServerUser = serverCpu == null ? Double.NaN : serverCpu.userSeconds();
         double lastOwnCpu = startOwnCpu;
         double startForwarded = serverForwarded(http);
+        ServerThreads threads = serverPid > 0 ? new ServerThreads(serverPid) : null;
+        Map<String, long[]> startThreads = threads == null ? Map.of() : threads.snapshot();
         long lastNanos = startNanos;
         long lastReceived = startReceived;
         long lastExpected = startExpected;
         double lastCpu = startCpu;
+        double lastServerUser = startServerUser;
+        double lastServerSystem = startServerSystem;
         long end = startNanos + duration.toNanos();
         while (true) {
             long now = System.nanoTime();
@@ -229,6 +241,9 @@ public final class LoadGenerator implements Callable<Integer> {
             long rec = received(views);
             long exp = expected(views);
             double cpu = serverCpu == null ? Double.NaN : serverCpu.seconds();
+            // Split read right after the total (the same /proc tick in practice), so user + kernel = total.
+            lastServerUser = serverCpu == null ? Double.NaN : serverCpu.userSeconds();
+            lastServerSystem = serverCpu == null ? Double.NaN : serverCpu.systemSeconds();
             double own = ownCpu.seconds();
             double seconds = (now - lastNanos) / 1e9;
             long delivered = rec - lastReceived;
@@ -248,6 +263,12 @@ public final class LoadGenerator implements Callable<Integer> {
         long delivered = lastReceived - startReceived;
         long expected = lastExpected - startExpected;
         double cpuSeconds = lastCpu - startCpu;
+        if (threads != null) {
+            out.print(ServerThreads.report(startThreads, threads.snapshot(), lastReceived - startReceived,
+                    (lastNanos - startNanos) / 1e9));
+        }
+        double serverUser = lastServerUser - startServerUser;
+        double serverSystem = lastServerSystem - startServerSystem;
         long authFailures = 0;
         long authenticated = 0;
         for (SyntheticViewer viewer : views) {
@@ -269,7 +290,7 @@ public final class LoadGenerator implements Callable<Integer> {
                 window.getValueAtPercentile(50) / 1e3, window.getValueAtPercentile(99) / 1e3, window.getMaxValue() / 1e3,
                 join.getValueAtPercentile(50) / 1e3, join.getMaxValue() / 1e3, authenticated, authFailures, cpuSeconds,
                 cpuSeconds / Math.max(1, delivered) * 1e6, (serverForwarded(http) - startForwarded) / seconds,
-                lastOwnCpu - startOwnCpu);
+                lastOwnCpu - startOwnCpu, window.getValueAtPercentile(99.9) / 1e3, serverUser, serverSystem);
     }
 
     private static double lossPercent(long received, long expected) {

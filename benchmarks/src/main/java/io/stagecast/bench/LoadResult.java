@@ -11,22 +11,33 @@ package io.stagecast.bench;
  *                              NaN without a server pid
  * @param serverForwardedPerSecond the node's own forwarded-packet counter (/metrics), NaN if unreadable
  * @param generatorCpuSeconds   the load generator's own CPU (user + system) in the window
+ * @param latencyP999Millis     99.9th percentile of the sampled one-way latency (publisher send to viewer receive)
+ * @param serverUserSeconds     the server's user-mode CPU in the window (utime), NaN without a server pid
+ * @param serverSystemSeconds   the server's kernel CPU in the window (stime): system calls, and on
+ *                              loopback the receivers' UDP delivery that runs in the sender's sendmmsg
  */
 record LoadResult(int publishers, int viewers, int viewersJoined, double seconds, long delivered, long expected,
                   double deliveredPerSecond, double loss, double latencyP50Millis, double latencyP99Millis,
                   double latencyMaxMillis, double joinP50Millis, double joinMaxMillis, long authenticated, long authFailures,
                   double serverCpuSeconds, double serverCpuSecondsPerMillion, double serverForwardedPerSecond,
-                  double generatorCpuSeconds) {
+                  double generatorCpuSeconds, double latencyP999Millis, double serverUserSeconds,
+                  double serverSystemSeconds) {
 
     String summary() {
         return String.format(java.util.Locale.ROOT,
                 "RESULT publishers=%d viewers=%d joined=%d window=%.1fs delivered=%d (%.0f pkt/s) loss=%.3f%% "
-                        + "latency p50=%.2fms p99=%.2fms max=%.2fms join p50=%.0fms max=%.0fms authenticated=%d authFailures=%d "
-                        + "serverCpu=%.2fs (%.1f%% of a core) serverCpuPerMillion=%.2fs (%.2fus/pkt) serverForwarded=%.0f pkt/s "
+                        + "latency p50=%.2fms p99=%.2fms p999=%.2fms max=%.2fms join p50=%.0fms max=%.0fms authenticated=%d authFailures=%d "
+                        + "serverCpu=%.2fs (%.1f%% of a core) serverCpuPerMillion=%.2fs (%.2fus/pkt) serverUser=%.2fus/pkt serverKernel=%.2fus/pkt serverForwarded=%.0f pkt/s "
                         + "generatorCpu=%.2fs (%.1f%% of a core)",
                 publishers, viewers, viewersJoined, seconds, delivered, deliveredPerSecond, loss * 100,
-                latencyP50Millis, latencyP99Millis, latencyMaxMillis, joinP50Millis, joinMaxMillis, authenticated, authFailures,
+                latencyP50Millis, latencyP99Millis, latencyP999Millis, latencyMaxMillis, joinP50Millis, joinMaxMillis, authenticated, authFailures,
                 serverCpuSeconds, 100 * serverCpuSeconds / seconds, serverCpuSecondsPerMillion, serverCpuSecondsPerMillion,
+                perPacketMicros(serverUserSeconds), perPacketMicros(serverSystemSeconds),
                 serverForwardedPerSecond, generatorCpuSeconds, 100 * generatorCpuSeconds / seconds);
+    }
+
+    /** CPU seconds in the window per delivered packet, in microseconds. */
+    private double perPacketMicros(double cpuSeconds) {
+        return cpuSeconds / Math.max(1, delivered) * 1e6;
     }
 }
