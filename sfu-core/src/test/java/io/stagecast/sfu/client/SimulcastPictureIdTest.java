@@ -116,7 +116,10 @@ class SimulcastPictureIdTest {
      * TL0PICIDX; a keyframe carries its size (RFC 6386 9.1); the last byte names the layer.
      */
     private static byte[] vp8Payload(boolean keyframe, int[] size, int pictureId, int tl0, int layer) {
-        byte[] p = new byte[600 * (layer + 1)];
+        // Small enough that the top layer (~150 kbit/s at 30 fps) fits the subscriber's starting
+        // estimate (300 kbit/s, no feedback here) with the allocator's margin: the switch up must
+        // not depend on whether the allocation runs before the top layer's first rating.
+        byte[] p = new byte[300 * (layer + 1)];
         p[0] = (byte) 0x90;
         p[1] = (byte) 0xC0;
         p[2] = (byte) (0x80 | ((pictureId >> 8) & 0x7F));
