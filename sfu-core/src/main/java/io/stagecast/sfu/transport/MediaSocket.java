@@ -46,6 +46,9 @@ public final class MediaSocket {
     private final ScheduledFuture<?> ticker;
     private long lastReportNanos;
     private final long threadId;
+    /** The last {@link #busyFraction} reading. */
+    private long busyCpu = -1;
+    private long busyWall;
 
     MediaSocket(MediaConfig config, int index, EventLoop loop, int port, DtlsCertificate certificate,
                 DtlsHandshakeScheduler handshakes, MediaMetrics metrics) throws InterruptedException {
@@ -100,6 +103,21 @@ public final class MediaSocket {
     /** The loop's thread, for its CPU time (the loop's busy fraction in /metrics). */
     public long threadId() {
         return threadId;
+    }
+
+    /**
+     * CPU time of the loop's thread over wall time since the previous call (a scrape): near 1.0,
+     * this loop is the node's bottleneck whatever the others do.
+     */
+    public synchronized double busyFraction() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(threadId) : -1;
+        long wall = System.nanoTime();
+        double f = busyWall != 0 && wall > busyWall && cpu >= 0 && busyCpu >= 0
+                ? (double) (cpu - busyCpu) / (wall - busyWall) : 0;
+        busyCpu = cpu;
+        busyWall = wall;
+        return Math.max(0, Math.min(1, f));
     }
 
     public int index() {

@@ -170,6 +170,17 @@ class MultiLoopForwardingTest {
             len += RtcpWriters.writePli(rtcp, len, 0x7777, 0x5555);
             assertTrue(remote.sendRtcp(rtcp, len));
             eventually("the other loop's PLI reaches the publisher", () -> room.publisher.keyframeRequestsReceived() > before);
+            // Per loop in /metrics: both loops read datagrams, own transports, report busy and queue.
+            var registry = loopback.node.metrics().registry();
+            for (String loop : List.of("0", "1")) {
+                assertTrue(registry.get("stagecast.media.loop.packets").tag("loop", loop).functionCounter().count() > 0,
+                        "loop " + loop + " read datagrams");
+                assertTrue(registry.get("stagecast.media.loop.transports").tag("loop", loop).gauge().value() >= 3,
+                        "loop " + loop + " owns its transports");
+                double busy = registry.get("stagecast.media.loop.busy").tag("loop", loop).gauge().value();
+                assertTrue(busy >= 0 && busy <= 1, "busy fraction " + busy);
+                assertTrue(registry.get("stagecast.media.loop.queue").tag("loop", loop).gauge().value() >= 0);
+            }
         }
         assertEquals(violationsBefore, LoopConfinement.violations(), "loop-owned state touched off its loop");
     }
