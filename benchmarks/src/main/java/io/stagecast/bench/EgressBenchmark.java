@@ -101,7 +101,7 @@ public class EgressBenchmark {
             // The forwarded packets leave first, as the node's flush per read batch sends them
             // before its tick runs: the datagram pool then holds one fan-out, not two.
             int sent = fixture.discardWritten();
-            fixture.feedbackAndTick(PACKETS_PER_TICK, now);
+            sent += fixture.feedbackAndTick(PACKETS_PER_TICK, now);
             return sent + fixture.discardWritten();
         }
         return fixture.discardWritten();

@@ -89,7 +89,8 @@ final class ForwardingFixture {
      */
     private long lastFeedbackNanos;
 
-    void feedbackAndTick(int packets, long nowNanos) {
+    /** @return the datagrams the ticks wrote (sent and dropped per transport, see below) */
+    int feedbackAndTick(int packets, long nowNanos) {
         long from = lastFeedbackNanos == 0 ? nowNanos - packets * 1_000_000L : lastFeedbackNanos;
         long spacing = Math.max(1, (nowNanos - from) / packets);
         lastFeedbackNanos = nowNanos;
@@ -104,9 +105,17 @@ final class ForwardingFixture {
             }
         }
         path.tick(publisher, nowNanos, false);
+        int written = discardWritten();
         for (Transport subscriber : subscribers) {
             path.tick(subscriber, nowNanos, false);
+            // What a tick wrote leaves before the next transport's tick, as on the socket, where
+            // the sender's flush every 32 writes hands the datagrams back to the loop's pool: the
+            // embedded channel would otherwise hold every transport's probes and RTCP at once, past
+            // the pool's cap (1,000 subscribers x 50 probe packets), and count Netty buffers the
+            // node does not make.
+            written += discardWritten();
         }
+        return written;
     }
 
     /** Sends what the server wrote and drops it; returns how many datagrams there were. */
