@@ -5,7 +5,7 @@
 #   1. CPU per forwarded packet (cpu-per-packet.sh), ROUNDS x (before, after), one generator jar
 #      (GEN_JAR, default this tree's) for both so only the node differs;
 #   2. with JMH=1: the JMH egress/floor run of both benchmark jars (ratios come from one run each).
-# Env: BEFORE, ROUNDS [3], VIEWERS [50], DURATION [PT30S], JMH [0], AFTER_ENV (node settings of the
+# Env: BEFORE, ROUNDS [3], VIEWERS [50], DURATION [PT30S], JMH [0], JMH_ALLOCATION [false,true], AFTER_ENV (node settings of the
 #      after run only, e.g. "STAGECAST_MEDIA_EVENT_LOOPS=1"), plus what cpu-per-packet.sh takes.
 # Build first: mvn -B -ntp -o -pl benchmarks -am package -DskipTests
 set -eu
@@ -30,7 +30,7 @@ if [ "${JMH:-0}" = 1 ]; then
     jar=$BEFORE/benchmarks.jar
     [ "$which" = after ] && jar=$ROOT/benchmarks/target/benchmarks.jar
     echo "=== JMH $which ($jar), load $(cut -d' ' -f1-3 /proc/loadavg)"
-    taskset -c 0 "$JAVA" -Djmh.ignoreLock=true -cp "$jar" io.stagecast.bench.JmhRunner "EgressBenchmark|SrtpFloorBenchmark" \
-      -p packetBytes=1200 -p fanout=1,100,1000 -p allocation=true -wi 3 -i 5 -w 1s -r 2s -f 1 -prof gc | sed -n '/^what/,$p'
+    taskset -c 0 "$JAVA" -Djmh.ignoreLock=true -cp "$jar" io.stagecast.bench.JmhRunner EgressBenchmark 'SrtpFloorBenchmark.protect$' \
+      -p packetBytes=1200 -p fanout=1,100,1000 -p allocation=${JMH_ALLOCATION:-false,true} -wi 3 -i 5 -w 1s -r 2s -f 1 -prof gc | sed -n '/^what/,$p'
   done
 fi
