@@ -107,7 +107,10 @@ interface ScalingTopology extends AutoCloseable {
             long now = System.nanoTime();
             fixture.path.receiveDecryptedRtp(fixture.publisher, received.wrap(plain, 0, packetBytes), now);
             if (allocation && seq % EgressBenchmark.PACKETS_PER_TICK == 0) {
-                fixture.feedbackAndTick(EgressBenchmark.PACKETS_PER_TICK, now);
+                // The forwarded packets leave first, as in EgressBenchmark; the ticks' own go per transport.
+                int sent = fixture.discardWritten();
+                sent += fixture.feedbackAndTick(EgressBenchmark.PACKETS_PER_TICK, now);
+                return sent + fixture.discardWritten();
             }
             return fixture.discardWritten();
         }
