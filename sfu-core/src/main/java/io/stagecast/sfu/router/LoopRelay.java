@@ -23,6 +23,7 @@ final class LoopRelay {
 
     private final EventLoop source;
     private final EventLoop target;
+    private final RouterShard targetShard;
     /**
      * Netty's bounded lock-free array queue (JCTools' MPSC, shaded in Netty): Agrona's would need
      * jdk.internal.misc exported to the node's classpath.
@@ -35,9 +36,10 @@ final class LoopRelay {
     /** Packets dropped because the target loop was {@value #MAX_BATCHES} batches behind; read by the tick. */
     private long dropped;
 
-    LoopRelay(EventLoop source, EventLoop target) {
+    LoopRelay(EventLoop source, RouterShard target) {
         this.source = source;
-        this.target = target;
+        this.target = target.loop();
+        this.targetShard = target;
     }
 
     /** Source loop: {@code rtp} of stream {@code layer} goes to {@code replica} on the target loop. */
@@ -82,8 +84,12 @@ final class LoopRelay {
         return batch;
     }
 
-    /** Target loop: a batch is done with. */
+    /**
+     * Target loop: a batch is done with. What its packets made the target's consumers queue
+     * leaves now: the target loop ran this as a task, after its own read batch's flush.
+     */
     void recycle(RelayBatch batch) {
+        targetShard.flush();
         free.offer(batch);
     }
 

@@ -40,6 +40,8 @@ final class RouterShard {
     private long lastTickNanos = Long.MIN_VALUE / 2;
     private long lastDemandNanos = Long.MIN_VALUE / 2;
     private MediaMetrics metrics;
+    /** Any sender of this loop: they all share the loop's socket, which {@link #flush} sends. */
+    private io.stagecast.sfu.transport.TransportSender socketSender;
 
     RouterShard(Router router, EventLoop loop, boolean home) {
         this.router = router;
@@ -64,6 +66,9 @@ final class RouterShard {
             links.put(transport, link);
             if (metrics == null) {
                 metrics = transport.metrics();
+            }
+            if (socketSender == null) {
+                socketSender = transport.sender();
             }
             if (transport.state() == TransportState.CLOSED || transport.state() == TransportState.FAILED) {
                 // Ended before the router saw it: no close will come, so the link goes at once.
@@ -117,11 +122,18 @@ final class RouterShard {
         local.remove(replica);
     }
 
+    /** This loop: sends what the consumers queued on its socket (after a relayed batch). */
+    void flush() {
+        if (socketSender != null) {
+            socketSender.flush();
+        }
+    }
+
     /** Source side (this loop): the relay to {@code target}'s loop. */
     LoopRelay relayTo(RouterShard target) {
         LoopRelay relay = relays.get(target);
         if (relay == null) {
-            relay = new LoopRelay(loop, target.loop);
+            relay = new LoopRelay(loop, target);
             relays.put(target, relay);
             relayList.add(relay);
         }

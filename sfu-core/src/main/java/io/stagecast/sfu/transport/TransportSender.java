@@ -158,6 +158,16 @@ public final class TransportSender {
         context.datagrams().wrote();
     }
 
+    /**
+     * Sends what this loop's socket has queued (every transport of a loop shares its socket). The
+     * loop flushes after each read batch and each tick by itself; work that runs as a task in
+     * between (packets relayed from another loop) flushes here, or its datagrams would wait for
+     * the next tick, up to 20 ms.
+     */
+    public void flush() {
+        context.channel().flush();
+    }
+
     /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */
     public int rtcpSenderSsrc() {
         return rtcpSenderSsrc;

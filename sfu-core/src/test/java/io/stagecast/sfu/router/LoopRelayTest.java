@@ -23,7 +23,7 @@ class LoopRelayTest {
             EmbeddedChannel other = new EmbeddedChannel();
             RouterShard target = room.router.shardOf(other.eventLoop());
             ProducerReplica replica = new ProducerReplica(origin, target, false);
-            LoopRelay relay = new LoopRelay(room.channel.eventLoop(), other.eventLoop());
+            LoopRelay relay = new LoopRelay(room.channel.eventLoop(), target);
             byte[] bytes = new byte[1200];
             bytes[0] = (byte) 0x80;
             bytes[1] = 96;
