@@ -10,6 +10,11 @@ public enum KeyframeReason {
     SUBSCRIBER("subscriber"),
     /** The track was unmuted. */
     UNMUTE("unmute"),
+    /**
+     * Packets of the publisher's stream went missing and will not come: NACKed without an answer,
+     * or lost where the publisher offered no NACK. Every decoder downstream waits for a keyframe.
+     */
+    UPSTREAM_LOSS("upstream_loss"),
     /** An earlier request had no answer within the aggregation interval. */
     RETRY("retry");
 

@@ -38,7 +38,11 @@ public final class ProducerStream {
     private int ssrc;
     private final int clockRate;
     private ReceiveStatistics stats;
+    /** Gaps in the stream; NACKed when the publisher offered NACK, else only watched. */
     private final NackGenerator nacks;
+    private final boolean sendNacks;
+    /** {@link NackGenerator#gaveUpCount()} when this stream last asked for a keyframe because of it. */
+    private long lossesAnswered;
     private final PacketCache cache;
     private final ReportBlock[] reportBlock = {new ReportBlock()};
     private final int[] lostScratch = new int[64];
@@ -72,7 +76,11 @@ public final class ProducerStream {
         boolean video = producer.kind() == MediaKind.VIDEO;
         this.clockRate = producer.spec().codec().clockRate();
         this.stats = new ReceiveStatistics(ssrc, clockRate);
-        this.nacks = video && producer.negotiatedNack() ? new NackGenerator(256, 5) : null;
+        this.sendNacks = producer.negotiatedNack();
+        // Without NACK a gap is given up on the tick after the one that first saw it (20-40 ms, room
+        // for reordering), so the keyframe request goes out before a viewer's freeze (~180 ms at
+        // 30 fps in libwebrtc's count) instead of at the publisher's next periodic keyframe.
+        this.nacks = video ? new NackGenerator(256, sendNacks ? 5 : 1) : null;
         this.cache = video ? new PacketCache(VIDEO_CACHE_PACKETS, PacketBuffer.CAPACITY) : null;
         this.origin = !(producer instanceof ProducerReplica);
     }
@@ -335,8 +343,16 @@ public final class ProducerStream {
             return;
         }
         if (nacks != null) {
-            int lost = nacks.collect(nowNanos, NACK_RTT_GUESS_NANOS, lostScratch);
-            if (lost > 0) {
+            int lost = nacks.collect(nowNanos, sendNacks ? NACK_RTT_GUESS_NANOS : 0, lostScratch);
+            long gaveUp = nacks.gaveUpCount();
+            if (gaveUp != lossesAnswered) {
+                // A packet that will not come leaves every subscriber's decoder waiting for a
+                // keyframe: ask now rather than let each viewer freeze until its own PLI or the
+                // publisher's next periodic keyframe (mediasoup's NackGenerator does the same).
+                lossesAnswered = gaveUp;
+                requestKeyframe(nowNanos, KeyframeReason.UPSTREAM_LOSS);
+            }
+            if (lost > 0 && sendNacks) {
                 byte[] out = transport.sender().sendScratch();
                 int len = RtcpWriters.writeNack(out, 0, transport.sender().rtcpSenderSsrc(), ssrc,
                         lostScratch, lost);

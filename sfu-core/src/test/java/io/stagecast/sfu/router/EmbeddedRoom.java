@@ -61,11 +61,15 @@ final class EmbeddedRoom implements AutoCloseable {
     }
 
     Producer video(Transport publisher, int... ssrcs) {
+        return video(publisher, VP8, ssrcs);
+    }
+
+    Producer video(Transport publisher, CodecSpec codec, int... ssrcs) {
         List<StreamSpec> streams = new ArrayList<>();
         for (int i = 0; i < ssrcs.length; i++) {
             streams.add(new StreamSpec(ssrcs[i], ssrcs.length > 1 ? "r" + i : null));
         }
-        Producer producer = router.createProducer(publisher, new ProducerSpec(MediaKind.VIDEO, "1", VP8, streams,
+        Producer producer = router.createProducer(publisher, new ProducerSpec(MediaKind.VIDEO, "1", codec, streams,
                 Map.of(RtpExtensionUris.TRANSPORT_CC, TRANSPORT_CC_ID)));
         run();
         return producer;

@@ -141,6 +141,53 @@ class ForwardingGraphTest {
     }
 
     @Test
+    void aPacketLostFromAPublisherWithoutNackIsRepairedByAKeyframeRequestWithinTwoTicks() {
+        Transport publisher = room.transport();
+        CodecSpec noNack = new CodecSpec("VP8", EmbeddedRoom.VP8_PT, 90_000, 1, null, -1, List.of("nack pli"));
+        Producer video = room.video(publisher, noNack, LOW);
+        room.consume(room.transport(), video, 0xC1, 0);
+        long t = t0 + 1_000_000_000L; // past the start's PLI interval
+        room.receive(publisher, TestMedia.vp8(LOW, 1000, 0, 10, 0, 0, false, true, 640, 360, 200), t);
+        room.tick(t, false);
+        room.sent();
+        room.receive(publisher, TestMedia.vp8(LOW, 1001, 3000, 11, 1, 0, false, false, 640, 360, 200), t + 33_000_000L);
+        room.receive(publisher, TestMedia.vp8(LOW, 1003, 9000, 13, 3, 0, false, false, 640, 360, 200), t + 99_000_000L);
+        room.tick(t + 100_000_000L, false);
+        Map<Transport, List<byte[]>> first = room.sent();
+        assertEquals(0, EmbeddedRoom.rtcp(first.getOrDefault(publisher, List.of()), 206, 1).size(),
+                "a tick's room for reordering first");
+        room.tick(t + 120_000_000L, false);
+        List<byte[]> toPublisher = room.sent().getOrDefault(publisher, List.of());
+        List<byte[]> plis = EmbeddedRoom.rtcp(toPublisher, 206, 1);
+        assertEquals(1, plis.size(), "the gap that will not be filled asks for a keyframe");
+        assertEquals(LOW, mediaSsrc(plis.get(0)));
+        assertEquals(0, EmbeddedRoom.rtcp(toPublisher, 205, 1).size(), "no NACK to a publisher that did not offer it");
+    }
+
+    @Test
+    void aPacketNackedWithoutAnAnswerEndsInAKeyframeRequest() {
+        Transport publisher = room.transport();
+        Producer video = room.video(publisher, LOW);
+        room.consume(room.transport(), video, 0xC1, 0);
+        long t = t0 + 1_000_000_000L;
+        room.receive(publisher, TestMedia.vp8(LOW, 1000, 0, 10, 0, 0, false, true, 640, 360, 200), t);
+        room.tick(t, false);
+        room.sent();
+        room.receive(publisher, TestMedia.vp8(LOW, 1002, 6000, 12, 2, 0, false, false, 640, 360, 200), t + 66_000_000L);
+        int nacks = 0;
+        int plis = 0;
+        long now = t + 70_000_000L;
+        for (int i = 0; i < 8 && plis == 0; i++, now += 60_000_000L) {
+            room.tick(now, false);
+            List<byte[]> toPublisher = room.sent().getOrDefault(publisher, List.of());
+            nacks += EmbeddedRoom.rtcp(toPublisher, 205, 1).size();
+            plis += EmbeddedRoom.rtcp(toPublisher, 206, 1).size();
+        }
+        assertEquals(5, nacks, "NACKed as often as the retries allow");
+        assertEquals(1, plis, "then a keyframe repairs what the NACKs did not");
+    }
+
+    @Test
     void framesOfADroppedTemporalLayerLeaveNoGapInSequenceOrPictureIds() {
         Transport publisher = room.transport();
         Producer video = room.video(publisher, LOW);
