@@ -291,12 +291,12 @@ public abstract class Consumer {
         boolean newest = SequenceNumbers.isNewer(seqOut, sequence.lastSequenceOut());
         if (pictureIds != null) {
             int shift = pictureIds.currentShift();
-            history.pictureShift[h] = shift;
+            history.setPictureShift(h, shift);
             pictureIds.rewrite(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), shift, newest);
         }
         // What we stamp is remembered: a resend without RTX must repeat these bytes exactly.
-        history.transportSeq[h] = link.stamp(packet, transportCcId, -1, nowNanos);
-        history.absSendTime[h] = stampAbsSendTime(packet);
+        history.setTransportSeq(h, link.stamp(packet, transportCcId, -1, nowNanos));
+        history.setAbsSendTime(h, stampAbsSendTime(packet));
         packetsSent++;
         octetsSent += packet.payloadLength();
         bytesSinceRead += packet.length();

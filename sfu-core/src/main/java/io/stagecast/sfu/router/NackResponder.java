@@ -68,15 +68,14 @@ final class NackResponder {
             transport.refuseNack(NackRefusal.NOT_CACHED, 1);
             return;
         }
-        ProducerStream stream = consumer.producer.stream(history.layer[h]);
-        int seqIn = history.seqIn[h];
+        ProducerStream stream = consumer.producer.stream(history.layer(h));
+        int seqIn = history.seqIn(h);
         byte[] cached = stream.cached(seqIn);
         if (cached == null) {
             transport.refuseNack(NackRefusal.NOT_CACHED, 1);
             return;
         }
-        long resent = history.resentNanos[h];
-        if (resent != ForwardedPackets.NEVER && nowNanos - resent < transport.resendIntervalNanos()) {
+        if (history.resentWithin(h, nowNanos, transport.resendIntervalNanos())) {
             transport.refuseNack(NackRefusal.RECENTLY_SENT, 1);
             return;
         }
@@ -85,19 +84,19 @@ final class NackResponder {
         if (!transport.tryRetransmit(spec.hasRtx() ? len + RTX_OVERHEAD : len)) {
             return;
         }
-        history.resentNanos[h] = nowNanos == ForwardedPackets.NEVER ? nowNanos + 1 : nowNanos;
+        history.markResent(h, nowNanos);
         int payloadType = consumer.rewriter.payloadType(cached[1]);
-        long tsOut = history.tsOut[h] & 0xFFFFFFFFL;
+        long tsOut = history.tsOut(h);
         if (!spec.hasRtx()) {
             // Rebuild the first send exactly, with the transport-wide sequence and send time it carried.
             RtpPacket packet = consumer.rewriter.rewrite(transport.sendScratch(), 0, cached, 0,
                     len, seqOut, tsOut, payloadType);
             renumberPicture(packet, h);
-            if (history.transportSeq[h] >= 0) {
-                packet.setTransportSequenceNumber(consumer.transportCcId, history.transportSeq[h]);
+            if (history.transportSeq(h) >= 0) {
+                packet.setTransportSequenceNumber(consumer.transportCcId, history.transportSeq(h));
             }
-            if (history.absSendTime[h] >= 0) {
-                packet.setAbsSendTimeValue(consumer.absSendTimeId(), history.absSendTime[h]);
+            if (history.absSendTime(h) >= 0) {
+                packet.setAbsSendTimeValue(consumer.absSendTimeId(), history.absSendTime(h));
             }
             consumer.countSent(packet.length());
             transport.resendRtp(packet);
@@ -124,7 +123,7 @@ final class NackResponder {
     private void renumberPicture(RtpPacket packet, int h) {
         if (consumer.pictureIds != null) {
             consumer.pictureIds.rewrite(packet.buffer(), packet.payloadOffset(), packet.payloadLength(),
-                    consumer.history.pictureShift[h], false);
+                    consumer.history.pictureShift(h), false);
         }
     }
 }
