@@ -22,11 +22,18 @@ final class SentPacketHistory {
     /** A feedback said it was lost; it may still arrive late (reordering). */
     static final byte REPORTED_LOST = 3;
 
-    private final long[] seqs = new long[CAPACITY];
-    private final int[] sizes = new int[CAPACITY];
-    private final long[] sendNanos = new long[CAPACITY];
-    private final int[] clusters = new int[CAPACITY];
-    private final byte[] states = new byte[CAPACITY];
+    /*
+     * A slot is three longs side by side: the unwrapped sequence number, the send time, and
+     * (probe cluster << 32 | state << 24 | size). Recording a send writes one or two cache lines;
+     * five parallel arrays were five misses per subscriber packet, the estimator's whole cost in
+     * the egress benchmark's profile (~10% of it at fan-out 100).
+     */
+    private static final int STRIDE = 3;
+    private static final int SEQ = 0;
+    private static final int SEND_NANOS = 1;
+    private static final int PACKED = 2;
+    private static final int SIZE_MASK = 0xFFFFFF;
+    private final long[] slots = new long[CAPACITY * STRIDE];
     private long highest = -1;
 
     /** Records a packet; returns its unwrapped sequence number. */
@@ -35,13 +42,15 @@ final class SentPacketHistory {
         if (seq > highest) {
             highest = seq;
         }
-        int slot = (int) (seq & MASK);
-        seqs[slot] = seq;
-        sizes[slot] = sizeBytes;
-        sendNanos[slot] = nanos;
-        clusters[slot] = probeClusterId;
-        states[slot] = SENT;
+        int at = (int) (seq & MASK) * STRIDE;
+        slots[at + SEQ] = seq;
+        slots[at + SEND_NANOS] = nanos;
+        slots[at + PACKED] = pack(probeClusterId, SENT, sizeBytes);
         return seq;
+    }
+
+    private static long pack(int cluster, byte state, int size) {
+        return (long) cluster << 32 | (long) state << 24 | Math.min(size, SIZE_MASK);
     }
 
     /**
@@ -57,7 +66,7 @@ final class SentPacketHistory {
             return -1;
         }
         int slot = (int) (seq & MASK);
-        return seqs[slot] == seq && states[slot] != EMPTY ? slot : -1;
+        return slots[slot * STRIDE + SEQ] == seq && state(slot) != EMPTY ? slot : -1;
     }
 
     /** The 64-bit value nearest to the highest sent, as RFC 3550 A.1 extends sequence numbers. */
@@ -75,22 +84,24 @@ final class SentPacketHistory {
     }
 
     int size(int slot) {
-        return sizes[slot];
+        return (int) slots[slot * STRIDE + PACKED] & SIZE_MASK;
     }
 
     long sendNanos(int slot) {
-        return sendNanos[slot];
+        return slots[slot * STRIDE + SEND_NANOS];
     }
 
     int cluster(int slot) {
-        return clusters[slot];
+        return (int) (slots[slot * STRIDE + PACKED] >> 32);
     }
 
     byte state(int slot) {
-        return states[slot];
+        return (byte) (slots[slot * STRIDE + PACKED] >>> 24);
     }
 
     void setState(int slot, byte state) {
-        states[slot] = state;
+        int at = slot * STRIDE + PACKED;
+        long packed = slots[at];
+        slots[at] = packed & ~(0xFFL << 24) | (long) state << 24;
     }
 }
