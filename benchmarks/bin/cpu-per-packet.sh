@@ -83,7 +83,7 @@ while [ "$run" -le "$RUNS" ]; do
   result=$(taskset -c "$GEN_CPU" "$JAVA" -cp "$GEN_JAR" io.stagecast.bench.LoadGenerator \
       --url "http://127.0.0.1:$PORT" --token-secret "$SECRET" --room "cpu-$VIEWERS-$run" \
       --publishers 1 --viewers "$VIEWERS" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$NODE" $GEN_ARGS 2>/dev/null \
-      | grep -E "^(RESULT|load: (kernel|server threads|warming))" || true)
+      | grep -E "^(RESULT|load: (kernel|server threads|warming|node gso|SRTP))" || true)
   load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   stop_node
   echo "$result"

@@ -225,6 +225,8 @@ public final class LoadGenerator implements Callable<Integer> {
         double startServerUser = serverCpu == null ? Double.NaN : serverCpu.userSeconds();
         double lastOwnCpu = startOwnCpu;
         double startForwarded = serverForwarded(http);
+        double startGsoSends = serverCounter(http, "stagecast_media_send_gso_sends_total");
+        double startGsoSegments = serverCounter(http, "stagecast_media_send_gso_segments_total");
         ServerThreads threads = serverPid > 0 ? new ServerThreads(serverPid) : null;
         Map<String, long[]> startThreads = threads == null ? Map.of() : threads.snapshot();
         long lastNanos = startNanos;
@@ -284,6 +286,11 @@ public final class LoadGenerator implements Callable<Integer> {
         out.printf(Locale.ROOT, "load: kernel share of CPU in the window: server %.0f%%, generator %.0f%%%n",
                 serverCpu == null ? Double.NaN : 100 * (serverCpu.systemSeconds() - startServerSystem) / cpuSeconds,
                 100 * (ownCpu.systemSeconds() - startOwnSystem) / (lastOwnCpu - startOwnCpu));
+        double gsoSends = serverCounter(http, "stagecast_media_send_gso_sends_total") - startGsoSends;
+        double gsoSegments = serverCounter(http, "stagecast_media_send_gso_segments_total") - startGsoSegments;
+        out.printf(Locale.ROOT, "load: node gso in the window: %.0f sends, %.0f segments (%.2f per send), %.1f%% of delivered%n",
+                gsoSends, gsoSegments, gsoSends > 0 ? gsoSegments / gsoSends : 0,
+                100 * gsoSegments / Math.max(1, lastReceived - startReceived));
         int smallest = Integer.MAX_VALUE;
         int largest = 0;
         for (SyntheticViewer viewer : views) {
@@ -322,11 +329,16 @@ public final class LoadGenerator implements Callable<Integer> {
 
     /** The node's stagecast_media_packets_forwarded_total from /metrics, NaN when unreadable. */
     private double serverForwarded(HttpClient http) {
+        return serverCounter(http, "stagecast_media_packets_forwarded_total");
+    }
+
+    /** A counter of the node's /metrics (its first line of that name), NaN when unreadable. */
+    private double serverCounter(HttpClient http, String name) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve("/metrics"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             for (String line : response.body().split("\n")) {
-                if (line.startsWith("stagecast_media_packets_forwarded_total")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }

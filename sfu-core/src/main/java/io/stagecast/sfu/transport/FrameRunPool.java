@@ -3,7 +3,6 @@ package io.stagecast.sfu.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.VoidChannelPromise;
-import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.MediaMetrics;
 
 import java.nio.ByteBuffer;
@@ -31,13 +30,14 @@ public final class FrameRunPool {
      * Segments per run. A 1.5 Mbit/s, 30 fps VP8 frame is ~6 packets; keyframes are cut into runs
      * of this many. {@code SendFloor --gso} measured the kernel's cost per packet at 1 / 4 / 8
      * segments per send as 3.7-4.4 / 1.7-1.8 / 1.1 us: most of the gain is in by 8, and a run's
-     * buffer stays ~12 KB (the kernel's limits are 64 segments and 64 KB).
+     * buffer stays ~10 KB (the kernel's limits are 64 segments and 64 KB).
      */
     static final int MAX_SEGMENTS = 8;
-    /** Runs per loop: one per video stream per subscriber fills at a time; 1,024 x 12 KB = 12 MB at most. */
+    /** Runs per loop: one per video stream per subscriber fills at a time; 1,024 x 10 KB = 10 MB at most. */
     static final int DEFAULT_CAPACITY = 1024;
     static final int SLAB = 16;
-    private static final int RUN_BYTES = MAX_SEGMENTS * ((PacketBuffer.CAPACITY + 63) & ~63);
+    /** Room for {@value #MAX_SEGMENTS} of the largest packets gathered ({@link FrameRuns#MAX_SEGMENT_BYTES}): ~10 KB. */
+    private static final int RUN_BYTES = (MAX_SEGMENTS * FrameRuns.MAX_SEGMENT_BYTES + 63) & ~63;
 
     private final Channel channel;
     private final MediaMetrics metrics;

@@ -33,6 +33,13 @@ import java.net.InetSocketAddress;
 final class FrameRuns {
     /** Video streams of one subscriber filling at once (tiles); a fifth sends the oldest slot's run. */
     static final int STREAMS = 4;
+    /**
+     * The largest packet gathered: 1280 (the smallest MTU IPv6 allows, RFC 8200 5) less the IPv6
+     * and UDP headers. The kernel refuses a whole GSO send whose segments do not fit the route's
+     * MTU (EINVAL), where a plain datagram would be fragmented and still arrive; browsers' RTP
+     * stays under ~1,200 bytes, so only unusual packets go out one by one.
+     */
+    static final int MAX_SEGMENT_BYTES = 1280 - 40 - 8;
 
     private final FrameRunPool pool;
     private final Channel channel;
@@ -59,7 +66,8 @@ final class FrameRuns {
         int ssrc = readInt(b, off + 8);
         int slot = slotOf(ssrc);
         FrameRun run = slot >= 0 ? runs[slot] : null;
-        if (run != null && run.accepts(to, ssrc, timestamp, length, FrameRunPool.MAX_SEGMENTS)) {
+        boolean fits = length <= MAX_SEGMENT_BYTES;
+        if (run != null && fits && run.accepts(to, ssrc, timestamp, length, FrameRunPool.MAX_SEGMENTS)) {
             run.add(b, off, length);
             if (marker || run.isClosed() || run.segments() >= FrameRunPool.MAX_SEGMENTS) {
                 pool.send(run);
@@ -69,8 +77,8 @@ final class FrameRuns {
         if (run != null) {
             pool.send(run); // forgets it: runs[slot] is free
         }
-        if (marker) {
-            plain(b, off, length, to); // a run of one: the frame's only (or first after a cut) packet
+        if (marker || !fits) {
+            plain(b, off, length, to); // a run of one (the frame's only packet, or its last after a cut), or too big
             return;
         }
         if (slot < 0) {

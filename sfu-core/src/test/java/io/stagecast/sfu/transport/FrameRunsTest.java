@@ -100,6 +100,22 @@ class FrameRunsTest {
     }
 
     @Test
+    void aPacketTooBigForEveryPathLeavesPlainAfterTheRunBeforeIt() {
+        send(VIDEO, 1000, false, 1100, VIEWER);
+        send(VIDEO, 1000, false, FrameRuns.MAX_SEGMENT_BYTES + 1, VIEWER);
+        channel.flush();
+        DatagramPacket first = channel.readOutbound();
+        assertInstanceOf(PooledDatagram.class, first, "the run of one before it");
+        assertSegments(first.content(), 0, 1100);
+        first.release();
+        DatagramPacket big = channel.readOutbound();
+        assertInstanceOf(PooledDatagram.class, big);
+        assertSegments(big.content(), 1, FrameRuns.MAX_SEGMENT_BYTES + 1);
+        big.release();
+        assertEquals(0, pool.filling());
+    }
+
+    @Test
     void aFrameOfOnePacketLeavesAtOnceWithoutARun() {
         send(VIDEO, 1000, true, 300, VIEWER);
         channel.flush();
