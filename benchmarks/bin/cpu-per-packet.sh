@@ -83,7 +83,7 @@ while [ "$run" -le "$RUNS" ]; do
   result=$(taskset -c "$GEN_CPU" "$JAVA" -cp "$GEN_JAR" io.stagecast.bench.LoadGenerator \
       --url "http://127.0.0.1:$PORT" --token-secret "$SECRET" --room "cpu-$VIEWERS-$run" \
       --publishers 1 --viewers "$VIEWERS" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$NODE" $GEN_ARGS 2>/dev/null \
-      | grep -E "^(RESULT|load: (kernel|server threads|warming))" || true)
+      | grep -E "^(RESULT|load: (kernel|server threads|warming|node gso|SRTP))" || true)
   load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   stop_node
   echo "$result"
@@ -103,13 +103,15 @@ while [ "$run" -le "$RUNS" ]; do
       if (kv[1] == "p99") { p99 = kv[2] }
       if (kv[1] == "p999") { p999 = kv[2] }
       if (kv[1] == "latency") { p50 = $(i + 1); sub(/^p50=/, "", p50) }
+      if (kv[1] == "frameP50") { fp50 = kv[2] }
+      if (kv[1] == "frameP99") { fp99 = kv[2] }
     }
     share = (user + kernel) > 0 ? 100 * kernel / (user + kernel) : 0
     # The default stream is 230 pkt/s per viewer (180 video + 50 audio): far less means the
     # publisher itself did not get its CPU, and the figures are not of the intended load.
     flag = (joined > 0 && rate / joined < 200) ? " UNDER_RATE" : ""
-    printf "CPU_PER_PACKET run=%s viewers=%s joined=%s pkt_s=%s total=%.2fus user=%.2fus kernel=%.2fus kernel_share=%.0f%% node_core=%s loss=%s p50=%s p99=%s p999=%s load_before=\"%s\" load_after=\"%s\"%s\n",
-      run, viewers, joined, rate, total, user, kernel, share, core, loss, p50, p99, p999, lb, la, flag
+    printf "CPU_PER_PACKET run=%s viewers=%s joined=%s pkt_s=%s total=%.2fus user=%.2fus kernel=%.2fus kernel_share=%.0f%% node_core=%s loss=%s p50=%s p99=%s p999=%s frame_p50=%s frame_p99=%s load_before=\"%s\" load_after=\"%s\"%s\n",
+      run, viewers, joined, rate, total, user, kernel, share, core, loss, p50, p99, p999, fp50, fp99, lb, la, flag
   }'
   run=$((run + 1))
   [ "$run" -gt "$RUNS" ] || sleep 3

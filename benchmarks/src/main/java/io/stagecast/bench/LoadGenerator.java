@@ -84,6 +84,8 @@ public final class LoadGenerator implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private LoadResult result;
+    /** Latency of the sampled packets that end a frame (RTP marker), beside the per-packet one. */
+    private Recorder frameLatency;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadGenerator()).execute(args));
@@ -124,6 +126,7 @@ public final class LoadGenerator implements Callable<Integer> {
         ProcessCpu serverCpu = serverPid > 0 ? new ProcessCpu(serverPid) : null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Recorder latency = new Recorder(3);
+        frameLatency = new Recorder(3);
         List<SyntheticPublisher> pubs = new ArrayList<>();
         List<SyntheticViewer> views = new ArrayList<>();
         out.printf(Locale.ROOT, "load: %d publisher(s) of %d bit/s video at %d fps (%d x %d-byte packets per frame) + %d bit/s audio,"
@@ -174,7 +177,7 @@ public final class LoadGenerator implements Callable<Integer> {
             if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            SyntheticViewer viewer = new SyntheticViewer(latency, loops, certificate, authSample);
+            SyntheticViewer viewer = new SyntheticViewer(latency, frameLatency, loops, certificate, authSample);
             views.add(viewer);
             joins.add(viewer.start(http, url, room, token(tokens, "viewer-" + i, Role.ATTENDEE))
                     .whenComplete((ok, error) -> inFlight.release()));
@@ -209,7 +212,9 @@ public final class LoadGenerator implements Callable<Integer> {
             }
         }
         latency.getIntervalHistogram(); // forget the join phase
+        frameLatency.getIntervalHistogram();
         Histogram window = new Histogram(3);
+        Histogram frameWindow = new Histogram(3);
         long startNanos = System.nanoTime();
         long startReceived = received(views);
         long startExpected = expected(views);
@@ -220,6 +225,8 @@ public final class LoadGenerator implements Callable<Integer> {
         double startServerUser = serverCpu == null ? Double.NaN : serverCpu.userSeconds();
         double lastOwnCpu = startOwnCpu;
         double startForwarded = serverForwarded(http);
+        double startGsoSends = serverCounter(http, "stagecast_media_send_gso_sends_total");
+        double startGsoSegments = serverCounter(http, "stagecast_media_send_gso_segments_total");
         ServerThreads threads = serverPid > 0 ? new ServerThreads(serverPid) : null;
         Map<String, long[]> startThreads = threads == null ? Map.of() : threads.snapshot();
         long lastNanos = startNanos;
@@ -238,6 +245,7 @@ public final class LoadGenerator implements Callable<Integer> {
             now = System.nanoTime();
             Histogram interval = latency.getIntervalHistogram();
             window.add(interval);
+            frameWindow.add(frameLatency.getIntervalHistogram());
             long rec = received(views);
             long exp = expected(views);
             double cpu = serverCpu == null ? Double.NaN : serverCpu.seconds();
@@ -278,6 +286,11 @@ public final class LoadGenerator implements Callable<Integer> {
         out.printf(Locale.ROOT, "load: kernel share of CPU in the window: server %.0f%%, generator %.0f%%%n",
                 serverCpu == null ? Double.NaN : 100 * (serverCpu.systemSeconds() - startServerSystem) / cpuSeconds,
                 100 * (ownCpu.systemSeconds() - startOwnSystem) / (lastOwnCpu - startOwnCpu));
+        double gsoSends = serverCounter(http, "stagecast_media_send_gso_sends_total") - startGsoSends;
+        double gsoSegments = serverCounter(http, "stagecast_media_send_gso_segments_total") - startGsoSegments;
+        out.printf(Locale.ROOT, "load: node gso in the window: %.0f sends, %.0f segments (%.2f per send), %.1f%% of delivered%n",
+                gsoSends, gsoSegments, gsoSends > 0 ? gsoSegments / gsoSends : 0,
+                100 * gsoSegments / Math.max(1, lastReceived - startReceived));
         int smallest = Integer.MAX_VALUE;
         int largest = 0;
         for (SyntheticViewer viewer : views) {
@@ -290,7 +303,8 @@ public final class LoadGenerator implements Callable<Integer> {
                 window.getValueAtPercentile(50) / 1e3, window.getValueAtPercentile(99) / 1e3, window.getMaxValue() / 1e3,
                 join.getValueAtPercentile(50) / 1e3, join.getMaxValue() / 1e3, authenticated, authFailures, cpuSeconds,
                 cpuSeconds / Math.max(1, delivered) * 1e6, (serverForwarded(http) - startForwarded) / seconds,
-                lastOwnCpu - startOwnCpu, window.getValueAtPercentile(99.9) / 1e3, serverUser, serverSystem);
+                lastOwnCpu - startOwnCpu, window.getValueAtPercentile(99.9) / 1e3, serverUser, serverSystem,
+                frameWindow.getValueAtPercentile(50) / 1e3, frameWindow.getValueAtPercentile(99) / 1e3);
     }
 
     private static double lossPercent(long received, long expected) {
@@ -315,11 +329,16 @@ public final class LoadGenerator implements Callable<Integer> {
 
     /** The node's stagecast_media_packets_forwarded_total from /metrics, NaN when unreadable. */
     private double serverForwarded(HttpClient http) {
+        return serverCounter(http, "stagecast_media_packets_forwarded_total");
+    }
+
+    /** A counter of the node's /metrics (its first line of that name), NaN when unreadable. */
+    private double serverCounter(HttpClient http, String name) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve("/metrics"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             for (String line : response.body().split("\n")) {
-                if (line.startsWith("stagecast_media_packets_forwarded_total")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }

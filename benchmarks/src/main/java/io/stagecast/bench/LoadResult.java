@@ -15,25 +15,29 @@ package io.stagecast.bench;
  * @param serverUserSeconds     the server's user-mode CPU in the window (utime), NaN without a server pid
  * @param serverSystemSeconds   the server's kernel CPU in the window (stime): system calls, and on
  *                              loopback the receivers' UDP delivery that runs in the sender's sendmmsg
+ * @param frameP50Millis        median latency of the sampled packets that end a frame (RTP marker): when a
+ *                              frame became decodable at the viewer
+ * @param frameP99Millis        99th percentile of the same
  */
 record LoadResult(int publishers, int viewers, int viewersJoined, double seconds, long delivered, long expected,
                   double deliveredPerSecond, double loss, double latencyP50Millis, double latencyP99Millis,
                   double latencyMaxMillis, double joinP50Millis, double joinMaxMillis, long authenticated, long authFailures,
                   double serverCpuSeconds, double serverCpuSecondsPerMillion, double serverForwardedPerSecond,
                   double generatorCpuSeconds, double latencyP999Millis, double serverUserSeconds,
-                  double serverSystemSeconds) {
+                  double serverSystemSeconds, double frameP50Millis, double frameP99Millis) {
 
     String summary() {
         return String.format(java.util.Locale.ROOT,
                 "RESULT publishers=%d viewers=%d joined=%d window=%.1fs delivered=%d (%.0f pkt/s) loss=%.3f%% "
                         + "latency p50=%.2fms p99=%.2fms p999=%.2fms max=%.2fms join p50=%.0fms max=%.0fms authenticated=%d authFailures=%d "
                         + "serverCpu=%.2fs (%.1f%% of a core) serverCpuPerMillion=%.2fs (%.2fus/pkt) serverUser=%.2fus/pkt serverKernel=%.2fus/pkt serverForwarded=%.0f pkt/s "
-                        + "generatorCpu=%.2fs (%.1f%% of a core)",
+                        + "generatorCpu=%.2fs (%.1f%% of a core) frameP50=%.2fms frameP99=%.2fms",
                 publishers, viewers, viewersJoined, seconds, delivered, deliveredPerSecond, loss * 100,
                 latencyP50Millis, latencyP99Millis, latencyP999Millis, latencyMaxMillis, joinP50Millis, joinMaxMillis, authenticated, authFailures,
                 serverCpuSeconds, 100 * serverCpuSeconds / seconds, serverCpuSecondsPerMillion, serverCpuSecondsPerMillion,
                 perPacketMicros(serverUserSeconds), perPacketMicros(serverSystemSeconds),
-                serverForwardedPerSecond, generatorCpuSeconds, 100 * generatorCpuSeconds / seconds);
+                serverForwardedPerSecond, generatorCpuSeconds, 100 * generatorCpuSeconds / seconds, frameP50Millis,
+                frameP99Millis);
     }
 
     /** CPU seconds in the window per delivered packet, in microseconds. */

@@ -22,12 +22,13 @@ final class SyntheticViewer implements AutoCloseable {
     private volatile long startNanos;
 
     /**
+     * @param frameLatencyMicros the latency of the sampled packets that end a frame (marker)
      * @param loops      where the viewer's socket is read
      * @param authSample one in this many packets per stream is authenticated (SRTP), all are counted
      */
-    SyntheticViewer(Recorder latencyMicros, ReceiveLoops loops, DtlsCertificate certificate, int authSample)
-            throws InterruptedException {
-        counters = new ViewerCounters(latencyMicros);
+    SyntheticViewer(Recorder latencyMicros, Recorder frameLatencyMicros, ReceiveLoops loops, DtlsCertificate certificate,
+                    int authSample) throws InterruptedException {
+        counters = new ViewerCounters(latencyMicros, frameLatencyMicros);
         ViewerReceiver receiver = new ViewerReceiver(counters, authSample);
         SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT, certificate, loops.open(receiver), CONSENT_INTERVAL);
         peer.setRtpListener(counters);

@@ -15,6 +15,12 @@ final class ViewerCounters implements ReceivedRtpListener {
     private static final int MAX_SSRCS = 16;
 
     private final Recorder latencyMicros;
+    /**
+     * The same for the sampled packets that end a frame (RTP marker): when the frame became
+     * decodable. With UDP GSO in the node a frame's early packets wait for its last one, so the
+     * per-packet latency grows while this one should not.
+     */
+    private final Recorder frameLatencyMicros;
     private final int[] ssrcs = new int[MAX_SSRCS];
     private final long[] highest = new long[MAX_SSRCS];
     private int streams;
@@ -25,8 +31,9 @@ final class ViewerCounters implements ReceivedRtpListener {
     private volatile int smallest = Integer.MAX_VALUE;
     private volatile int largest;
 
-    ViewerCounters(Recorder latencyMicros) {
+    ViewerCounters(Recorder latencyMicros, Recorder frameLatencyMicros) {
         this.latencyMicros = latencyMicros;
+        this.frameLatencyMicros = frameLatencyMicros;
     }
 
     /** Every RTP packet from the node, authenticated or not. */
@@ -50,7 +57,11 @@ final class ViewerCounters implements ReceivedRtpListener {
         authenticated++;
         long sent = PayloadStamp.read(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
         if (sent != 0) {
-            latencyMicros.recordValue(Math.max(0, (receivedNanos - sent) / 1_000));
+            long micros = Math.max(0, (receivedNanos - sent) / 1_000);
+            latencyMicros.recordValue(micros);
+            if (packet.marker()) {
+                frameLatencyMicros.recordValue(micros);
+            }
         }
     }
 

@@ -22,10 +22,14 @@ import java.util.function.Predicate;
  * @param eventLoops         media event loops, each with its own UDP socket: {@code port},
  *                           {@code port + 1}, ... (every one ephemeral when {@code port} is 0); 0
  *                           means one per available processor
+ * @param gso                UDP GSO ({@code UDP_SEGMENT}): a video frame's packets to one subscriber
+ *                           leave in one send (see {@code transport.FrameRuns}); honoured only where
+ *                           {@link #gsoSupported()} (epoll on a kernel with {@code UDP_SEGMENT})
  */
 public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                           Predicate<InetAddress> remoteAllowed, Duration consentTimeout,
-                          Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits, int eventLoops) {
+                          Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits, int eventLoops,
+                          boolean gso) {
     public static final int MAX_EVENT_LOOPS = 1024;
 
     public MediaConfig {
@@ -48,7 +52,20 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
     public MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                        Predicate<InetAddress> remoteAllowed, Duration consentTimeout, Duration dtlsHandshakeTimeout) {
         this(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout, dtlsHandshakeTimeout,
-                DtlsHandshakeLimits.DEFAULT, 0);
+                DtlsHandshakeLimits.DEFAULT, 0, gsoSupported());
+    }
+
+    /**
+     * Whether this machine can send UDP GSO: Netty's native epoll transport loaded and the kernel
+     * has {@code UDP_SEGMENT} (Linux 4.18+). The default of {@code gso}.
+     */
+    public static boolean gsoSupported() {
+        try {
+            return io.netty.channel.epoll.Epoll.isAvailable()
+                    && io.netty.channel.epoll.EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** The number of media event loops this config runs (resolving 0 to the processors). */
@@ -65,16 +82,22 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
 
     public MediaConfig withConsentTimeout(Duration timeout) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout,
-                dtlsLimits, eventLoops);
+                dtlsLimits, eventLoops, gso);
     }
 
     public MediaConfig withDtlsLimits(DtlsHandshakeLimits limits) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, limits, eventLoops);
+                dtlsHandshakeTimeout, limits, eventLoops, gso);
     }
 
     public MediaConfig withEventLoops(int loops) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, dtlsLimits, loops);
+                dtlsHandshakeTimeout, dtlsLimits, loops, gso);
+    }
+
+    /** GSO on or off (on is honoured only where {@link #gsoSupported()}). */
+    public MediaConfig withGso(boolean on) {
+        return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
+                dtlsHandshakeTimeout, dtlsLimits, eventLoops, on);
     }
 }

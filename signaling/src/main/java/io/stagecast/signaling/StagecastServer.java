@@ -48,7 +48,7 @@ public final class StagecastServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                 config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
-                config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()), metrics);
+                config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()).withGso(config.mediaGso()), metrics);
         this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());
         this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;

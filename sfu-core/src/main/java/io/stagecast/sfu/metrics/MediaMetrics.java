@@ -46,6 +46,10 @@ public final class MediaMetrics {
     private final LongAdder[] keyframeRequests = adders(KeyframeReason.values().length);
     private final LongAdder sendDatagramsCreated = new LongAdder();
     private final LongAdder sendDatagramOverflows = new LongAdder();
+    private final LongAdder gsoSends = new LongAdder();
+    private final LongAdder gsoSegments = new LongAdder();
+    private final LongAdder gsoRunsCreated = new LongAdder();
+    private final LongAdder gsoRunOverflows = new LongAdder();
     private final DistributionSummary estimates;
     private final AtomicLong allocatedBps = new AtomicLong();
     private final AtomicLong sentBps = new AtomicLong();
@@ -92,6 +96,18 @@ public final class MediaMetrics {
         FunctionCounter.builder("stagecast.media.send.datagrams", sendDatagramOverflows, LongAdder::sum)
                 .tag("outcome", "overflow")
                 .description("sends that found every pooled datagram of their loop in flight and took a Netty buffer")
+                .register(registry);
+        // UDP GSO (media.gso): segments / sends is how many packets of a frame left in one send.
+        count("stagecast.media.send.gso.sends", "UDP GSO sends (UDP_SEGMENT) of two or more packets of one frame to one subscriber",
+                null, gsoSends);
+        count("stagecast.media.send.gso.segments", "packets that left in UDP GSO sends", null, gsoSegments);
+        FunctionCounter.builder("stagecast.media.send.gso.runs", gsoRunsCreated, LongAdder::sum)
+                .tag("outcome", "created")
+                .description("pooled GSO run buffers made (each loop makes them as needed, up to its cap)")
+                .register(registry);
+        FunctionCounter.builder("stagecast.media.send.gso.runs", gsoRunOverflows, LongAdder::sum)
+                .tag("outcome", "overflow")
+                .description("frames that found every GSO run buffer of their loop in use and left as plain datagrams")
                 .register(registry);
         estimates = DistributionSummary.builder("stagecast.bwe.estimate").baseUnit("bits/s")
                 .description("send-side estimates towards subscribers, sampled once per second each")
@@ -183,6 +199,34 @@ public final class MediaMetrics {
     /** A send found its loop's datagram pool exhausted. */
     public void sendDatagramOverflow() {
         sendDatagramOverflows.increment();
+    }
+
+    /** One GSO send of {@code segments} packets (per send, not per packet). */
+    public void gsoSent(int segments) {
+        gsoSends.increment();
+        gsoSegments.add(segments);
+    }
+
+    /** A loop's GSO run pool made {@code n} more runs. */
+    public void gsoRunsCreated(int n) {
+        gsoRunsCreated.add(n);
+    }
+
+    /** A frame found its loop's GSO runs all in use. */
+    public void gsoRunOverflow() {
+        gsoRunOverflows.increment();
+    }
+
+    public long gsoSends() {
+        return gsoSends.sum();
+    }
+
+    public long gsoSegments() {
+        return gsoSegments.sum();
+    }
+
+    public long gsoRunOverflows() {
+        return gsoRunOverflows.sum();
     }
 
     public long sendDatagramsCreated() {

@@ -46,6 +46,8 @@ public abstract class Consumer {
     final int transportCcId;
     private final int absSendTimeId;
     private final int clockRate;
+    /** Video: its packets may be held per frame for one GSO send ({@code TransportSender.sendRtp}). */
+    private final boolean video;
     /** The subscriber's home in the router; set when attached. */
     SubscriberLink link;
     /** This track as the subscriber's allocation sees it (inputs refreshed, outputs read, per run). */
@@ -88,6 +90,7 @@ public abstract class Consumer {
         this.sequence = new SequenceRewriter(clockRate);
         this.nacks = new NackResponder(this);
         this.layers = new LayerSelector(producer.kind() == MediaKind.VIDEO);
+        this.video = producer.kind() == MediaKind.VIDEO;
     }
 
     public String id() {
@@ -300,7 +303,7 @@ public abstract class Consumer {
         packetsSent++;
         octetsSent += packet.payloadLength();
         bytesSinceRead += packet.length();
-        sender.sendRtp(packet);
+        sender.sendRtp(packet, video);
         sequence.onSent(seqOut, tsOut, nowNanos);
     }
 

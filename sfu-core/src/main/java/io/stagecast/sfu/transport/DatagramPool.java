@@ -93,6 +93,18 @@ final class DatagramPool {
         return d;
     }
 
+    /** The same, copying from a direct buffer (a {@link FrameRun} of one packet). */
+    DatagramPacket take(ByteBuf src, int index, int len, InetSocketAddress to) {
+        PooledDatagram d = takeFree();
+        if (d == null) {
+            ByteBuf overflow = channel.alloc().directBuffer(len, len);
+            metrics.sendDatagramOverflow();
+            return new DatagramPacket(overflow.writeBytes(src, index, len), to);
+        }
+        d.reset(to).content().writeBytes(src, index, len);
+        return d;
+    }
+
     private PooledDatagram takeFree() {
         if (freeCount == 0) {
             if (created < free.length) {

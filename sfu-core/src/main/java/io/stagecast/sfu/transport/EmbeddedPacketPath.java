@@ -27,15 +27,27 @@ public final class EmbeddedPacketPath {
     private final Channel channel;
     private final TransportRegistry registry = new TransportRegistry();
     private final TransportContext context;
+    private final FrameRunPool frameRuns;
 
     /** Installs the demultiplexer as {@code channel}'s last inbound handler. */
     public EmbeddedPacketPath(Channel channel, MediaMetrics metrics) {
+        this(channel, metrics, false);
+    }
+
+    /**
+     * With {@code gso} the subscribers' video leaves as {@link FrameRun}s (Netty's
+     * {@code SegmentedDatagramPacket}): a reader of the channel's outbound messages then splits
+     * them by {@code segmentSize()} as the kernel would. Off by default here.
+     */
+    public EmbeddedPacketPath(Channel channel, MediaMetrics metrics, boolean gso) {
         this.channel = channel;
+        DatagramPool datagrams = new DatagramPool(channel, metrics);
+        this.frameRuns = gso ? new FrameRunPool(channel, metrics, datagrams) : null;
         this.context = new TransportContext(channel, channel.eventLoop(), 0, registry, DtlsCertificate.generate(),
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
                 new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
                 // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.
-                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10), new DatagramPool(channel, metrics));
+                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10), datagrams, frameRuns);
         channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
     }
 
@@ -58,6 +70,13 @@ public final class EmbeddedPacketPath {
     /** The node's periodic work for one transport (consent, feedback, the router's ticks). */
     public void tick(Transport transport, long nowNanos, boolean reportsDue) {
         transport.tick(nowNanos, reportsDue);
+    }
+
+    /** The loop tick's part that is not per transport: sends GSO runs filling since the last one. */
+    public void tickLoop() {
+        if (frameRuns != null) {
+            frameRuns.tick();
+        }
     }
 
     /** A decrypted RTCP compound from {@code transport}'s peer, as after SRTCP unprotect. */

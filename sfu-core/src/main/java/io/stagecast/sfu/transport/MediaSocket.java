@@ -43,6 +43,8 @@ public final class MediaSocket {
     private final DtlsHandshakeScheduler handshakes;
     private final PacketDemux demux;
     private final TransportContext context;
+    /** The loop's UDP GSO runs, null when GSO is off. */
+    private final FrameRunPool frameRuns;
     private final ScheduledFuture<?> ticker;
     private long lastReportNanos;
     private final long threadId;
@@ -77,10 +79,19 @@ public final class MediaSocket {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("media loop " + index + " did not start", e);
         }
+        DatagramPool datagrams = new DatagramPool(channel, metrics);
+        // GSO only on the epoll channel of a kernel with UDP_SEGMENT: Netty refuses a segmented
+        // packet elsewhere, so an operator's "on" on another machine is off, with a line in the log.
+        boolean gso = config.gso() && epoll && MediaConfig.gsoSupported();
+        if (config.gso() && !gso && index == 0) {
+            log.warn("media.gso is on but this machine cannot send UDP GSO (epoll with UDP_SEGMENT): off");
+        }
+        frameRuns = gso ? new FrameRunPool(channel, metrics, datagrams) : null;
         context = new TransportContext(channel, loop, index, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), new DatagramPool(channel, metrics));
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), datagrams, frameRuns);
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        log.info("media socket {} on {} ({})", index, channel.localAddress(), epoll ? "epoll" : "nio");
+        log.info("media socket {} on {} ({}{})", index, channel.localAddress(), epoll ? "epoll" : "nio",
+                gso ? ", UDP GSO" : "");
     }
 
     TransportContext context() {
@@ -152,6 +163,9 @@ public final class MediaSocket {
             } catch (RuntimeException e) {
                 log.warn("tick of {} failed", transport, e);
             }
+        }
+        if (frameRuns != null) {
+            frameRuns.tick();
         }
         channel.flush();
     }

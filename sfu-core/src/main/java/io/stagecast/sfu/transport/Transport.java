@@ -431,6 +431,7 @@ public final class Transport {
         if (isFinished()) {
             return;
         }
+        sender.sendHeldFrames();
         reportForwarded();
         setState(terminal);
         log.info("transport {} {}: {}", id, terminal.name().toLowerCase(), reason);

@@ -34,6 +34,8 @@ public final class TransportSender {
      * promise that never fires serves every write instead of a new promise per packet.
      */
     private final VoidChannelPromise noPromise;
+    /** This subscriber's video held per frame for UDP GSO; null when the loop has GSO off. */
+    private final FrameRuns frameRuns;
     private SrtpTransformer srtp;
     /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
     private long forwardedPackets;
@@ -49,6 +51,8 @@ public final class TransportSender {
         this.retransmissions = new RetransmissionControl(roundTrip);
         this.rtcpSenderSsrc = rtcpSenderSsrc;
         this.noPromise = new VoidChannelPromise(context.channel(), false);
+        this.frameRuns = context.frameRuns() == null ? null
+                : new FrameRuns(context.frameRuns(), context.channel(), context.datagrams());
     }
 
     void onSrtp(SrtpTransformer transformer) {
@@ -84,8 +88,18 @@ public final class TransportSender {
      * retransmission budget.
      */
     public void sendRtp(RtpPacket packet) {
+        sendRtp(packet, false);
+    }
+
+    /**
+     * The same; with {@code frameOfVideo} (a video packet sent for the first time) and GSO on, the
+     * packet may wait for the rest of its frame to leave with it in one send ({@link FrameRuns}:
+     * the frame's last packet never waits). The transport-wide number and send time were stamped
+     * before, in sending order, as without GSO.
+     */
+    public void sendRtp(RtpPacket packet, boolean frameOfVideo) {
         retransmissions.onSent(packet.length());
-        int sent = protectAndQueue(packet);
+        int sent = protectAndQueue(packet, frameOfVideo && frameRuns != null);
         if (sent > 0) {
             forwardedPackets++;
             forwardedBytes += sent;
@@ -98,7 +112,7 @@ public final class TransportSender {
      * refused). The caller took its size from {@link #tryRetransmit} first.
      */
     public void resendRtp(RtpPacket packet) {
-        int sent = protectAndQueue(packet);
+        int sent = protectAndQueue(packet, false);
         if (sent > 0) {
             retransmissions.onRetransmitted(sent);
         }
@@ -109,11 +123,11 @@ public final class TransportSender {
      * neither media nor a retransmission, so it adds nothing to the retransmission budget.
      */
     public void sendPadding(RtpPacket packet) {
-        protectAndQueue(packet);
+        protectAndQueue(packet, false);
     }
 
     /** @return the protected length queued, or -1 */
-    private int protectAndQueue(RtpPacket packet) {
+    private int protectAndQueue(RtpPacket packet, boolean gather) {
         assert LoopConfinement.owned(context.loop());
         InetSocketAddress remote = pairs.selected();
         if (srtp == null || remote == null) {
@@ -127,7 +141,11 @@ public final class TransportSender {
             }
             return -1;
         }
-        queue(view, remote);
+        if (gather) {
+            frameRuns.send(view.getBuffer(), view.getOffset(), view.getLength(), remote);
+        } else {
+            queue(view, remote);
+        }
         return view.getLength();
     }
 
@@ -166,6 +184,13 @@ public final class TransportSender {
      */
     public void flush() {
         context.channel().flush();
+    }
+
+    /** Sends the video this transport holds for GSO (it closes). */
+    void sendHeldFrames() {
+        if (frameRuns != null) {
+            frameRuns.sendAll();
+        }
     }
 
     /** Sender SSRC of the RTCP we originate towards this peer (RR, NACK, PLI, transport-cc). */

@@ -23,6 +23,8 @@ enum ConfigKey {
     MEDIA_ALLOWED_REMOTE_NETWORKS("media.allowed-remote-networks", ""),
     /** Default depends on the machine: the number of available processors. */
     MEDIA_EVENT_LOOPS("media.event-loops", (String) null),
+    /** {@code auto}: on where the machine can (epoll with UDP_SEGMENT); {@code true} / {@code false}. */
+    MEDIA_GSO("media.gso", "auto"),
     ICE_CONSENT_TIMEOUT_SECONDS("ice.consent-timeout-seconds", "30"),
     /** Empty means a random secret is made at start-up (unless {@code keys.secrets} has keys). */
     TOKEN_SECRET("token.secret", ""),

@@ -51,13 +51,16 @@ import java.util.Properties;
  *                                   most video tracks one viewer receives (WHEP viewers included)
  * @param lastNMobile                {@code media.last-n-mobile}: the cap for participants who joined as phones
  * @param webhooks                   {@code webhooks.*}: receivers of the node's events, how they are signed and retried
+ * @param mediaGso                   {@code media.gso}: UDP GSO for video to subscribers ({@code auto} resolved to
+ *                                   whether this machine can)
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
                               int mediaEventLoops, Duration iceConsentTimeout, ApiKeys apiKeys,
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
-                              long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks) {
+                              long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
+                              boolean mediaGso) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -171,7 +174,18 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 consentTimeout, apiKeys, secretGenerated, publicBaseUrl,
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
-                settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys));
+                settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
+                gso(settings));
+    }
+
+    private static boolean gso(LayeredSettings settings) {
+        String value = settings.string(ConfigKey.MEDIA_GSO).trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "auto", "" -> io.stagecast.sfu.MediaConfig.gsoSupported();
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw settings.invalid(ConfigKey.MEDIA_GSO, "expected auto, true or false");
+        };
     }
 
     private static WebhookSettings webhooks(LayeredSettings settings, ApiKeys keys) {
@@ -253,7 +267,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", publicBaseUrl=" + publicBaseUrl + ", demoRoom=" + demoRoom.orElse("(none)")
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
-                + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)]";
+                + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
+                + ", mediaGso=" + mediaGso + "]";
     }
 
     static boolean isLocatorName(String name) {

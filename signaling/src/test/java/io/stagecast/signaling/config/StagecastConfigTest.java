@@ -82,6 +82,14 @@ class StagecastConfigTest {
     }
 
     @Test
+    void gsoIsOnWhereTheMachineCanUnlessTurnedOff() {
+        assertEquals(io.stagecast.sfu.MediaConfig.gsoSupported(), StagecastConfig.defaults().mediaGso());
+        assertTrue(fromEnv("STAGECAST_MEDIA_GSO", "true").mediaGso());
+        assertFalse(fromEnv("STAGECAST_MEDIA_GSO", "off").mediaGso());
+        assertEquals(io.stagecast.sfu.MediaConfig.gsoSupported(), fromEnv("STAGECAST_MEDIA_GSO", "auto").mediaGso());
+    }
+
+    @Test
     void lastNDefaultsAndBounds() {
         StagecastConfig defaults = StagecastConfig.defaults();
         assertEquals(25, defaults.lastN());
@@ -150,6 +158,7 @@ class StagecastConfigTest {
                 Map.entry("STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "203.0.113.7, 2001:db8::7"),
                 Map.entry("STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "127.0.0.0/8,::1/128"),
                 Map.entry("STAGECAST_MEDIA_EVENT_LOOPS", "3"),
+                Map.entry("STAGECAST_MEDIA_GSO", "false"),
                 Map.entry("STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS", "15"),
                 Map.entry("STAGECAST_TOKEN_SECRET", SECRET),
                 Map.entry("STAGECAST_PUBLIC_BASE_URL", "https://stage.example/"),
@@ -166,6 +175,7 @@ class StagecastConfigTest {
         assertEquals(List.of(NetworkRange.parse("127.0.0.0/8"), NetworkRange.parse("::1/128")),
                 config.mediaAllowedRemoteNetworks());
         assertEquals(3, config.mediaEventLoops());
+        assertFalse(config.mediaGso());
         assertEquals(Duration.ofSeconds(15), config.iceConsentTimeout());
         assertEquals(SECRET, secretOf(config, ApiKeys.LEGACY_ID));
         assertEquals("https://stage.example", config.publicBaseUrl());
@@ -253,6 +263,7 @@ class StagecastConfigTest {
                 {"STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "not-a-cidr", "media.allowed-remote-networks"},
                 {"STAGECAST_MEDIA_EVENT_LOOPS", "0", "media.event-loops"},
                 {"STAGECAST_MEDIA_EVENT_LOOPS", "many", "media.event-loops"},
+                {"STAGECAST_MEDIA_GSO", "sometimes", "media.gso"},
                 {"STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS", "0", "ice.consent-timeout-seconds"},
                 {"STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS", "-5", "ice.consent-timeout-seconds"},
                 {"STAGECAST_DTLS_HANDSHAKE_TIMEOUT_SECONDS", "20s", "dtls.handshake-timeout-seconds"},
