@@ -31,8 +31,11 @@ import java.net.InetSocketAddress;
  * <p>Event loop only; nothing allocated per packet.
  */
 final class FrameRuns {
-    /** Video streams of one subscriber filling at once (tiles); a fifth sends the oldest slot's run. */
-    static final int STREAMS = 4;
+    /**
+     * Video streams of one subscriber filling at once: a stage of up to 8 tiles (publishers pace
+     * independently, so their frames overlap); a ninth sends the oldest slot's run.
+     */
+    static final int STREAMS = 8;
     /**
      * The largest packet gathered: 1280 (the smallest MTU IPv6 allows, RFC 8200 5) less the IPv6
      * and UDP headers. The kernel refuses a whole GSO send whose segments do not fit the route's
