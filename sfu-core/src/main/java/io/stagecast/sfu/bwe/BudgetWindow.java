@@ -11,7 +11,9 @@ final class BudgetWindow {
     /** How long a higher budget must last before the allocation follows it up. */
     static final long WINDOW_NANOS = 1_500_000_000L;
     private static final long BUCKET_NANOS = 100_000_000L;
-    private static final int BUCKETS = 16; // > WINDOW / BUCKET
+    /** The longest window {@link #lowestOver} looks back (a step that failed repeatedly waits that long). */
+    static final long LONGEST_NANOS = 12_000_000_000L;
+    private static final int BUCKETS = 128; // > LONGEST / BUCKET
 
     private final long[] bucketOf = new long[BUCKETS];
     private final long[] low = new long[BUCKETS];
@@ -47,6 +49,22 @@ final class BudgetWindow {
 
     long lowest() {
         return lowest;
+    }
+
+    /** The lowest budget of the last {@code windowNanos} (at most {@link #LONGEST_NANOS}) up to the last record. */
+    long lowestOver(long windowNanos) {
+        long newest = Long.MIN_VALUE;
+        for (long b : bucketOf) {
+            newest = Math.max(newest, b);
+        }
+        long oldest = newest - Math.min(windowNanos, LONGEST_NANOS) / BUCKET_NANOS;
+        long min = Long.MAX_VALUE;
+        for (int k = 0; k < BUCKETS; k++) {
+            if (bucketOf[k] >= oldest && bucketOf[k] <= newest) {
+                min = Math.min(min, low[k]);
+            }
+        }
+        return min;
     }
 
     long highest() {

@@ -18,6 +18,11 @@ package io.stagecast.sfu.bwe;
  *       goes up only as far as the lowest budget of the last 1.5 s ({@link BudgetWindow}) would
  *       take it, with a margin ({@link BudgetRounds#UP_MARGIN}). A reshuffle at a steady budget
  *       (a new dominant speaker, a bigger tile, a tile shown again) needs no wait.</li>
+ *   <li>Backoff: a step the budget failed to hold again within {@link #RETRY_HOLD_NANOS} of
+ *       the last failure needs the budget to last twice as long before it is retried (1.5, 3, 6,
+ *       12 s). An estimate that overshoots a shaped link (a probe through a token bucket's burst
+ *       passes faster than the rate) otherwise brought the layer back every few seconds, each time
+ *       a keyframe and a freeze (23 switches in 45 s behind 400 kbit/s in ShapedViewerEndToEndTest).</li>
  *   <li>The desired layer is the same division over every layer (paused ones priced by their
  *       last measured or an estimated bitrate) with the highest budget of the last 1.5 s: a
  *       layer is asked for at once and given up at the source only after that long.</li>
@@ -28,11 +33,14 @@ package io.stagecast.sfu.bwe;
  * larger than in any earlier run.
  */
 public final class StageAllocator {
+    /** A failure this long after the previous one starts the backoff afresh. */
+    static final long RETRY_HOLD_NANOS = 20_000_000_000L;
     private final BudgetWindow budgets = new BudgetWindow();
     private final LayerLadder flowing = new LayerLadder();
     private final LayerLadder everything = new LayerLadder();
     private final BudgetRounds atBudget = new BudgetRounds();
     private final BudgetRounds atProvenBudget = new BudgetRounds();
+    private final BudgetRounds atRetryBudget = new BudgetRounds();
     private final BudgetRounds desired = new BudgetRounds();
     private int[] order = new int[0];
     private int[] eligible = new int[0];
@@ -87,6 +95,14 @@ public final class StageAllocator {
 
         atBudget.run(budgetBps - audioBps, flowing, tracks, eligible, n, previousRank);
         atProvenBudget.run(budgets.lowest() - audioBps, flowing, tracks, eligible, n, previousRank);
+        long retryWindow = BudgetWindow.WINDOW_NANOS;
+        for (int k = 0; k < n; k++) {
+            retryWindow = Math.max(retryWindow, retryWindow(tracks[eligible[k]], nowNanos));
+        }
+        if (retryWindow > BudgetWindow.WINDOW_NANOS) {
+            // One division for the longest backoff in force: a stage rarely has two failing at once.
+            atRetryBudget.run(budgets.lowestOver(retryWindow) - audioBps, flowing, tracks, eligible, n, previousRank);
+        }
         desired.run(budgets.highest() - audioBps, everything, tracks, eligible, n, previousDesiredRank);
 
         long total = audioBps;
@@ -94,7 +110,7 @@ public final class StageAllocator {
         for (int k = 0; k < n; k++) {
             int i = eligible[k];
             TrackDemand t = tracks[i];
-            int step = chooseStep(i);
+            int step = chooseStep(t, i, nowNanos);
             apply(t, i, step);
             total += t.allocatedBps;
             if (probeExtra < 0 && t.reason == AllocationReason.BANDWIDTH) {
@@ -107,15 +123,37 @@ public final class StageAllocator {
 
     /**
      * Down at once: what the budget now holds. Up: no further than the budget of the whole last
-     * window holds, and never below what the track had (it still fits: it is below the ideal).
+     * window holds, and never below what the track had (it still fits: it is below the ideal); to
+     * a step it failed to hold again and again, only once the budget lasted its backoff.
      */
-    private int chooseStep(int i) {
+    private int chooseStep(TrackDemand t, int i, long nowNanos) {
         int ideal = atBudget.step(i);
-        if (flowing.rankOf(i, ideal) <= previousRank[i]) {
+        int idealRank = flowing.rankOf(i, ideal);
+        if (idealRank <= previousRank[i]) {
+            int had = flowing.stepAtOrBelow(i, previousRank[i]);
+            if (idealRank < previousRank[i] && had >= 0 && flowing.rankOf(i, had) == previousRank[i]) {
+                // What it had still flows and its tile still takes it: the budget did not hold it.
+                boolean again = t.failedRank == previousRank[i] && nowNanos - t.failedAtNanos < RETRY_HOLD_NANOS;
+                t.failures = again ? t.failures + 1 : 1;
+                t.failedRank = previousRank[i];
+                t.failedAtNanos = nowNanos;
+            }
             return ideal;
         }
         int had = flowing.stepAtOrBelow(i, previousRank[i]);
-        return Math.max(had, Math.min(ideal, atProvenBudget.step(i)));
+        int up = Math.min(ideal, atProvenBudget.step(i));
+        if (retryWindow(t, nowNanos) > BudgetWindow.WINDOW_NANOS && flowing.rankOf(i, up) >= t.failedRank) {
+            up = Math.min(up, atRetryBudget.step(i));
+        }
+        return Math.max(had, up);
+    }
+
+    /** How long the budget must last before {@code t} retries the step it failed to hold. */
+    private static long retryWindow(TrackDemand t, long nowNanos) {
+        if (t.failedRank < 0 || t.failures < 2 || nowNanos - t.failedAtNanos >= RETRY_HOLD_NANOS) {
+            return BudgetWindow.WINDOW_NANOS;
+        }
+        return Math.min(BudgetWindow.LONGEST_NANOS, BudgetWindow.WINDOW_NANOS << Math.min(t.failures - 1, 4));
     }
 
     private void apply(TrackDemand t, int i, int step) {

@@ -56,11 +56,19 @@ public final class TrackDemand {
     int previousDesired = -1;
     /** Last measured bitrate of each layer, kept while the layer is paused (to price its return). */
     final long[] lastMeasuredBps = new long[MAX_LAYERS];
+    /** The rank the budget last failed to hold (the track stepped down from it), -1 none. */
+    int failedRank = -1;
+    /** When it stepped down from {@link #failedRank}. */
+    long failedAtNanos;
+    /** Times in a row it stepped down from {@link #failedRank}, each within the retry hold of the one before. */
+    int failures;
 
     /** Forgets the allocator state, for an owner that reuses this object for another consumer. */
     public void forgetAllocation() {
         allocatedRank = -1;
         previousDesired = -1;
+        failedRank = -1;
+        failures = 0;
         Arrays.fill(lastMeasuredBps, 0);
     }
 

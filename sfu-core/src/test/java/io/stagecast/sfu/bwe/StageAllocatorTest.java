@@ -309,4 +309,43 @@ class StageAllocatorTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 1024, allocated + " B in 10000 runs");
     }
+
+    @Test
+    void aLayerTheBudgetFailsToHoldAgainAndAgainIsRetriedAfterEverLongerHolds() {
+        TrackDemand video = simulcast(TrackPriority.NORMAL);
+        TrackDemand[] tracks = stage(video);
+        long enough = (long) (MID * 1.2); // holds the middle layer with the up margin
+        long t = steady(enough, tracks, 0, 3_000 * MS);
+        assertEquals(1, video.targetLayer);
+        long[] expectedHoldMs = {1_500, 3_000, 6_000, 12_000, 12_000};
+        for (long expected : expectedHoldMs) {
+            allocator.allocate(MID / 2, tracks, 1, -1, t); // the estimate falls: down at once
+            assertEquals(0, video.targetLayer);
+            t += 100 * MS;
+            long from = t;
+            while (video.targetLayer != 1 && t - from < 15_000 * MS) {
+                allocator.allocate(enough, tracks, 1, -1, t);
+                t += 100 * MS;
+            }
+            long heldMs = (t - 100 * MS - from) / MS;
+            assertTrue(Math.abs(heldMs - expected) <= 200, "back after " + heldMs + " ms, " + expected + " wanted");
+            t = steady(enough, tracks, t, 500 * MS);
+        }
+        // Twenty seconds without a failure: the next one starts the backoff afresh.
+        t = steady(enough, tracks, t, StageAllocator.RETRY_HOLD_NANOS);
+        allocator.allocate(MID / 2, tracks, 1, -1, t);
+        t += 100 * MS;
+        long from = t;
+        t = steady(enough, tracks, t, 1_600 * MS);
+        assertEquals(1, video.targetLayer, "back after the usual hold");
+        assertTrue(t - from <= 1_700 * MS);
+    }
+
+    private long steady(long budget, TrackDemand[] tracks, long from, long duration) {
+        long t = from;
+        for (long end = from + duration; t < end; t += 100 * MS) {
+            allocator.allocate(budget, tracks, tracks.length, -1, t);
+        }
+        return t;
+    }
 }
