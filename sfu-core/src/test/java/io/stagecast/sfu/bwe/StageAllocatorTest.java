@@ -339,6 +339,17 @@ class StageAllocatorTest {
         t = steady(enough, tracks, t, 1_600 * MS);
         assertEquals(1, video.targetLayer, "back after the usual hold");
         assertTrue(t - from <= 1_700 * MS);
+
+        // In the backoff again, a budget twice what the layer needs brings it back after the usual hold.
+        for (int k = 0; k < 3; k++) {
+            allocator.allocate(MID / 2, tracks, 1, -1, t);
+            t = steady(enough, tracks, t + 100 * MS, 3_500 * MS);
+        }
+        allocator.allocate(MID / 2, tracks, 1, -1, t);
+        from = t + 100 * MS;
+        long twice = (long) (MID * (1 + BudgetRounds.UP_MARGIN)) * StageAllocator.BACKOFF_RELIEF + 20_000;
+        t = steady(twice, tracks, from, 1_700 * MS);
+        assertEquals(1, video.targetLayer, "the link opened: no backoff");
     }
 
     private long steady(long budget, TrackDemand[] tracks, long from, long duration) {
