@@ -92,6 +92,11 @@ class Publisher:
             if transceiver is None:
                 break
             transceiver.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
+            if self.args.nack and i == 0:
+                # The video transceiver answers NACKs (RFC 4585) with retransmissions (RFC 4588 RTX
+                # where negotiated), as an integrator on a lossy network would set it up; without it
+                # a lost packet is repaired only by the keyframe the node asks for.
+                transceiver.set_property("do-nack", True)
         if self.args.seconds > 0:
             GLib.timeout_add_seconds(self.args.seconds, self.stop)
         GLib.timeout_add_seconds(1, self.print_stats)
@@ -237,6 +242,7 @@ def main():
     parser.add_argument("--pattern", default="pattern=smpte horizontal-speed=4",
                         help="videotestsrc properties")
     parser.add_argument("--offer-only", action="store_true")
+    parser.add_argument("--nack", action="store_true", help="the video transceiver answers NACKs (do-nack)")
     args = parser.parse_args()
     Gst.init(None)
     Publisher(args).run()

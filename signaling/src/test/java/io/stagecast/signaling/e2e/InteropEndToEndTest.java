@@ -49,7 +49,8 @@ class InteropEndToEndTest {
     void gstreamerPublishesOverWhipAndAChromiumWhepViewerSeesItFor90sWithoutAGap() throws Exception {
         String room = "gst-live";
         String whip = node.insideUrl + "/whip/" + room;
-        try (GstWhipPublisher gst = GstWhipPublisher.start(ns, whip, node.token(room, "GStreamer encoder", Role.MODERATOR));
+        // --nack: webrtcbin answers the node's NACKs, as set up for a real (lossy) network.
+        try (GstWhipPublisher gst = GstWhipPublisher.start(ns, whip, node.token(room, "GStreamer encoder", Role.MODERATOR), "--nack");
              NamespacedChromium viewer = new NamespacedChromium(ns)) {
             String answer = gst.await("answer ", 20_000);
             assertTrue(answer.startsWith("answer 201 "), "WHIP answered 201: " + answer);
@@ -67,7 +68,10 @@ class InteropEndToEndTest {
             viewer.screenshot("whep-viewer-watching-gstreamer");
             System.out.println("interop: Chromium WHEP viewer of GStreamer " + playback.summary()
                     + "; GStreamer " + gst.last("stats"));
-            String detail = playback.detail() + "\nGStreamer:\n" + gst.output() + "\nnode:\n" + node.logTail();
+            String counters = node.mediaCounters();
+            System.out.println("interop: node counters after the watch:\n" + counters);
+            String detail = playback.detail() + "\nGStreamer:\n" + gst.output() + "\nnode:\n" + node.logTail()
+                    + "\nnode counters:\n" + counters;
 
             assertTrue(gst.isAlive(), "the publisher is still running\n" + detail);
             assertEquals(0, playback.stalls(), "a frame every second, for " + WATCH_SECONDS + " s\n" + detail);

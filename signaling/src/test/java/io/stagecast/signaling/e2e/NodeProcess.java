@@ -144,6 +144,34 @@ final class NodeProcess implements AutoCloseable {
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
     }
 
+    /**
+     * The media plane's counters that explain a stall (drops by reason, keyframe requests by
+     * reason, NACK answers and refusals, GSO, per-loop packets), for a failing test's message.
+     */
+    String mediaCounters() {
+        try {
+            HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            StringBuilder out = new StringBuilder();
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("stagecast_media_drops") || line.startsWith("stagecast_media_keyframe")
+                        || line.startsWith("stagecast_media_nack") || line.startsWith("stagecast_media_pli")
+                        || line.startsWith("stagecast_media_send_gso") || line.startsWith("stagecast_media_loop_packets")
+                        || line.startsWith("stagecast_media_retransmitted_packets")) {
+                    out.append(line).append('\n');
+                }
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return "(no metrics: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
