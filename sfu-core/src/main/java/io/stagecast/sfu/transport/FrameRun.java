@@ -2,7 +2,6 @@ package io.stagecast.sfu.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.SegmentedDatagramPacket;
-import io.netty.util.IllegalReferenceCountException;
 
 import java.net.InetSocketAddress;
 
@@ -26,7 +25,7 @@ final class FrameRun extends SegmentedDatagramPacket {
 
     private final FrameRunPool pool;
     private InetSocketAddress recipient;
-    private int refCnt;
+    private final LoopRefCount refCnt = new LoopRefCount();
     private int segmentSize;
     private int segments;
     private int ssrc;
@@ -49,7 +48,7 @@ final class FrameRun extends SegmentedDatagramPacket {
     /** Empty, addressed to {@code to}, for packets of stream {@code ssrc} at RTP time {@code timestamp}. */
     FrameRun start(InetSocketAddress to, int ssrc, int timestamp) {
         recipient = to;
-        refCnt = 1;
+        refCnt.reset();
         segmentSize = 0;
         segments = 0;
         closed = false;
@@ -105,7 +104,7 @@ final class FrameRun extends SegmentedDatagramPacket {
 
     @Override
     public int refCnt() {
-        return refCnt;
+        return refCnt.get();
     }
 
     @Override
@@ -115,10 +114,7 @@ final class FrameRun extends SegmentedDatagramPacket {
 
     @Override
     public FrameRun retain(int increment) {
-        if (refCnt <= 0) {
-            throw new IllegalReferenceCountException(refCnt, increment);
-        }
-        refCnt += increment;
+        refCnt.retain(increment);
         return this;
     }
 
@@ -129,11 +125,7 @@ final class FrameRun extends SegmentedDatagramPacket {
 
     @Override
     public boolean release(int decrement) {
-        if (decrement <= 0 || refCnt < decrement) {
-            throw new IllegalReferenceCountException(refCnt, -decrement);
-        }
-        refCnt -= decrement;
-        if (refCnt > 0) {
+        if (!refCnt.release(decrement)) {
             return false;
         }
         pool.recycle(this);
@@ -152,6 +144,6 @@ final class FrameRun extends SegmentedDatagramPacket {
 
     @Override
     public String toString() {
-        return "FrameRun(" + segments + " x " + segmentSize + " B => " + recipient + ", refCnt " + refCnt + ")";
+        return "FrameRun(" + segments + " x " + segmentSize + " B => " + recipient + ", refCnt " + refCnt.get() + ")";
     }
 }

@@ -2,7 +2,6 @@ package io.stagecast.sfu.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.IllegalReferenceCountException;
 
 import java.net.InetSocketAddress;
 
@@ -22,7 +21,7 @@ final class PooledDatagram extends DatagramPacket {
 
     private final DatagramPool pool;
     private InetSocketAddress recipient;
-    private int refCnt;
+    private final LoopRefCount refCnt = new LoopRefCount();
 
     PooledDatagram(DatagramPool pool, ByteBuf direct) {
         super(direct, UNSET);
@@ -33,7 +32,7 @@ final class PooledDatagram extends DatagramPacket {
     /** Ready to fill: empty, addressed to {@code to}, referenced once (by the write to come). */
     PooledDatagram reset(InetSocketAddress to) {
         recipient = to;
-        refCnt = 1;
+        refCnt.reset();
         content().clear();
         return this;
     }
@@ -45,7 +44,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public int refCnt() {
-        return refCnt;
+        return refCnt.get();
     }
 
     @Override
@@ -55,10 +54,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public PooledDatagram retain(int increment) {
-        if (refCnt <= 0) {
-            throw new IllegalReferenceCountException(refCnt, increment);
-        }
-        refCnt += increment;
+        refCnt.retain(increment);
         return this;
     }
 
@@ -69,11 +65,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public boolean release(int decrement) {
-        if (decrement <= 0 || refCnt < decrement) {
-            throw new IllegalReferenceCountException(refCnt, -decrement);
-        }
-        refCnt -= decrement;
-        if (refCnt > 0) {
+        if (!refCnt.release(decrement)) {
             return false;
         }
         pool.recycle(this);
@@ -92,6 +84,6 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public String toString() {
-        return "PooledDatagram(" + content().readableBytes() + " B => " + recipient + ", refCnt " + refCnt + ")";
+        return "PooledDatagram(" + content().readableBytes() + " B => " + recipient + ", refCnt " + refCnt.get() + ")";
     }
 }
