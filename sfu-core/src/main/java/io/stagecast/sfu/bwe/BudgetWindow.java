@@ -12,8 +12,8 @@ final class BudgetWindow {
     static final long WINDOW_NANOS = 1_500_000_000L;
     private static final long BUCKET_NANOS = 100_000_000L;
     /** The longest window {@link #lowestOver} looks back (a step that failed repeatedly waits that long). */
-    static final long LONGEST_NANOS = 12_000_000_000L;
-    private static final int BUCKETS = 128; // > LONGEST / BUCKET
+    static final long LONGEST_NANOS = 6_000_000_000L;
+    private static final int BUCKETS = 64; // > LONGEST / BUCKET
 
     private final long[] bucketOf = new long[BUCKETS];
     private final long[] low = new long[BUCKETS];

@@ -19,8 +19,8 @@ package io.stagecast.sfu.bwe;
  *       take it, with a margin ({@link BudgetRounds#UP_MARGIN}). A reshuffle at a steady budget
  *       (a new dominant speaker, a bigger tile, a tile shown again) needs no wait.</li>
  *   <li>Backoff: a step the budget failed to hold again within {@link #RETRY_HOLD_NANOS} of
- *       the last failure needs the budget to last twice as long before it is retried (1.5, 3, 6,
- *       12 s), unless the budget of the last 1.5 s holds it {@link #BACKOFF_RELIEF} times over
+ *       the last failure needs the budget to last twice as long before it is retried (1.5, 3, then
+ *       6 s), unless the budget of the last 1.5 s holds it {@link #BACKOFF_RELIEF} times over
  *       (the link really opened). An estimate that overshoots a shaped link (a probe through a token bucket's burst
  *       passes faster than the rate) otherwise brought the layer back every few seconds, each time
  *       a keyframe and a freeze (23 switches in 45 s behind 400 kbit/s in ShapedViewerEndToEndTest).</li>
@@ -37,14 +37,14 @@ public final class StageAllocator {
     /** A failure this long after the previous one starts the backoff afresh. */
     static final long RETRY_HOLD_NANOS = 20_000_000_000L;
     /** A budget this many times what the failed step needs ends its backoff (the link really opened). */
-    static final int BACKOFF_RELIEF = 2;
+    static final double BACKOFF_RELIEF = 1.5;
     private final BudgetWindow budgets = new BudgetWindow();
     private final LayerLadder flowing = new LayerLadder();
     private final LayerLadder everything = new LayerLadder();
     private final BudgetRounds atBudget = new BudgetRounds();
     private final BudgetRounds atProvenBudget = new BudgetRounds();
     private final BudgetRounds atRetryBudget = new BudgetRounds();
-    private final BudgetRounds atTwiceTheNeed = new BudgetRounds();
+    private final BudgetRounds atReliefBudget = new BudgetRounds();
     private final BudgetRounds desired = new BudgetRounds();
     private int[] order = new int[0];
     private int[] eligible = new int[0];
@@ -106,7 +106,7 @@ public final class StageAllocator {
         if (retryWindow > BudgetWindow.WINDOW_NANOS) {
             // One division for the longest backoff in force: a stage rarely has two failing at once.
             atRetryBudget.run(budgets.lowestOver(retryWindow) - audioBps, flowing, tracks, eligible, n, previousRank);
-            atTwiceTheNeed.run((budgets.lowest() - audioBps) / BACKOFF_RELIEF, flowing, tracks, eligible, n,
+            atReliefBudget.run((long) ((budgets.lowest() - audioBps) / BACKOFF_RELIEF), flowing, tracks, eligible, n,
                     previousRank);
         }
         desired.run(budgets.highest() - audioBps, everything, tracks, eligible, n, previousDesiredRank);
@@ -149,7 +149,7 @@ public final class StageAllocator {
         int had = flowing.stepAtOrBelow(i, previousRank[i]);
         int up = Math.min(ideal, atProvenBudget.step(i));
         if (retryWindow(t, nowNanos) > BudgetWindow.WINDOW_NANOS && flowing.rankOf(i, up) >= t.failedRank) {
-            up = Math.min(up, Math.max(atRetryBudget.step(i), atTwiceTheNeed.step(i)));
+            up = Math.min(up, Math.max(atRetryBudget.step(i), atReliefBudget.step(i)));
         }
         return Math.max(had, up);
     }
@@ -159,7 +159,7 @@ public final class StageAllocator {
         if (t.failedRank < 0 || t.failures < 2 || nowNanos - t.failedAtNanos >= RETRY_HOLD_NANOS) {
             return BudgetWindow.WINDOW_NANOS;
         }
-        return Math.min(BudgetWindow.LONGEST_NANOS, BudgetWindow.WINDOW_NANOS << Math.min(t.failures - 1, 4));
+        return Math.min(BudgetWindow.LONGEST_NANOS, BudgetWindow.WINDOW_NANOS << Math.min(t.failures - 1, 2));
     }
 
     private void apply(TrackDemand t, int i, int step) {

@@ -317,7 +317,7 @@ class StageAllocatorTest {
         long enough = (long) (MID * 1.2); // holds the middle layer with the up margin
         long t = steady(enough, tracks, 0, 3_000 * MS);
         assertEquals(1, video.targetLayer);
-        long[] expectedHoldMs = {1_500, 3_000, 6_000, 12_000, 12_000};
+        long[] expectedHoldMs = {1_500, 3_000, 6_000, 6_000, 6_000};
         for (long expected : expectedHoldMs) {
             allocator.allocate(MID / 2, tracks, 1, -1, t); // the estimate falls: down at once
             assertEquals(0, video.targetLayer);
@@ -340,15 +340,15 @@ class StageAllocatorTest {
         assertEquals(1, video.targetLayer, "back after the usual hold");
         assertTrue(t - from <= 1_700 * MS);
 
-        // In the backoff again, a budget twice what the layer needs brings it back after the usual hold.
+        // In the backoff again, a budget 1.5 times what the layer needs brings it back after the usual hold.
         for (int k = 0; k < 3; k++) {
             allocator.allocate(MID / 2, tracks, 1, -1, t);
             t = steady(enough, tracks, t + 100 * MS, 3_500 * MS);
         }
         allocator.allocate(MID / 2, tracks, 1, -1, t);
         from = t + 100 * MS;
-        long twice = (long) (MID * (1 + BudgetRounds.UP_MARGIN)) * StageAllocator.BACKOFF_RELIEF + 20_000;
-        t = steady(twice, tracks, from, 1_700 * MS);
+        long relief = (long) (MID * (1 + BudgetRounds.UP_MARGIN) * StageAllocator.BACKOFF_RELIEF) + 20_000;
+        t = steady(relief, tracks, from, 1_700 * MS);
         assertEquals(1, video.targetLayer, "the link opened: no backoff");
     }
 
