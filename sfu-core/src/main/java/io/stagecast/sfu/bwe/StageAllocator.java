@@ -124,7 +124,30 @@ public final class StageAllocator {
                 probeExtra = (long) (next * (1 + BudgetRounds.UP_MARGIN)) - flowing.cost(i, step);
             }
         }
+        if (probeExtra < 0) {
+            probeExtra = probeForPaused(tracks, n);
+        }
         return probeExtra < 0 ? total : total + probeExtra;
+    }
+
+    /**
+     * What to probe for when every track has the best that flows: the next layer its tile takes
+     * that is not flowing (paused at the source, or not sent for the publisher's own bandwidth).
+     * Without a probe the estimate of a viewer that receives less than the paused layer needs
+     * never grows past what it receives, so nobody desires the layer and it stays paused: a
+     * room whose top layer paused once never got it back (ShapedViewerEndToEndTest, an
+     * unconstrained viewer left at 640 px).
+     */
+    private long probeForPaused(TrackDemand[] tracks, int n) {
+        for (int k = 0; k < n; k++) {
+            int i = eligible[k];
+            TrackDemand t = tracks[i];
+            int above = everything.stepAtOrBelow(i, t.allocatedRank) + 1;
+            if (t.allocatedRank >= 0 && above < everything.length(i) && !t.layerActive[everything.layer(i, above)]) {
+                return (long) (everything.cost(i, above) * (1 + BudgetRounds.UP_MARGIN)) - t.allocatedBps;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -220,6 +220,24 @@ class StageAllocatorTest {
     }
 
     @Test
+    void aViewerWhoseBudgetCannotDesireAPausedLayerProbesForIt() {
+        TrackDemand t = simulcast(TrackPriority.NORMAL);
+        TrackDemand[] tracks = stage(t);
+        allocator.allocate(AMPLE, tracks, 1, -1, 0); // learns what 720p costs
+        t.layerActive[2] = false;
+        t.layerBps[2] = 0;
+        long budget = MID + 200_000; // all it receives is 360p: its estimate stays about there
+        long probe = 0;
+        for (long ms = 2_000; ms <= 4_000; ms += 100) {
+            probe = allocator.allocate(budget, tracks, 1, -1, ms * MS);
+        }
+        assertEquals(1, t.targetLayer);
+        assertEquals(1, t.desiredLayer, "720p is not desired at this budget, so the publisher keeps it paused");
+        assertEquals(MID + (long) (HIGH * (1 + BudgetRounds.UP_MARGIN)) - MID, probe,
+                "a probe for what 720p needs: the only way the estimate can grow to desire it");
+    }
+
+    @Test
     void aLayerThatIsNotFlowingIsDesiredButNotTargeted() {
         TrackDemand t = simulcast(TrackPriority.DOMINANT);
         TrackDemand[] tracks = stage(t);
