@@ -10,9 +10,13 @@ import java.util.Arrays;
  * loop, run on the target loop (Netty's task queue orders the hand-over), then recycled.
  */
 final class RelayBatch implements Runnable {
-    static final int MAX_PACKETS = 64;
-    /** 64 full-size packets; a batch of audio and video packets rarely reaches either limit. */
-    static final int BYTES = 64 * 1500;
+    /**
+     * A read cycle of a paced publisher holds one or two packets, so a batch is small (16
+     * full-size packets, 24 KB) and a relay keeps many of them ({@link LoopRelay#MAX_BATCHES}):
+     * what bounds a stall of the target loop is the number of batches out, one per read cycle.
+     */
+    static final int MAX_PACKETS = 16;
+    static final int BYTES = MAX_PACKETS * 1500;
 
     private final LoopRelay relay;
     private final byte[] data = new byte[BYTES];
