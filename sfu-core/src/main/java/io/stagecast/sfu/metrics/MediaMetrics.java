@@ -89,26 +89,18 @@ public final class MediaMetrics {
             FunctionCounter.builder("stagecast.media.drops", drops[reason.ordinal()], LongAdder::sum)
                     .tag("reason", reason.tag).description("packets discarded, by reason").register(registry);
         }
-        FunctionCounter.builder("stagecast.media.send.datagrams", sendDatagramsCreated, LongAdder::sum)
-                .tag("outcome", "created")
-                .description("pooled outbound datagrams made (each loop makes them as needed, up to its cap)")
-                .register(registry);
-        FunctionCounter.builder("stagecast.media.send.datagrams", sendDatagramOverflows, LongAdder::sum)
-                .tag("outcome", "overflow")
-                .description("sends that found every pooled datagram of their loop in flight and took a Netty buffer")
-                .register(registry);
+        outcome("stagecast.media.send.datagrams", "created", sendDatagramsCreated,
+                "pooled outbound datagrams made (each loop makes them as needed, up to its cap)");
+        outcome("stagecast.media.send.datagrams", "overflow", sendDatagramOverflows,
+                "sends that found every pooled datagram of their loop in flight and took a Netty buffer");
         // UDP GSO (media.gso): segments / sends is how many packets of a frame left in one send.
         count("stagecast.media.send.gso.sends", "UDP GSO sends (UDP_SEGMENT) of two or more packets of one frame to one subscriber",
                 null, gsoSends);
         count("stagecast.media.send.gso.segments", "packets that left in UDP GSO sends", null, gsoSegments);
-        FunctionCounter.builder("stagecast.media.send.gso.runs", gsoRunsCreated, LongAdder::sum)
-                .tag("outcome", "created")
-                .description("pooled GSO run buffers made (each loop makes them as needed, up to its cap)")
-                .register(registry);
-        FunctionCounter.builder("stagecast.media.send.gso.runs", gsoRunOverflows, LongAdder::sum)
-                .tag("outcome", "overflow")
-                .description("frames that found every GSO run buffer of their loop in use and left as plain datagrams")
-                .register(registry);
+        outcome("stagecast.media.send.gso.runs", "created", gsoRunsCreated,
+                "pooled GSO run buffers made (each loop makes them as needed, up to its cap)");
+        outcome("stagecast.media.send.gso.runs", "overflow", gsoRunOverflows,
+                "frames that found every GSO run buffer of their loop in use and left as plain datagrams");
         estimates = DistributionSummary.builder("stagecast.bwe.estimate").baseUnit("bits/s")
                 .description("send-side estimates towards subscribers, sampled once per second each")
                 .publishPercentiles(0.1, 0.5, 0.9).register(registry);
@@ -147,6 +139,12 @@ public final class MediaMetrics {
 
     private void count(String name, String description, String baseUnit, LongAdder adder) {
         FunctionCounter.builder(name, adder, LongAdder::sum).description(description).baseUnit(baseUnit)
+                .register(registry);
+    }
+
+    /** One {@code outcome} of a pool's counter (created / overflow). */
+    private void outcome(String name, String outcome, LongAdder adder, String description) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).tag("outcome", outcome).description(description)
                 .register(registry);
     }
 

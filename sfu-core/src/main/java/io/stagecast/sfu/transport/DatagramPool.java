@@ -3,6 +3,7 @@ package io.stagecast.sfu.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.MediaMetrics;
@@ -49,6 +50,7 @@ final class DatagramPool {
     private static final int SLOT = (PacketBuffer.CAPACITY + 63) & ~63;
 
     private final Channel channel;
+    private final VoidChannelPromise noPromise;
     private final MediaMetrics metrics;
     private final PooledDatagram[] free;
     private final byte[] scratch = new byte[PacketBuffer.CAPACITY];
@@ -65,6 +67,7 @@ final class DatagramPool {
             throw new IllegalArgumentException("capacity " + capacity);
         }
         this.channel = channel;
+        this.noPromise = new VoidChannelPromise(channel, false);
         this.metrics = metrics;
         this.free = new PooledDatagram[capacity];
     }
@@ -85,9 +88,7 @@ final class DatagramPool {
     DatagramPacket take(byte[] b, int off, int len, InetSocketAddress to) {
         PooledDatagram d = takeFree();
         if (d == null) {
-            ByteBuf overflow = channel.alloc().directBuffer(len, len);
-            metrics.sendDatagramOverflow();
-            return new DatagramPacket(overflow.writeBytes(b, off, len), to);
+            return new DatagramPacket(overflowBuffer(len).writeBytes(b, off, len), to);
         }
         d.reset(to).content().writeBytes(b, off, len);
         return d;
@@ -97,12 +98,16 @@ final class DatagramPool {
     DatagramPacket take(ByteBuf src, int index, int len, InetSocketAddress to) {
         PooledDatagram d = takeFree();
         if (d == null) {
-            ByteBuf overflow = channel.alloc().directBuffer(len, len);
-            metrics.sendDatagramOverflow();
-            return new DatagramPacket(overflow.writeBytes(src, index, len), to);
+            return new DatagramPacket(overflowBuffer(len).writeBytes(src, index, len), to);
         }
         d.reset(to).content().writeBytes(src, index, len);
         return d;
+    }
+
+    /** Every pooled datagram is in flight: a Netty buffer for this one send, counted. */
+    private ByteBuf overflowBuffer(int len) {
+        metrics.sendDatagramOverflow();
+        return channel.alloc().directBuffer(len, len);
     }
 
     private PooledDatagram takeFree() {
@@ -132,11 +137,24 @@ final class DatagramPool {
         metrics.sendDatagramsCreated(n);
     }
 
+    /** Copies {@code len} bytes of {@code b} from {@code off} into a datagram to {@code to} and writes it. */
+    void send(byte[] b, int off, int len, InetSocketAddress to) {
+        write(take(b, off, len, to));
+    }
+
+    /** The same, copying from a direct buffer (a {@link FrameRun} of one packet). */
+    void send(ByteBuf src, int index, int len, InetSocketAddress to) {
+        write(take(src, index, len, to));
+    }
+
     /**
-     * Counts one datagram written to the channel; every {@value #WRITES_PER_FLUSH}th flushes it
+     * Writes a datagram of this loop (pooled, overflow, or a {@link FrameRun}) to the channel.
+     * Nobody waits for a datagram's write (a failed one is as lost as on the wire), so one promise
+     * that never fires serves every write. Every {@value #WRITES_PER_FLUSH}th write flushes
      * (flushes made elsewhere, per read batch and per tick, only lower what is queued).
      */
-    void wrote() {
+    void write(DatagramPacket datagram) {
+        channel.write(datagram, noPromise);
         if (++unflushed >= WRITES_PER_FLUSH) {
             unflushed = 0;
             channel.flush();

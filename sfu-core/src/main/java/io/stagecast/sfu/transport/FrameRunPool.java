@@ -2,7 +2,6 @@ package io.stagecast.sfu.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.VoidChannelPromise;
 import io.stagecast.sfu.metrics.MediaMetrics;
 
 import java.nio.ByteBuffer;
@@ -42,7 +41,6 @@ public final class FrameRunPool {
     private final Channel channel;
     private final MediaMetrics metrics;
     private final DatagramPool datagrams;
-    private final VoidChannelPromise noPromise;
     private final FrameRun[] free;
     private final FrameRun[] filling;
     private int freeCount;
@@ -61,7 +59,6 @@ public final class FrameRunPool {
         this.channel = channel;
         this.metrics = metrics;
         this.datagrams = datagrams;
-        this.noPromise = new VoidChannelPromise(channel, false);
         this.free = new FrameRun[capacity];
         this.filling = new FrameRun[capacity];
     }
@@ -108,16 +105,13 @@ public final class FrameRunPool {
         if (segments <= 1) {
             if (segments == 1) {
                 io.netty.buffer.ByteBuf content = run.content();
-                channel.write(datagrams.take(content, content.readerIndex(), content.readableBytes(), run.recipient()),
-                        noPromise);
-                datagrams.wrote();
+                datagrams.send(content, content.readerIndex(), content.readableBytes(), run.recipient());
             }
             run.release();
             return;
         }
         metrics.gsoSent(segments);
-        channel.write(run, noPromise);
-        datagrams.wrote();
+        datagrams.write(run);
     }
 
     /**

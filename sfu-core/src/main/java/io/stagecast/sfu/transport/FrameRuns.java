@@ -1,7 +1,5 @@
 package io.stagecast.sfu.transport;
 
-import io.netty.channel.Channel;
-import io.netty.channel.VoidChannelPromise;
 
 import java.net.InetSocketAddress;
 
@@ -45,17 +43,13 @@ final class FrameRuns {
     static final int MAX_SEGMENT_BYTES = 1280 - 40 - 8;
 
     private final FrameRunPool pool;
-    private final Channel channel;
     private final DatagramPool datagrams;
-    private final VoidChannelPromise noPromise;
     private final FrameRun[] runs = new FrameRun[STREAMS];
     private int nextVictim;
 
-    FrameRuns(FrameRunPool pool, Channel channel, DatagramPool datagrams) {
+    FrameRuns(FrameRunPool pool, DatagramPool datagrams) {
         this.pool = pool;
-        this.channel = channel;
         this.datagrams = datagrams;
-        this.noPromise = new VoidChannelPromise(channel, false);
     }
 
     /**
@@ -138,8 +132,7 @@ final class FrameRuns {
     }
 
     private void plain(byte[] b, int off, int length, InetSocketAddress to) {
-        channel.write(datagrams.take(b, off, length, to), noPromise);
-        datagrams.wrote();
+        datagrams.send(b, off, length, to);
     }
 
     private static int readInt(byte[] b, int off) {

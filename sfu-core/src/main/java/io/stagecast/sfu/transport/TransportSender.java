@@ -1,7 +1,5 @@
 package io.stagecast.sfu.transport;
 
-import io.netty.channel.VoidChannelPromise;
-import io.netty.channel.socket.DatagramPacket;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.NackRefusal;
@@ -29,11 +27,6 @@ public final class TransportSender {
     private final RetransmissionControl retransmissions;
     private final int rtcpSenderSsrc;
     private final PacketBuffer sendView = new PacketBuffer();
-    /**
-     * Nobody waits for a datagram's write (a failed one is as lost as on the wire), so one
-     * promise that never fires serves every write instead of a new promise per packet.
-     */
-    private final VoidChannelPromise noPromise;
     /** This subscriber's video held per frame for UDP GSO; null when the loop has GSO off. */
     private final FrameRuns frameRuns;
     private SrtpTransformer srtp;
@@ -50,9 +43,8 @@ public final class TransportSender {
         this.roundTrip = roundTrip;
         this.retransmissions = new RetransmissionControl(roundTrip);
         this.rtcpSenderSsrc = rtcpSenderSsrc;
-        this.noPromise = new VoidChannelPromise(context.channel(), false);
         this.frameRuns = context.frameRuns() == null ? null
-                : new FrameRuns(context.frameRuns(), context.channel(), context.datagrams());
+                : new FrameRuns(context.frameRuns(), context.datagrams());
     }
 
     void onSrtp(SrtpTransformer transformer) {
@@ -170,10 +162,8 @@ public final class TransportSender {
 
     /** The one copy of a protected packet: into a pooled direct datagram, which the write hands to sendmmsg as it is. */
     private void queue(PacketBuffer protectedPacket, InetSocketAddress remote) {
-        DatagramPacket datagram = context.datagrams().take(protectedPacket.getBuffer(), protectedPacket.getOffset(),
-                protectedPacket.getLength(), remote);
-        context.channel().write(datagram, noPromise);
-        context.datagrams().wrote();
+        context.datagrams().send(protectedPacket.getBuffer(), protectedPacket.getOffset(), protectedPacket.getLength(),
+                remote);
     }
 
     /**

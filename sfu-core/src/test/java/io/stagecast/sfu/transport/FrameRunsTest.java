@@ -31,7 +31,7 @@ class FrameRunsTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final DatagramPool datagrams = new DatagramPool(channel, metrics, 64);
     private final FrameRunPool pool = new FrameRunPool(channel, metrics, datagrams, 4);
-    private final FrameRuns runs = new FrameRuns(pool, channel, datagrams);
+    private final FrameRuns runs = new FrameRuns(pool, datagrams);
     private int seq;
 
     @AfterEach
@@ -188,7 +188,7 @@ class FrameRunsTest {
             send(VIDEO + stream, 1000, false, 1000, VIEWER);
         }
         assertEquals(4, pool.filling());
-        FrameRuns other = new FrameRuns(pool, channel, datagrams);
+        FrameRuns other = new FrameRuns(pool, datagrams);
         seq = 0;
         sendOn(other, VIDEO, 1000, false, 1000, VIEWER);
         channel.flush();
