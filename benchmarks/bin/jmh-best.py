@@ -32,12 +32,17 @@ for b in blocks:
     best, med = min(b["its"]) / div, statistics.median(b["its"]) / div
     key = (p.get("profile"), p.get("packetBytes"))
     if b["class"] == "SrtpFloorBenchmark" and b["method"] == "protect":
-        floor[key] = (best, med)
+        floor[key + (p.get("contexts", "1"),)] = (best, med)
     rows.append((b["class"], b["method"], p, best, med, key))
 
-print(f"{'what':<28} {'profile':<24} {'fanout':>6} {'best ns/pkt':>12} {'median':>10} {'x floor best':>12} {'x floor median':>14}")
+# The floor of a fan-out of N protects with N SRTP contexts (SrtpFloorBenchmark -p contexts=N);
+# "x floor1" is against one context, the floor of earlier runs.
+print(f"{'what':<28} {'profile':<24} {'fanout':>6} {'best ns/pkt':>12} {'median':>10} {'x floor best':>12} {'x floor median':>14} {'x floor1 best':>13}")
 for cls, method, p, best, med, key in rows:
     ratio = ""
-    if cls == "EgressBenchmark" and key in floor:
-        ratio = f"{best / floor[key][0]:12.2f} {med / floor[key][1]:14.2f}"
-    print(f"{cls + '.' + method:<28} {p.get('profile', ''):<24} {p.get('fanout', ''):>6} {best:12.1f} {med:10.1f} {ratio}")
+    if cls == "EgressBenchmark":
+        same, one = floor.get(key + (p.get("fanout"),)), floor.get(key + ("1",))
+        ratio = f"{best / same[0]:12.2f} {med / same[1]:14.2f}" if same else f"{'':12} {'':14}"
+        ratio += f" {best / one[0]:13.2f}" if one else ""
+    fanout = p.get("fanout", p.get("contexts", ""))
+    print(f"{cls + '.' + method:<28} {p.get('profile', ''):<24} {fanout:>6} {best:12.1f} {med:10.1f} {ratio}")

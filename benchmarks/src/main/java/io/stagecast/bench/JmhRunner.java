@@ -50,7 +50,7 @@ public final class JmhRunner {
             BenchmarkParams p = r.getParams();
             String method = method(p);
             if (p.getBenchmark().contains(SrtpFloorBenchmark.class.getSimpleName())) {
-                floors.put(method + "/" + key(p), new double[]{r.getPrimaryResult().getScore(), alloc(r)});
+                floors.put(method + "/" + key(p) + "/" + contexts(p), new double[]{r.getPrimaryResult().getScore(), alloc(r)});
             } else {
                 rest.add(r);
             }
@@ -67,15 +67,15 @@ public final class JmhRunner {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10s %10s %8s%n",
-                "what", "profile", "bytes", "fanout", "ns/pkt", "B/pkt", "x floor"));
+        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10s %10s %8s %8s%n",
+                "what", "profile", "bytes", "fanout", "ns/pkt", "B/pkt", "x floor", "x floor1"));
         for (RunResult r : results) {
             BenchmarkParams p = r.getParams();
             if (p.getBenchmark().contains(SrtpFloorBenchmark.class.getSimpleName())) {
-                line(out, method(p), p, "", r.getPrimaryResult().getScore(), alloc(r), Double.NaN);
-                double[] unprotect = floors.get("unprotect/" + key(p));
+                line(out, method(p), p, contexts(p), r.getPrimaryResult().getScore(), alloc(r), Double.NaN, Double.NaN);
+                double[] unprotect = floors.get("unprotect/" + key(p) + "/" + contexts(p));
                 if (method(p).equals("protectAndUnprotect") && unprotect != null) {
-                    line(out, "unprotect", p, "", unprotect[0], unprotect[1], Double.NaN);
+                    line(out, "unprotect", p, contexts(p), unprotect[0], unprotect[1], Double.NaN, Double.NaN);
                 }
             }
         }
@@ -83,30 +83,44 @@ public final class JmhRunner {
             BenchmarkParams p = r.getParams();
             double ns = r.getPrimaryResult().getScore();
             double bytes = alloc(r);
-            double[] protect = floors.get("protect/" + key(p));
-            double[] unprotect = floors.get("unprotect/" + key(p));
+            double[] protect = floors.get("protect/" + key(p) + "/1");
+            double[] unprotect = floors.get("unprotect/" + key(p) + "/1");
             if (p.getBenchmark().contains(EgressBenchmark.class.getSimpleName())) {
                 int fanout = Integer.parseInt(p.getParam("fanout"));
                 ns /= fanout;
                 bytes /= fanout;
                 String what = "true".equals(p.getParam("allocation")) ? "egress+bwe" : "egress";
-                line(out, what, p, String.valueOf(fanout), ns, bytes, protect == null ? Double.NaN : ns / protect[0]);
+                // The floor of a fan-out of N protects with N contexts (SrtpFloorBenchmark's contexts).
+                double[] same = floors.get("protect/" + key(p) + "/" + fanout);
+                line(out, what, p, String.valueOf(fanout), ns, bytes, same == null ? Double.NaN : ns / same[0],
+                        protect == null ? Double.NaN : ns / protect[0]);
             } else {
-                line(out, "ingress+p", p, "", ns, bytes, Double.NaN);
+                line(out, "ingress+p", p, "", ns, bytes, Double.NaN, Double.NaN);
                 if (protect != null && unprotect != null) {
                     double net = ns - protect[0];
-                    line(out, "ingress", p, "", net, bytes - protect[1], net / unprotect[0]);
+                    line(out, "ingress", p, "", net, bytes - protect[1], net / unprotect[0], Double.NaN);
                 }
             }
         }
-        out.append("egress: per subscriber, ratio to protect; ingress: ingress+p minus the protect floor, ratio to unprotect\n");
+        out.append("egress: per subscriber, ratio to protect with as many contexts as the fan-out (x floor) and with one"
+                + " (x floor1); fanout of a floor line: its contexts; ingress: ingress+p minus the protect floor, ratio to"
+                + " unprotect\n");
         return out.toString();
     }
 
     private static void line(StringBuilder out, String what, BenchmarkParams p, String fanout, double ns, double bytes,
-                             double ratio) {
-        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10.1f %10.1f %8s%n", what, p.getParam("profile"),
-                p.getParam("packetBytes"), fanout, ns, bytes, Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio)));
+                             double ratio, double ratioOne) {
+        out.append(String.format(Locale.ROOT, "%-10s %-24s %5s %6s %10.1f %10.1f %8s %8s%n", what, p.getParam("profile"),
+                p.getParam("packetBytes"), fanout, ns, bytes, ratio(ratio), ratio(ratioOne)));
+    }
+
+    private static String ratio(double ratio) {
+        return Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    private static String contexts(BenchmarkParams p) {
+        String contexts = p.getParam("contexts");
+        return contexts == null ? "1" : contexts;
     }
 
     private static String method(BenchmarkParams p) {

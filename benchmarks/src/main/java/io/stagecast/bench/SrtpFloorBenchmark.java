@@ -30,6 +30,13 @@ import java.util.concurrent.TimeUnit;
  * only once (a second time is rightly refused as a replay), so {@code protectAndUnprotect}
  * protects a fresh packet and unprotects it; {@link JmhRunner} reports the unprotect floor as that
  * minus {@code protect} from the same run.
+ *
+ * <p>{@code contexts} is the number of distinct SRTP contexts the packets rotate over, as a
+ * publisher packet fanned out to that many subscribers is protected once with each subscriber's
+ * own keys. At 1 the keys stay in L1; at 1,000 (about 1 KB of key schedule, HMAC or GHASH state
+ * each) they do not fit the 2 MB L2 of this machine's core beside the rest, so the floor of a
+ * fan-out of 1,000 is the floor with 1,000 contexts. {@link JmhRunner}'s and {@code jmh-best.py}'s
+ * egress ratios take the floor whose {@code contexts} equals the egress fan-out.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,34 +58,59 @@ public class SrtpFloorBenchmark {
     @Param({"1200", "100"})
     public int packetBytes;
 
+    @Param({"1"})
+    public int contexts;
+
     private final byte[] plain = new byte[PacketBuffer.CAPACITY];
     private final PacketBuffer work = new PacketBuffer();
-    private SrtpTransformer sender;
-    private SrtpTransformer receiver;
+    private SrtpTransformer[] senders;
+    private SrtpTransformer[] receivers;
+    private int next;
     private int seq;
 
     @Setup(Level.Trial)
     public void setUp() {
-        SrtpMasterKeys keys = TestKeys.random(profile, new SplittableRandom(7));
-        sender = new SrtpTransformer(keys);
-        receiver = new SrtpTransformer(TestKeys.peerOf(keys));
+        SplittableRandom random = new SplittableRandom(7);
+        senders = new SrtpTransformer[contexts];
+        receivers = new SrtpTransformer[contexts];
+        for (int i = 0; i < contexts; i++) {
+            SrtpMasterKeys keys = TestKeys.random(profile, random);
+            senders[i] = new SrtpTransformer(keys);
+            receivers[i] = new SrtpTransformer(TestKeys.peerOf(keys));
+        }
         RtpTemplates.write(plain, packetBytes, SSRC, 1, 90_000, RtpTemplates.isVideo(packetBytes), false);
-        if (protectAndUnprotect() != SrtpResult.OK) {
-            throw new IllegalStateException("round trip failed");
+        for (int i = 0; i < contexts; i++) {
+            if (protectAndUnprotect() != SrtpResult.OK) {
+                throw new IllegalStateException("round trip failed");
+            }
         }
     }
 
     @Benchmark
     public SrtpResult protect() {
-        seq = (seq + 1) & 0xFFFF;
-        RtpTemplates.setSequence(plain, seq);
-        work.copyFrom(plain, 0, packetBytes);
-        return sender.protectRtp(work);
+        return protectWith(rotate());
     }
 
     @Benchmark
     public SrtpResult protectAndUnprotect() {
-        SrtpResult protectedOk = protect();
-        return protectedOk == SrtpResult.OK ? receiver.unprotectRtp(work) : protectedOk;
+        int context = rotate();
+        SrtpResult protectedOk = protectWith(context);
+        return protectedOk == SrtpResult.OK ? receivers[context].unprotectRtp(work) : protectedOk;
+    }
+
+    /** The next context; the sequence number moves on once per round, as a fanned-out packet's does. */
+    private int rotate() {
+        int context = next;
+        if (++next == contexts) {
+            next = 0;
+            seq = (seq + 1) & 0xFFFF;
+            RtpTemplates.setSequence(plain, seq);
+        }
+        return context;
+    }
+
+    private SrtpResult protectWith(int context) {
+        work.copyFrom(plain, 0, packetBytes);
+        return senders[context].protectRtp(work);
     }
 }
