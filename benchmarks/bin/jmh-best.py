@@ -37,7 +37,7 @@ for b in blocks:
 
 # The floor of a fan-out of N protects with N SRTP contexts (SrtpFloorBenchmark -p contexts=N);
 # "x floor1" is against one context, the floor of earlier runs.
-print(f"{'what':<28} {'profile':<24} {'fanout':>6} {'best ns/pkt':>12} {'median':>10} {'x floor best':>12} {'x floor median':>14} {'x floor1 best':>13}")
+print(f"{'what':<28} {'profile':<24} {'alloc/gso':<11} {'fanout':>6} {'best ns/pkt':>12} {'median':>10} {'x floor best':>12} {'x floor median':>14} {'x floor1 best':>13}")
 for cls, method, p, best, med, key in rows:
     ratio = ""
     if cls == "EgressBenchmark":
@@ -45,4 +45,5 @@ for cls, method, p, best, med, key in rows:
         ratio = f"{best / same[0]:12.2f} {med / same[1]:14.2f}" if same else f"{'':12} {'':14}"
         ratio += f" {best / one[0]:13.2f}" if one else ""
     fanout = p.get("fanout", p.get("contexts", ""))
-    print(f"{cls + '.' + method:<28} {p.get('profile', ''):<24} {fanout:>6} {best:12.1f} {med:10.1f} {ratio}")
+    flags = "/".join(p[k][0] for k in ("allocation", "gso") if k in p)
+    print(f"{cls + '.' + method:<28} {p.get('profile', ''):<24} {flags:<11} {fanout:>6} {best:12.1f} {med:10.1f} {ratio}")

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * queues the datagrams, which are then released unsent (back to the pool). The benchmark thread
  * is a Netty {@code FastThreadLocalThread}, as the node's loop ({@link MediaLoopExecutor}).
  *
+ * <p>The publisher's frames are {@value #PACKETS_PER_FRAME} packets long (1.5 Mbit/s of 1,200-byte
+ * packets at 30 frames/s), the last one with the marker bit. With {@code gso} (the node's default
+ * on Linux) a subscriber's video packets of one frame leave as one UDP GSO run: each is copied
+ * into the run's buffer, and the run is one write.
+ *
  * <p>JMH's score (and {@code gc.alloc.rate.norm}) is per publisher packet, i.e. for all
  * {@code fanout} subscribers; {@link JmhRunner} divides both by the fan-out to report per
  * subscriber ({@code @OperationsPerInvocation} cannot follow a parameter).
@@ -63,6 +68,12 @@ public class EgressBenchmark {
 
     static final int PACKETS_PER_TICK = 5;
 
+    /** The video of every subscriber leaves per frame as UDP GSO runs ({@code media.gso}). */
+    @Param({"false", "true"})
+    public boolean gso;
+
+    static final int PACKETS_PER_FRAME = 5;
+
     private ForwardingFixture fixture;
     private Transport publisher;
     private final byte[] plain = new byte[PacketBuffer.CAPACITY];
@@ -72,10 +83,12 @@ public class EgressBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        fixture = new ForwardingFixture(profile, packetBytes, fanout);
+        fixture = new ForwardingFixture(profile, packetBytes, fanout, gso);
         publisher = fixture.publisher;
-        // A video consumer starts on a keyframe (a decoder cannot start elsewhere).
+        // A video consumer starts on a keyframe (a decoder cannot start elsewhere); one packet
+        // long, so that with GSO it leaves at once too.
         RtpTemplates.write(plain, packetBytes, ForwardingFixture.PUBLISHER_SSRC, 0, 0, fixture.video, true);
+        RtpTemplates.setMarker(plain, fixture.video);
         fixture.path.receiveDecryptedRtp(publisher, received.wrap(plain, 0, packetBytes), System.nanoTime());
         int sent = fixture.discardWritten();
         if (sent != fanout) {
@@ -92,9 +105,13 @@ public class EgressBenchmark {
     @Benchmark
     public int forward() {
         seq = (seq + 1) & 0xFFFF;
-        timestamp += 3000;
+        int inFrame = seq % PACKETS_PER_FRAME;
+        if (inFrame == 0) {
+            timestamp += 3000;
+            RtpTemplates.setTimestamp(plain, timestamp);
+        }
         RtpTemplates.setSequence(plain, seq);
-        RtpTemplates.setTimestamp(plain, timestamp);
+        RtpTemplates.setMarker(plain, fixture.video && inFrame == PACKETS_PER_FRAME - 1);
         long now = System.nanoTime();
         fixture.path.receiveDecryptedRtp(publisher, received.wrap(plain, 0, packetBytes), now);
         if (allocation && seq % PACKETS_PER_TICK == 0) {

@@ -44,7 +44,7 @@ final class ForwardingFixture {
     private final SocketSink sink = new SocketSink();
     final EmbeddedChannel channel = new EmbeddedChannel(sink);
     final MediaMetrics metrics = new MediaMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    final EmbeddedPacketPath path = new EmbeddedPacketPath(channel, metrics);
+    final EmbeddedPacketPath path;
     final Transport publisher;
     /** The publisher's own keys: what it protects with. */
     final SrtpMasterKeys publisherKeys;
@@ -57,6 +57,12 @@ final class ForwardingFixture {
     private final PacketBuffer rtcpView = new PacketBuffer(rtcp);
 
     ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers) {
+        this(profile, packetBytes, subscribers, false);
+    }
+
+    /** With {@code gso}, the subscribers' video leaves in UDP GSO runs, as on the node's epoll socket. */
+    ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers, boolean gso) {
+        path = new EmbeddedPacketPath(channel, metrics, gso);
         SplittableRandom random = new SplittableRandom(42);
         video = RtpTemplates.isVideo(packetBytes);
         publisher = path.createTransport();

@@ -91,6 +91,11 @@ final class RtpTemplates {
         buf[3] = (byte) seq;
     }
 
+    /** RTP's marker bit (RFC 3550 5.1): for video, the last packet of a frame. */
+    static void setMarker(byte[] buf, boolean marker) {
+        buf[1] = (byte) (marker ? buf[1] | 0x80 : buf[1] & 0x7F);
+    }
+
     static void setTimestamp(byte[] buf, long timestamp) {
         putInt(buf, 4, (int) timestamp);
     }

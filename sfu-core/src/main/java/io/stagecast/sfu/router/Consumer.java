@@ -299,7 +299,7 @@ public abstract class Consumer {
         }
         // What we stamp is remembered: a resend without RTX must repeat these bytes exactly.
         history.setTransportSeq(h, link.stamp(packet, transportCcId, -1, nowNanos));
-        history.setAbsSendTime(h, stampAbsSendTime(packet));
+        history.setAbsSendTime(h, stampAbsSendTime(packet, nowNanos));
         packetsSent++;
         octetsSent += packet.payloadLength();
         bytesSinceRead += packet.length();
@@ -307,12 +307,18 @@ public abstract class Consumer {
         sequence.onSent(seqOut, tsOut, nowNanos);
     }
 
-    /** Our send time in the abs-send-time element; returns the 24-bit value written, -1 if none. */
-    final int stampAbsSendTime(RtpPacket packet) {
+    /**
+     * Our send time in the abs-send-time element; returns the 24-bit value written, -1 if none.
+     * The time is the batch's {@code nowNanos}, the one the transport-wide stamp gives the
+     * estimator: a clock read per subscriber packet was 1.6% of the egress benchmark's profile,
+     * and the forwarding of one packet to every subscriber takes well under the element's
+     * resolution of a receiver's packet group (5 ms, gcc-02 5.2).
+     */
+    final int stampAbsSendTime(RtpPacket packet, long nowNanos) {
         if (absSendTimeId <= 0) {
             return -1;
         }
-        int value = RtpPacket.absSendTimeOf(System.nanoTime());
+        int value = RtpPacket.absSendTimeOf(nowNanos);
         return packet.setAbsSendTimeValue(absSendTimeId, value) ? value : -1;
     }
 

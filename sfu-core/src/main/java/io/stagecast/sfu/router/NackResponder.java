@@ -114,7 +114,7 @@ final class NackResponder {
         }
         RtpPacket rtx = consumer.rewriter.view().wrap(out, 0, rtxLen);
         consumer.link.stamp(rtx, consumer.transportCcId, -1, nowNanos);
-        consumer.stampAbsSendTime(rtx);
+        consumer.stampAbsSendTime(rtx, nowNanos);
         consumer.countSent(rtxLen);
         transport.resendRtp(rtx);
     }

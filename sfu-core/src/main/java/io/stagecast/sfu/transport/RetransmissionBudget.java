@@ -27,8 +27,8 @@ public final class RetransmissionBudget {
     private long lastRefillNanos;
     private boolean refilled;
 
-    /** A media packet of {@code bytes} went to the subscriber (not a retransmission). */
-    public void onSent(int bytes) {
+    /** Media packets of {@code bytes} in all went to the subscriber (not retransmissions). */
+    public void onSent(long bytes) {
         tokens = Math.min(CAPACITY, tokens + bytes);
     }
 

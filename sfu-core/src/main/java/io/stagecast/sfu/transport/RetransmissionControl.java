@@ -26,8 +26,8 @@ final class RetransmissionControl {
         this.roundTrip = roundTrip;
     }
 
-    /** A media packet of {@code bytes} went out for the first time: a quarter adds to the budget. */
-    void onSent(int bytes) {
+    /** Media packets of {@code bytes} in all went out for the first time: a quarter adds to the budget. */
+    void onSent(long bytes) {
         budget.onSent(bytes);
     }
 

@@ -33,6 +33,12 @@ public final class TransportSender {
     /** Forwarded since the last tick, reported then: no shared counter touched per sent packet. */
     private long forwardedPackets;
     private long forwardedBytes;
+    /**
+     * Media bytes sent since they were last added to the retransmission budget: added when the
+     * budget is asked or refilled, not per packet (the budget's fields are one more cache line per
+     * subscriber packet; adding a sum once gives the same capped total, as nothing is taken between).
+     */
+    private long unbudgetedBytes;
 
     TransportSender(Transport transport, TransportContext context, IcePairSelection pairs, TransportWideCc transportCc,
                     RoundTripEstimator roundTrip, int rtcpSenderSsrc) {
@@ -90,7 +96,7 @@ public final class TransportSender {
      * before, in sending order, as without GSO.
      */
     public void sendRtp(RtpPacket packet, boolean frameOfVideo) {
-        retransmissions.onSent(packet.length());
+        unbudgetedBytes += packet.length();
         int sent = protectAndQueue(packet, frameOfVideo && frameRuns != null);
         if (sent > 0) {
             forwardedPackets++;
@@ -192,7 +198,15 @@ public final class TransportSender {
 
     /** Takes {@code bytes} from this subscriber's retransmission budget; false, counted, when it is spent. */
     public boolean tryRetransmit(int bytes) {
+        creditBudget();
         return retransmissions.tryRetransmit(bytes);
+    }
+
+    private void creditBudget() {
+        if (unbudgetedBytes > 0) {
+            retransmissions.onSent(unbudgetedBytes);
+            unbudgetedBytes = 0;
+        }
     }
 
     /** Counts NACKed sequence numbers not answered; reported to the metrics once per tick. */
@@ -213,6 +227,7 @@ public final class TransportSender {
     // ---- per tick ----
 
     void refill(long nowNanos) {
+        creditBudget();
         retransmissions.refill(nowNanos);
     }
 
