@@ -15,6 +15,11 @@ public enum KeyframeReason {
      * or lost where the publisher offered no NACK. Every decoder downstream waits for a keyframe.
      */
     UPSTREAM_LOSS("upstream_loss"),
+    /**
+     * A packet was dropped on its way to another media loop (that loop fell
+     * {@code LoopRelay.MAX_BATCHES} read cycles behind): the viewers there lost it.
+     */
+    RELAY_LOSS("relay_loss"),
     /** An earlier request had no answer within the aggregation interval. */
     RETRY("retry");
 

@@ -50,8 +50,11 @@ final class LoopRelay {
         this.targetShard = target;
     }
 
-    /** Source loop: {@code rtp} of stream {@code layer} goes to {@code replica} on the target loop. */
-    void add(ProducerReplica replica, int layer, RtpPacket rtp) {
+    /**
+     * Source loop: {@code rtp} of stream {@code layer} goes to {@code replica} on the target loop.
+     * Returns false when it was dropped (counted): the replica's viewers will miss it.
+     */
+    boolean add(ProducerReplica replica, int layer, RtpPacket rtp) {
         int length = rtp.length();
         if (current != null && !current.fits(length)) {
             flush();
@@ -60,7 +63,7 @@ final class LoopRelay {
             current = take();
             if (current == null) {
                 dropped++;
-                return;
+                return false;
             }
         }
         current.add(replica, layer, rtp.buffer(), rtp.offset(), length);
@@ -68,6 +71,7 @@ final class LoopRelay {
             flushQueued = true;
             source.execute(flushAfterRead);
         }
+        return true;
     }
 
     private void flushAfterRead() {

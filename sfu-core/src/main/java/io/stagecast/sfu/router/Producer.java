@@ -248,7 +248,11 @@ public sealed class Producer permits ProducerReplica {
         ProducerReplica[] others = replicas;
         LoopRelay[] via = relays;
         for (int i = 0; i < others.length; i++) {
-            via[i].add(others[i], stream.layer(), rtp);
+            if (!via[i].add(others[i], stream.layer(), rtp) && kind() == MediaKind.VIDEO) {
+                // The viewers on that loop miss this packet and their decoders wait for a keyframe,
+                // as after a loss upstream; the request is aggregated with every other (500 ms).
+                requestKeyframe(stream.layer(), nowNanos, KeyframeReason.RELAY_LOSS);
+            }
         }
     }
 
