@@ -241,10 +241,7 @@ public sealed class Producer permits ProducerReplica {
             transport.metrics().drop(DropReason.MUTED);
             return;
         }
-        Consumer[] targets = consumers;
-        for (int i = 0; i < targets.length; i++) {
-            targets[i].forward(stream, rtp, keyframe, nowNanos);
-        }
+        forwardToConsumers(stream, rtp, keyframe, nowNanos);
         ProducerReplica[] others = replicas;
         LoopRelay[] via = relays;
         for (int i = 0; i < others.length; i++) {
@@ -253,6 +250,14 @@ public sealed class Producer permits ProducerReplica {
                 // as after a loss upstream; the request is aggregated with every other (500 ms).
                 requestKeyframe(stream.layer(), nowNanos, KeyframeReason.RELAY_LOSS);
             }
+        }
+    }
+
+    /** To this loop's consumers of the producer (origin or replica alike). */
+    final void forwardToConsumers(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        Consumer[] targets = consumers;
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].forward(stream, rtp, keyframe, nowNanos);
         }
     }
 

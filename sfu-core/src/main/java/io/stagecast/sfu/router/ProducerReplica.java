@@ -68,10 +68,7 @@ final class ProducerReplica extends Producer {
     @Override
     void forward(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
         // The origin dropped muted packets before relaying; a replica relays nothing further.
-        Consumer[] targets = consumers;
-        for (int i = 0; i < targets.length; i++) {
-            targets[i].forward(stream, rtp, keyframe, nowNanos);
-        }
+        forwardToConsumers(stream, rtp, keyframe, nowNanos);
     }
 
     @Override
