@@ -370,6 +370,34 @@ class StageAllocatorTest {
         assertEquals(1, video.targetLayer, "the link opened: no backoff");
     }
 
+    @Test
+    void aTrackHeldBackByTheBackoffAsksForAProbeThatCouldRelieveIt() {
+        TrackDemand video = simulcast(TrackPriority.NORMAL);
+        TrackDemand[] tracks = stage(video);
+        long enough = (long) (MID * 1.2);
+        long t = steady(enough, tracks, 0, 3_000 * MS);
+        for (int k = 0; k < 3; k++) { // the middle layer fails again and again: in the backoff
+            allocator.allocate(MID / 2, tracks, 1, -1, t);
+            t = steady(enough, tracks, t + 100 * MS, 3_500 * MS);
+        }
+        allocator.allocate(MID / 2, tracks, 1, -1, t);
+        t = steady(enough, tracks, t + 100 * MS, 2_000 * MS); // past the usual hold
+        long need = allocator.allocate(enough, tracks, 1, -1, t);
+        assertEquals(0, video.targetLayer, "held back by the backoff");
+        // An estimate that covers the step with its margin asked for no probe at all, so the
+        // viewer waited out the 6 s backoff on a link that had opened (need = 560 kbit/s).
+        long reliefMid = (long) (MID * (1 + BudgetRounds.UP_MARGIN) * StageAllocator.BACKOFF_RELIEF);
+        assertTrue(need >= reliefMid, "the probe asked for (" + need + ") must be able to relieve the backoff (" + reliefMid + ")");
+
+        // Relieved, the middle layer comes after the usual hold; the top one is still in the
+        // backoff, and the probe asked for is one that could relieve it too.
+        t = steady(reliefMid + 20_000, tracks, t + 100 * MS, 1_700 * MS);
+        assertEquals(1, video.targetLayer, "relieved");
+        need = allocator.allocate(reliefMid + 20_000, tracks, 1, -1, t);
+        long reliefHigh = (long) (HIGH * (1 + BudgetRounds.UP_MARGIN) * StageAllocator.BACKOFF_RELIEF);
+        assertTrue(need >= reliefHigh, "the probe asked for (" + need + ") must be able to relieve the top layer (" + reliefHigh + ")");
+    }
+
     private long steady(long budget, TrackDemand[] tracks, long from, long duration) {
         long t = from;
         for (long end = from + duration; t < end; t += 100 * MS) {
