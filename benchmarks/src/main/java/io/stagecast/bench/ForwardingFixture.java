@@ -1,15 +1,8 @@
 package io.stagecast.bench;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
-import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.metrics.MediaMetrics;
-import io.stagecast.sfu.rtcp.TransportCcFeedback;
 import io.stagecast.sfu.router.CodecSpec;
-import io.stagecast.sfu.router.ConsumerSpec;
 import io.stagecast.sfu.router.MediaKind;
 import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.ProducerSpec;
@@ -19,8 +12,6 @@ import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpProfile;
 import io.stagecast.sfu.transport.EmbeddedPacketPath;
 import io.stagecast.sfu.transport.Transport;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -29,32 +20,35 @@ import java.util.SplittableRandom;
 /**
  * One publisher and {@code subscribers} subscribers of its one track on the server's real packet
  * path, over an {@link EmbeddedChannel} instead of the UDP socket. What the server writes waits for
- * the next flush in {@link SocketSink}, the stand-in for sendmmsg, which releases it at the flush as
+ * the next flush in the {@link LoopSide}'s socket sink, the stand-in for sendmmsg, which releases it at the flush as
  * the epoll channel does once the kernel has the bytes: the server flushes every 32 writes, so its
  * pooled datagrams come back while hot in cache, as on the node. (Until 2026-12-02 the fixture held
  * every datagram of a fan-out until the benchmark's own flush: 1,000 subscribers kept 1,000
  * 1.5 KB buffers live, and fan-out 1,000 measured L2 misses on them that the node does not have.)
- * Everything runs on the calling thread.
+ * With one loop everything runs on the calling thread.
+ *
+ * <p>With subscribers on several loops ({@link #ForwardingFixture(SrtpProfile, int, int[])}), each
+ * {@link LoopSide} has its own socket and a {@link DrivenEventLoop}: the publisher and the first
+ * loop's subscribers on loop 0, the router's home, and the rest reached through the router's
+ * hand-off between loops, as on the node.
  */
 final class ForwardingFixture {
     static final int PUBLISHER_SSRC = 0x50B11511;
     static final InetSocketAddress PUBLISHER_ADDRESS = new InetSocketAddress("127.0.0.1", 40000);
     static final InetSocketAddress NODE_ADDRESS = new InetSocketAddress("127.0.0.1", 10000);
 
-    private final SocketSink sink = new SocketSink();
-    final EmbeddedChannel channel = new EmbeddedChannel(sink);
-    final MediaMetrics metrics = new MediaMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /** One per media loop; the publisher is on the first. */
+    final LoopSide[] sides;
+    /** The first loop's (the only one's, with one loop). */
+    final EmbeddedChannel channel;
+    final MediaMetrics metrics;
     final EmbeddedPacketPath path;
     final Transport publisher;
     /** The publisher's own keys: what it protects with. */
     final SrtpMasterKeys publisherKeys;
     final boolean video;
+    /** The first loop's subscribers (all of them, with one loop). */
     final Transport[] subscribers;
-    /** Each subscriber's side of transport-cc: feedback on the transport-wide sequence the node stamps. */
-    private final TransportCcFeedback[] feedback;
-    private final int[] nextTransportSeq;
-    private final byte[] rtcp = new byte[PacketBuffer.CAPACITY];
-    private final PacketBuffer rtcpView = new PacketBuffer(rtcp);
 
     ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers) {
         this(profile, packetBytes, subscribers, false);
@@ -62,7 +56,23 @@ final class ForwardingFixture {
 
     /** With {@code gso}, the subscribers' video leaves in UDP GSO runs, as on the node's epoll socket. */
     ForwardingFixture(SrtpProfile profile, int packetBytes, int subscribers, boolean gso) {
-        path = new EmbeddedPacketPath(channel, metrics, gso);
+        this(profile, packetBytes, new int[] {subscribers}, gso);
+    }
+
+    /** {@code subscribersPerLoop[i]} subscribers on loop i; more than one loop: each a {@link DrivenEventLoop}. */
+    ForwardingFixture(SrtpProfile profile, int packetBytes, int[] subscribersPerLoop) {
+        this(profile, packetBytes, subscribersPerLoop, false);
+    }
+
+    private ForwardingFixture(SrtpProfile profile, int packetBytes, int[] subscribersPerLoop, boolean gso) {
+        sides = new LoopSide[subscribersPerLoop.length];
+        for (int i = 0; i < sides.length; i++) {
+            sides[i] = new LoopSide(sides.length > 1 ? new DrivenEventLoop() : null, gso);
+        }
+        LoopSide home = sides[0];
+        channel = home.channel;
+        metrics = home.metrics;
+        path = home.path;
         SplittableRandom random = new SplittableRandom(42);
         video = RtpTemplates.isVideo(packetBytes);
         publisher = path.createTransport();
@@ -70,103 +80,65 @@ final class ForwardingFixture {
         publisherKeys = TestKeys.peerOf(nodeKeys);
         path.connect(publisher, PUBLISHER_ADDRESS, nodeKeys);
         publisher.setPublishAllowed(true);
-        Router router = new Router("bench", channel.eventLoop());
+        Router router = new Router("bench", home.loop);
         CodecSpec codec = video
                 ? new CodecSpec("VP8", RtpTemplates.VIDEO_PAYLOAD_TYPE, 90_000, 1, null, -1, List.of("nack", "nack pli", "ccm fir", "transport-cc"))
                 : new CodecSpec("opus", RtpTemplates.AUDIO_PAYLOAD_TYPE, 48_000, 2, "minptime=10;useinbandfec=1", -1, List.of("transport-cc"));
         Producer producer = router.createProducer(publisher, new ProducerSpec(video ? MediaKind.VIDEO : MediaKind.AUDIO,
                 video ? "1" : "0", codec, List.of(new StreamSpec(PUBLISHER_SSRC, null)), RtpTemplates.PUBLISHER_EXTENSIONS));
-        this.subscribers = new Transport[subscribers];
-        this.feedback = new TransportCcFeedback[subscribers];
-        this.nextTransportSeq = new int[subscribers];
-        for (int i = 0; i < subscribers; i++) {
-            Transport subscriber = path.createTransport();
-            this.subscribers[i] = subscriber;
-            feedback[i] = new TransportCcFeedback(0x5EED_0000 + i, 0x5000_0000 + 2 * i);
-            path.connect(subscriber, new InetSocketAddress("127.0.0.1", 41000 + i), TestKeys.random(profile, random));
-            ConsumerSpec spec = new ConsumerSpec(0x5000_0000 + 2 * i, video ? 0x5000_0001 + 2 * i : 0,
-                    video ? 100 : 109, video ? 101 : -1, RtpTemplates.SUBSCRIBER_EXTENSIONS);
-            router.createConsumer(subscriber, producer, spec);
+        int first = 0;
+        for (int i = 0; i < sides.length; i++) {
+            sides[i].subscribe(router, producer, first, subscribersPerLoop[i], profile, random, video);
+            first += subscribersPerLoop[i];
         }
-        channel.runPendingTasks();
-        discardWritten();
+        this.subscribers = home.subscribers;
+        runAllTasks();
+        for (LoopSide side : sides) {
+            side.discardWritten();
+        }
     }
 
     /**
-     * What a tick of the node does with allocation on, with what subscribers send meanwhile: every
-     * subscriber's transport-cc feedback on the {@code packets} sent to it since the last call
-     * (arrived as far apart as they were sent, over an idle path: spaced evenly between the last
-     * call and this one; a fixed 1 ms spacing reads as a queue building whenever the benchmark
-     * forwards faster than a packet a millisecond, and sends the estimator into overuse, cuts and
-     * re-allocations that a real path would not cause) enters the node (the estimator's input), then the tick of every
-     * transport runs (estimator tick, allocation every 100 ms, probes, the publisher's RTCP).
+     * Setup, on the building thread: every loop's tasks until none is left (a consumer attaches on
+     * its loop, its replica registers with the origin on loop 0, ...).
      */
-    private long lastFeedbackNanos;
+    void runAllTasks() {
+        for (int round = 0, ran = 1; ran > 0 && round < 100; round++) {
+            ran = 0;
+            for (LoopSide side : sides) {
+                side.channel.runPendingTasks();
+                if (side.loop instanceof DrivenEventLoop driven) {
+                    ran += driven.runTasks();
+                }
+            }
+        }
+    }
 
-    /** @return the datagrams the ticks wrote (sent and dropped per transport, see below) */
+    /**
+     * What a tick of the node does with allocation on, with what subscribers send meanwhile
+     * (one loop): every subscriber's transport-cc feedback on the {@code packets} sent to it
+     * since the last call enters the node (the estimator's input, see {@link LoopSide#feedback}),
+     * then the tick of every transport runs (estimator tick, allocation every 100 ms, probes, the
+     * publisher's RTCP).
+     *
+     * @return the datagrams the ticks wrote (sent and dropped per transport, see {@link LoopSide#tickSubscribers})
+     */
     int feedbackAndTick(int packets, long nowNanos) {
-        long from = lastFeedbackNanos == 0 ? nowNanos - packets * 1_000_000L : lastFeedbackNanos;
-        long spacing = Math.max(1, (nowNanos - from) / packets);
-        lastFeedbackNanos = nowNanos;
-        for (int i = 0; i < subscribers.length; i++) {
-            for (int k = 0; k < packets; k++) {
-                feedback[i].onPacket(nextTransportSeq[i], (from + (k + 1) * spacing) / 1000);
-                nextTransportSeq[i] = (nextTransportSeq[i] + 1) & 0xFFFF;
-            }
-            int len = feedback[i].build(rtcp, 0, PacketBuffer.MTU);
-            if (len > 0) {
-                path.receiveDecryptedRtcp(subscribers[i], rtcpView.wrap(rtcp, 0, len), nowNanos);
-            }
-        }
+        LoopSide home = sides[0];
+        home.feedback(packets, nowNanos);
         path.tick(publisher, nowNanos, false);
-        int written = discardWritten();
-        for (Transport subscriber : subscribers) {
-            path.tick(subscriber, nowNanos, false);
-            // What a tick wrote leaves before the next transport's tick, as on the socket, where
-            // the sender's flush every 32 writes hands the datagrams back to the loop's pool: the
-            // embedded channel would otherwise hold every transport's probes and RTCP at once, past
-            // the pool's cap (1,000 subscribers x 50 probe packets), and count Netty buffers the
-            // node does not make.
-            written += discardWritten();
-        }
-        return written;
+        int written = home.discardWritten();
+        return written + home.tickSubscribers(nowNanos);
     }
 
-    /** Sends what the server wrote and drops it; returns how many datagrams there were since the last call. */
+    /** Sends what the first loop's server wrote and drops it; returns how many datagrams there were since the last call. */
     int discardWritten() {
-        channel.flushOutbound();
-        int n = sink.sent;
-        sink.sent = 0;
-        return n;
-    }
-
-    /** The socket: a flush sends (releases) what was written since the last one. */
-    private static final class SocketSink extends ChannelOutboundHandlerAdapter {
-        private final Object[] pending = new Object[256];
-        private int waiting;
-        int sent;
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (waiting == pending.length) {
-                flush(ctx);
-            }
-            pending[waiting++] = msg;
-            promise.trySuccess();
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            for (int i = 0; i < waiting; i++) {
-                ReferenceCountUtil.release(pending[i]);
-                pending[i] = null;
-            }
-            sent += waiting;
-            waiting = 0;
-        }
+        return sides[0].discardWritten();
     }
 
     void close() {
-        channel.finishAndReleaseAll();
+        for (LoopSide side : sides) {
+            side.close();
+        }
     }
 }

@@ -23,9 +23,9 @@ import java.util.concurrent.CyclicBarrier;
  * <p>{@code --topology independent} (works on today's single-loop node): every loop owns a
  * complete {@link ForwardingFixture} of its own, publisher and {@code --subscribers / N} subscribers
  * (a room split over N loops, each loop with its own copy of the publisher's stream), so the figure
- * is the loops' own work without any cross-loop hand-off. Once the node has several media loops,
- * {@link ScalingTopology#crossLoop} puts one publisher on loop 0 and spreads the viewers over all
- * loops; the difference between the two topologies is then the price of the hand-off.
+ * is the loops' own work without any cross-loop hand-off. {@code --topology cross-loop}
+ * ({@link ScalingTopology#crossLoop}) puts one publisher on loop 0 and spreads the viewers over all
+ * loops, as the node does; the difference between the two topologies is the price of the hand-off.
  *
  * <p>Rounds alternate N (1, 2, 1, 2, ...) so that a neighbour's burst of CPU on this shared machine
  * hits both; each line gives the loops' own CPU (from /proc) so a loop that did not get its core
@@ -44,7 +44,7 @@ public final class LoopScaling implements Callable<Integer> {
     int packetBytes;
     @Option(names = "--allocation", defaultValue = "true", description = "feedback and ticks every 5th packet, as EgressBenchmark -p allocation=true")
     boolean allocation;
-    @Option(names = "--topology", defaultValue = "independent", description = "independent | cross-loop (needs the node's several media loops)")
+    @Option(names = "--topology", defaultValue = "independent", description = "independent | cross-loop")
     String topology;
     @Option(names = "--duration", defaultValue = "PT5S", description = "measurement per round (ISO-8601)")
     Duration duration;
@@ -123,6 +123,7 @@ public final class LoopScaling implements Callable<Integer> {
                         own.pinTo(firstCpu + index);
                     }
                     ScalingTopology.Loop loop = loops.get(index);
+                    loop.claim();
                     ready.await();
                     long start = measureStart;
                     while (System.nanoTime() < start) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoopScalingTest {
@@ -46,10 +45,35 @@ class LoopScalingTest {
         assertEquals(0, exit);
     }
 
+    /**
+     * One publisher on loop 0, viewers on loops 0 and 1: every packet reaches loop 0's viewers at
+     * once, and loop 1's only through the router's hand-off, when loop 1 runs what it was handed.
+     */
     @Test
-    void crossLoopRefusesUntilTheNodeHasSeveralLoops() {
-        assertThrows(UnsupportedOperationException.class,
-                () -> ScalingTopology.crossLoop(io.stagecast.sfu.srtp.SrtpProfile.AEAD_AES_128_GCM, 1200, false));
+    void crossLoopForwardsToTheOtherLoopsViewersThroughTheHandOff() {
+        try (ScalingTopology topology = ScalingTopology.crossLoop(io.stagecast.sfu.srtp.SrtpProfile.AEAD_AES_128_GCM,
+                1200, false)) {
+            List<ScalingTopology.Loop> loops = topology.build(new int[]{3, 2});
+            assertEquals(2, loops.size());
+            for (int i = 0; i < 10; i++) {
+                assertEquals(3, loops.get(0).step(), "every packet reaches loop 0's three subscribers");
+            }
+            int other = 0;
+            for (int i = 0; i < 10; i++) {
+                other += loops.get(1).step();
+            }
+            assertEquals(20, other, "loop 1's two subscribers get the ten packets through the hand-off");
+            assertEquals(0, loops.get(1).step(), "and nothing more");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void crossLoopRunsOnTwoThreads() {
+        int exit = new picocli.CommandLine(new LoopScaling()).execute("--loops", "1,2", "--subscribers", "4",
+                "--duration", "PT0.3S", "--warmup", "PT0.2S", "--rounds", "1", "--first-cpu", "-1",
+                "--topology", "cross-loop");
+        assertEquals(0, exit);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.stagecast.sfu.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.stagecast.sfu.buffer.PacketBuffer;
 import io.stagecast.sfu.dtls.DtlsCertificate;
 import io.stagecast.sfu.dtls.DtlsHandshakeLimits;
@@ -40,10 +41,19 @@ public final class EmbeddedPacketPath {
      * them by {@code segmentSize()} as the kernel would. Off by default here.
      */
     public EmbeddedPacketPath(Channel channel, MediaMetrics metrics, boolean gso) {
+        this(channel, channel.eventLoop(), metrics, gso);
+    }
+
+    /**
+     * With the transports on {@code loop} instead of the channel's own: a benchmark of several
+     * media loops gives each path a loop that its own thread drives, and the channel (touched on
+     * that thread only) stays the socket.
+     */
+    public EmbeddedPacketPath(Channel channel, EventLoop loop, MediaMetrics metrics, boolean gso) {
         this.channel = channel;
         DatagramPool datagrams = new DatagramPool(channel, metrics);
         this.frameRuns = gso ? new FrameRunPool(channel, metrics, datagrams) : null;
-        this.context = new TransportContext(channel, channel.eventLoop(), 0, registry, DtlsCertificate.generate(),
+        this.context = new TransportContext(channel, loop, 0, registry, DtlsCertificate.generate(),
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
                 new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
                 // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.
