@@ -3,6 +3,7 @@ package io.stagecast.signaling;
 import io.stagecast.signaling.cli.ApiTokenCommand;
 import io.stagecast.signaling.cli.CliEnvironment;
 import io.stagecast.signaling.cli.ConfigOption;
+import io.stagecast.signaling.cli.HealthCommand;
 import io.stagecast.signaling.cli.RoomCommand;
 import io.stagecast.signaling.cli.StagecastVersion;
 import io.stagecast.signaling.cli.TokenCommand;
@@ -30,10 +31,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code stagecast} command: {@code run} starts a node (also without a subcommand); {@code token}
  * and {@code api-token} mint tokens locally with a configured API key; {@code room} calls the REST
- * API of a running node. picocli parses, and writes {@code --help} and {@code --version}.
+ * API of a running node; {@code health} checks one (the container's HEALTHCHECK). picocli parses, and writes {@code --help} and {@code --version}.
  */
 @Command(name = "stagecast", mixinStandardHelpOptions = true, versionProvider = StagecastVersion.class,
-        subcommands = {Main.Run.class, TokenCommand.class, ApiTokenCommand.class, RoomCommand.class},
+        subcommands = {Main.Run.class, TokenCommand.class, ApiTokenCommand.class, RoomCommand.class, HealthCommand.class},
         description = "A media server (SFU) for live stage rooms. Configuration: docs/configuration.md.")
 public final class Main implements Runnable, CliEnvironment {
 
@@ -117,6 +118,7 @@ public final class Main implements Runnable, CliEnvironment {
                 server.close();
                 stopped.countDown();
             }, "shutdown"));
+            GracefulStop.install(server, config.shutdownDrain());
             announce(server, config, System.out);
             stopped.await();
         }

@@ -17,7 +17,9 @@ public final class SignalingException extends Exception {
         /** The node is at a node-wide cap: try again later (HTTP 503). */
         UNAVAILABLE("unavailable"),
         /** The display name has no visible character or is too long (docs/protocol.md, display names). */
-        INVALID_NAME("invalid_name");
+        INVALID_NAME("invalid_name"),
+        /** The node is shutting down: no new joins or rooms here; go to another node (HTTP 503). */
+        DRAINING("node_draining");
 
         public final String wire;
 
@@ -34,7 +36,7 @@ public final class SignalingException extends Exception {
                 case INVALID_STATE -> HttpResponseStatus.CONFLICT;
                 case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
                 case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
-                case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+                case UNAVAILABLE, DRAINING -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
         }
     }

@@ -27,6 +27,8 @@ import io.stagecast.signaling.ws.WebSocketMetrics;
 import io.stagecast.signaling.ws.WebSocketSession;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /** One node: the media plane, the rooms, and the HTTP/WebSocket front, wired from a config. */
 public final class StagecastServer implements AutoCloseable {
@@ -40,6 +42,9 @@ public final class StagecastServer implements AutoCloseable {
     /** Null when no webhook URL is configured. */
     private final WebhookDispatcher webhooks;
     private volatile boolean ready;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final Duration DRAIN_POLL = Duration.ofMillis(250);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StagecastServer.class);
 
     private StagecastServer(StagecastConfig config) throws InterruptedException {
         this.config = config;
@@ -125,8 +130,36 @@ public final class StagecastServer implements AutoCloseable {
         return "http://" + host + ":" + httpPort();
     }
 
+    /**
+     * Graceful shutdown (SIGTERM): {@code /ready} answers 503 at once, no new rooms or joins are
+     * taken (clients get {@code node.draining}), live rooms go on until their last participant has
+     * left or {@code limit} has passed; then everything closes. Blocks until then; an interrupt
+     * ends the wait early.
+     */
+    public void drainAndClose(Duration limit) {
+        ready = false;
+        Instant deadline = Instant.now().plus(limit);
+        rooms.drain(deadline);
+        int left = rooms.participantCount();
+        log.info("draining: no new joins; {} participant(s) in {} room(s) may stay until {}", left,
+                rooms.all().size(), deadline);
+        try {
+            while (rooms.participantCount() > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(DRAIN_POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        left = rooms.participantCount();
+        log.info(left == 0 ? "drained: every room has ended, closing" : "drain over: closing the rooms of {} participant(s)", left);
+        close();
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         ready = false;
         rooms.close();
         if (webhooks != null) {

@@ -21,6 +21,11 @@ final class ApiError extends Exception {
         this.code = code;
     }
 
+    static ApiError draining() {
+        return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "node_draining",
+                "this node is shutting down: create the room on another node");
+    }
+
     static ApiError badRequest(String message) {
         return new ApiError(HttpResponseStatus.BAD_REQUEST, "bad_request", message);
     }

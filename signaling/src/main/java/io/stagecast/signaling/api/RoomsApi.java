@@ -63,6 +63,9 @@ final class RoomsApi {
         SettingsChange change = change(body.settings());
         Duration idle = idleLimit(body.idleTimeoutSeconds());
         boolean lobby = body.lobby() == null || body.lobby();
+        if (rooms.draining()) {
+            throw ApiError.draining();
+        }
         Optional<Room> made = rooms.create(body.name(), room -> {
             // Nobody can reach the room yet, and every value was checked: none of this is refused.
             if (!change.equals(SettingsChange.NONE)) {

@@ -35,6 +35,7 @@ enum ConfigKey {
     PUBLIC_BASE_URL("public-base-url", ""),
     ROOMS_DEMO("rooms.demo", "demo"),
     ROOMS_RECONNECT_GRACE_SECONDS("rooms.reconnect-grace-seconds", "30"),
+    SHUTDOWN_DRAIN_SECONDS("shutdown.drain-seconds", "300"),
     DTLS_HANDSHAKE_TIMEOUT_SECONDS("dtls.handshake-timeout-seconds", "20"),
     HTTP_REQUEST_TIMEOUT_SECONDS("http.request-timeout-seconds", "10"),
     HTTP_IDLE_TIMEOUT_SECONDS("http.idle-timeout-seconds", "60"),

@@ -53,6 +53,8 @@ import java.util.Properties;
  * @param webhooks                   {@code webhooks.*}: receivers of the node's events, how they are signed and retried
  * @param mediaGso                   {@code media.gso}: UDP GSO for video to subscribers ({@code auto} resolved to
  *                                   whether this machine can)
+ * @param shutdownDrain              {@code shutdown.drain-seconds}: after SIGTERM, how long live rooms may go on
+ *                                   (no new joins) before the node closes them and exits; 0 closes at once
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -60,7 +62,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
-                              boolean mediaGso) {
+                              boolean mediaGso, Duration shutdownDrain) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -89,6 +91,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(dtlsHandshakeTimeout, "dtlsHandshakeTimeout");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(shutdownDrain, "shutdownDrain");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -99,6 +102,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         require(isPositive(iceConsentTimeout), "ice.consent-timeout-seconds must be positive");
         require(isPositive(dtlsHandshakeTimeout), "dtls.handshake-timeout-seconds must be positive");
         require(isPositive(reconnectGrace), "rooms.reconnect-grace-seconds must be positive");
+        require(!shutdownDrain.isNegative(), "shutdown.drain-seconds must not be negative");
         require(wsOutboundQueueBytes >= MIN_WS_OUTBOUND_QUEUE_KIB * 1024L,
                 "ws.outbound-queue-kib must be at least " + MIN_WS_OUTBOUND_QUEUE_KIB);
         require(lastN >= 1 && lastN <= MAX_LAST_N, "media.last-n must be 1-" + MAX_LAST_N + ", was " + lastN);
@@ -175,7 +179,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
-                gso(settings));
+                gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)));
     }
 
     private static boolean gso(LayeredSettings settings) {
@@ -268,7 +272,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
                 + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
-                + ", mediaGso=" + mediaGso + "]";
+                + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain + "]";
     }
 
     static boolean isLocatorName(String name) {

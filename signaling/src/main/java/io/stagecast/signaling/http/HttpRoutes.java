@@ -118,7 +118,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                 return text(HttpResponseStatus.OK, "ok\n");
             case "/ready":
                 return ready.getAsBoolean() ? text(HttpResponseStatus.OK, "ready\n")
-                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "starting\n");
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, rooms.draining() ? "draining\n" : "starting\n");
             case "/metrics": {
                 FullHttpResponse r = text(HttpResponseStatus.OK, prometheus.scrape());
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -164,7 +164,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             String token = bearerToken(request);
             JoinGrant grant = verify(token, roomName);
             String offer = request.content().toString(StandardCharsets.UTF_8);
-            Room room = rooms.getOrCreate(roomName);
+            Room room = rooms.forJoin(roomName, null);
             String identity = identityOf(grant, token);
             MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
                     : room.whepView(grant, identity, offer);

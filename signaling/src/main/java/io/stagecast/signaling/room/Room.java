@@ -926,6 +926,13 @@ public final class Room {
         }
     }
 
+    /** A node-wide message (in wire form) for every participant with a connection, in the lobby too. */
+    synchronized void tellEveryone(ObjectNode event) {
+        for (Participant p : connections.values()) {
+            p.send(event.deepCopy());
+        }
+    }
+
     synchronized void close() {
         for (Participant p : new ArrayList<>(connections.values())) {
             retire(p, "room closed");

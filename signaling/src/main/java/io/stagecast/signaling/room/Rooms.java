@@ -4,10 +4,12 @@ import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.token.JoinTokens;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.stagecast.signaling.SignalingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class Rooms {
     private final StageLimits limits;
     private final Map<String, Long> idleSince = new ConcurrentHashMap<>();
     private volatile String keep;
+    private volatile boolean draining;
 
     private final JoinTokens tokens;
     private final MediaResources resources;
@@ -70,6 +73,39 @@ public final class Rooms {
 
     public Room getOrCreate(String name) {
         return rooms.computeIfAbsent(name, this::newRoom);
+    }
+
+    /**
+     * The room a join goes to. While the node drains, only a participant the room still holds
+     * (a reconnect within its grace) may come back: anyone else is sent to another node.
+     *
+     * @param participantId the joining grant's participant, null for WHIP/WHEP (always new)
+     */
+    public Room forJoin(String name, String participantId) throws SignalingException {
+        if (draining) {
+            Room room = rooms.get(name);
+            if (room == null || participantId == null || room.state(participantId).isEmpty()) {
+                throw new SignalingException(SignalingException.Code.DRAINING,
+                        "this node is shutting down: join the room on another node");
+            }
+            return room;
+        }
+        return getOrCreate(name);
+    }
+
+    /**
+     * Stops taking new rooms and joins (graceful shutdown), and tells everyone connected with a
+     * {@code node.draining} event carrying {@code deadline}, when the node will close their rooms.
+     */
+    public void drain(Instant deadline) {
+        draining = true;
+        for (Room room : rooms.values()) {
+            room.tellEveryone(DrainNotice.event(deadline));
+        }
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /**

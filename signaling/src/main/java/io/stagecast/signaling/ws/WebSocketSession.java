@@ -271,7 +271,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         } catch (TokenError e) {
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
-        Room target = rooms.getOrCreate(roomName);
+        Room target = rooms.forJoin(roomName, grant.participantId());
         ObjectNode data = StageJson.joined(target.join(grant, chosenName(request), this,
                 request.path("mobile").asBoolean(false), request.path("stage").asBoolean(false)));
         room = target;

@@ -95,6 +95,8 @@ final class NodeProcess implements AutoCloseable {
         env.put("STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "127.0.0.0/8");
         env.put("STAGECAST_TOKEN_SECRET", SECRET);
         env.put("STAGECAST_ROOMS_DEMO", "");
+        // A test stops its node with SIGTERM and wants it gone, not draining its rooms (DrainEndToEndTest sets it).
+        env.put("STAGECAST_SHUTDOWN_DRAIN_SECONDS", "0");
         env.putAll(extra);
         return env;
     }
@@ -191,6 +193,16 @@ final class NodeProcess implements AutoCloseable {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** SIGTERM, as a service manager stops the node. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** The exit code once the process has ended, or -1 if it still runs after {@code timeout}. */
+    int exitCode(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     @Override
