@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.sfu.MediaConfig;
+import io.stagecast.sfu.PortUnavailableException;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.api.ApiRoutes;
@@ -51,9 +52,15 @@ public final class StagecastServer implements AutoCloseable {
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
-                config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
-                config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()).withGso(config.mediaGso()), metrics);
+        try {
+            this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
+                    config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
+                    config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()).withGso(config.mediaGso()), metrics);
+        } catch (PortUnavailableException e) {
+            throw new IllegalArgumentException(e.getMessage() + ". Stop what holds it, or set media.port"
+                    + " (STAGECAST_MEDIA_PORT) to a free port: media event loop i uses media.port + i, "
+                    + config.mediaEventLoops() + " loop(s) (media.event-loops)", e);
+        }
         this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());
         this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;
@@ -69,8 +76,18 @@ public final class StagecastServer implements AutoCloseable {
                 new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl));
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
-        this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics));
+        try {
+            this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
+                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics));
+        } catch (PortUnavailableException e) {
+            rooms.close();
+            if (webhooks != null) {
+                webhooks.close();
+            }
+            media.close();
+            throw new IllegalArgumentException(e.getMessage() + ". Stop what holds it, or set http.port"
+                    + " (STAGECAST_HTTP_PORT) or http.host (STAGECAST_HTTP_HOST)", e);
+        }
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
     }

@@ -72,7 +72,12 @@ public final class MediaSocket {
         } else {
             bootstrap.channel(NioDatagramChannel.class);
         }
-        channel = bootstrap.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
+        InetSocketAddress local = new InetSocketAddress(config.bindAddress(), port);
+        io.netty.channel.ChannelFuture bound = bootstrap.bind(local).await();
+        if (!bound.isSuccess()) {
+            throw new io.stagecast.sfu.PortUnavailableException("UDP", local, "media event loop " + index, bound.cause());
+        }
+        channel = bound.channel();
         SocketWarmUp.run(channel);
         try {
             threadId = loop.submit(() -> Thread.currentThread().getId()).get();

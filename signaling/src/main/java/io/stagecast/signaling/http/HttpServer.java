@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.stagecast.sfu.PortUnavailableException;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -65,7 +66,7 @@ public final class HttpServer implements AutoCloseable {
                 // Close frame with the real status (1008, 1009), the decoder writes its own for 1002/1007,
                 // and Netty's default would follow either with a second one (1000 "Bye").
                 .sendCloseFrame(null).build();
-        channel = new ServerBootstrap().group(group)
+        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -90,7 +91,13 @@ public final class HttpServer implements AutoCloseable {
                         p.addLast(sessions.get());
                     }
                 })
-                .bind(new InetSocketAddress(host, port)).sync().channel();
+                .bind(new InetSocketAddress(host, port)).await();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new PortUnavailableException("TCP", new InetSocketAddress(host, port), "signaling: HTTP, WebSocket, WHIP/WHEP",
+                    bound.cause());
+        }
+        channel = bound.channel();
     }
 
     private static Counter timeouts(MeterRegistry metrics, String kind) {
