@@ -57,6 +57,7 @@ public final class Main implements Runnable, CliEnvironment {
     }
 
     public static void main(String[] args) {
+        NodeLogging.setUp(System.getenv(), System.getProperties());
         System.exit(commandLine(new Main()).execute(args));
     }
 
@@ -119,7 +120,16 @@ public final class Main implements Runnable, CliEnvironment {
                 stopped.countDown();
             }, "shutdown"));
             GracefulStop.install(server, config.shutdownDrain());
-            announce(server, config, System.out);
+            if (NodeLogging.json()) {
+                // One JSON object per line on standard output: the announcement goes through the log.
+                java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                announce(server, config, new PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+                org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+                text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+                        .forEach(line -> log.info(line.strip()));
+            } else {
+                announce(server, config, System.out);
+            }
             stopped.await();
         }
     }

@@ -1,9 +1,6 @@
 package io.stagecast.signaling;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.sfu.MediaConfig;
 import io.stagecast.sfu.PortUnavailableException;
@@ -34,6 +31,7 @@ import java.time.Instant;
 /** One node: the media plane, the rooms, and the HTTP/WebSocket front, wired from a config. */
 public final class StagecastServer implements AutoCloseable {
     private final StagecastConfig config;
+    private final NodeMeters meters;
     private final PrometheusMeterRegistry metrics;
     private final MediaNode media;
     private final Rooms rooms;
@@ -49,9 +47,8 @@ public final class StagecastServer implements AutoCloseable {
 
     private StagecastServer(StagecastConfig config) throws InterruptedException {
         this.config = config;
-        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
+        this.meters = new NodeMeters();
+        this.metrics = meters.registry;
         try {
             this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                     config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
@@ -184,6 +181,6 @@ public final class StagecastServer implements AutoCloseable {
         }
         http.close();
         media.close();
-        metrics.close();
+        meters.close();
     }
 }

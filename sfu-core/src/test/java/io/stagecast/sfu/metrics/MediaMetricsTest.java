@@ -2,6 +2,7 @@ package io.stagecast.sfu.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagecast.sfu.transport.TransportState;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -33,12 +34,30 @@ class MediaMetricsTest {
         assertEquals(5.0, counter("stagecast.media.drops", "reason", "muted"));
         assertEquals(1.0, counter("stagecast.media.drops", "reason", "replay"));
         assertEquals(3.0, registry.get("stagecast.media.packets.received").functionCounter().count());
-        assertEquals(700.0, registry.get("stagecast.media.bytes.forwarded").functionCounter().count());
+        assertEquals(700.0, registry.get("stagecast.media.forwarded").functionCounter().count());
         assertEquals(1.0, registry.get("stagecast.media.rtcp.sent").functionCounter().count());
         assertEquals(2.0, registry.get("stagecast.media.retransmitted.packets").functionCounter().count());
         assertEquals(4.0, counter("stagecast.media.nack.refused", "reason", NackRefusal.values()[0].tag));
         assertEquals(3.0, registry.get("stagecast.media.pli.sent").functionCounter().count());
-        assertEquals("bytes", registry.get("stagecast.media.bytes.received").functionCounter().getId().getBaseUnit());
+        assertEquals("bytes", registry.get("stagecast.media.received").functionCounter().getId().getBaseUnit());
+    }
+
+    /** What is now is a gauge; what ended only grows, so it is a counter (issue 12: a gauge that only grows reads as a leak). */
+    @Test
+    void liveTransportsAreAGaugeAndEndedOnesACounter() {
+        metrics.transportState(null, TransportState.NEW);
+        metrics.transportState(TransportState.NEW, TransportState.CONNECTING);
+        metrics.transportState(TransportState.CONNECTING, TransportState.CONNECTED);
+        metrics.transportState(null, TransportState.NEW);
+        assertEquals(1.0, registry.get("stagecast.transports").tag("state", "connected").gauge().value());
+        assertEquals(1.0, registry.get("stagecast.transports").tag("state", "new").gauge().value());
+        metrics.transportState(TransportState.CONNECTED, TransportState.CLOSED);
+        metrics.transportState(TransportState.NEW, TransportState.FAILED);
+        metrics.transportState(TransportState.FAILED, TransportState.CLOSED); // ended once, not twice
+        assertEquals(0.0, registry.get("stagecast.transports").tag("state", "connected").gauge().value());
+        assertEquals(0.0, registry.get("stagecast.transports").tag("state", "new").gauge().value());
+        assertEquals(1.0, registry.get("stagecast.transports.ended").tag("state", "closed").functionCounter().count());
+        assertEquals(1.0, registry.get("stagecast.transports.ended").tag("state", "failed").functionCounter().count());
     }
 
     @Test

@@ -275,8 +275,14 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain + "]";
     }
 
+    /** Read before the configuration is (loading it logs already): not a key of it. */
+    public static final String LOG_FORMAT_ENV = "STAGECAST_LOG_FORMAT";
+    public static final String LOG_FORMAT_PROPERTY = "stagecast.log-format";
+
+    /** Names of the stagecast prefix that are not configuration keys: where it is, how to log. */
     static boolean isLocatorName(String name) {
-        return name.equals(CONFIG_FILE_ENV) || name.equals(CONFIG_FILE_PROPERTY);
+        return name.equals(CONFIG_FILE_ENV) || name.equals(CONFIG_FILE_PROPERTY)
+                || name.equals(LOG_FORMAT_ENV) || name.equals(LOG_FORMAT_PROPERTY);
     }
 
     private static String randomSecret() {

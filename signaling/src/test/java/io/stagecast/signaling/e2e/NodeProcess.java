@@ -103,7 +103,12 @@ final class NodeProcess implements AutoCloseable {
 
     private static ProcessBuilder javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-Xmx512m", "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED", "-Dio.stagecast.diag=" + Boolean.getBoolean("io.stagecast.diag"), "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(List.of(java, "-Xmx512m", "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                // What the jar's manifest says for java -jar: Netty's native library, without a JVM warning.
+                "--enable-native-access=ALL-UNNAMED",
+                // The test classpath has two logback-test.xml (sfu-core's and this module's): logback
+                // would print its status about that; the jar has one logback.xml.
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener", "-Dio.stagecast.diag=" + Boolean.getBoolean("io.stagecast.diag"), "-cp", System.getProperty("java.class.path"),
                 "io.stagecast.signaling.Main"));
     }
 
@@ -193,6 +198,11 @@ final class NodeProcess implements AutoCloseable {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Everything the node wrote to standard output and error so far. */
+    String logText() throws IOException {
+        return Files.readString(log);
     }
 
     /** SIGTERM, as a service manager stops the node. */
