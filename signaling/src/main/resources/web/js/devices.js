@@ -21,9 +21,25 @@ function saveDevices(choice) {
   }
 }
 
+/**
+ * Why camera, microphone and screen are missing on this page: browsers give them only to secure
+ * pages (https, or localhost), and without one `navigator.mediaDevices` does not even exist.
+ */
+export function insecureOriginText() {
+  return `Camera, microphone and screen sharing only work on a secure page, and this one was opened over plain HTTP (${location.origin}). ` +
+    'Open it with https:// instead (the server\'s operator turns HTTPS on with tls.certificate-file), ' +
+    'or, on the computer that runs the server, as http://localhost. Watching and chat work as they are.';
+}
+
+function requireMediaDevices() {
+  if (!navigator.mediaDevices) throw Object.assign(new Error(insecureOriginText()), { name: 'InsecureContextError' });
+}
+
 /** A person-readable sentence for a getUserMedia failure. */
 export function mediaErrorText(e) {
   switch (e?.name) {
+    case 'InsecureContextError':
+      return insecureOriginText();
     case 'NotAllowedError':
     case 'SecurityError':
       return 'Camera and microphone access is blocked. Allow it in your browser (the icon in the address bar), then try again.';
@@ -40,6 +56,7 @@ export function mediaErrorText(e) {
 
 /** Opens camera and microphone with the remembered devices; falls back to any device. */
 export async function openDevices({ audio = true, video = true } = {}) {
+  requireMediaDevices();
   const saved = savedDevices();
   const constraints = (id, extra) => (id ? { deviceId: { ideal: id }, ...extra } : { ...extra });
   return navigator.mediaDevices.getUserMedia({
@@ -123,7 +140,7 @@ export class DeviceCheck {
   async listDevices() {
     let devices = [];
     try {
-      devices = await navigator.mediaDevices.enumerateDevices();
+      devices = navigator.mediaDevices ? await navigator.mediaDevices.enumerateDevices() : [];
     } catch {
       return;
     }

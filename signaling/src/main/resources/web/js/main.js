@@ -4,7 +4,7 @@ import { h, $ } from './dom.js';
 import { SignalingClient } from './signaling.js';
 import { RoomState } from './room-state.js';
 import { Publisher, Receiver } from './media.js';
-import { DeviceCheck, openDevices, mediaErrorText, savedDevices } from './devices.js';
+import { DeviceCheck, openDevices, mediaErrorText, savedDevices, insecureOriginText } from './devices.js';
 import { StageView } from './stage.js';
 import { ParticipantsPanel } from './participants.js';
 import { PersonMenu } from './person-menu.js';
@@ -42,6 +42,11 @@ function readToken(jwt) {
 }
 
 const claims = token ? readToken(token) : {};
+// Opened over plain HTTP from another machine: say so at once, in words, and how to fix it (the
+// browser would only fail later with "Cannot read properties of undefined").
+if (!window.isSecureContext) {
+  document.body.prepend(h('div.insecure-origin#insecure-origin', { role: 'status' }, insecureOriginText()));
+}
 const state = new RoomState();
 const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 const signaling = new SignalingClient(`${scheme}://${location.host}/ws`);
@@ -440,6 +445,10 @@ async function toggleScreen() {
   }
   if (!publisher) throw Object.assign(new Error('you are not on stage'), { code: 'invalid_state' });
   let stream;
+  if (!navigator.mediaDevices) {
+    toast(insecureOriginText(), 'error', 15000);
+    return;
+  }
   try {
     stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
   } catch (e) {

@@ -9,6 +9,7 @@ import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
+import io.stagecast.signaling.http.ReloadingTlsContext;
 import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
@@ -41,6 +42,9 @@ public final class StagecastServer implements AutoCloseable {
     /** Null when no webhook URL is configured. */
     private final WebhookDispatcher webhooks;
     private volatile boolean ready;
+    /** Checks the TLS files for a new certificate (tls.reload-seconds); idle without TLS. */
+    private final java.util.concurrent.ScheduledExecutorService tlsReload =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("tls-reload", true));
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Duration DRAIN_POLL = Duration.ofMillis(250);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StagecastServer.class);
@@ -69,13 +73,25 @@ public final class StagecastServer implements AutoCloseable {
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
+        ReloadingTlsContext tls = null;
+        if (config.tls().enabled()) {
+            try {
+                tls = new ReloadingTlsContext(config.tls());
+            } catch (IllegalArgumentException e) {
+                rooms.close();
+                media.close();
+                throw e;
+            }
+            tls.watch(tlsReload);
+        }
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
                 new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl));
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         try {
             this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics));
+                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics), tls,
+                    config.tls().redirectPort());
         } catch (PortUnavailableException e) {
             rooms.close();
             if (webhooks != null) {
@@ -141,7 +157,7 @@ public final class StagecastServer implements AutoCloseable {
             return config.publicBaseUrl().replaceAll("/+$", "");
         }
         String host = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "localhost" : config.httpHost();
-        return "http://" + host + ":" + httpPort();
+        return (config.tls().enabled() ? "https://" : "http://") + host + ":" + httpPort();
     }
 
     /**
@@ -180,6 +196,7 @@ public final class StagecastServer implements AutoCloseable {
             webhooks.close();
         }
         http.close();
+        tlsReload.shutdownNow();
         media.close();
         meters.close();
     }

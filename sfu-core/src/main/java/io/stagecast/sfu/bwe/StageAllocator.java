@@ -24,7 +24,8 @@ package io.stagecast.sfu.bwe;
  *       (the link really opened). An estimate that overshoots a shaped link (a probe through a token bucket's burst
  *       passes faster than the rate) otherwise brought the layer back every few seconds, each time
  *       a keyframe and a freeze (23 switches in 45 s behind 400 kbit/s in ShapedViewerEndToEndTest).
- *       A track in the backoff asks for a probe that could relieve its next step.
+ *       A track in the backoff asks for a probe that could relieve its next step, and goes past
+ *       the failed step only after holding it {@link #PROVE_NANOS}.
  *       The steps above the failed one stay in the backoff too: letting them climb with the usual
  *       hold once the failed step was relieved took the shaped viewer from 320 to 1280 px on its
  *       400 kbit/s link, on an estimate that probes through the token bucket's burst had doubled
@@ -43,6 +44,12 @@ public final class StageAllocator {
     static final long RETRY_HOLD_NANOS = 20_000_000_000L;
     /** A budget this many times what the failed step needs ends its backoff (the link really opened). */
     static final double BACKOFF_RELIEF = 1.5;
+    /**
+     * How long a track in the backoff holds the step it failed before it may go above it: long
+     * enough for that step's own overuse to show (the delay trend, the shaper's drops) on a link
+     * that only seemed to open.
+     */
+    static final long PROVE_NANOS = 3_000_000_000L;
     private final BudgetWindow budgets = new BudgetWindow();
     private final LayerLadder flowing = new LayerLadder();
     private final LayerLadder everything = new LayerLadder();
@@ -122,7 +129,7 @@ public final class StageAllocator {
             int i = eligible[k];
             TrackDemand t = tracks[i];
             int step = chooseStep(t, i, nowNanos);
-            apply(t, i, step);
+            apply(t, i, step, nowNanos);
             total += t.allocatedBps;
             if (probeExtra < 0 && t.reason == AllocationReason.BANDWIDTH) {
                 long next = (long) (flowing.cost(i, step + 1) * (1 + BudgetRounds.UP_MARGIN));
@@ -183,6 +190,14 @@ public final class StageAllocator {
         int up = Math.min(ideal, atProvenBudget.step(i));
         if (retryWindow(t, nowNanos) > BudgetWindow.WINDOW_NANOS && flowing.rankOf(i, up) >= t.failedRank) {
             up = Math.min(up, Math.max(atRetryBudget.step(i), atReliefBudget.step(i)));
+            if (flowing.rankOf(i, up) > t.failedRank
+                    && (previousRank[i] < t.failedRank || nowNanos - t.heldFailedRankSinceNanos < PROVE_NANOS)) {
+                // Past the step that failed only once it has held a while: an estimate that probes
+                // through a token bucket's burst had grown (a 30 ms cluster under 8 KB passes at line
+                // rate) took a viewer on a 400 kbit/s link from 360p straight on to 720p before the
+                // 360p's own overuse showed, a 2.5 s freeze (ShapedViewerEndToEndTest).
+                up = Math.min(up, flowing.stepAtOrBelow(i, t.failedRank));
+            }
         }
         return Math.max(had, up);
     }
@@ -195,7 +210,7 @@ public final class StageAllocator {
         return Math.min(BudgetWindow.LONGEST_NANOS, BudgetWindow.WINDOW_NANOS << Math.min(t.failures - 1, 2));
     }
 
-    private void apply(TrackDemand t, int i, int step) {
+    private void apply(TrackDemand t, int i, int step, long nowNanos) {
         int length = flowing.length(i);
         if (step < 0) {
             t.targetLayer = -1;
@@ -218,7 +233,11 @@ public final class StageAllocator {
         int wanted = desired.step(i);
         int wantedLayer = wanted < 0 ? -1 : everything.layer(i, wanted);
         t.desiredLayer = Math.max(wantedLayer, t.targetLayer);
-        t.allocatedRank = flowing.rankOf(i, step);
+        int rank = flowing.rankOf(i, step);
+        if (t.failedRank >= 0 && rank >= t.failedRank && t.allocatedRank < t.failedRank) {
+            t.heldFailedRankSinceNanos = nowNanos;
+        }
+        t.allocatedRank = rank;
         t.previousDesired = t.desiredLayer;
     }
 

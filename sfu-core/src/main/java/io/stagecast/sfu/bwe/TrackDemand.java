@@ -62,6 +62,8 @@ public final class TrackDemand {
     long failedAtNanos;
     /** Times in a row it stepped down from {@link #failedRank}, each within the retry hold of the one before. */
     int failures;
+    /** When the allocated rank last rose to {@link #failedRank} or above. */
+    long heldFailedRankSinceNanos;
 
     /** Forgets the allocator state, for an owner that reuses this object for another consumer. */
     public void forgetAllocation() {

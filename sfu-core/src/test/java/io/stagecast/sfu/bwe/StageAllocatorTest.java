@@ -396,6 +396,23 @@ class StageAllocatorTest {
         need = allocator.allocate(reliefMid + 20_000, tracks, 1, -1, t);
         long reliefHigh = (long) (HIGH * (1 + BudgetRounds.UP_MARGIN) * StageAllocator.BACKOFF_RELIEF);
         assertTrue(need >= reliefHigh, "the probe asked for (" + need + ") must be able to relieve the top layer (" + reliefHigh + ")");
+
+        // A budget that relieves the top layer too: the track holds the failed middle layer for
+        // PROVE_NANOS first, so that a link that only seemed to open shows it before 720p is sent.
+        long wide = reliefHigh + 100_000;
+        long from = t + 100 * MS;
+        t = from;
+        while (video.targetLayer != 2 && t - from < 10_000 * MS) {
+            allocator.allocate(wide, tracks, 1, -1, t);
+            assertTrue(video.targetLayer >= 1, "the middle layer stays while proving");
+            t += 100 * MS;
+        }
+        long upMs = (t - 100 * MS - from) / MS;
+        assertEquals(2, video.targetLayer);
+        // The middle layer came ~0.2 s before the budget rose: without the rule the top one would
+        // follow the usual 1.5 s hold.
+        assertTrue(upMs >= StageAllocator.PROVE_NANOS / MS - 500 && upMs <= StageAllocator.PROVE_NANOS / MS + 200,
+                "top layer " + upMs + " ms after the budget rose, the middle one having held since ~0.2 s before");
     }
 
     private long steady(long budget, TrackDemand[] tracks, long from, long duration) {

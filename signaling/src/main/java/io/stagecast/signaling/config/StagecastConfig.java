@@ -55,6 +55,7 @@ import java.util.Properties;
  *                                   whether this machine can)
  * @param shutdownDrain              {@code shutdown.drain-seconds}: after SIGTERM, how long live rooms may go on
  *                                   (no new joins) before the node closes them and exits; 0 closes at once
+ * @param tls                        {@code tls.*}: HTTPS and WSS on the signaling port, or {@link TlsSettings#OFF}
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -62,7 +63,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
-                              boolean mediaGso, Duration shutdownDrain) {
+                              boolean mediaGso, Duration shutdownDrain, TlsSettings tls) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -92,6 +93,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(shutdownDrain, "shutdownDrain");
+        Objects.requireNonNull(tls, "tls");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -164,9 +166,10 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                     ConfigKey.TOKEN_SECRET.envName());
         }
 
+        TlsSettings tls = tls(settings, httpPort);
         String configuredUrl = settings.string(ConfigKey.PUBLIC_BASE_URL);
         String publicBaseUrl = configuredUrl.isEmpty()
-                ? derivedBaseUrl(httpHost, httpPort)
+                ? derivedBaseUrl(tls.enabled() ? "https" : "http", httpHost, httpPort)
                 : checkedBaseUrl(settings, configuredUrl);
         String demo = settings.string(ConfigKey.ROOMS_DEMO);
         Duration reconnectGrace = Duration.ofSeconds(
@@ -179,7 +182,30 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 demo.isEmpty() ? Optional.empty() : Optional.of(demo), dtlsTimeout, reconnectGrace, httpLimits(settings),
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
-                gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)));
+                gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)),
+                tls);
+    }
+
+    /** Both files or neither; they are read (and their errors reported) when the node starts. */
+    private static TlsSettings tls(LayeredSettings settings, int httpPort) {
+        String certificate = settings.string(ConfigKey.TLS_CERTIFICATE_FILE).trim();
+        String key = settings.string(ConfigKey.TLS_KEY_FILE).trim();
+        if (certificate.isEmpty() != key.isEmpty()) {
+            throw settings.invalid(certificate.isEmpty() ? ConfigKey.TLS_CERTIFICATE_FILE : ConfigKey.TLS_KEY_FILE,
+                    "tls.certificate-file and tls.key-file go together");
+        }
+        Duration reload = Duration.ofSeconds(settings.integer(ConfigKey.TLS_RELOAD_SECONDS, 1, MAX_TIMEOUT_SECONDS));
+        int redirect = settings.integer(ConfigKey.TLS_REDIRECT_PORT, 0, 65535);
+        if (certificate.isEmpty()) {
+            if (redirect != 0) {
+                throw settings.invalid(ConfigKey.TLS_REDIRECT_PORT, "redirects to HTTPS, which needs tls.certificate-file");
+            }
+            return new TlsSettings(null, null, reload, 0);
+        }
+        if (redirect != 0 && redirect == httpPort) {
+            throw settings.invalid(ConfigKey.TLS_REDIRECT_PORT, "is http.port, which serves HTTPS");
+        }
+        return new TlsSettings(Path.of(certificate), Path.of(key), reload, redirect);
     }
 
     private static boolean gso(LayeredSettings settings) {
@@ -272,7 +298,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
                 + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
-                + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain + "]";
+                + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain
+                + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + "]";
     }
 
     /** Read before the configuration is (loading it logs already): not a key of it. */
@@ -292,14 +319,14 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
     }
 
     /** A wildcard bind address is not something a browser can reach; localhost is right for a dev box. */
-    private static String derivedBaseUrl(String httpHost, int httpPort) {
+    private static String derivedBaseUrl(String scheme, String httpHost, int httpPort) {
         String host = httpHost;
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             host = "localhost";
         } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + httpPort;
+        return scheme + "://" + host + ":" + httpPort;
     }
 
     private static String checkedBaseUrl(LayeredSettings settings, String url) {

@@ -47,10 +47,23 @@ public final class HttpServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    /** The plain-HTTP port that redirects to HTTPS, null when none. */
+    private final Channel redirect;
     private final ConnectionLimit connections;
 
     public HttpServer(String host, int port, HttpLimits limits, MeterRegistry metrics, HttpRoutes routes,
                       Supplier<WebSocketSession> sessions) throws InterruptedException {
+        this(host, port, limits, metrics, routes, sessions, null, 0);
+    }
+
+    /**
+     * @param tls          HTTPS and WSS on {@code port} with this context (the current one per new
+     *                     connection), null for plain HTTP
+     * @param redirectPort with {@code tls}: plain HTTP on this port answers 308 to the HTTPS URL; 0 none
+     */
+    public HttpServer(String host, int port, HttpLimits limits, MeterRegistry metrics, HttpRoutes routes,
+                      Supplier<WebSocketSession> sessions, ReloadingTlsContext tls, int redirectPort)
+            throws InterruptedException {
         connections = new ConnectionLimit(limits.maxConnections(), metrics);
         Counter requestTimeouts = timeouts(metrics, "request");
         Counter httpIdle = timeouts(metrics, "http_idle");
@@ -74,6 +87,10 @@ public final class HttpServer implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         RequestDeadline deadline = new RequestDeadline(limits.requestTimeout().toNanos(), requestTimeouts);
                         p.addLast(connections.handler());
+                        if (tls != null) {
+                            // A handshake that stalls ends after SslHandler's own 10 s timeout.
+                            p.addLast("tls", tls.current().newHandler(ch.alloc()));
+                        }
                         p.addLast(IdleConnections.IDLE, IdleConnections.httpIdle(limits.idleTimeout().toNanos()));
                         p.addLast(RequestDeadline.BYTES, deadline.bytes());
                         p.addLast(new HttpServerCodec());
@@ -98,6 +115,8 @@ public final class HttpServer implements AutoCloseable {
                     bound.cause());
         }
         channel = bound.channel();
+        redirect = tls != null && redirectPort != 0
+                ? HttpsRedirect.bind(group, epoll, host, redirectPort, port(), connections, limits) : null;
     }
 
     private static Counter timeouts(MeterRegistry metrics, String kind) {
@@ -137,6 +156,9 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (redirect != null) {
+            redirect.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

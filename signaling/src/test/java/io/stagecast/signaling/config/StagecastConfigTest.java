@@ -326,6 +326,18 @@ class StagecastConfigTest {
     }
 
     @Test
+    void tlsTakesBothFilesOrNeitherAndRedirectsOnlyWithIt() {
+        assertTrue(refusedFromEnv("STAGECAST_TLS_CERTIFICATE_FILE", "/etc/cert.pem").getMessage().contains("go together"));
+        assertTrue(refusedFromEnv("STAGECAST_TLS_KEY_FILE", "/etc/key.pem").getMessage().contains("go together"));
+        assertTrue(refusedFromEnv("STAGECAST_TLS_REDIRECT_PORT", "80").getMessage().contains("tls.certificate-file"));
+        StagecastConfig tls = StagecastConfig.load(null, Map.of("STAGECAST_TLS_CERTIFICATE_FILE", "/etc/cert.pem",
+                "STAGECAST_TLS_KEY_FILE", "/etc/key.pem", "STAGECAST_HTTP_PORT", "8443"), new Properties());
+        assertTrue(tls.tls().enabled());
+        assertEquals("https://localhost:8443", tls.publicBaseUrl(), "the derived URL is https");
+        assertFalse(StagecastConfig.defaults().tls().enabled());
+    }
+
+    @Test
     void documentationDescribesEveryKey() throws IOException {
         // Surefire runs in the module directory; the docs live one level up.
         String docs = Files.readString(Path.of("..", "docs", "configuration.md"), StandardCharsets.UTF_8);

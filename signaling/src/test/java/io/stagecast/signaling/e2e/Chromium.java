@@ -60,6 +60,12 @@ final class Chromium implements AutoCloseable {
      * more IP literals the host resolver lets through (a page loaded from a namespace's address).
      */
     static ChromeOptions options(Path profile, String windowSize, java.util.List<String> resolverExcludes) {
+        return options(profile, windowSize, resolverExcludes, java.util.List.of());
+    }
+
+    /** ... and more command-line flags (e.g. a test certificate to trust). */
+    static ChromeOptions options(Path profile, String windowSize, java.util.List<String> resolverExcludes,
+                                 java.util.List<String> moreArguments) {
         StringBuilder rules = new StringBuilder("MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
         for (String address : resolverExcludes) {
             rules.append(", EXCLUDE ").append(address);
@@ -78,6 +84,7 @@ final class Chromium implements AutoCloseable {
                 "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
                 "--window-size=" + windowSize,
                 "--user-data-dir=" + profile);
+        options.addArguments(moreArguments);
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         return options;
     }

@@ -40,13 +40,19 @@ final class NamespacedChromium implements AutoCloseable {
      * {@code resolverExcludes} through (a page loaded from another namespace's address).
      */
     NamespacedChromium(NetNamespace ns, String windowSize, List<String> resolverExcludes) throws IOException, InterruptedException {
+        this(ns, windowSize, resolverExcludes, List.of());
+    }
+
+    /** ... with more Chromium flags (e.g. {@code --ignore-certificate-errors-spki-list} for a test certificate). */
+    NamespacedChromium(NetNamespace ns, String windowSize, List<String> resolverExcludes, List<String> moreArguments)
+            throws IOException, InterruptedException {
         profile = Files.createTempDirectory("stagecast-chromium-ns");
         Files.createDirectories(Path.of("target", "interop"));
         int driverPort = NEXT_DRIVER_PORT.getAndIncrement();
         chromedriver = ns.start(new ProcessBuilder(Chromium.DRIVER, "--port=" + driverPort)
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "interop", "chromedriver-" + driverPort + ".log").toFile()));
         int port = ns.forward(driverPort);
-        ChromeOptions options = Chromium.options(profile, windowSize, resolverExcludes);
+        ChromeOptions options = Chromium.options(profile, windowSize, resolverExcludes, moreArguments);
         CdpRemoteWebDriver started = null;
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (started == null) {

@@ -82,7 +82,8 @@ final class NodeProcess implements AutoCloseable {
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = ns.start(builder);
         int forwarded = ns.forward(httpPort);
-        return awaitReady(process, log, env, "http://127.0.0.1:" + httpPort, "http://127.0.0.1:" + forwarded, mediaPort);
+        String scheme = env.getOrDefault("STAGECAST_TLS_CERTIFICATE_FILE", "").isEmpty() ? "http" : "https";
+        return awaitReady(process, log, env, scheme + "://127.0.0.1:" + httpPort, scheme + "://127.0.0.1:" + forwarded, mediaPort);
     }
 
     private static Map<String, String> environment(int httpPort, int mediaPort, String mediaAddress, Map<String, String> extra) {
@@ -123,8 +124,11 @@ final class NodeProcess implements AutoCloseable {
         StagecastConfig config = StagecastConfig.load(null, env, new Properties());
         JoinTokens tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         NodeProcess node = new NodeProcess(process, log, tokens, insideUrl, baseUrl, mediaPort);
-        HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(2));
+        if (baseUrl.startsWith("https:")) {
+            client.sslContext(TestCertificates.trustingAll()); // the test's own self-signed certificate
+        }
+        HttpClient http = client.build();
         long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

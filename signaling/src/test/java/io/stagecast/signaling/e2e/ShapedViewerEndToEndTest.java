@@ -80,6 +80,11 @@ class ShapedViewerEndToEndTest {
             wide.awaitVideo(presenter, 20_000);
             shaped.awaitVideo(presenter, 30_000);
             String shapedId = shaped.participantId(1_000);
+            // Issue 12: its page came over plain HTTP from another machine's address, so the browser
+            // gives it no camera or microphone; the page says so in words, and how to fix it.
+            Object notice = shaped.js("const n = document.getElementById('insecure-origin'); return n ? n.textContent : ''");
+            check(misses, String.valueOf(notice).contains("plain HTTP") && String.valueOf(notice).contains("https://"),
+                    "the page over plain HTTP from " + ShapedLink.NODE_ADDRESS + " explains why there is no camera: '" + notice + "'");
 
             // 1. 45 s behind 400 kbit/s; the last 15 s are judged.
             List<Reading> shapedWatch = new ArrayList<>();
