@@ -63,6 +63,7 @@ let publisher = null;
 let localStream = null;
 let screenStream = null;
 let finished = false; // ended, left or refused: no reconnect
+let iceServers = []; // TURN servers with this participant's credential, from the join response
 let levelTimer = 0;
 let invitation = null;
 let activePanel = null;
@@ -182,6 +183,8 @@ async function join(wantsStage) {
     sessionStorage.removeItem(rejoinKey);
     data = await signaling.request('join', { ...request, token });
   }
+  iceServers = data.iceServers || [];
+  receiver.iceServers = iceServers;
   if (data.rejoinToken) {
     joinToken = data.rejoinToken;
     sessionStorage.setItem(rejoinKey, joinToken);
@@ -396,7 +399,7 @@ async function publish(stream = null) {
   if (publisher) return;
   stream = stream || await openDevices();
   localStream = stream;
-  publisher = new Publisher(signaling, { simulcast: flags.simulcast });
+  publisher = new Publisher(signaling, { simulcast: flags.simulcast, iceServers });
   try {
     await publisher.start(stream);
   } catch (e) {

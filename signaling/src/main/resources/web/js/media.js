@@ -10,10 +10,11 @@ const SIMULCAST_LAYERS = [
 
 /** Sends camera, microphone and screen; every change is a new `publish` offer on the same connection. */
 export class Publisher {
-  constructor(signaling, { simulcast = false } = {}) {
+  constructor(signaling, { simulcast = false, iceServers = [] } = {}) {
     this.signaling = signaling;
     this.simulcast = simulcast;
-    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+    // iceServers: the TURN servers of the join response, for networks that block UDP to the node.
+    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers });
     this.kinds = new Map(); // transceiver -> microphone | camera | screen
     this.queue = Promise.resolve();
     this.closed = false;
@@ -154,6 +155,7 @@ export class Receiver {
     this.tracks = new Map();
     this.trackIds = new WeakMap(); // MediaStreamTrack -> the server's track id (its msid, docs/protocol.md)
     this.onerror = () => {};
+    this.iceServers = []; // set from the join response
   }
 
   /** The server's id of a received track ("camera-<producerId>"): what media.viewport names. */
@@ -167,7 +169,7 @@ export class Receiver {
 
   async answer({ sdp, revision }) {
     if (!this.pc) {
-      this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+      this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: this.iceServers });
       this.pc.ontrack = () => {}; // tracks are read from the transceivers once the offer is applied
     }
     await this.pc.setRemoteDescription({ type: 'offer', sdp });

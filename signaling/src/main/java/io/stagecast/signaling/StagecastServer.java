@@ -10,6 +10,7 @@ import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.http.HttpRoutes;
 import io.stagecast.signaling.http.HttpServer;
 import io.stagecast.signaling.http.ReloadingTlsContext;
+import io.stagecast.signaling.turn.IceServers;
 import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
@@ -84,13 +85,14 @@ public final class StagecastServer implements AutoCloseable {
             }
             tls.watch(tlsReload);
         }
+        IceServers iceServers = IceServers.of(config.turn(), Clock.systemUTC());
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
-                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl));
+                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl), iceServers);
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         try {
             this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics), tls,
+                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics, iceServers), tls,
                     config.tls().redirectPort());
         } catch (PortUnavailableException e) {
             rooms.close();

@@ -56,6 +56,7 @@ import java.util.Properties;
  * @param shutdownDrain              {@code shutdown.drain-seconds}: after SIGTERM, how long live rooms may go on
  *                                   (no new joins) before the node closes them and exits; 0 closes at once
  * @param tls                        {@code tls.*}: HTTPS and WSS on the signaling port, or {@link TlsSettings#OFF}
+ * @param turn                       {@code turn.*}: TURN servers given to clients, with credentials from a shared secret
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -63,7 +64,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
-                              boolean mediaGso, Duration shutdownDrain, TlsSettings tls) {
+                              boolean mediaGso, Duration shutdownDrain, TlsSettings tls, TurnSettings turn) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -94,6 +95,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(shutdownDrain, "shutdownDrain");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(turn, "turn");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -183,7 +185,25 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
                 gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)),
-                tls);
+                tls, turn(settings));
+    }
+
+    private static TurnSettings turn(LayeredSettings settings) {
+        List<String> urls = settings.list(ConfigKey.TURN_URLS, io.stagecast.signaling.config.TurnSettings::checkedUrl);
+        String secret = settings.string(ConfigKey.TURN_SECRET);
+        Duration ttl = Duration.ofSeconds(settings.integer(ConfigKey.TURN_CREDENTIAL_TTL_SECONDS, 60, 7 * 24 * 3600));
+        if (urls.isEmpty()) {
+            if (!secret.isEmpty()) {
+                throw settings.invalid(ConfigKey.TURN_SECRET, "is set but turn.urls is empty");
+            }
+            return new TurnSettings(List.of(), null, ttl);
+        }
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < TurnSettings.MIN_SECRET_BYTES) {
+            throw settings.invalid(ConfigKey.TURN_SECRET, "turn.urls need a turn.secret of at least "
+                    + TurnSettings.MIN_SECRET_BYTES + " bytes (coturn's static-auth-secret)");
+        }
+        return new TurnSettings(urls, bytes, ttl);
     }
 
     /** Both files or neither; they are read (and their errors reported) when the node starts. */
@@ -299,7 +319,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
                 + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
                 + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain
-                + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + "]";
+                + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + ", turn=" + turn.urls() + "]";
     }
 
     /** Read before the configuration is (loading it logs already): not a key of it. */

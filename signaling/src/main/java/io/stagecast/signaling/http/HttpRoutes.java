@@ -23,6 +23,7 @@ import io.stagecast.signaling.room.MediaAnswer;
 import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.turn.IceServers;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.Role;
@@ -52,6 +53,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     /** RFC 6750 3: how a client learns that the resource wants a Bearer token. */
     private static final String BEARER_CHALLENGE = "Bearer realm=\"stagecast\"";
 
+    private final IceServers iceServers;
     private final Rooms rooms;
     private final JoinTokens tokens;
     private final PrometheusMeterRegistry prometheus;
@@ -67,7 +69,14 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     /** @param api the REST API ({@code /api/v1}); null answers it with 404 */
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready, ApiRoutes api) {
+        this(rooms, tokens, prometheus, files, ready, api, IceServers.NONE);
+    }
+
+    /** @param iceServers the TURN servers WHIP/WHEP answers name in {@code Link} headers (RFC 9725 4.6) */
+    public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
+                      BooleanSupplier ready, ApiRoutes api, IceServers iceServers) {
         super(true);
+        this.iceServers = iceServers;
         this.api = api;
         this.rooms = rooms;
         this.tokens = tokens;
@@ -173,6 +182,9 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
             r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
             r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
+            for (String link : iceServers.linkHeaders(identity)) {
+                r.headers().add("Link", link);
+            }
             return r;
         }
         if (resource && method == HttpMethod.DELETE) {

@@ -23,6 +23,7 @@ import io.stagecast.signaling.room.DominantSpeaker;
 import io.stagecast.signaling.room.Participant;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.turn.IceServers;
 import io.stagecast.signaling.stage.RoomSnapshot;
 import io.stagecast.signaling.stage.StageEvent;
 import io.stagecast.signaling.token.JoinGrant;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+    private final IceServers iceServers;
     /**
      * One JSON value per message: trailing text is refused ({@link #readOneValue}: it would be
      * ignored here and maybe read differently by a proxy or logger in between), and so are
@@ -79,6 +81,13 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
 
     public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
                             WebSocketLimits limits, WebSocketMetrics metrics) {
+        this(rooms, tokens, baseUrl, limits, metrics, IceServers.NONE);
+    }
+
+    /** @param iceServers the TURN servers the join response gives (with this participant's credential) */
+    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
+                            WebSocketLimits limits, WebSocketMetrics metrics, IceServers iceServers) {
+        this.iceServers = iceServers;
         this.rooms = rooms;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
@@ -277,6 +286,8 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         room = target;
         participant = target.participantFor(grant.participantId());
         data.put("rejoinToken", rejoinToken(grant));
+        // The TURN servers, with a credential for this participant (turn.*; empty when none).
+        data.set("iceServers", iceServers.json(participant.id()));
         return data;
     }
 
