@@ -2,8 +2,8 @@
 # Runs every test of stagecast. Installs what the tests need when it is missing:
 # Debian's chromium, chromium-driver and firefox-esr for the end-to-end tests in real browsers,
 # GStreamer's webrtcbin (with libnice and PyGObject) for the interop tests, and the network tools
-# (iproute2 for namespaces and veth pairs, nftables) that those tests use, and promtool (package
-# prometheus) for the check of the node's /metrics.
+# (iproute2 for namespaces and veth pairs, nftables) that those tests use, promtool (package
+# prometheus) for the check of the node's /metrics, and coturn for the TURN test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v gst-launch-1.0 >/dev/null 2>&1 || need+=(gstreamer1.0-tools)
 /usr/bin/python3 -c 'import gi; gi.require_version("GstWebRTC", "1.0"); from gi.repository import GstWebRTC' \
   >/dev/null 2>&1 || need+=(python3-gi python3-gst-1.0 gir1.2-gst-plugins-bad-1.0)

@@ -68,7 +68,7 @@ class SignalingApiTest {
         for (String name : new String[]{"stagecast_transports", "stagecast_dtls_handshakes_total",
                 "stagecast_media_packets_received_total", "stagecast_media_received_bytes_total",
                 "stagecast_media_forwarded_bytes_total", "stagecast_transports_ended_total{state=\"closed\"",
-                "stagecast_build_info{", "jvm_gc_pause_seconds", "jvm_gc_memory_allocated_bytes_total",
+                "stagecast_build_info{", "jvm_gc_live_data_size_bytes", "jvm_gc_memory_allocated_bytes_total",
                 "jvm_threads_live_threads", "process_files_open_files", "process_uptime_seconds",
                 "stagecast_media_packets_forwarded_total", "stagecast_media_drops_total{reason=\"not_allowed\"",
                 "stagecast_media_drops_total{reason=\"srtp_auth\"", "stagecast_media_drops_total{reason=\"replay\"",
