@@ -68,6 +68,11 @@ public final class MediaLoops {
             throw e;
         }
         announced = config.announcedAddresses().isEmpty() ? localAddresses() : config.announcedAddresses();
+        for (InetAddress address : notLocal(config.announcedAddresses())) {
+            log.warn("media.announced-addresses: {} is not an address of this host. Right behind a 1:1 NAT (a cloud"
+                    + " VM's public IP, a container's host address); otherwise browsers will send media nowhere",
+                    address.getHostAddress());
+        }
         LoopMeters.register(metrics.registry(), this);
         log.info("{} media event loops, announcing {}", n, announced);
     }
@@ -144,6 +149,21 @@ public final class MediaLoops {
             }
         }
         return address;
+    }
+
+    /** The addresses of {@code announced} that no interface of this host has (wildcards are never announced). */
+    static List<InetAddress> notLocal(List<InetAddress> announced) {
+        List<InetAddress> out = new ArrayList<>();
+        for (InetAddress address : announced) {
+            try {
+                if (!address.isLoopbackAddress() && NetworkInterface.getByInetAddress(address) == null) {
+                    out.add(address);
+                }
+            } catch (SocketException e) {
+                log.debug("cannot tell whether {} is local", address, e);
+            }
+        }
+        return out;
     }
 
     private static List<InetAddress> localAddresses() {

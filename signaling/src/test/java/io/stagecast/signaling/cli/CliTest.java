@@ -63,6 +63,31 @@ class CliTest {
         assertTrue(token.out().contains("--participant") && token.out().contains("--room"), token.out());
     }
 
+    /** Issue 12: {@code --help} of every command and subcommand answers with its usage, exit 0. */
+    @Test
+    void everyCommandAnswersHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        commands(io.stagecast.signaling.Main.commandLine(new io.stagecast.signaling.Main(ENV, new java.util.Properties())),
+                new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() >= 8, "run, token, api-token, room (create, list, end), health: " + paths);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            CliRun help = CliRun.run(ENV, args.toArray(String[]::new));
+            assertEquals(0, help.exit(), path + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: stagecast"), path + ":\n" + help.out());
+        }
+    }
+
+    private static void commands(picocli.CommandLine line, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        for (java.util.Map.Entry<String, picocli.CommandLine> sub : line.getSubcommands().entrySet()) {
+            java.util.List<String> next = new java.util.ArrayList<>(path);
+            next.add(sub.getKey());
+            out.add(next);
+            commands(sub.getValue(), next, out);
+        }
+    }
+
     @Test
     void versionIsTheProjectVersion() throws IOException {
         // The parent pom's own <version> (the first one after <artifactId>stagecast-parent</artifactId>).
