@@ -13,7 +13,13 @@ public enum NackRefusal {
     /** Retransmitted to this subscriber less than a round trip ago: the answer is still on its way. */
     RECENTLY_SENT("recently_sent"),
     /** The subscriber's retransmission budget (a share of what it is sent) is spent. */
-    OVER_BUDGET("over_budget");
+    OVER_BUDGET("over_budget"),
+    /**
+     * A packet of a simulcast layer the subscriber is being moved off (or has been): its decoder
+     * starts again at the new layer's keyframe, and on a collapsed link the resend would only
+     * delay that keyframe.
+     */
+    SUPERSEDED("superseded");
 
     public final String tag;
 

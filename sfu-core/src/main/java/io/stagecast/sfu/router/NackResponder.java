@@ -68,7 +68,12 @@ final class NackResponder {
             transport.refuseNack(NackRefusal.NOT_CACHED, 1);
             return;
         }
-        ProducerStream stream = consumer.producer.stream(history.layer(h));
+        int layer = history.layer(h);
+        if (superseded(layer)) {
+            transport.refuseNack(NackRefusal.SUPERSEDED, 1);
+            return;
+        }
+        ProducerStream stream = consumer.producer.stream(layer);
         int seqIn = history.seqIn(h);
         byte[] cached = stream.cached(seqIn);
         if (cached == null) {
@@ -117,6 +122,21 @@ final class NackResponder {
         consumer.stampAbsSendTime(rtx, nowNanos);
         consumer.countSent(rtxLen);
         transport.resendRtp(rtx);
+    }
+
+    /**
+     * A packet of a layer this subscriber left, or is leaving because its link collapsed: after a
+     * 5 Mbit/s -> 400 kbit/s drop the viewer NACKs most of the large layer's last packets, and
+     * answering them (up to the 96 KB retransmission burst) kept ~1 Mbit/s going into the
+     * 400 kbit/s link for a second, behind which the small layer's keyframe waited
+     * (ShapedViewerEndToEndTest's longest gap stepping down, up to 1.5 s).
+     */
+    private boolean superseded(int layer) {
+        if (consumer.producer.streamCount() < 2) {
+            return false;
+        }
+        int current = consumer.layers.current();
+        return layer != current || (consumer.abandonCurrent && current != consumer.layers.target());
     }
 
     /** A resent packet carries the picture numbers its first send carried. */

@@ -119,6 +119,59 @@ class ForwardingGraphTest {
         assertEquals(101, answer.payloadType());
     }
 
+    /**
+     * A viewer whose link collapsed is being moved to the small layer: the large layer's packets it
+     * NACKs are not resent (they would only delay the small layer's keyframe), nor once it is on
+     * the small layer; the small layer's are.
+     */
+    @Test
+    void nacksForALayerTheViewerIsLeavingOrLeftAreNotAnswered() {
+        Transport publisher = room.transport();
+        Producer video = room.video(publisher, LOW, HIGH);
+        Transport subscriber = room.transport();
+        Consumer consumer = room.consume(subscriber, video, 0xC1, 0xC2);
+        consumer.setTargetLayer(1);
+        room.sent();
+        int seq = 0;
+        for (int frame = 0; frame < 4; frame++, seq++) {
+            long ts = 3000L * frame;
+            room.receive(publisher, TestMedia.vp8(HIGH, 7000 + seq, ts, 9000 + frame, frame, 0, false, frame == 0, 1280, 720, 600), t0);
+            room.receive(publisher, TestMedia.vp8(LOW, 1000 + seq, ts, 500 + frame, frame, 0, false, frame == 0, 320, 180, 100), t0);
+        }
+        List<RtpPacket> large = EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC1);
+        assertEquals(4, large.size());
+        int lostLarge = large.get(2).sequenceNumber();
+        double refusedBefore = refused(subscriber, "superseded");
+
+        // The link collapses: down to layer 0, nothing more of layer 1 while its keyframe is awaited.
+        consumer.abandonCurrent = true;
+        consumer.setTargetLayer(0);
+        byte[] nack = new byte[64];
+        int len = RtcpWriters.writeNack(nack, 0, 0x5EED, 0xC1, new int[] {lostLarge}, 1);
+        room.receiveRtcp(subscriber, java.util.Arrays.copyOf(nack, len), t0 + 30_000_000L);
+        assertEquals(0, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC2).size(), "no resend of the layer being left");
+
+        // Layer 0's keyframe starts it; the old layer's packets stay unanswered, the new one's are.
+        long later = t0 + 1_000_000_000L;
+        room.receive(publisher, TestMedia.vp8(LOW, 1000 + seq, 3000L * seq, 500 + seq, seq, 0, false, true, 320, 180, 100), later);
+        seq++;
+        room.receive(publisher, TestMedia.vp8(LOW, 1000 + seq, 3000L * seq, 500 + seq, seq, 0, false, false, 0, 0, 100), later);
+        consumer.abandonCurrent = false;
+        List<RtpPacket> small = EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC1);
+        assertEquals(2, small.size(), "layer 0 from its keyframe");
+        room.receiveRtcp(subscriber, java.util.Arrays.copyOf(nack, len), later + 30_000_000L);
+        assertEquals(0, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC2).size(), "nor once the viewer is on layer 0");
+        len = RtcpWriters.writeNack(nack, 0, 0x5EED, 0xC1, new int[] {small.get(1).sequenceNumber()}, 1);
+        room.receiveRtcp(subscriber, java.util.Arrays.copyOf(nack, len), later + 60_000_000L);
+        assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC2).size(), "the current layer's packet is resent");
+        room.tick(later + 100_000_000L, false); // the transports report their refusals on the tick
+        assertEquals(2.0, refused(subscriber, "superseded") - refusedBefore, "both refusals counted");
+    }
+
+    private double refused(Transport subscriber, String reason) {
+        return subscriber.metrics().registry().get("stagecast.media.nack.refused").tag("reason", reason).functionCounter().count();
+    }
+
     @Test
     void keyframeRequestsOfManySubscribersReachThePublisherOnce() {
         Transport publisher = room.transport();
