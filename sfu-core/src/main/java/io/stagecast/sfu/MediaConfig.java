@@ -25,12 +25,17 @@ import java.util.function.Predicate;
  * @param gso                UDP GSO ({@code UDP_SEGMENT}): a video frame's packets to one subscriber
  *                           leave in one send (see {@code transport.FrameRuns}); honoured only where
  *                           {@link #gsoSupported()} (epoll on a kernel with {@code UDP_SEGMENT})
+ * @param tcpPort            ICE over TCP (RFC 6544 passive candidates, RFC 4571 framing) for peers
+ *                           whose network drops UDP: loop i listens on {@code tcpPort + i} (every
+ *                           one ephemeral when 0); {@link #TCP_OFF} offers no TCP candidates
  */
 public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                           Predicate<InetAddress> remoteAllowed, Duration consentTimeout,
                           Duration dtlsHandshakeTimeout, DtlsHandshakeLimits dtlsLimits, int eventLoops,
-                          boolean gso) {
+                          boolean gso, int tcpPort) {
     public static final int MAX_EVENT_LOOPS = 1024;
+    /** {@link #tcpPort} when the node offers no ICE-TCP candidates. */
+    public static final int TCP_OFF = -1;
 
     public MediaConfig {
         if (port < 0 || port > 65535) {
@@ -42,17 +47,23 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
         if (port > 0 && port + Math.max(1, eventLoops) - 1 > 65535) {
             throw new IllegalArgumentException("media ports " + port + "+" + eventLoops + " pass 65535");
         }
+        if (tcpPort < TCP_OFF || tcpPort > 65535) {
+            throw new IllegalArgumentException("media TCP port out of range: " + tcpPort);
+        }
+        if (tcpPort > 0 && tcpPort + Math.max(1, eventLoops) - 1 > 65535) {
+            throw new IllegalArgumentException("media TCP ports " + tcpPort + "+" + eventLoops + " pass 65535");
+        }
         announcedAddresses = List.copyOf(announcedAddresses);
         if (dtlsLimits == null) {
             dtlsLimits = DtlsHandshakeLimits.DEFAULT;
         }
     }
 
-    /** With the default DTLS handshake limits, one event loop per processor. */
+    /** With the default DTLS handshake limits, one event loop per processor, UDP only. */
     public MediaConfig(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses,
                        Predicate<InetAddress> remoteAllowed, Duration consentTimeout, Duration dtlsHandshakeTimeout) {
         this(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout, dtlsHandshakeTimeout,
-                DtlsHandshakeLimits.DEFAULT, 0, gsoSupported());
+                DtlsHandshakeLimits.DEFAULT, 0, gsoSupported(), TCP_OFF);
     }
 
     /**
@@ -82,22 +93,32 @@ public record MediaConfig(InetAddress bindAddress, int port, List<InetAddress> a
 
     public MediaConfig withConsentTimeout(Duration timeout) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, timeout, dtlsHandshakeTimeout,
-                dtlsLimits, eventLoops, gso);
+                dtlsLimits, eventLoops, gso, tcpPort);
     }
 
     public MediaConfig withDtlsLimits(DtlsHandshakeLimits limits) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, limits, eventLoops, gso);
+                dtlsHandshakeTimeout, limits, eventLoops, gso, tcpPort);
     }
 
     public MediaConfig withEventLoops(int loops) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, dtlsLimits, loops, gso);
+                dtlsHandshakeTimeout, dtlsLimits, loops, gso, tcpPort);
     }
 
     /** GSO on or off (on is honoured only where {@link #gsoSupported()}). */
     public MediaConfig withGso(boolean on) {
         return new MediaConfig(bindAddress, port, announcedAddresses, remoteAllowed, consentTimeout,
-                dtlsHandshakeTimeout, dtlsLimits, eventLoops, on);
+                dtlsHandshakeTimeout, dtlsLimits, eventLoops, on, tcpPort);
+    }
+
+    /** ICE over TCP on {@code port} (+ i for loop i; 0 ephemeral), or {@link #TCP_OFF}. */
+    public MediaConfig withTcpPort(int port) {
+        return new MediaConfig(bindAddress, this.port, announcedAddresses, remoteAllowed, consentTimeout,
+                dtlsHandshakeTimeout, dtlsLimits, eventLoops, gso, port);
+    }
+
+    public boolean tcpEnabled() {
+        return tcpPort != TCP_OFF;
     }
 }

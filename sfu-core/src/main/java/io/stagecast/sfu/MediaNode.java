@@ -74,13 +74,13 @@ public final class MediaNode implements AutoCloseable {
 
     /**
      * Host candidates (one per announced address) as a=candidate values for {@code transport}:
-     * they name the port of the loop that owns it.
+     * they name the ports of the loop that owns it, UDP first, then passive TCP when ICE-TCP is on.
      */
     public List<String> iceCandidates(Transport transport) {
-        return candidates(transport.localPort());
+        return candidates(transport.localPort(), transport.localTcpPort());
     }
 
-    private List<String> candidates(int port) {
+    private List<String> candidates(int port, int tcpPort) {
         List<InetAddress> addresses = loops.announcedAddresses();
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         int foundation = 1;
@@ -89,6 +89,30 @@ public final class MediaNode implements AutoCloseable {
             long priority = (126L << 24) | ((65535L - foundation) << 8) | 255;
             out.add(foundation + " 1 udp " + priority + " " + address.getHostAddress() + " " + port + " typ host");
             foundation++;
+        }
+        if (tcpPort > 0) {
+            int n = 1;
+            for (InetAddress address : addresses) {
+                // RFC 6544 4.2: a TCP candidate's type preference is below UDP's of the same type
+                // (here 90 against 126: libwebrtc's own host-TCP preference), and its local preference
+                // starts with the direction (passive: 2 << 13), so a peer prefers any UDP pair.
+                long priority = (90L << 24) | (((2L << 13) | (8191L - n)) << 8) | 255;
+                out.add(foundation + " 1 tcp " + priority + " " + address.getHostAddress() + " " + tcpPort
+                        + " typ host tcptype passive");
+                foundation++;
+                n++;
+            }
+        }
+        return out;
+    }
+
+    /** The ICE-TCP port of every media loop, in loop order (empty when ICE-TCP is off). */
+    public List<Integer> tcpPorts() {
+        java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            if (loops.socket(i).tcpPort() > 0) {
+                out.add(loops.socket(i).tcpPort());
+            }
         }
         return out;
     }

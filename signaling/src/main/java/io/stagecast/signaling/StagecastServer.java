@@ -57,11 +57,15 @@ public final class StagecastServer implements AutoCloseable {
         try {
             this.media = MediaNode.start(new MediaConfig(config.mediaBindAddress(), config.mediaPort(),
                     config.mediaAnnouncedAddresses(), config::remoteAllowed, config.iceConsentTimeout(),
-                    config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()).withGso(config.mediaGso()), metrics);
+                    config.dtlsHandshakeTimeout()).withEventLoops(config.mediaEventLoops()).withGso(config.mediaGso())
+                    .withTcpPort(config.mediaTcpPort()), metrics);
         } catch (PortUnavailableException e) {
-            throw new IllegalArgumentException(e.getMessage() + ". Stop what holds it, or set media.port"
-                    + " (STAGECAST_MEDIA_PORT) to a free port: media event loop i uses media.port + i, "
-                    + config.mediaEventLoops() + " loop(s) (media.event-loops)", e);
+            String key = e.protocol().equals("TCP") ? "media.tcp-port" : "media.port";
+            String env = e.protocol().equals("TCP") ? "STAGECAST_MEDIA_TCP_PORT" : "STAGECAST_MEDIA_PORT";
+            throw new IllegalArgumentException(e.getMessage() + ". Stop what holds it, or set " + key
+                    + " (" + env + ") to a free port: media event loop i uses " + key + " + i, "
+                    + config.mediaEventLoops() + " loop(s) (media.event-loops)"
+                    + (e.protocol().equals("TCP") ? "; off turns ICE-TCP off" : ""), e);
         }
         this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());

@@ -29,7 +29,12 @@ public enum DropReason {
     /** Media before DTLS finished, so no keys yet. */
     NOT_CONNECTED("not_connected"),
     /** A packet for another media loop while that loop was too far behind (router.LoopRelay's cap). */
-    LOOP_RELAY_FULL("loop_relay_full");
+    LOOP_RELAY_FULL("loop_relay_full"),
+    /**
+     * A packet for a peer on ICE-TCP whose connection already queues as much as we let it (the
+     * peer's TCP window is closed): dropped as a congested UDP path would lose it.
+     */
+    TCP_CONGESTED("tcp_congested");
 
     public final String tag;
 

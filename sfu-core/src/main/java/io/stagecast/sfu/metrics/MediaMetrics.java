@@ -58,6 +58,8 @@ public final class MediaMetrics {
     /** [reason][0 down, 1 up], by {@link io.stagecast.sfu.bwe.AllocationReason#ordinal()}. */
     private final Counter[] layerSwitches;
     private final Map<TransportState, AtomicInteger> transportsByState = new EnumMap<>(TransportState.class);
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+    private final LongAdder[] tcpRefusals = adders(TcpRefusal.values().length);
 
     public MediaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -122,6 +124,13 @@ public final class MediaMetrics {
                         .tag("reason", reason.tag).tag("direction", up == 1 ? "up" : "down")
                         .description("target layer changes made by the allocation, by reason").register(registry);
             }
+        }
+        Gauge.builder("stagecast.ice.tcp.connections", tcpConnections, AtomicInteger::get)
+                .description("ICE-TCP connections open (RFC 6544), checked or not").register(registry);
+        for (TcpRefusal reason : TcpRefusal.values()) {
+            FunctionCounter.builder("stagecast.ice.tcp.refused", tcpRefusals[reason.ordinal()], LongAdder::sum)
+                    .tag("reason", reason.tag).description("ICE-TCP connections the node closed, by reason")
+                    .register(registry);
         }
         for (TransportState state : TransportState.values()) {
             AtomicInteger n = new AtomicInteger();
@@ -356,6 +365,23 @@ public final class MediaMetrics {
 
     public void rtcpSent() {
         rtcpSent.increment();
+    }
+
+    /** An ICE-TCP connection opened (+1) or closed (-1). */
+    public void tcpConnections(int delta) {
+        tcpConnections.addAndGet(delta);
+    }
+
+    public int tcpConnections() {
+        return tcpConnections.get();
+    }
+
+    public void tcpRefused(TcpRefusal reason) {
+        tcpRefusals[reason.ordinal()].increment();
+    }
+
+    public long tcpRefusals(TcpRefusal reason) {
+        return tcpRefusals[reason.ordinal()].sum();
     }
 
     public void dtlsHandshake(boolean ok) {

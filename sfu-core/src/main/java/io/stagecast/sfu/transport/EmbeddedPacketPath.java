@@ -57,7 +57,7 @@ public final class EmbeddedPacketPath {
                 // Never used (no transport here starts DTLS: see connect()); its pools start no thread until then.
                 new DtlsHandshakeScheduler(DtlsHandshakeLimits.DEFAULT), metrics,
                 // Consent is not what runs on this path measure: a benchmark's ticks must not end its transports.
-                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10), datagrams, frameRuns);
+                Duration.ofHours(1).toNanos(), Duration.ofSeconds(10), datagrams, frameRuns, -1);
         channel.pipeline().addLast(new PacketDemux(registry, new IceLiteResponder(registry), address -> true, metrics));
     }
 
@@ -73,7 +73,7 @@ public final class EmbeddedPacketPath {
      * {@code remote} and installs the SRTP keys. Call on the channel's event loop.
      */
     public void connect(Transport transport, InetSocketAddress remote, SrtpMasterKeys keys) {
-        transport.onValidCheck(remote, true, 0, System.nanoTime());
+        transport.onValidCheck(remote, null, true, 0, System.nanoTime());
         transport.onSrtpKeys(keys);
     }
 

@@ -36,13 +36,23 @@ final class IcePairSelection {
      */
     static final long FOLLOW_LOWER_PRIORITY_AFTER_NANOS = 2_000_000_000L;
 
+    /**
+     * ICE-TCP connections (RFC 6544) a check arrived on: one per pair the peer tried over TCP,
+     * like {@link #MAX_VALIDATED_ADDRESSES}; the oldest unselected one is closed for a new one.
+     */
+    static final int MAX_TCP_CONNECTIONS = 4;
+
     /** The selected pair's remote address, null before the first valid check. */
     private InetSocketAddress selected;
+    /** The ICE-TCP connection of the selected pair, null when it is a UDP pair. */
+    private IceTcpConnection selectedTcp;
     /** Whether {@link #selected} was nominated (USE-CANDIDATE), and with what PRIORITY. */
     private boolean nominated;
     private long priority;
     /** Every address that passed a check, {@link #selected} included. */
     private final ArrayList<InetSocketAddress> validated = new ArrayList<>(MAX_VALIDATED_ADDRESSES);
+    /** The ICE-TCP connections a check passed on, {@link #selectedTcp} included. */
+    private final ArrayList<IceTcpConnection> tcpConnections = new ArrayList<>(MAX_TCP_CONNECTIONS);
     /** Proof of life from {@link #selected}: a valid check, or authenticated SRTP/SRTCP. */
     private long lastProofOfLifeNanos;
 
@@ -55,8 +65,14 @@ final class IcePairSelection {
         return selected;
     }
 
-    boolean isSelected(InetSocketAddress source) {
-        return source.equals(selected);
+    /** The selected pair's ICE-TCP connection, or null when it is UDP (everything we send goes there). */
+    IceTcpConnection selectedTcp() {
+        return selectedTcp;
+    }
+
+    /** Whether a packet from {@code source} (over {@code tcp}, null for UDP) came on the selected pair. */
+    boolean isSelected(InetSocketAddress source, IceTcpConnection tcp) {
+        return tcp == selectedTcp && source.equals(selected);
     }
 
     /** The addresses the transport accepts DTLS and SRTP from. */
@@ -89,8 +105,40 @@ final class IcePairSelection {
     }
 
     /**
+     * Adds an ICE-TCP connection a check passed on; when full, the oldest unselected one makes room.
+     *
+     * @return the connection dropped to make room, for the caller to close, or null
+     */
+    IceTcpConnection admitTcp(IceTcpConnection tcp) {
+        if (tcpConnections.contains(tcp)) {
+            return null;
+        }
+        IceTcpConnection dropped = null;
+        if (tcpConnections.size() >= MAX_TCP_CONNECTIONS) {
+            for (int i = 0; i < tcpConnections.size(); i++) {
+                if (tcpConnections.get(i) != selectedTcp) {
+                    dropped = tcpConnections.remove(i);
+                    break;
+                }
+            }
+        }
+        tcpConnections.add(tcp);
+        return dropped;
+    }
+
+    /** An ICE-TCP connection closed: forgotten (it stays selected until another pair is, or consent ends). */
+    void onTcpClosed(IceTcpConnection tcp) {
+        tcpConnections.remove(tcp);
+    }
+
+    List<IceTcpConnection> tcpConnections() {
+        return tcpConnections;
+    }
+
+    /**
      * A valid binding request from {@code source} (already authenticated by the responder), with
-     * its PRIORITY attribute; {@code source} was {@link #admit admitted} first.
+     * its PRIORITY attribute, over UDP ({@code tcp} null) or on an ICE-TCP connection; {@code source}
+     * (or {@code tcp}) was {@link #admit admitted} first.
      *
      * <p>Selection (RFC 8445 8.1.1, 7.3.1.5): before any nomination the first address that passed a
      * check is used, so DTLS can start; a nominated pair replaces an unnominated one; among
@@ -100,26 +148,30 @@ final class IcePairSelection {
      * An equal priority is followed: that is the peer renominating after a network change (a new
      * port of the same kind), as browsers and {@code SyntheticPeer.moveToNewPort} do; a lower one
      * only once the selected pair has gone quiet ({@link #FOLLOW_LOWER_PRIORITY_AFTER_NANOS}).
-     * A check from the selected address (after the decision) is proof of life.
+     * A check from the selected address (after the decision) is proof of life. A TCP pair competes
+     * like any other: a browser's TCP candidates have a lower PRIORITY than its UDP ones (RFC 6544
+     * 4.2), so it is selected only when the peer nominates it, i.e. when no UDP pair works.
      */
-    void onValidCheck(InetSocketAddress source, boolean useCandidate, long checkPriority, long nowNanos) {
+    void onValidCheck(InetSocketAddress source, IceTcpConnection tcp, boolean useCandidate, long checkPriority,
+                      long nowNanos) {
         if (selected == null) {
-            select(source, useCandidate, checkPriority);
+            select(source, tcp, useCandidate, checkPriority);
         } else if (useCandidate) {
-            boolean same = selected.equals(source);
+            boolean same = isSelected(source, tcp);
             if (!nominated || checkPriority > priority
                     || (checkPriority == priority && !same)
                     || (!same && nowNanos - lastProofOfLifeNanos > FOLLOW_LOWER_PRIORITY_AFTER_NANOS)) {
-                select(source, true, checkPriority);
+                select(source, tcp, true, checkPriority);
             }
         }
-        if (source.equals(selected)) {
+        if (isSelected(source, tcp)) {
             lastProofOfLifeNanos = nowNanos;
         }
     }
 
-    private void select(InetSocketAddress source, boolean isNominated, long checkPriority) {
+    private void select(InetSocketAddress source, IceTcpConnection tcp, boolean isNominated, long checkPriority) {
         selected = source;
+        selectedTcp = tcp;
         nominated = isNominated;
         priority = isNominated ? checkPriority : 0;
     }
@@ -142,8 +194,9 @@ final class IcePairSelection {
         return nowNanos - lastProofOfLifeNanos;
     }
 
-    /** Forgets every validated address (the transport unregistered them); the selection stays for logs. */
+    /** Forgets every validated address and connection (the transport unregistered or closed them); the selection stays for logs. */
     void clearValidated() {
         validated.clear();
+        tcpConnections.clear();
     }
 }

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * The other way, one port shared with SO_REUSEPORT, lets the kernel pick the socket by a hash of
  * the 4-tuple: a peer checking from several addresses would land on several loops, and the loop
  * could only be known after the first check arrived, while signaling already uses the transport.
- * The price of one port per loop is a small range to open in the firewall.
+ * The price of one port per loop is a small range to open in the firewall. ICE-TCP (RFC 6544)
+ * follows the same model: loop i listens on {@code media.tcp-port + i}, accepts on its own thread,
+ * and a transport's passive TCP candidate names its loop's TCP port ({@link IceTcpListener}).
  *
  * <p>A new transport goes to the loop with the fewest, so a room of many viewers spreads over
  * every loop; its router's fan-out crosses loops in batches ({@code router.LoopRelay}).
@@ -60,7 +62,9 @@ public final class MediaLoops {
         try {
             for (io.netty.util.concurrent.EventExecutor executor : group) {
                 int port = config.port() == 0 ? 0 : config.port() + i;
-                sockets[i] = new MediaSocket(config, i, (EventLoop) executor, port, certificate, handshakes, metrics);
+                int tcpPort = !config.tcpEnabled() ? -1 : config.tcpPort() == 0 ? 0 : config.tcpPort() + i;
+                sockets[i] = new MediaSocket(config, i, (EventLoop) executor, port, tcpPort, certificate, handshakes,
+                        metrics);
                 i++;
             }
         } catch (RuntimeException | InterruptedException e) {

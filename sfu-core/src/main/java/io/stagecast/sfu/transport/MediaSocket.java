@@ -46,13 +46,15 @@ public final class MediaSocket {
     /** The loop's UDP GSO runs, null when GSO is off. */
     private final FrameRunPool frameRuns;
     private final ScheduledFuture<?> ticker;
+    /** The loop's ICE-TCP port, null when the node offers no TCP candidates. */
+    private final IceTcpListener tcp;
     private long lastReportNanos;
     private final long threadId;
     /** The last {@link #busyFraction} reading. */
     private long busyCpu = -1;
     private long busyWall;
 
-    MediaSocket(MediaConfig config, int index, EventLoop loop, int port, DtlsCertificate certificate,
+    MediaSocket(MediaConfig config, int index, EventLoop loop, int port, int tcpPort, DtlsCertificate certificate,
                 DtlsHandshakeScheduler handshakes, MediaMetrics metrics) throws InterruptedException {
         this.index = index;
         this.loop = loop;
@@ -92,11 +94,18 @@ public final class MediaSocket {
             log.warn("media.gso is on but this machine cannot send UDP GSO (epoll with UDP_SEGMENT): off");
         }
         frameRuns = gso ? new FrameRunPool(channel, metrics, datagrams) : null;
+        try {
+            tcp = tcpPort < 0 ? null : new IceTcpListener(config, index, loop, tcpPort, registry, responder, metrics);
+        } catch (RuntimeException | InterruptedException e) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            throw e;
+        }
         context = new TransportContext(channel, loop, index, registry, certificate, handshakes, metrics,
-                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), datagrams, frameRuns);
+                config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), datagrams, frameRuns,
+                tcp == null ? -1 : tcp.port());
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        log.info("media socket {} on {} ({}{})", index, channel.localAddress(), epoll ? "epoll" : "nio",
-                gso ? ", UDP GSO" : "");
+        log.info("media socket {} on {} ({}{}){}", index, channel.localAddress(), epoll ? "epoll" : "nio",
+                gso ? ", UDP GSO" : "", tcp == null ? "" : ", ICE-TCP on port " + tcp.port());
     }
 
     TransportContext context() {
@@ -144,6 +153,11 @@ public final class MediaSocket {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The loop's ICE-TCP port, -1 when off. */
+    public int tcpPort() {
+        return tcp == null ? -1 : tcp.port();
+    }
+
     public int transportCount() {
         return registry.size();
     }
@@ -184,5 +198,8 @@ public final class MediaSocket {
             }
         });
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (tcp != null) {
+            tcp.close();
+        }
     }
 }

@@ -74,7 +74,7 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
         if (first >= 20 && first <= 63) {
             transport.onDtls(buf, 0, len);
         } else if (first >= 128 && first <= 191) {
-            transport.onSrtp(source, receiveBuffer, now);
+            transport.onSrtp(source, null, receiveBuffer, now);
         } else {
             metrics.drop(DropReason.MALFORMED);
         }
@@ -104,7 +104,7 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         // The priority decides which nominated pair is selected (RFC 8445 8.1.1): see onValidCheck.
-        transport.onValidCheck(source, check.useCandidate(), check.priority(), now);
+        transport.onValidCheck(source, null, check.useCandidate(), check.priority(), now);
         ctx.write(new DatagramPacket(ctx.alloc().buffer(check.response().length).writeBytes(check.response()), source));
     }
 

@@ -123,6 +123,11 @@ public final class Transport {
         return local instanceof InetSocketAddress address ? address.getPort() : 0;
     }
 
+    /** The local ICE-TCP port of this transport's loop (its passive TCP candidates name it), or -1 when off. */
+    public int localTcpPort() {
+        return context.tcpPort();
+    }
+
     // ---- control, called by signaling from any thread ----
 
     /** The peer's DTLS role and fingerprint, from its SDP. DTLS starts once ICE is also up. */
@@ -153,30 +158,46 @@ public final class Transport {
 
     /**
      * A valid binding request from {@code source} (already authenticated by the responder), with
-     * its PRIORITY attribute. {@link IcePairSelection} decides which pair is selected (RFC 8445
-     * 8.1.1: the highest-priority nomination wins); this registers the addresses it keeps and
-     * starts DTLS once the first pair is up.
+     * its PRIORITY attribute, over UDP ({@code tcp} null) or on an ICE-TCP connection (RFC 6544).
+     * {@link IcePairSelection} decides which pair is selected (RFC 8445 8.1.1: the highest-priority
+     * nomination wins); this registers the UDP addresses it keeps (a TCP connection is its own
+     * demux) and starts DTLS once the first pair is up.
      */
-    void onValidCheck(InetSocketAddress source, boolean useCandidate, long priority, long nowNanos) {
+    void onValidCheck(InetSocketAddress source, IceTcpConnection tcp, boolean useCandidate, long priority,
+                      long nowNanos) {
         assert LoopConfinement.owned(context.loop());
         if (isFinished()) {
             return;
         }
-        InetSocketAddress dropped = pairs.admit(source);
-        if (dropped != null) {
-            context.registry().removeAddress(this, dropped);
+        if (tcp == null) {
+            InetSocketAddress dropped = pairs.admit(source);
+            if (dropped != null) {
+                context.registry().removeAddress(this, dropped);
+            }
+            // Also when claimed again: a peer that reused the address for a newer transport took it over.
+            context.registry().addAddress(this, source);
+        } else {
+            IceTcpConnection dropped = pairs.admitTcp(tcp);
+            if (dropped != null) {
+                dropped.close();
+            }
         }
-        // Also when claimed again: a peer that reused the address for a newer transport took it over.
-        context.registry().addAddress(this, source);
         InetSocketAddress before = pairs.selected();
-        pairs.onValidCheck(source, useCandidate, priority, nowNanos);
+        IceTcpConnection beforeTcp = pairs.selectedTcp();
+        pairs.onValidCheck(source, tcp, useCandidate, priority, nowNanos);
         if (before == null) {
-            log.debug("transport {} ICE bound to {}", id, source);
+            log.debug("transport {} ICE bound to {}{}", id, source, tcp == null ? "" : " over TCP");
             setState(TransportState.CONNECTING);
             maybeStartDtls();
-        } else if (!before.equals(pairs.selected())) {
-            log.debug("transport {} moves from {} to {} (priority {})", id, before, source, priority);
+        } else if (!before.equals(pairs.selected()) || beforeTcp != pairs.selectedTcp()) {
+            log.debug("transport {} moves from {} to {}{} (priority {})", id, before, source,
+                    tcp == null ? "" : " over TCP", priority);
         }
+    }
+
+    /** An ICE-TCP connection of this transport closed (its loop). */
+    void onTcpClosed(IceTcpConnection tcp) {
+        pairs.onTcpClosed(tcp);
     }
 
     /** The addresses this transport accepts DTLS and SRTP from (event loop only). */
@@ -215,11 +236,17 @@ public final class Transport {
     private void sendDtlsFromHandshake(byte[] datagram) {
         execute(() -> {
             InetSocketAddress remote = pairs.selected();
-            if (remote != null && !isFinished()) {
-                ByteBuf out = context.channel().alloc().buffer(datagram.length);
-                out.writeBytes(datagram);
-                context.channel().writeAndFlush(new DatagramPacket(out, remote));
+            if (remote == null || isFinished()) {
+                return;
             }
+            IceTcpConnection tcp = pairs.selectedTcp();
+            if (tcp != null) {
+                tcp.send(datagram, 0, datagram.length);
+                return;
+            }
+            ByteBuf out = context.channel().alloc().buffer(datagram.length);
+            out.writeBytes(datagram);
+            context.channel().writeAndFlush(new DatagramPacket(out, remote));
         });
     }
 
@@ -265,8 +292,11 @@ public final class Transport {
 
     // ---- media in ----
 
-    /** An SRTP or SRTCP packet from {@code source}, one of our validated addresses, in the event loop's receive buffer. */
-    void onSrtp(InetSocketAddress source, PacketBuffer pkt, long nowNanos) {
+    /**
+     * An SRTP or SRTCP packet from {@code source}, one of our validated addresses (over UDP, or on
+     * {@code tcp}, one of our ICE-TCP connections), in the event loop's receive buffer.
+     */
+    void onSrtp(InetSocketAddress source, IceTcpConnection tcp, PacketBuffer pkt, long nowNanos) {
         assert LoopConfinement.owned(context.loop());
         if (srtp == null) {
             context.metrics().drop(DropReason.NOT_CONNECTED);
@@ -274,7 +304,7 @@ public final class Transport {
         }
         if (RtpPacket.isRtcp(pkt.getBuffer(), pkt.getOffset(), pkt.getLength())) {
             if (countFailure(srtp.unprotectRtcp(pkt))) {
-                onAuthenticated(pairs.isSelected(source), nowNanos);
+                onAuthenticated(pairs.isSelected(source, tcp), nowNanos);
                 onRtcp(pkt, nowNanos);
             }
             return;
@@ -282,7 +312,7 @@ public final class Transport {
         if (!countFailure(srtp.unprotectRtp(pkt))) {
             return;
         }
-        onAuthenticated(pairs.isSelected(source), nowNanos);
+        onAuthenticated(pairs.isSelected(source, tcp), nowNanos);
         onRtp(pkt, nowNanos);
     }
 
@@ -440,6 +470,9 @@ public final class Transport {
             srtp.close();
         }
         context.registry().unregister(this);
+        for (IceTcpConnection tcp : List.copyOf(pairs.tcpConnections())) {
+            tcp.close();
+        }
         pairs.clearValidated();
         MediaListener last = media;
         media = MediaListener.NONE;

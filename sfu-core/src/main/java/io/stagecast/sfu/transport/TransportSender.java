@@ -139,7 +139,10 @@ public final class TransportSender {
             }
             return -1;
         }
-        if (gather) {
+        IceTcpConnection tcp = pairs.selectedTcp();
+        if (tcp != null) {
+            tcp.send(view.getBuffer(), view.getOffset(), view.getLength());
+        } else if (gather) {
             frameRuns.send(view.getBuffer(), view.getOffset(), view.getLength(), remote);
         } else {
             queue(view, remote);
@@ -163,7 +166,12 @@ public final class TransportSender {
             return;
         }
         context.metrics().rtcpSent();
-        queue(view, remote);
+        IceTcpConnection tcp = pairs.selectedTcp();
+        if (tcp != null) {
+            tcp.send(view.getBuffer(), view.getOffset(), view.getLength());
+        } else {
+            queue(view, remote);
+        }
     }
 
     /** The one copy of a protected packet: into a pooled direct datagram, which the write hands to sendmmsg as it is. */

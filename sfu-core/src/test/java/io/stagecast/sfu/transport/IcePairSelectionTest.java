@@ -22,7 +22,7 @@ class IcePairSelectionTest {
 
     private static void check(IcePairSelection pairs, InetSocketAddress source, boolean nominated, long priority, long now) {
         pairs.admit(source);
-        pairs.onValidCheck(source, nominated, priority, now);
+        pairs.onValidCheck(source, null, nominated, priority, now);
     }
 
     @Test
@@ -89,8 +89,8 @@ class IcePairSelectionTest {
         assertEquals(10 * MS, pairs.silentNanos(20 * MS));
         pairs.onProofOfLife(30 * MS);
         assertEquals(0, pairs.silentNanos(30 * MS));
-        assertTrue(pairs.isSelected(host));
-        assertFalse(pairs.isSelected(relay));
+        assertTrue(pairs.isSelected(host, null));
+        assertFalse(pairs.isSelected(relay, null));
     }
 
     @Test

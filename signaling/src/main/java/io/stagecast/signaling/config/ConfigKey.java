@@ -25,6 +25,8 @@ enum ConfigKey {
     MEDIA_EVENT_LOOPS("media.event-loops", (String) null),
     /** {@code auto}: on where the machine can (epoll with UDP_SEGMENT); {@code true} / {@code false}. */
     MEDIA_GSO("media.gso", "auto"),
+    /** Empty: the number of {@code media.port}; {@code off}: UDP only. */
+    MEDIA_TCP_PORT("media.tcp-port", ""),
     ICE_CONSENT_TIMEOUT_SECONDS("ice.consent-timeout-seconds", "30"),
     /** Empty means a random secret is made at start-up (unless {@code keys.secrets} has keys). */
     TOKEN_SECRET("token.secret", ""),

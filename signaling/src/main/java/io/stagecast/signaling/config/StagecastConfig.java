@@ -57,6 +57,9 @@ import java.util.Properties;
  *                                   (no new joins) before the node closes them and exits; 0 closes at once
  * @param tls                        {@code tls.*}: HTTPS and WSS on the signaling port, or {@link TlsSettings#OFF}
  * @param turn                       {@code turn.*}: TURN servers given to clients, with credentials from a shared secret
+ * @param mediaTcpPort               {@code media.tcp-port}: ICE-TCP (RFC 6544) on this port (+ i for media loop i; 0
+ *                                   lets the OS choose), {@code media.port}'s number when not set; -1 ({@code off}):
+ *                                   UDP only
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -64,7 +67,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               boolean tokenSecretGenerated, String publicBaseUrl, Optional<String> demoRoom,
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
-                              boolean mediaGso, Duration shutdownDrain, TlsSettings tls, TurnSettings turn) {
+                              boolean mediaGso, Duration shutdownDrain, TlsSettings tls, TurnSettings turn,
+                              int mediaTcpPort) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -101,6 +105,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         require(!httpHost.isBlank(), "http.host must not be blank");
         require(httpPort >= 0 && httpPort <= 65535, "http.port must be 0-65535, was " + httpPort);
         require(mediaPort >= 0 && mediaPort <= 65535, "media.port must be 0-65535, was " + mediaPort);
+        require(mediaTcpPort >= -1 && mediaTcpPort <= 65535, "media.tcp-port must be 0-65535 or off, was " + mediaTcpPort);
         require(mediaEventLoops >= 1 && mediaEventLoops <= MAX_EVENT_LOOPS,
                 "media.event-loops must be 1-" + MAX_EVENT_LOOPS + ", was " + mediaEventLoops);
         require(isPositive(iceConsentTimeout), "ice.consent-timeout-seconds must be positive");
@@ -185,7 +190,19 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
                 gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)),
-                tls, turn(settings));
+                tls, turn(settings), tcpPort(settings, mediaPort));
+    }
+
+    /** Empty: the UDP port's number (TCP and UDP ports are apart); {@code off}: no ICE-TCP. */
+    private static int tcpPort(LayeredSettings settings, int mediaPort) {
+        String value = settings.string(ConfigKey.MEDIA_TCP_PORT).trim().toLowerCase(java.util.Locale.ROOT);
+        if (value.isEmpty()) {
+            return mediaPort;
+        }
+        if (value.equals("off") || value.equals("false")) {
+            return -1;
+        }
+        return settings.integer(ConfigKey.MEDIA_TCP_PORT, 0, 65535);
     }
 
     private static TurnSettings turn(LayeredSettings settings) {
@@ -318,7 +335,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", dtlsHandshakeTimeout=" + dtlsHandshakeTimeout + ", reconnectGrace=" + reconnectGrace
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
                 + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
-                + ", mediaGso=" + mediaGso + ", shutdownDrain=" + shutdownDrain
+                + ", mediaGso=" + mediaGso + ", mediaTcpPort=" + mediaTcpPort + ", shutdownDrain=" + shutdownDrain
                 + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + ", turn=" + turn.urls() + "]";
     }
 
