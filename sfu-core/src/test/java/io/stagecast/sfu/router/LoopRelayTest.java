@@ -84,7 +84,10 @@ class LoopRelayTest {
                 room.receive(publisher, TestMedia.vp8(ssrc, seq, 900_000L + i, 300 + i, 0, 0, false, false, 640, 360, 200),
                         late + i * 1_000_000L);
             }
-            assertEquals(3, relay.takeDropped(), "the stalled loop's share is dropped and counted");
+            // On a slow machine the router's tick (a scheduled task of the loop) may have taken
+            // some of the count into the metrics already: together they are the three.
+            double ticked = room.metrics.drops(io.stagecast.sfu.metrics.DropReason.LOOP_RELAY_FULL);
+            assertEquals(3, relay.takeDropped() + (long) ticked, "the stalled loop's share is dropped and counted");
             assertEquals(1, plis(room, publisher, ssrc),
                     "the replica's viewers lost a packet: one keyframe request (three drops, one per 500 ms)");
             other.finishAndReleaseAll();

@@ -82,6 +82,14 @@ class StagecastConfigTest {
     }
 
     @Test
+    void iceTcpTakesTheMediaPortsNumberUnlessSetOrTurnedOff() {
+        assertEquals(10000, StagecastConfig.defaults().mediaTcpPort());
+        assertEquals(20000, fromEnv("STAGECAST_MEDIA_PORT", "20000").mediaTcpPort());
+        assertEquals(443, fromEnv("STAGECAST_MEDIA_TCP_PORT", "443").mediaTcpPort());
+        assertEquals(-1, fromEnv("STAGECAST_MEDIA_TCP_PORT", "off").mediaTcpPort());
+    }
+
+    @Test
     void gsoIsOnWhereTheMachineCanUnlessTurnedOff() {
         assertEquals(io.stagecast.sfu.MediaConfig.gsoSupported(), StagecastConfig.defaults().mediaGso());
         assertTrue(fromEnv("STAGECAST_MEDIA_GSO", "true").mediaGso());
@@ -264,6 +272,8 @@ class StagecastConfigTest {
                 {"STAGECAST_MEDIA_EVENT_LOOPS", "0", "media.event-loops"},
                 {"STAGECAST_MEDIA_EVENT_LOOPS", "many", "media.event-loops"},
                 {"STAGECAST_MEDIA_GSO", "sometimes", "media.gso"},
+                {"STAGECAST_MEDIA_TCP_PORT", "65536", "media.tcp-port"},
+                {"STAGECAST_MEDIA_TCP_PORT", "sometimes", "media.tcp-port"},
                 {"STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS", "0", "ice.consent-timeout-seconds"},
                 {"STAGECAST_ICE_CONSENT_TIMEOUT_SECONDS", "-5", "ice.consent-timeout-seconds"},
                 {"STAGECAST_DTLS_HANDSHAKE_TIMEOUT_SECONDS", "20s", "dtls.handshake-timeout-seconds"},

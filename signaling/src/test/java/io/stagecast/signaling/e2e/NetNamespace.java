@@ -101,6 +101,15 @@ final class NetNamespace implements AutoCloseable {
         return full;
     }
 
+    /** The first counter line of an nftables chain in this namespace ("... counter packets N bytes M drop"). */
+    String nftCounter(String family, String table, String chain) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(List.of("nft", "list", "chain", family, table, chain)))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.lines().filter(l -> l.contains("counter")).findFirst().orElse(out).trim();
+    }
+
     /** Starts a process inside; it is stopped (with its descendants) on {@link #close()}. */
     Process start(ProcessBuilder builder) throws IOException {
         builder.command(command(builder.command()));

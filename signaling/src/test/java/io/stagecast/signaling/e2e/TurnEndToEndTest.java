@@ -87,30 +87,14 @@ class TurnEndToEndTest {
             Thread.sleep(3_000);
             Track after = viewer.viewer().video(presenter);
             double fps = (after.framesDecoded() - before.framesDecoded()) / 3.0;
-            Map<String, Object> pair = viewerBrowser.asyncResult("const done = arguments[arguments.length - 1];"
-                    + "const pc = window.stagecast && window.stagecast.sub;"
-                    + "if (!pc) { done({}); return; }"
-                    + "pc.getStats().then(report => { let local = null, remote = null, pair = null;"
-                    + "report.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId); });"
-                    + "if (!pair) report.forEach(s => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });"
-                    + "if (pair) { local = report.get(pair.localCandidateId); remote = report.get(pair.remoteCandidateId); }"
-                    + "done({local: local ? local.candidateType : null, relay: local ? (local.relayProtocol || '') : '',"
-                    + " remote: remote ? remote.address + ':' + remote.port : null}); });");
-            String dropped = nftCounter();
+            SelectedPair pair = SelectedPair.of(viewerBrowser);
+            String dropped = link.viewerSide.nftCounter("inet", "scturn", "out");
             System.out.println("turn: viewer decodes " + after.width() + "x" + after.height() + " at " + fps + " fps over "
                     + pair + "; direct UDP dropped by the viewer's firewall: " + dropped);
-            assertEquals("relay", pair.get("local"), "the viewer's media goes through coturn: " + pair);
+            assertEquals("relay", pair.localType(), "the viewer's media goes through coturn: " + pair);
             assertTrue(after.width() >= 320, "the viewer decodes the publisher's camera: " + after);
             assertTrue(fps >= 10, "the viewer decodes " + fps + " frames/s through TURN (>= 10 wanted)");
             assertTrue(!dropped.contains("packets 0 "), "the direct path was tried and dropped: " + dropped);
         }
-    }
-
-    private static String nftCounter() throws Exception {
-        Process p = new ProcessBuilder(link.viewerSide.command(List.of("nft", "list", "chain", "inet", "scturn", "out")))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor();
-        return out.lines().filter(l -> l.contains("counter")).findFirst().orElse(out).trim();
     }
 }
