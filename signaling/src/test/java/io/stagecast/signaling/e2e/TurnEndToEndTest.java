@@ -46,12 +46,15 @@ class TurnEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "interop", "coturn.log").toFile()));
         node = link.startNode("turn-node", Map.of("STAGECAST_TURN_URLS", "turn:" + ShapedLink.NODE_ADDRESS + ":" + TURN_PORT
                 + "?transport=udp", "STAGECAST_TURN_SECRET", SECRET));
-        // The viewer's network: UDP to the node's address only to the TURN port (TCP, the page and
-        // its WebSocket, passes).
+        // The viewer's network: UDP to the node's address only to the TURN port (TCP to the page and
+        // its WebSocket passes).
         link.viewerSide.exec("nft", "add", "table", "inet", "scturn");
         link.viewerSide.exec("nft", "add", "chain", "inet", "scturn", "out", "{ type filter hook output priority 0 ; }");
         link.viewerSide.exec("nft", "add", "rule", "inet", "scturn", "out", "ip", "daddr", ShapedLink.NODE_ADDRESS,
                 "udp", "dport", "!=", TURN_PORT, "counter", "drop");
+        // Nor TCP to the media ports (ICE-TCP, media.tcp-port + i): only TURN leads to the media.
+        link.viewerSide.exec("nft", "add", "rule", "inet", "scturn", "out", "ip", "daddr", ShapedLink.NODE_ADDRESS,
+                "tcp", "dport", "20000-20099", "drop");
     }
 
     @AfterAll
