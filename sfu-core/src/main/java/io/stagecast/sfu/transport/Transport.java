@@ -285,7 +285,8 @@ public final class Transport {
         srtp = new SrtpTransformer(keys);
         sender.onSrtp(srtp);
         setState(TransportState.CONNECTED);
-        log.info("transport {} connected to {} ({})", id, pairs.selected(), keys.profile());
+        log.info("transport {} connected to {} over {} ({})", id, pairs.selected(),
+                pairs.selectedTcp() == null ? "UDP" : "TCP", keys.profile());
         media.onConnected(System.nanoTime());
         listener.onConnected(this);
     }

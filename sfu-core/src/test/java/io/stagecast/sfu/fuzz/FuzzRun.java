@@ -71,8 +71,10 @@ public final class FuzzRun {
                 "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "com.code_intelligence.jazzer.Jazzer",
                 "--target_class=" + target.getName(),
-                // Ours, and BouncyCastle's TLS (the DTLS record layer and handshake reassembly we feed).
-                "--instrumentation_includes=io.stagecast.**:org.bouncycastle.tls.**",
+                // Ours, and the libraries that parse for us: BouncyCastle's TLS (the DTLS record layer
+                // and handshake reassembly), ice4j's STUN codec, Nimbus' JOSE (tokens).
+                "--instrumentation_includes=io.stagecast.**:org.bouncycastle.tls.**:org.ice4j.message.**"
+                        + ":org.ice4j.attribute.**:com.nimbusds.jose.**:com.nimbusds.jwt.**",
                 // Jazzer's hook on Unsafe fails inside Netty's own queues (a null method handle in
                 // the sanitizer, not a finding); Netty's use of Unsafe is not what we fuzz.
                 "--disabled_hooks=com.code_intelligence.jazzer.sanitizers.UnsafeSanitizer",
@@ -83,11 +85,15 @@ public final class FuzzRun {
                 corpus.toString(), seeds.toString()));
         Path log = work.resolve("run.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // A test JVM stopped midway (a timeout, ^C) must not leave the fuzzer running on its own.
+        Thread reaper = new Thread(process::destroyForcibly, "fuzz-run-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         // Startup and the corpus come on top of the fuzzing time; a run far past it is hung.
         if (!process.waitFor(time.toSeconds() + 120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+        Runtime.getRuntime().removeShutdownHook(reaper);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         long executions = 0;
         long coverage = 0;

@@ -34,8 +34,8 @@ public final class PacketPathFuzzTarget {
     }
 
     public static void fuzzerTestOneInput(byte[] data) {
-        if (data.length < 2) {
-            return;
+        if (data.length < 2 || data.length - 1 > io.stagecast.sfu.buffer.PacketBuffer.MTU) {
+            return; // the demux drops these (MALFORMED) before any transport sees them
         }
         int mode = data[0] & 0xFF;
         byte[] packet = java.util.Arrays.copyOfRange(data, 1, data.length);
