@@ -88,20 +88,7 @@ final class IcePairSelection {
      * @return the address dropped to make room, for the caller to unregister, or null
      */
     InetSocketAddress admit(InetSocketAddress source) {
-        if (validated.contains(source)) {
-            return null;
-        }
-        InetSocketAddress dropped = null;
-        if (validated.size() >= MAX_VALIDATED_ADDRESSES) {
-            for (int i = 0; i < validated.size(); i++) {
-                if (!validated.get(i).equals(selected)) {
-                    dropped = validated.remove(i);
-                    break;
-                }
-            }
-        }
-        validated.add(source);
-        return dropped;
+        return admit(validated, source, selected, MAX_VALIDATED_ADDRESSES);
     }
 
     /**
@@ -110,19 +97,24 @@ final class IcePairSelection {
      * @return the connection dropped to make room, for the caller to close, or null
      */
     IceTcpConnection admitTcp(IceTcpConnection tcp) {
-        if (tcpConnections.contains(tcp)) {
+        return admit(tcpConnections, tcp, selectedTcp, MAX_TCP_CONNECTIONS);
+    }
+
+    /** Adds {@code item} to {@code list} unless there; when full, the oldest one that is not {@code keep} makes room (returned). */
+    private static <T> T admit(List<T> list, T item, T keep, int cap) {
+        if (list.contains(item)) {
             return null;
         }
-        IceTcpConnection dropped = null;
-        if (tcpConnections.size() >= MAX_TCP_CONNECTIONS) {
-            for (int i = 0; i < tcpConnections.size(); i++) {
-                if (tcpConnections.get(i) != selectedTcp) {
-                    dropped = tcpConnections.remove(i);
+        T dropped = null;
+        if (list.size() >= cap) {
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).equals(keep)) {
+                    dropped = list.remove(i);
                     break;
                 }
             }
         }
-        tcpConnections.add(tcp);
+        list.add(item);
         return dropped;
     }
 

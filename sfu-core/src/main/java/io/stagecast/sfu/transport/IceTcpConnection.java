@@ -58,13 +58,10 @@ final class IceTcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         PacketBuffer packet = listener.receiveBuffer();
+        ReceivedPacket kind = ReceivedPacket.load(frame, len, packet);
         byte[] buf = packet.getBuffer();
-        frame.getBytes(frame.readerIndex(), buf, 0, len);
-        packet.setOffset(0);
-        packet.setLength(len);
-        int first = buf[0] & 0xFF;
         long now = System.nanoTime();
-        if (first <= 3) {
+        if (kind == ReceivedPacket.STUN) {
             onStun(buf, len, now);
             return;
         }
@@ -72,9 +69,9 @@ final class IceTcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
             metrics.drop(DropReason.UNKNOWN_SOURCE);
             return;
         }
-        if (first >= 20 && first <= 63) {
+        if (kind == ReceivedPacket.DTLS) {
             transport.onDtls(buf, 0, len);
-        } else if (first >= 128 && first <= 191) {
+        } else if (kind == ReceivedPacket.SRTP) {
             transport.onSrtp(remote, this, packet, now);
         } else {
             metrics.drop(DropReason.MALFORMED);

@@ -17,11 +17,9 @@ import java.net.InetSocketAddress;
 import java.util.function.Predicate;
 
 /**
- * The top of the packet path: one datagram in, dispatched by its first byte (RFC 7983 7):
- * 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP; anything else is dropped and counted.
- *
- * <p>The datagram is copied once into this loop's receive buffer, because jitsi-srtp decrypts
- * heap arrays in place; from here on the packet is that array, not the Netty buffer.
+ * The top of the packet path: one datagram in, copied into this loop's receive buffer and
+ * dispatched by its first byte ({@link ReceivedPacket}, RFC 7983 7): STUN, DTLS, RTP/RTCP;
+ * anything else is dropped and counted.
  */
 final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
     private final TransportRegistry registry;
@@ -55,13 +53,10 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
             metrics.drop(DropReason.MALFORMED);
             return;
         }
+        ReceivedPacket kind = ReceivedPacket.load(content, len, receiveBuffer);
         byte[] buf = receiveBuffer.getBuffer();
-        content.getBytes(content.readerIndex(), buf, 0, len);
-        receiveBuffer.setOffset(0);
-        receiveBuffer.setLength(len);
-        int first = buf[0] & 0xFF;
         long now = System.nanoTime();
-        if (first <= 3) {
+        if (kind == ReceivedPacket.STUN) {
             onStun(ctx, buf, len, source, now);
             return;
         }
@@ -71,9 +66,9 @@ final class PacketDemux extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         // Any validated address of the transport may send DTLS and SRTP; we send to the selected one.
-        if (first >= 20 && first <= 63) {
+        if (kind == ReceivedPacket.DTLS) {
             transport.onDtls(buf, 0, len);
-        } else if (first >= 128 && first <= 191) {
+        } else if (kind == ReceivedPacket.SRTP) {
             transport.onSrtp(source, null, receiveBuffer, now);
         } else {
             metrics.drop(DropReason.MALFORMED);

@@ -52,6 +52,22 @@ public final class FuzzRun {
         return Duration.ofSeconds(Long.getLong("stagecast.fuzz.seconds", 10));
     }
 
+    /**
+     * Runs {@code target} for {@link #defaultTime()} and fails unless it ran (more than 100 inputs,
+     * coverage measured: instrumentation on) and found nothing; prints its summary line ("fuzz ...").
+     */
+    public static Result assertFindsNothing(Class<?> target) throws IOException, InterruptedException {
+        Result result = run(target, defaultTime());
+        System.out.println("fuzz " + result.summary());
+        if (!result.findings().isEmpty() || result.exitCode() != 0) {
+            throw new AssertionError(result.summary() + "\n" + result.output());
+        }
+        if (result.executions() <= 100 || result.coverage() <= 0) {
+            throw new AssertionError("the target did not run with coverage: " + result.summary() + "\n" + result.output());
+        }
+        return result;
+    }
+
     public static Result run(Class<?> target, Duration time) throws IOException, InterruptedException {
         String name = target.getSimpleName();
         Path seeds = Path.of("src", "test", "resources", "fuzz", name).toAbsolutePath();
