@@ -81,6 +81,11 @@ class IceTcpEndToEndTest {
             assertTrue(pair.remote() != null && pair.remote().startsWith(ShapedLink.NODE_ADDRESS + ":"),
                     "the pair ends at the node's passive candidate: " + pair);
             assertTrue(after.width() >= 320, "the viewer decodes the publisher's camera: " + after);
+            double kbps = (after.bytes() - before.bytes()) * 8 / 4.0 / 1000;
+            double frozen = after.freezeSeconds() - before.freezeSeconds();
+            System.out.println("  video " + kbps + " kbit/s, frozen " + frozen + " s over the window");
+            assertTrue(kbps >= 100, "the viewer receives " + kbps + " kbit/s of video (>= 100 wanted: a real camera, not a trickle)");
+            assertTrue(frozen <= 1.0, "the viewer's video froze " + frozen + " s over the window (<= 1 s wanted)");
             assertTrue(fps >= 10, "the viewer decodes " + fps + " frames/s over TCP (>= 10 wanted)");
             assertTrue(!dropped.contains("packets 0 "), "UDP was tried and dropped: " + dropped);
         }

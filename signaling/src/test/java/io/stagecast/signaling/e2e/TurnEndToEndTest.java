@@ -96,6 +96,11 @@ class TurnEndToEndTest {
                     + pair + "; direct UDP dropped by the viewer's firewall: " + dropped);
             assertEquals("relay", pair.localType(), "the viewer's media goes through coturn: " + pair);
             assertTrue(after.width() >= 320, "the viewer decodes the publisher's camera: " + after);
+            double kbps = (after.bytes() - before.bytes()) * 8 / 3.0 / 1000;
+            double frozen = after.freezeSeconds() - before.freezeSeconds();
+            System.out.println("  video " + kbps + " kbit/s, frozen " + frozen + " s over the window");
+            assertTrue(kbps >= 100, "the viewer receives " + kbps + " kbit/s of video (>= 100 wanted: a real camera, not a trickle)");
+            assertTrue(frozen <= 1.0, "the viewer's video froze " + frozen + " s over the window (<= 1 s wanted)");
             assertTrue(fps >= 10, "the viewer decodes " + fps + " frames/s through TURN (>= 10 wanted)");
             assertTrue(!dropped.contains("packets 0 "), "the direct path was tried and dropped: " + dropped);
         }
