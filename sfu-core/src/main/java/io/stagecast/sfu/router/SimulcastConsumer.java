@@ -27,6 +27,10 @@ final class SimulcastConsumer extends Consumer {
         }
         if (layer != layers.current()) {
             if (layer != layers.target()) {
+                if (keyframe && isStepUpTowardsTarget(layer)) {
+                    switchTo(layer, rtp, nowNanos);
+                    forwardFrame(stream, rtp, nowNanos);
+                }
                 return; // another layer: not ours, and no number of ours is used
             }
             if (!layers.startsAt(layer, keyframe)) {
@@ -34,11 +38,7 @@ final class SimulcastConsumer extends Consumer {
                 producer.requestKeyframe(layer, nowNanos, KeyframeReason.LAYER_SWITCH);
                 return;
             }
-            if (log.isDebugEnabled()) {
-                log.debug("consumer {} starts layer {} at its keyframe (was {})", id(), layer, layers.current());
-            }
-            startSource(rtp, nowNanos);
-            layers.setCurrent(layer);
+            switchTo(layer, rtp, nowNanos);
         }
         if (abandonCurrent && layers.current() != layers.target()) {
             // Down because the link collapsed (SubscriberLink sets this when the current layer
@@ -49,5 +49,29 @@ final class SimulcastConsumer extends Consumer {
             return;
         }
         forwardFrame(stream, rtp, nowNanos);
+    }
+
+    /**
+     * Whether {@code layer} lies strictly between the current layer and a higher target: its
+     * keyframe is a better picture now than waiting on for the target's (a publisher short of CPU
+     * or uplink may drop its top encoder's keyframes while the middle one's arrive; the target's
+     * keyframe is still asked for and switched to when it comes). Steps down wait for the target
+     * itself: an intermediate layer would still cost more than the budget that sent them down.
+     */
+    private boolean isStepUpTowardsTarget(int layer) {
+        int current = layers.current();
+        if (current < 0) {
+            return false;
+        }
+        int rank = producer.rankOf(layer);
+        return rank > producer.rankOf(current) && rank < producer.rankOf(layers.target());
+    }
+
+    private void switchTo(int layer, RtpPacket rtp, long nowNanos) {
+        if (log.isDebugEnabled()) {
+            log.debug("consumer {} starts layer {} at its keyframe (was {}, target {})", id(), layer, layers.current(), layers.target());
+        }
+        startSource(rtp, nowNanos);
+        layers.setCurrent(layer);
     }
 }

@@ -95,6 +95,57 @@ class ForwardingGraphTest {
         assertEquals(pictureId(last) + 1, pictureId(after.get(0)), "the picture ID follows the last one sent");
     }
 
+    /**
+     * On the way up, a keyframe of a layer between the current one and the target is taken (a
+     * better picture now; the target's keyframe may be long in coming from a publisher short of
+     * CPU), and the target's still ends the climb. On the way down only the target's is.
+     */
+    @Test
+    void aKeyframeOfALayerBetweenCurrentAndAHigherTargetIsTakenOnTheWayUpOnly() {
+        int mid = 0x3333;
+        Transport publisher = room.transport();
+        Producer video = room.video(publisher, LOW, mid, HIGH);
+        Transport subscriber = room.transport();
+        Consumer consumer = room.consume(subscriber, video, 0xC1, 0);
+        consumer.setTargetLayer(0);
+        int[] seq = {0};
+        int[] frame = {0};
+        java.util.function.IntConsumer frameWithKeyframeOn = key -> {
+            long ts = 3000L * frame[0];
+            int f = frame[0]++;
+            room.receive(publisher, TestMedia.vp8(LOW, 1000 + seq[0], ts, 500 + f, f, 0, false, key == 0, 320, 180, 100), t0);
+            room.receive(publisher, TestMedia.vp8(mid, 4000 + seq[0], ts, 2000 + f, f, 0, false, key == 1, 640, 360, 300), t0);
+            room.receive(publisher, TestMedia.vp8(HIGH, 7000 + seq[0], ts, 9000 + f, f, 0, false, key == 2, 1280, 720, 600), t0);
+            seq[0]++;
+        };
+        frameWithKeyframeOn.accept(0);
+        assertEquals(0, consumer.layers.current());
+
+        consumer.setTargetLayer(2);
+        frameWithKeyframeOn.accept(-1);
+        assertEquals(0, consumer.layers.current(), "no keyframe yet: the current layer stays");
+        frameWithKeyframeOn.accept(1);
+        assertEquals(1, consumer.layers.current(), "the middle layer's keyframe is a step towards the target");
+        frameWithKeyframeOn.accept(0);
+        assertEquals(1, consumer.layers.current(), "never back below for a lower keyframe");
+        frameWithKeyframeOn.accept(2);
+        assertEquals(2, consumer.layers.current(), "the target's keyframe ends the climb");
+
+        consumer.setTargetLayer(0);
+        frameWithKeyframeOn.accept(1);
+        assertEquals(2, consumer.layers.current(), "down, a middle keyframe is not taken: it would still cost too much");
+        frameWithKeyframeOn.accept(0);
+        assertEquals(0, consumer.layers.current());
+
+        List<RtpPacket> got = EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC1);
+        for (int k = 1; k < got.size(); k++) {
+            assertEquals((got.get(k - 1).sequenceNumber() + 1) & 0xFFFF, got.get(k).sequenceNumber(), "no jump in sequence at " + k);
+            assertEquals(pictureId(got.get(k - 1)) + 1, pictureId(got.get(k)), "picture IDs follow at " + k);
+        }
+        // Each switch frame carries the old layer's packet and the new one's keyframe (same capture time).
+        assertEquals(frame[0] + 2, got.size(), "one packet per frame, two at each of the two switches up");
+    }
+
     @Test
     void aNackIsAnsweredFromTheCacheOnTheRtxStream() {
         Transport publisher = room.transport();

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Judged: every client (the three publishers and the viewer) gets {@code speaker.dominant}
  * naming the speaker within 2 s of the speech starting (read from the WebSocket messages the page
  * recorded), the viewer's tile of the speaker is marked {@code data-dominant="true"}, and the
- * speaker's video is the widest the viewer decodes.
+ * speaker's video is the widest the viewer decodes (wider than another track's where the budget
+ * held the allocation back, as the debug request tells; never narrower than any).
  */
 class DominantSpeakerEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,13 +152,17 @@ class DominantSpeakerEndToEndTest {
 
             // The allocation: behind 1 Mbit/s the speaker's video is the widest.
             List<int[]> widths = new ArrayList<>();
+            List<Boolean> heldBack = new ArrayList<>();
             long watch = System.currentTimeMillis();
             while (System.currentTimeMillis() - watch < 12_000) {
                 StagePage.Viewer v = viewer.viewer();
                 widths.add(new int[] {v.video(adaId).width(), v.video(benId).width(), v.video(cleoId).width()});
+                heldBack.add(heldBackByTheBudget(MediaDebug.json(node, room, viewerId)));
                 Thread.sleep(1_000);
             }
             List<int[]> judged = widths.subList(widths.size() - 5, widths.size());
+            long heldBackSamples = heldBack.subList(heldBack.size() - 5, heldBack.size()).stream().filter(b -> b).count();
+            boolean constrained = heldBackSamples >= 3;
             int adaWidth = median(judged, 0);
             int benWidth = median(judged, 1);
             int cleoWidth = median(judged, 2);
@@ -167,11 +172,19 @@ class DominantSpeakerEndToEndTest {
             }
             System.out.println("selective T4: viewer at 1 Mbit/s, widths [Ada, Ben, Cleo] per second:" + timeline
                     + "; median of the last 5 s: Ada " + adaWidth + ", Ben (speaking) " + benWidth + ", Cleo " + cleoWidth);
-            // Favoured: never narrower than another track and wider than at least one (with the
-            // estimate moving behind 1 Mbit/s a second track may share the speaker's width for a while).
-            check(misses, benWidth >= Math.max(adaWidth, cleoWidth) && benWidth > Math.min(adaWidth, cleoWidth),
+            System.out.println("selective T4: at the end Ada sends " + ada.publisher() + "; Ben sends " + ben.publisher()
+                    + "; Cleo sends " + cleo.publisher());
+            System.out.println("selective T4: the viewer's allocation was held back by its budget in " + heldBackSamples
+                    + " of the last 5 s");
+            // Favoured: never narrower than another track and, where the budget held the allocation
+            // back, wider than at least one (with the estimate moving behind 1 Mbit/s a second track
+            // may share the speaker's width for a while). Where it did not (publishers short of CPU
+            // on a loaded CI machine sent their top layers at ~100 kbit/s, so all three fitted), there
+            // is nothing to choose between and each track gets the best that flows: the speaker
+            // still never narrower than the others.
+            check(misses, benWidth >= Math.max(adaWidth, cleoWidth) && (!constrained || benWidth > Math.min(adaWidth, cleoWidth)),
                     "the speaker's video is " + benWidth + " px wide at the constrained viewer, not favoured over the others (Ada "
-                            + adaWidth + ", Cleo " + cleoWidth + ")");
+                            + adaWidth + ", Cleo " + cleoWidth + "; allocation held back by the budget: " + constrained + ")");
 
             if (!misses.isEmpty()) {
                 viewer.browser.screenshot("failed-dominant-viewer");
@@ -204,6 +217,16 @@ class DominantSpeakerEndToEndTest {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /** Whether the viewer's allocation gave some video track less than it could show for want of budget. */
+    private static boolean heldBackByTheBudget(JsonNode debug) {
+        for (JsonNode c : debug.path("consumers")) {
+            if ("video".equals(c.path("kind").asText()) && "bandwidth".equals(c.path("reason").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int median(List<int[]> rows, int column) {
