@@ -15,6 +15,7 @@ import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
 import io.stagecast.signaling.room.RoomListener;
+import io.stagecast.signaling.room.RoomWorkers;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
 import io.stagecast.signaling.token.ApiKey;
@@ -78,6 +79,11 @@ public final class StagecastServer implements AutoCloseable {
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
+        Gauge.builder("stagecast.room.tasks", rooms.workers(), RoomWorkers::queued)
+                .description("requests and node work waiting or running in rooms' executors").register(metrics);
+        io.micrometer.core.instrument.FunctionCounter.builder("stagecast.room.requests.refused", rooms.workers(),
+                        RoomWorkers::refusedBusyCount).tag("reason", "room_busy")
+                .description("client requests refused because their room had its cap of requests waiting").register(metrics);
         ReloadingTlsContext tls = null;
         if (config.tls().enabled()) {
             try {

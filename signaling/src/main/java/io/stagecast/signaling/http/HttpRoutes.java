@@ -37,6 +37,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -87,54 +88,127 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ResponseOrder order = ResponseOrder.of(ctx, (keepAlive, response) -> send(ctx, keepAlive, response));
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!request.decoderResult().isSuccess()) {
-            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n"));
+            order.add(keepAlive, done(text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n")));
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
         List<String> parts = List.of(path.substring(1).split("/", -1));
         if (parts.get(0).equals("debug")) {
-            debug(ctx, request, parts);
+            order.add(keepAlive, debug(request, parts));
             return;
         }
         if (api != null && ApiRoutes.isApi(path)) {
-            send(ctx, request, api.handle(request));
+            order.add(keepAlive, api(request, parts));
             return;
         }
-        FullHttpResponse response;
+        CompletableFuture<FullHttpResponse> response;
         try {
             response = route(request, path, parts);
         } catch (SignalingException e) {
-            response = refusal(request, e);
+            response = done(refusal(request, e));
         } catch (RuntimeException e) {
             log.warn("request {} {} failed", request.method(), path, e);
-            response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+            response = done(text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
         }
-        send(ctx, request, response);
+        order.add(keepAlive, response);
     }
 
-    private FullHttpResponse route(FullHttpRequest request, String path, List<String> parts) throws SignalingException {
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** The part of a request that needs the room's state: run by the room's executor. */
+    private interface RoomCall {
+        CompletableFuture<FullHttpResponse> call() throws SignalingException;
+    }
+
+    /**
+     * Hands {@code call} to the room's executor (issue 13: the event loop only decodes and
+     * writes): refused with 503 when the room has its cap of requests waiting.
+     */
+    private static CompletableFuture<FullHttpResponse> inRoom(Room room, FullHttpRequest request, RoomCall call) {
+        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
+        boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
+        try {
+            room.executor().submit(() -> {
+                try {
+                    call.call().whenComplete((r, failure) -> {
+                        if (failure != null) {
+                            log.warn("request in room {} failed", room.name(), failure);
+                            response.complete(text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
+                        } else {
+                            response.complete(r);
+                        }
+                    });
+                } catch (SignalingException e) {
+                    response.complete(refusal(presented, e));
+                } catch (RuntimeException e) {
+                    log.warn("request in room {} failed", room.name(), e);
+                    response.complete(text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            response.complete(refusal(presented, new SignalingException(SignalingException.Code.UNAVAILABLE,
+                    "room " + room.name() + " is busy: try again in a moment")));
+        }
+        return response;
+    }
+
+    /**
+     * The REST API, off the loop: on the executor of the room the path names (when it exists),
+     * else on the room workers (listing and creating rooms). The request is kept until then.
+     */
+    private CompletableFuture<FullHttpResponse> api(FullHttpRequest request, List<String> parts) {
+        Room room = parts.size() >= 4 && parts.get(2).equals("rooms") ? rooms.get(parts.get(3)) : null;
+        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
+        request.retain();
+        Runnable call = () -> {
+            try {
+                response.complete(api.handle(request));
+            } finally {
+                request.release();
+            }
+        };
+        try {
+            if (room != null) {
+                room.executor().submit(call);
+            } else {
+                rooms.workers().run(call);
+            }
+        } catch (RejectedExecutionException e) {
+            request.release();
+            response.complete(refusal(request, new SignalingException(SignalingException.Code.UNAVAILABLE,
+                    (room != null ? "room " + room.name() : "the node") + " is busy: try again in a moment")));
+        }
+        return response;
+    }
+
+    private CompletableFuture<FullHttpResponse> route(FullHttpRequest request, String path, List<String> parts)
+            throws SignalingException {
         HttpMethod method = request.method();
         String first = parts.get(0);
         if ((first.equals("whip") || first.equals("whep")) && parts.size() >= 2 && !parts.get(1).isEmpty()) {
             return media(request, first.equals("whip") ? MediaResource.Kind.WHIP : MediaResource.Kind.WHEP, parts);
         }
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-            return text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+            return done(text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n"));
         }
         switch (path) {
             case "/health":
-                return text(HttpResponseStatus.OK, "ok\n");
+                return done(text(HttpResponseStatus.OK, "ok\n"));
             case "/ready":
-                return ready.getAsBoolean() ? text(HttpResponseStatus.OK, "ready\n")
-                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, rooms.draining() ? "draining\n" : "starting\n");
+                return done(ready.getAsBoolean() ? text(HttpResponseStatus.OK, "ready\n")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, rooms.draining() ? "draining\n" : "starting\n"));
             case "/metrics": {
                 FullHttpResponse r = text(HttpResponseStatus.OK, prometheus.scrape());
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                return r;
+                return done(r);
             }
             default:
-                return files.serve(path);
+                return done(files.serve(path));
         }
     }
 
@@ -143,14 +217,14 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
      * endpoint {@code /{kind}/{room}}, {@code DELETE} the resource URL it answers with,
      * {@code OPTIONS} on either.
      */
-    private FullHttpResponse media(FullHttpRequest request, MediaResource.Kind kind, List<String> parts)
+    private CompletableFuture<FullHttpResponse> media(FullHttpRequest request, MediaResource.Kind kind, List<String> parts)
             throws SignalingException {
         String roomName = parts.get(1);
         HttpMethod method = request.method();
         boolean endpoint = parts.size() == 2;
         boolean resource = parts.size() == 3 && !parts.get(2).isEmpty();
         if (!endpoint && !resource) {
-            return text(HttpResponseStatus.NOT_FOUND, "not found\n");
+            return done(text(HttpResponseStatus.NOT_FOUND, "not found\n"));
         }
         String allow = endpoint ? "OPTIONS, POST" : "OPTIONS, DELETE, PATCH";
         if (method == HttpMethod.OPTIONS) {
@@ -161,31 +235,33 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             if (endpoint) {
                 r.headers().set(ACCEPT_POST, SDP);
             }
-            return r;
+            return done(r);
         }
         if (endpoint && method == HttpMethod.POST) {
             String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
             if (!contentType.toLowerCase().startsWith(SDP)) {
                 FullHttpResponse r = text(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/sdp\n");
                 r.headers().set(ACCEPT_POST, SDP);
-                return r;
+                return done(r);
             }
             String token = bearerToken(request);
             JoinGrant grant = verify(token, roomName);
             String offer = request.content().toString(StandardCharsets.UTF_8);
             Room room = rooms.forJoin(roomName, null);
             String identity = identityOf(grant, token);
-            MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
-                    : room.whepView(grant, identity, offer);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                    Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
-            r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
-            r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
-            for (String link : iceServers.linkHeaders(identity)) {
-                r.headers().add("Link", link);
-            }
-            return r;
+            return inRoom(room, request, () -> {
+                MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
+                        : room.whepView(grant, identity, offer);
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                        Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
+                r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
+                r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
+                for (String link : iceServers.linkHeaders(identity)) {
+                    r.headers().add("Link", link);
+                }
+                return done(r);
+            });
         }
         if (resource && method == HttpMethod.DELETE) {
             // The token of the POST, even a single-use one that POST used up.
@@ -199,15 +275,18 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             if (room == null) {
                 throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
             }
-            room.deleteResource(kind, parts.get(2), grant);
-            return text(HttpResponseStatus.OK, "");
+            String secret = parts.get(2);
+            return inRoom(room, request, () -> {
+                room.deleteResource(kind, secret, grant);
+                return done(text(HttpResponseStatus.OK, ""));
+            });
         }
         FullHttpResponse r = resource && method == HttpMethod.PATCH
                 // RFC 9725 4.3: trickle ICE is optional; we are ICE-lite with all candidates in the answer.
                 ? text(HttpResponseStatus.METHOD_NOT_ALLOWED, "trickle ICE is not supported\n")
                 : text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
         r.headers().set(HttpHeaderNames.ALLOW, allow);
-        return r;
+        return done(r);
     }
 
     /**
@@ -217,20 +296,16 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
      * room included), 404 for a participant not receiving there. The media plane answers on its
      * loop, so the response is written when it has. The token is never logged.
      */
-    private void debug(ChannelHandlerContext ctx, FullHttpRequest request, List<String> parts) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> report;
+    private CompletableFuture<FullHttpResponse> debug(FullHttpRequest request, List<String> parts) {
         try {
             if (parts.size() != 6 || !parts.get(1).equals("rooms") || !parts.get(3).equals("participants")
                     || !parts.get(5).equals("media") || parts.get(2).isEmpty() || parts.get(4).isEmpty()) {
-                send(ctx, keepAlive, text(HttpResponseStatus.NOT_FOUND, "not found\n"));
-                return;
+                return done(text(HttpResponseStatus.NOT_FOUND, "not found\n"));
             }
             if (request.method() != HttpMethod.GET) {
                 FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
                 r.headers().set(HttpHeaderNames.ALLOW, "GET");
-                send(ctx, keepAlive, r);
-                return;
+                return done(r);
             }
             String roomName = parts.get(2);
             JoinGrant grant;
@@ -249,24 +324,24 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                 }
                 throw new SignalingException(SignalingException.Code.NOT_FOUND, "no room " + roomName);
             }
-            report = room.mediaReport(grant, parts.get(4));
+            String participantId = parts.get(4);
+            return inRoom(room, request, () -> room.mediaReport(grant, participantId).orTimeout(5, TimeUnit.SECONDS)
+                    .handle((json, failure) -> {
+                        FullHttpResponse r;
+                        if (failure != null) {
+                            log.debug("media report failed", failure);
+                            r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the media report failed\n");
+                        } else {
+                            r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                    Unpooled.copiedBuffer(json.toPrettyString() + "\n", StandardCharsets.UTF_8));
+                            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                        }
+                        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                        return r;
+                    }));
         } catch (SignalingException e) {
-            send(ctx, keepAlive, refusal(request, e));
-            return;
+            return done(refusal(request, e));
         }
-        report.orTimeout(5, TimeUnit.SECONDS).whenComplete((json, failure) -> ctx.executor().execute(() -> {
-            FullHttpResponse r;
-            if (failure != null) {
-                log.debug("media report failed", failure);
-                r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the media report failed\n");
-            } else {
-                r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        Unpooled.copiedBuffer(json.toPrettyString() + "\n", StandardCharsets.UTF_8));
-                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            }
-            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-            send(ctx, keepAlive, r);
-        }));
     }
 
     private static String bearerToken(FullHttpRequest request) throws SignalingException {
@@ -307,9 +382,13 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
 
     /** A refusal as HTTP: its status, a readable body, and the headers RFC 6750 and RFC 9110 ask for. */
     private static FullHttpResponse refusal(FullHttpRequest request, SignalingException e) {
+        return refusal(request.headers().contains(HttpHeaderNames.AUTHORIZATION), e);
+    }
+
+    /** @param presented whether the request carried an Authorization header */
+    private static FullHttpResponse refusal(boolean presented, SignalingException e) {
         FullHttpResponse r = text(e.code().httpStatus(), e.getMessage() + "\n");
         if (e.code() == SignalingException.Code.UNAUTHORIZED) {
-            boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
                     presented ? BEARER_CHALLENGE + ", error=\"invalid_token\"" : BEARER_CHALLENGE);
         } else if (e.code() == SignalingException.Code.UNAVAILABLE) {
@@ -323,10 +402,6 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         return r;
-    }
-
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        send(ctx, HttpUtil.isKeepAlive(request), response);
     }
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {

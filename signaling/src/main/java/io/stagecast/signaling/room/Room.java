@@ -53,12 +53,15 @@ import java.util.function.Supplier;
 
 /**
  * A room: the stage rules ({@link StageRoom}, the authority on who is where and may do what) and
- * the media that follows them (who publishes, who receives). Every method runs under the room's
- * lock; the stage model refuses before anything changes, and the media plane is only told what
- * the model decided. Media-plane calls only queue work on the media loop, so the lock is never
- * held while waiting for it; and the media loops never take it: their news (transport ends,
- * dominant speaker, layer demand, voice activity) goes through {@link RoomMediaEvents} to the
- * rooms' timer thread, which takes the lock there.
+ * the media that follows them (who publishes, who receives). Its one owner is its
+ * {@link RoomExecutor} (issue 13): the HTTP and WebSocket loops hand every request for the room
+ * there ({@link #executor}), and the media plane's news (transport ends, dominant speaker, layer
+ * demand, voice activity) goes there through {@link RoomMediaEvents}, as does the once-a-second
+ * tick; so SDP work in one room never waits on, or delays, another room or a socket. Methods
+ * still take the room's lock, uncontended but for the few reads made from elsewhere (counts for
+ * /metrics, the API's list of rooms). The stage model refuses before anything changes, and the
+ * media plane is only told what the model decided; media-plane calls only queue work on the
+ * media loop, which never waits for a room.
  */
 public final class Room {
     private static final Logger log = LoggerFactory.getLogger(Room.class);
@@ -70,8 +73,10 @@ public final class Room {
     private final JoinTokens tokens;
     private final MediaResources resources;
     private final Map<String, Participant> connections = new LinkedHashMap<>();
+    /** {@code connections.size()}, kept for readers outside the room's executor. */
+    private volatile int connected;
     private final LastNPolicy lastN;
-    private final Executor signalingThread;
+    private final RoomExecutor executor;
     private final RoomMediaEvents mediaEvents;
     private final TrackPriorities priorities = new TrackPriorities();
     /** The audio producer the media plane last named the dominant speaker, or null. */
@@ -83,23 +88,23 @@ public final class Room {
     private volatile Duration idleLimit = Rooms.IDLE_LIMIT;
 
     /**
-     * @param signalingThread where the media plane's news ({@link RouterEvents}, transports' ends)
-     *                        and its reports are handled, one task at a time: never a media loop,
-     *                        which must not wait for this lock
+     * @param workers where the room's {@link RoomExecutor} runs: requests, the media plane's news
+     *                ({@link RouterEvents}, transports' ends) and its reports, one task at a time,
+     *                never on a media loop, which must not wait for this room
      */
     Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
-         LastNPolicy lastN, Executor signalingThread, RoomListener listener) {
+         LastNPolicy lastN, RoomWorkers workers, RoomListener listener) {
         this.name = name;
         this.listener = listener;
         this.node = node;
         this.tokens = tokens;
         this.resources = resources;
         this.lastN = lastN;
-        this.signalingThread = signalingThread;
+        this.executor = new RoomExecutor(name, workers);
         this.router = node.createRouter(name);
         this.stage = new StageRoom(name, StageSettings.DEFAULTS.withLastN(lastN.roomDefault()), limits,
                 Clock.systemUTC(), System::nanoTime);
-        this.mediaEvents = new RoomMediaEvents(signalingThread, new RoomMediaEvents.Sink() {
+        this.mediaEvents = new RoomMediaEvents(executor, new RoomMediaEvents.Sink() {
             @Override
             public void dominantSpeakerChanged(Producer audioOrNull) {
                 Room.this.dominantSpeakerChanged(audioOrNull);
@@ -127,6 +132,11 @@ public final class Room {
         return name;
     }
 
+    /** The room's one owner: every request for the room runs there (clients' through {@link RoomExecutor#submit}). */
+    public RoomExecutor executor() {
+        return executor;
+    }
+
     public Instant createdAt() {
         return createdAt;
     }
@@ -151,9 +161,9 @@ public final class Room {
         return connections.isEmpty() && stage.participants().isEmpty() && stage.lobbySize() == 0;
     }
 
-    /** Participants with a live connection (web, WHIP or WHEP). */
-    public synchronized int size() {
-        return connections.size();
+    /** Participants with a live connection (web, WHIP or WHEP); lock-free, for /metrics on an event loop. */
+    public int size() {
+        return connected;
     }
 
     public synchronized SessionState session() {
@@ -181,6 +191,7 @@ public final class Room {
         Outcome outcome = joinRedeeming(grant, () -> returning ? stage.reconnect(id)
                 : stage.join(id, displayName, grant.role(), mobile, wantsStage));
         Participant previous = connections.remove(id);
+        connected = connections.size();
         if (previous != null) {
             // A reload: the newest connection wins; the old one's media ends quietly.
             retire(previous, "replaced by a new connection");
@@ -189,6 +200,7 @@ public final class Room {
         Transport transport = node.createTransport(closedWith(p));
         p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
         connections.put(id, p);
+        connected = connections.size();
         applyLastN(p);
         deliver(outcome.deliveries());
         log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
@@ -384,6 +396,7 @@ public final class Room {
         }
         p.resource = resource;
         connections.put(id, p);
+        connected = connections.size();
         deliver(deliveries);
         String answer = publishTracks(p, transport, result, Map.of());
         log.info("{} publishes to {} over WHIP as {}", id, name, grant.role().wireName());
@@ -413,6 +426,7 @@ public final class Room {
         p.subscription = new WhepSubscription(transport, router, result.slots());
         p.resource = resource;
         connections.put(id, p);
+        connected = connections.size();
         applyLastN(p);
         deliver(joined.deliveries());
         syncSubscription(p);
@@ -543,6 +557,7 @@ public final class Room {
                 }
             } else if (event instanceof StageEvent.ParticipantRemoved removed) {
                 Participant p = connections.remove(removed.participantId());
+                connected = connections.size();
                 if (p != null) {
                     retire(p, "removed from the room (" + removed.reason().name().toLowerCase() + ")");
                 }
@@ -814,7 +829,7 @@ public final class Room {
         int applied = p.appliedLastN;
         // The report completes on the media loop; the JSON is made on the signaling thread.
         return router.subscriberReport(p.subscription.transport())
-                .thenApplyAsync(report -> SubscriberReportJson.of(participantId, applied, report, tracks), signalingThread);
+                .thenApplyAsync(report -> SubscriberReportJson.of(participantId, applied, report, tracks), executor);
     }
 
     private void syncSubscription(Participant p) {
@@ -836,6 +851,7 @@ public final class Room {
         p.gone = true;
         if (connections.get(p.id()) == p) {
             connections.remove(p.id());
+            connected = connections.size();
         }
         if (p.resource != null) {
             resources.release(p.resource);

@@ -24,9 +24,10 @@ import java.util.function.Consumer;
 /**
  * The rooms of this node. A room comes into being with its first valid join token (or the API's
  * {@link #create}) and goes away after it has been idle (nobody in it) for its idle limit
- * ({@link #IDLE_LIMIT} unless the API set one), so rooms made by old links do not pile up; one timer thread runs every room's once-a-second work (reconnect grace, invitation
- * expiry, voice activity) and hands each room the media plane's news (transports' ends, dominant
- * speaker, layer demand) and reports, off the media loops, which never wait for a room.
+ * ({@link #IDLE_LIMIT} unless the API set one), so rooms made by old links do not pile up. Each
+ * room's work runs on its own {@link RoomExecutor} over the node's {@link RoomWorkers}; one timer
+ * thread only hands each room its once-a-second tick (reconnect grace, invitation expiry, voice
+ * activity, idleness), never running room work itself.
  */
 public final class Rooms {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
@@ -45,6 +46,7 @@ public final class Rooms {
     private final MediaResources resources;
     private final LastNPolicy lastN;
     private final RoomListener listener;
+    private final RoomWorkers workers = new RoomWorkers();
 
     /**
      * @param tokens    redeems single-use tokens when a join succeeds
@@ -136,7 +138,7 @@ public final class Rooms {
     }
 
     private Room newRoom(String name) {
-        Room room = new Room(name, node, limits, tokens, resources, lastN, timer, listener);
+        Room room = new Room(name, node, limits, tokens, resources, lastN, workers, listener);
         listener.roomCreated(name);
         return room;
     }
@@ -164,23 +166,33 @@ public final class Rooms {
     }
 
     private void tick() {
-        long now = System.nanoTime();
         for (Room room : rooms.values()) {
-            try {
-                room.tick();
-                if (!room.isIdle() || room.name().equals(keep)) {
-                    idleSince.remove(room.name());
-                } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > room.idleLimit().toNanos()
-                        && rooms.remove(room.name(), room)) {
-                    idleSince.remove(room.name());
-                    room.close();
-                    listener.roomEnded(room.name(), "idle");
-                    log.info("room {} removed after {} idle", room.name(), room.idleLimit());
-                }
-            } catch (RuntimeException e) {
-                log.warn("tick of room {} failed", room.name(), e);
-            }
+            room.executor().execute(() -> tick(room));
         }
+    }
+
+    /** On the room's executor. */
+    private void tick(Room room) {
+        long now = System.nanoTime();
+        try {
+            room.tick();
+            if (!room.isIdle() || room.name().equals(keep)) {
+                idleSince.remove(room.name());
+            } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > room.idleLimit().toNanos()
+                    && rooms.remove(room.name(), room)) {
+                idleSince.remove(room.name());
+                room.close();
+                listener.roomEnded(room.name(), "idle");
+                log.info("room {} removed after {} idle", room.name(), room.idleLimit());
+            }
+        } catch (RuntimeException e) {
+            log.warn("tick of room {} failed", room.name(), e);
+        }
+    }
+
+    /** The threads rooms run on, for work of no one room and for /metrics. */
+    public RoomWorkers workers() {
+        return workers;
     }
 
     public void close() {
@@ -189,5 +201,6 @@ public final class Rooms {
             room.close();
         }
         rooms.clear();
+        workers.close();
     }
 }

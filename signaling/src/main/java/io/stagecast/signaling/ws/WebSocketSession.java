@@ -40,6 +40,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private static final Duration INVITATION_VALIDITY = Duration.ofDays(7);
     /** Largest message, in one frame or joined from fragments (docs/protocol.md): more closes with 1009. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    /** Requests of one connection handed to its room and not yet answered before the connection is no longer read. */
+    public static final int MAX_IN_FLIGHT = 32;
+    /** Reading resumes when fewer than this many wait. */
+    static final int RESUME_BELOW = 16;
 
     private final Rooms rooms;
     private final JoinTokens tokens;
@@ -74,8 +80,19 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private volatile OutboundQueue outbound;
     /** The WebSocket handshake is done: before it the channel speaks plain HTTP. */
     private volatile boolean upgraded;
-    private Room room;
-    private Participant participant;
+    /** The room this connection's requests go to: set on the loop when its join is handed over. */
+    private volatile Room room;
+    /** Set by a join on the room's executor. */
+    private volatile Participant participant;
+    /** A join is handed over and not yet answered: a second one is refused. */
+    private volatile boolean joining;
+    /** The room executor's thread while it runs one of this connection's requests. */
+    private volatile Thread handlingThread;
+    /** A close this connection's own request asked for, done once its response is queued. */
+    private String closeAfterReply;
+    /** Requests handed to the room and not yet answered: {@link #MAX_IN_FLIGHT} pauses reading. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean readingPaused;
 
     private final java.util.function.Supplier<String> baseUrl;
 
@@ -125,26 +142,117 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             reply(null, error(SignalingException.badRequest("id must be a number or a string")));
             return;
         }
-        if ("media.debug".equals(request.path("type").asText())) {
+        String type = request.path("type").asText("");
+        Room owner = dispatchTo(id, type, request);
+        if (owner == null) {
+            return;
+        }
+        if (inFlight.incrementAndGet() >= MAX_IN_FLIGHT && !readingPaused) {
+            // Backpressure, not refusal: a client that pipelines more is simply not read (TCP
+            // holds the rest) until its room has answered most of what it sent.
+            readingPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        try {
+            owner.executor().submit(() -> {
+                try {
+                    run(id, type, request);
+                } finally {
+                    answered(ctx);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            answered(ctx);
+            if ("join".equals(type)) {
+                joining = false;
+            }
+            refuse(id, new SignalingException(SignalingException.Code.UNAVAILABLE, "room " + owner.name()
+                    + " is busy: try again in a moment"));
+        }
+    }
+
+    /** A request handed over is answered (any thread): reading resumes once few wait. */
+    private void answered(ChannelHandlerContext ctx) {
+        if (inFlight.decrementAndGet() < RESUME_BELOW && readingPaused) {
+            ctx.channel().eventLoop().execute(() -> {
+                if (readingPaused && inFlight.get() < RESUME_BELOW) {
+                    readingPaused = false;
+                    ctx.channel().config().setAutoRead(true);
+                }
+            });
+        }
+    }
+
+    /**
+     * On the event loop: the room whose executor runs this request, or null when it was answered
+     * here (no room to ask). A {@code join} names its room, checked here (token, draining) so that
+     * every request after it goes to the same room's queue, behind it, even before it is done.
+     */
+    private Room dispatchTo(JsonNode id, String type, JsonNode request) {
+        if (type.equals("join") && participant == null) {
+            if (joining) {
+                refuse(id, new SignalingException(SignalingException.Code.INVALID_STATE, "a join is under way"));
+                return null;
+            }
+            try {
+                String roomName = requireText(request, "room");
+                JoinGrant grant = verifiedGrant(request, roomName);
+                room = rooms.forJoin(roomName, grant.participantId());
+                joining = true;
+                return room;
+            } catch (SignalingException e) {
+                refuse(id, e);
+                return null;
+            }
+        }
+        Room current = room;
+        if (current == null) {
+            refuse(id, new SignalingException(SignalingException.Code.INVALID_STATE, "join a room first"));
+            return null;
+        }
+        return current;
+    }
+
+    /** On the room's executor: the request's work and its one response. */
+    private void run(JsonNode id, String type, JsonNode request) {
+        if ("media.debug".equals(type)) {
             mediaDebug(id, request);
             return;
         }
+        handlingThread = Thread.currentThread();
+        ObjectNode response;
         try {
-            ObjectNode data = handle(request.path("type").asText(""), request);
-            ObjectNode response = JSON.createObjectNode();
+            ObjectNode data = handle(type, request);
+            response = JSON.createObjectNode();
             response.put("ok", true);
             response.set("data", data == null ? JSON.createObjectNode() : data);
-            reply(id, response);
-            if ("join".equals(request.path("type").asText()) && participant != null) {
-                room.startReceiving(participant);
-            }
         } catch (SignalingException e) {
             metrics.refused(e.code());
-            reply(id, error(e));
+            response = error(e);
         } catch (RuntimeException e) {
-            log.warn("request {} failed", request.path("type").asText(), e);
-            reply(id, error(new SignalingException(SignalingException.Code.BAD_REQUEST, "request failed")));
+            log.warn("request {} failed", type, e);
+            response = error(new SignalingException(SignalingException.Code.BAD_REQUEST, "request failed"));
+        } finally {
+            handlingThread = null;
         }
+        boolean join = "join".equals(type);
+        if (join) {
+            joining = false; // before the response: the client may send its next join on reading it
+        }
+        reply(id, response);
+        if (join && participant != null && response.path("ok").asBoolean()) {
+            room.startReceiving(participant);
+        }
+        String reason = closeAfterReply;
+        if (reason != null) {
+            closeAfterReply = null;
+            closeAfterQueued(reason);
+        }
+    }
+
+    private void refuse(JsonNode id, SignalingException e) {
+        metrics.refused(e.code());
+        reply(id, error(e));
     }
 
     /**
@@ -273,22 +381,23 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         if (participant != null) {
             throw new SignalingException(SignalingException.Code.INVALID_STATE, "already joined");
         }
-        String roomName = requireText(request, "room");
-        JoinGrant grant;
-        try {
-            grant = tokens.verify(requireText(request, "token"), roomName);
-        } catch (TokenError e) {
-            throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
-        }
-        Room target = rooms.forJoin(roomName, grant.participantId());
+        Room target = room;
+        JoinGrant grant = verifiedGrant(request, target.name());
         ObjectNode data = StageJson.joined(target.join(grant, chosenName(request), this,
                 request.path("mobile").asBoolean(false), request.path("stage").asBoolean(false)));
-        room = target;
         participant = target.participantFor(grant.participantId());
         data.put("rejoinToken", rejoinToken(grant));
         // The TURN servers, with a credential for this participant (turn.*; empty when none).
         data.set("iceServers", iceServers.json(participant.id()));
         return data;
+    }
+
+    private JoinGrant verifiedGrant(JsonNode request, String roomName) throws SignalingException {
+        try {
+            return tokens.verify(requireText(request, "token"), roomName);
+        } catch (TokenError e) {
+            throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
+        }
     }
 
     /**
@@ -460,6 +569,14 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
      */
     @Override
     public void close(String reason) {
+        if (handlingThread == Thread.currentThread()) {
+            closeAfterReply = reason; // this connection's own request (leave): its response first
+            return;
+        }
+        closeAfterQueued(reason);
+    }
+
+    private void closeAfterQueued(String reason) {
         OutboundQueue queue = outbound;
         Channel ch = channel;
         if (queue != null && ch != null && ch.isActive() && !ch.eventLoop().isShuttingDown()) {
@@ -493,8 +610,15 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         if (queue != null) {
             queue.discard();
         }
-        if (room != null && participant != null) {
-            room.connectionClosed(participant);
+        Room r = room;
+        if (r != null) {
+            // Behind this connection's requests still queued there (a join among them, maybe).
+            r.executor().execute(() -> {
+                Participant p = participant;
+                if (p != null) {
+                    r.connectionClosed(p);
+                }
+            });
         }
         ctx.fireChannelInactive();
     }
