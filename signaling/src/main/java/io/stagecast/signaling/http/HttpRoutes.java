@@ -162,7 +162,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
      * else on the room workers (listing and creating rooms). The request is kept until then.
      */
     private CompletableFuture<FullHttpResponse> api(FullHttpRequest request, List<String> parts) {
-        Room room = parts.size() >= 4 && parts.get(2).equals("rooms") ? rooms.get(parts.get(3)) : null;
+        Room room = parts.size() >= 4 && parts.get(2).equals("rooms") ? rooms.get(roomSegment(parts.get(3))) : null;
         CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
         request.retain();
         Runnable call = () -> {
@@ -184,6 +184,15 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                     (room != null ? "room " + room.name() : "the node") + " is busy: try again in a moment")));
         }
         return response;
+    }
+
+    /** A room name as the API reads it (percent-decoded, '+' kept); "" when it cannot be decoded. */
+    private static String roomSegment(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private CompletableFuture<FullHttpResponse> route(FullHttpRequest request, String path, List<String> parts)
