@@ -49,6 +49,7 @@ public final class PublishNegotiation {
         if (offer.getMedia().isEmpty()) {
             throw SignalingException.badRequest("the offer has no media sections");
         }
+        requireMids(offer);
         RemoteDtlsParameters remoteDtls = remoteDtls(offer, offer.getMedia().get(0));
         SessionDescription answer = SdpSkeleton.session(offer.getOriginSessionVersion());
         List<Track> tracks = new ArrayList<>();
@@ -64,6 +65,24 @@ public final class PublishNegotiation {
             answer.getGroups().add(new Group("BUNDLE", bundled));
         }
         return new Result(answer, tracks, remoteDtls);
+    }
+
+    /**
+     * Every m-section names its own mid (RFC 8843 7.2: BUNDLE, which we always answer with, needs
+     * one per section; tracks and answers are keyed by it). An offer without, or with one twice,
+     * is refused: found by fuzzing the WHIP path, where a section without a=mid ended in a 500.
+     */
+    static void requireMids(SessionDescription offer) throws SignalingException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (MediaDescription m : offer.getMedia()) {
+            String mid = m.getMid();
+            if (mid == null || mid.isEmpty()) {
+                throw SignalingException.badRequest("every media section needs an a=mid");
+            }
+            if (!seen.add(mid)) {
+                throw SignalingException.badRequest("a=mid:" + mid + " names two media sections");
+            }
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ public final class WhepNegotiation {
         if (offer.getMedia().isEmpty()) {
             throw SignalingException.badRequest("the offer has no media sections");
         }
+        PublishNegotiation.requireMids(offer);
         RemoteDtlsParameters remoteDtls = PublishNegotiation.remoteDtls(offer, offer.getMedia().get(0));
         SessionDescription answer = SdpSkeleton.session(1);
         List<Slot> slots = new ArrayList<>();

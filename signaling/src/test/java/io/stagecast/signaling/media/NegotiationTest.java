@@ -75,6 +75,27 @@ class NegotiationTest {
         assertTrue(spec.extensionId(RtpExtensionUris.RID) > 0, "the rid extension is kept");
     }
 
+    /** Found by fuzzing the WHIP path: a section without a=mid ended in a NullPointerException (500). */
+    @Test
+    void offersWithASectionWithoutMidOrAMidTwiceAreRefusedOnEveryPath() throws Exception {
+        String sdp = captured("chromium-publish-offer.sdp").write();
+        String noMid = sdp.replaceFirst("a=mid:[^\\r\\n]*\\r\\n", "");
+        String twice = sdp.replaceAll("a=mid:[^\\r\\n]*", "a=mid:0");
+        for (String bad : List.of(noMid, twice)) {
+            SessionDescription offer;
+            try {
+                offer = SessionDescription.parse(bad);
+            } catch (io.stagecast.signaling.sdp.SdpParseException refusedByTheParser) {
+                assertTrue(bad == twice, "the offer without a mid parses (the case fuzzing found)");
+                continue;
+            }
+            assertEquals(SignalingException.Code.BAD_REQUEST, assertThrows(SignalingException.class,
+                    () -> PublishNegotiation.answer(offer, LOCAL)).code());
+            assertEquals(SignalingException.Code.BAD_REQUEST, assertThrows(SignalingException.class,
+                    () -> WhepNegotiation.answer(offer, LOCAL)).code());
+        }
+    }
+
     @Test
     void offerWithoutFingerprintIsRefused() throws Exception {
         String sdp = captured("chromium-publish-offer.sdp").write().replaceAll("a=fingerprint:[^\\r\\n]*\\r\\n", "");
