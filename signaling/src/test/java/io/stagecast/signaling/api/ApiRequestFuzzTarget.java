@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.token.ApiGrants;
 
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Fuzz target: a REST API request ({@link ApiRoutes#handle}) against a live node in this JVM: a
@@ -43,11 +42,7 @@ public final class ApiRequestFuzzTarget {
     }
 
     public static void fuzzerInitialize() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1", "STAGECAST_MEDIA_TCP_PORT", "off",
-                "STAGECAST_TOKEN_SECRET", "api-fuzz-secret-api-fuzz-secret-0123456789"), new Properties()));
+        server = LoopbackServer.start(Map.of("STAGECAST_MEDIA_TCP_PORT", "off"));
         api = new ApiRoutes(server.rooms(), server.apiTokens(), server.tokens(), server::baseUrl);
         token = server.apiTokens().mint(ApiGrants.all(), Duration.ofMinutes(10));
     }

@@ -1,7 +1,7 @@
 package io.stagecast.signaling.http;
 
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.Role;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,11 +29,7 @@ class PipelinedResponsesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1",
-                "STAGECAST_TOKEN_SECRET", "pipeline-test-secret-pipeline-test-0123456"), new Properties()));
+        server = LoopbackServer.start(Map.of());
     }
 
     @AfterAll

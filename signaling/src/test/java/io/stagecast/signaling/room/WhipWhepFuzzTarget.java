@@ -2,7 +2,7 @@ package io.stagecast.signaling.room;
 
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.Role;
 
@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Fuzz target: a WHIP or WHEP offer (RFC 9725) as the route hands it to the room, on a live node
@@ -28,11 +27,7 @@ public final class WhipWhepFuzzTarget {
     }
 
     public static void fuzzerInitialize() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1", "STAGECAST_MEDIA_TCP_PORT", "off",
-                "STAGECAST_TOKEN_SECRET", "whip-fuzz-secret-whip-fuzz-secret-01234567"), new Properties()));
+        server = LoopbackServer.start(Map.of("STAGECAST_MEDIA_TCP_PORT", "off"));
     }
 
     public static void fuzzerTestOneInput(byte[] data) {

@@ -2,7 +2,7 @@ package io.stagecast.signaling.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.config.StagecastConfig;
+import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.testutil.RawWebSocket;
 import io.stagecast.signaling.token.JoinGrant;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,12 +43,7 @@ class RoomIsolationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = StagecastServer.start(StagecastConfig.load(null, Map.of(
-                "STAGECAST_HTTP_HOST", "127.0.0.1", "STAGECAST_HTTP_PORT", "0",
-                "STAGECAST_MEDIA_PORT", "0", "STAGECAST_MEDIA_BIND_ADDRESS", "127.0.0.1",
-                "STAGECAST_MEDIA_ANNOUNCED_ADDRESSES", "127.0.0.1",
-                "STAGECAST_MEDIA_ALLOWED_REMOTE_NETWORKS", "127.0.0.0/8",
-                "STAGECAST_TOKEN_SECRET", "isolation-test-secret-isolation-test-0123"), new Properties()));
+        server = LoopbackServer.start(Map.of());
     }
 
     @AfterAll
