@@ -52,6 +52,11 @@ public final class SignalingException extends Exception {
         return code;
     }
 
+    /** {@code what} (a room, the node) has its cap of requests waiting: {@code unavailable}, try again soon. */
+    public static SignalingException busy(String what) {
+        return new SignalingException(Code.UNAVAILABLE, what + " is busy: try again in a moment");
+    }
+
     public static SignalingException badRequest(String message) {
         return new SignalingException(Code.BAD_REQUEST, message);
     }

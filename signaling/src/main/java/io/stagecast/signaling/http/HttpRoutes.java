@@ -151,8 +151,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                 }
             });
         } catch (RejectedExecutionException e) {
-            response.complete(refusal(presented, new SignalingException(SignalingException.Code.UNAVAILABLE,
-                    "room " + room.name() + " is busy: try again in a moment")));
+            response.complete(refusal(presented, SignalingException.busy("room " + room.name())));
         }
         return response;
     }
@@ -180,8 +179,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             }
         } catch (RejectedExecutionException e) {
             request.release();
-            response.complete(refusal(request, new SignalingException(SignalingException.Code.UNAVAILABLE,
-                    (room != null ? "room " + room.name() : "the node") + " is busy: try again in a moment")));
+            response.complete(refusal(request, SignalingException.busy(room != null ? "room " + room.name() : "the node")));
         }
         return response;
     }

@@ -161,6 +161,17 @@ public final class Room {
         return connections.isEmpty() && stage.participants().isEmpty() && stage.lobbySize() == 0;
     }
 
+    private void connect(String id, Participant p) {
+        connections.put(id, p);
+        connected = connections.size();
+    }
+
+    private Participant disconnect(String id) {
+        Participant p = connections.remove(id);
+        connected = connections.size();
+        return p;
+    }
+
     /** Participants with a live connection (web, WHIP or WHEP); lock-free, for /metrics on an event loop. */
     public int size() {
         return connected;
@@ -190,8 +201,7 @@ public final class Room {
         String displayName = chosenName != null ? chosenName : grant.displayName() == null ? "Guest" : grant.displayName();
         Outcome outcome = joinRedeeming(grant, () -> returning ? stage.reconnect(id)
                 : stage.join(id, displayName, grant.role(), mobile, wantsStage));
-        Participant previous = connections.remove(id);
-        connected = connections.size();
+        Participant previous = disconnect(id);
         if (previous != null) {
             // A reload: the newest connection wins; the old one's media ends quietly.
             retire(previous, "replaced by a new connection");
@@ -199,8 +209,7 @@ public final class Room {
         Participant p = new Participant(id, grant.viewOnly(), Participant.Via.WEBSOCKET, channel);
         Transport transport = node.createTransport(closedWith(p));
         p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
-        connections.put(id, p);
-        connected = connections.size();
+        connect(id, p);
         applyLastN(p);
         deliver(outcome.deliveries());
         log.info("{} {} {} as {}", id, returning ? "rejoined" : "joined", name, grant.role().wireName());
@@ -395,8 +404,7 @@ public final class Room {
             deliveries.addAll(stage.start(id).deliveries());
         }
         p.resource = resource;
-        connections.put(id, p);
-        connected = connections.size();
+        connect(id, p);
         deliver(deliveries);
         String answer = publishTracks(p, transport, result, Map.of());
         log.info("{} publishes to {} over WHIP as {}", id, name, grant.role().wireName());
@@ -425,8 +433,7 @@ public final class Room {
         transport.setRemoteDtls(result.remoteDtls());
         p.subscription = new WhepSubscription(transport, router, result.slots());
         p.resource = resource;
-        connections.put(id, p);
-        connected = connections.size();
+        connect(id, p);
         applyLastN(p);
         deliver(joined.deliveries());
         syncSubscription(p);
@@ -556,8 +563,7 @@ public final class Room {
                     syncSubscription(p);
                 }
             } else if (event instanceof StageEvent.ParticipantRemoved removed) {
-                Participant p = connections.remove(removed.participantId());
-                connected = connections.size();
+                Participant p = disconnect(removed.participantId());
                 if (p != null) {
                     retire(p, "removed from the room (" + removed.reason().name().toLowerCase() + ")");
                 }
@@ -850,8 +856,7 @@ public final class Room {
         }
         p.gone = true;
         if (connections.get(p.id()) == p) {
-            connections.remove(p.id());
-            connected = connections.size();
+            disconnect(p.id());
         }
         if (p.resource != null) {
             resources.release(p.resource);

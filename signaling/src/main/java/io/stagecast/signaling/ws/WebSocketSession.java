@@ -166,8 +166,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             if ("join".equals(type)) {
                 joining = false;
             }
-            refuse(id, new SignalingException(SignalingException.Code.UNAVAILABLE, "room " + owner.name()
-                    + " is busy: try again in a moment"));
+            refuse(id, SignalingException.busy("room " + owner.name()));
         }
     }
 
