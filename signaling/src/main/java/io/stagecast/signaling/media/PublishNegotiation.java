@@ -183,7 +183,7 @@ public final class PublishNegotiation {
     }
 
     /** Simulcast layers (low to high, as listed) from rids, or the primary SSRC of a=ssrc lines. */
-    private static List<StreamSpec> streams(MediaDescription m, MediaDescription out) {
+    private static List<StreamSpec> streams(MediaDescription m, MediaDescription out) throws SignalingException {
         List<StreamSpec> streams = new ArrayList<>();
         Simulcast simulcast = m.getSimulcast();
         if (simulcast != null && !simulcast.sendRids().isEmpty()) {
@@ -198,6 +198,11 @@ public final class PublishNegotiation {
                     streams.add(new StreamSpec(0, rid));
                     out.getRids().add(new Rid(rid, Rid.Direction.RECV));
                 }
+            }
+            if (accepted.isEmpty()) {
+                // RFC 8853 5.1: every rid a=simulcast names is declared by an a=rid line. Found by
+                // fuzzing the WHIP path: none declared left a producer with no stream (a 500).
+                throw SignalingException.badRequest("a=simulcast names no rid declared by an a=rid line");
             }
             List<List<Simulcast.Stream>> recv = new ArrayList<>();
             for (String rid : accepted) {

@@ -96,6 +96,15 @@ class NegotiationTest {
         }
     }
 
+    /** Found by fuzzing the WHIP path: a=simulcast naming no declared rid left a producer with no stream (500). */
+    @Test
+    void aSimulcastOfferWhoseRidsAreNotDeclaredIsRefused() throws Exception {
+        String sdp = captured("chromium-simulcast-offer.sdp").write().replaceAll("a=rid:[^\\r\\n]*\\r\\n", "");
+        SessionDescription offer = SessionDescription.parse(sdp);
+        assertEquals(SignalingException.Code.BAD_REQUEST, assertThrows(SignalingException.class,
+                () -> PublishNegotiation.answer(offer, LOCAL)).code());
+    }
+
     @Test
     void offerWithoutFingerprintIsRefused() throws Exception {
         String sdp = captured("chromium-publish-offer.sdp").write().replaceAll("a=fingerprint:[^\\r\\n]*\\r\\n", "");
