@@ -34,21 +34,24 @@ final class ReceiveLoops implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean epoll = Epoll.isAvailable();
     private final int datagramsPerRead;
+    private final InetAddress bindAddress;
 
     /**
      * @param datagramsPerRead datagrams per recvmmsg call (one viewer gets ~230 packets/s, rarely
      *                         more than a few at once); 1: plain recvmsg into a one-datagram buffer
+     * @param bindAddress      local address of every viewer socket (loopback, or the wildcard for a remote node)
      */
-    ReceiveLoops(int threads, int datagramsPerRead) {
+    ReceiveLoops(int threads, int datagramsPerRead, InetAddress bindAddress) {
         if (datagramsPerRead < 1) {
             throw new IllegalArgumentException("datagrams per read must be positive: " + datagramsPerRead);
         }
         this.datagramsPerRead = datagramsPerRead;
+        this.bindAddress = bindAddress;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("viewer-receive", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    /** A UDP socket on 127.0.0.1 whose datagrams go to {@code handler} on one of the loops. */
+    /** A UDP socket on the bind address whose datagrams go to {@code handler} on one of the loops. */
     PeerSocket open(ChannelHandler handler) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(group).handler(handler);
         if (epoll && datagramsPerRead > 1) {
@@ -61,7 +64,7 @@ final class ReceiveLoops implements AutoCloseable {
         } else {
             bootstrap.channel(NioDatagramChannel.class);
         }
-        Channel channel = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        Channel channel = bootstrap.bind(new InetSocketAddress(bindAddress, 0)).sync().channel();
         return new ChannelSocket(channel);
     }
 

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 final class SubscriberLeg implements AutoCloseable {
     final SyntheticPeer peer;
+    private final NodeTarget node;
     private final Consumer<InetSocketAddress> onNodeAddress;
     /** Completes when ICE, DTLS and SRTP are up. */
     final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -28,10 +29,12 @@ final class SubscriberLeg implements AutoCloseable {
 
     /**
      * @param peer          a DTLS client (the node's offers say actpass; we answer active)
+     * @param node          which media addresses the peer may connect to
      * @param onNodeAddress told the node's media address before the peer connects to it
      */
-    SubscriberLeg(SyntheticPeer peer, Consumer<InetSocketAddress> onNodeAddress) {
+    SubscriberLeg(SyntheticPeer peer, NodeTarget node, Consumer<InetSocketAddress> onNodeAddress) {
         this.peer = peer;
+        this.node = node;
         this.onNodeAddress = onNodeAddress;
     }
 
@@ -45,7 +48,13 @@ final class SubscriberLeg implements AutoCloseable {
             return;
         }
         boolean hasMedia = offer.getMedia().stream().anyMatch(m -> m.getPort() != 0);
-        MediaTarget target = hasMedia && !connectStarted ? MediaTarget.of(offer) : null;
+        MediaTarget target;
+        try {
+            target = hasMedia && !connectStarted ? MediaTarget.of(offer, node) : null;
+        } catch (RuntimeException e) {
+            connected.completeExceptionally(e);
+            return;
+        }
         String answer = answerTo(offer);
         CompletableFuture<JsonNode> answered = signaling.request("answer",
                 Map.of("sdp", answer, "revision", event.path("revision").asLong()));

@@ -3,7 +3,6 @@ package io.stagecast.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.sfu.client.SyntheticPeer;
 import io.stagecast.sfu.dtls.DtlsCertificate;
-import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.signaling.sdp.SessionDescription;
 
 import java.net.URI;
@@ -30,6 +29,7 @@ final class SyntheticPublisher implements AutoCloseable {
     private final int index;
     private final VideoPacing pacing;
     private final DtlsCertificate certificate;
+    private final NodeTarget node;
     private final SyntheticPeer peer;
     private final int videoSsrc = ThreadLocalRandom.current().nextInt() | 1;
     private final int audioSsrc = ThreadLocalRandom.current().nextInt() | 2;
@@ -41,11 +41,12 @@ final class SyntheticPublisher implements AutoCloseable {
     private volatile long packetsSent;
     private Thread sender;
 
-    SyntheticPublisher(int index, VideoPacing pacing, DtlsCertificate certificate) {
+    SyntheticPublisher(int index, VideoPacing pacing, DtlsCertificate certificate, NodeTarget node) {
         this.index = index;
         this.pacing = pacing;
         this.certificate = certificate;
-        this.peer = new SyntheticPeer(DtlsRole.CLIENT, certificate);
+        this.node = node;
+        this.peer = node.newPeer(certificate);
         int packets = pacing.packetsPerFrame();
         int frame = pacing.frameBytes();
         framePayloads = new byte[packets][];
@@ -79,7 +80,7 @@ final class SyntheticPublisher implements AutoCloseable {
                 .thenCompose(answer -> {
                     MediaTarget target;
                     try {
-                        target = MediaTarget.of(SessionDescription.parse(answer.path("sdp").asText()));
+                        target = MediaTarget.of(SessionDescription.parse(answer.path("sdp").asText()), node);
                     } catch (Exception e) {
                         return CompletableFuture.failedFuture(e);
                     }
@@ -97,7 +98,7 @@ final class SyntheticPublisher implements AutoCloseable {
         if ("subscriberOffer".equals(event.path("event").asText())) {
             SubscriberLeg leg = othersLeg;
             if (leg == null) {
-                leg = new SubscriberLeg(new SyntheticPeer(DtlsRole.CLIENT, certificate), node -> { });
+                leg = new SubscriberLeg(node.newPeer(certificate), node, address -> { });
                 othersLeg = leg;
             }
             leg.onOffer(signaling, event);

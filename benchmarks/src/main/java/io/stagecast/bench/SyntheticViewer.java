@@ -25,15 +25,16 @@ final class SyntheticViewer implements AutoCloseable {
      * @param frameLatencyMicros the latency of the sampled packets that end a frame (marker)
      * @param loops      where the viewer's socket is read
      * @param authSample one in this many packets per stream is authenticated (SRTP), all are counted
+     * @param node       the node, and which of its media addresses the viewer may connect to
      */
     SyntheticViewer(Recorder latencyMicros, Recorder frameLatencyMicros, ReceiveLoops loops, DtlsCertificate certificate,
-                    int authSample) throws InterruptedException {
+                    int authSample, NodeTarget node) throws InterruptedException {
         counters = new ViewerCounters(latencyMicros, frameLatencyMicros);
         ViewerReceiver receiver = new ViewerReceiver(counters, authSample);
         SyntheticPeer peer = new SyntheticPeer(DtlsRole.CLIENT, certificate, loops.open(receiver), CONSENT_INTERVAL);
         peer.setRtpListener(counters);
         receiver.attach(peer);
-        leg = new SubscriberLeg(peer, receiver::expectNode);
+        leg = new SubscriberLeg(peer, node, receiver::expectNode);
     }
 
     /** Joins (the clock of the join time starts here); completes when the peer is connected. */
