@@ -9,6 +9,8 @@ const ERROR_TEXT = {
   bad_request: 'That request was not understood',
   unauthorized: 'Your link is not valid (it may have expired)',
   invalid_name: 'Choose a name with at least one letter, digit or symbol',
+  room_full: 'The room is full; try again in a while',
+  unavailable: 'The server is busy; try again in a moment',
   disconnected: 'You are not connected right now',
   unreachable: 'The server cannot be reached',
 };

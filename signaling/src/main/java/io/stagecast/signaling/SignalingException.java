@@ -19,7 +19,9 @@ public final class SignalingException extends Exception {
         /** The display name has no visible character or is too long (docs/protocol.md, display names). */
         INVALID_NAME("invalid_name"),
         /** The node is shutting down: no new joins or rooms here; go to another node (HTTP 503). */
-        DRAINING("node_draining");
+        DRAINING("node_draining"),
+        /** The room holds as many participants as it may ({@code rooms.max-participants}; HTTP 429). */
+        ROOM_FULL("room_full");
 
         public final String wire;
 
@@ -34,7 +36,7 @@ public final class SignalingException extends Exception {
                 case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
                 case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
                 case INVALID_STATE -> HttpResponseStatus.CONFLICT;
-                case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+                case RATE_LIMITED, ROOM_FULL -> HttpResponseStatus.TOO_MANY_REQUESTS;
                 case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
                 case UNAVAILABLE, DRAINING -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };

@@ -18,6 +18,7 @@ import io.stagecast.signaling.room.RoomListener;
 import io.stagecast.signaling.room.RoomWorkers;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.StageLimits;
+import io.stagecast.signaling.room.NodeCaps;
 import io.stagecast.signaling.token.ApiKey;
 import io.stagecast.signaling.token.ApiTokens;
 import io.stagecast.signaling.token.JoinTokens;
@@ -73,9 +74,10 @@ public final class StagecastServer implements AutoCloseable {
         this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;
         RoomListener listener = webhooks == null ? RoomListener.NONE
                 : new WebhookEvents(webhooks::submit, Clock.systemUTC());
-        this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace()), tokens,
+        this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace())
+                .withMaxParticipants(config.caps().maxParticipants()), tokens,
                 new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()),
-                listener);
+                listener, new NodeCaps(config.caps().maxRooms(), config.caps().maxTransports(), metrics));
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);

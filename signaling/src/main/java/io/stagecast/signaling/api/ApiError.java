@@ -59,6 +59,7 @@ final class ApiError extends Exception {
             case RATE_LIMITED -> new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", refused.message());
             case BAD_REQUEST -> badRequest(refused.message());
             case INVALID_NAME -> new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_name", refused.message());
+            case ROOM_FULL -> new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "room_full", refused.message());
         };
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.stage.AccessMode;
@@ -66,18 +67,23 @@ final class RoomsApi {
         if (rooms.draining()) {
             throw ApiError.draining();
         }
-        Optional<Room> made = rooms.create(body.name(), room -> {
-            // Nobody can reach the room yet, and every value was checked: none of this is refused.
-            if (!change.equals(SettingsChange.NONE)) {
-                requireDone(room.act(s -> s.changeSettings(StageRoom.SERVER, change)));
-            }
-            if (!lobby) {
-                requireDone(room.act(s -> s.start(StageRoom.SERVER)));
-            }
-            if (idle != null) {
-                room.setIdleLimit(idle);
-            }
-        });
+        Optional<Room> made;
+        try {
+            made = rooms.create(body.name(), room -> {
+                // Nobody can reach the room yet, and every value was checked: none of this is refused.
+                if (!change.equals(SettingsChange.NONE)) {
+                    requireDone(room.act(s -> s.changeSettings(StageRoom.SERVER, change)));
+                }
+                if (!lobby) {
+                    requireDone(room.act(s -> s.start(StageRoom.SERVER)));
+                }
+                if (idle != null) {
+                    room.setIdleLimit(idle);
+                }
+            });
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
         if (made.isEmpty()) {
             throw ApiError.invalidState("room " + body.name() + " exists already");
         }

@@ -60,6 +60,7 @@ import java.util.Properties;
  * @param mediaTcpPort               {@code media.tcp-port}: ICE-TCP (RFC 6544) on this port (+ i for media loop i; 0
  *                                   lets the OS choose), {@code media.port}'s number when not set; -1 ({@code off}):
  *                                   UDP only
+ * @param caps                       {@code rooms.max-rooms}, {@code rooms.max-participants}, {@code media.max-transports}
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -68,7 +69,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
                               boolean mediaGso, Duration shutdownDrain, TlsSettings tls, TurnSettings turn,
-                              int mediaTcpPort) {
+                              int mediaTcpPort, CapSettings caps) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -100,6 +101,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(shutdownDrain, "shutdownDrain");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(turn, "turn");
+        Objects.requireNonNull(caps, "caps");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -190,7 +192,10 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 wsOutboundQueueBytes, settings.integer(ConfigKey.MEDIA_LAST_N, 1, MAX_LAST_N),
                 settings.integer(ConfigKey.MEDIA_LAST_N_MOBILE, 1, MAX_LAST_N), webhooks(settings, apiKeys),
                 gso(settings), Duration.ofSeconds(settings.integer(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 24 * MAX_TIMEOUT_SECONDS)),
-                tls, turn(settings), tcpPort(settings, mediaPort));
+                tls, turn(settings), tcpPort(settings, mediaPort),
+                new CapSettings(settings.integer(ConfigKey.ROOMS_MAX_ROOMS, 1, CapSettings.MAX),
+                        settings.integer(ConfigKey.ROOMS_MAX_PARTICIPANTS, 1, CapSettings.MAX),
+                        settings.integer(ConfigKey.MEDIA_MAX_TRANSPORTS, 1, CapSettings.MAX)));
     }
 
     /** Empty: the UDP port's number (TCP and UDP ports are apart); {@code off}: no ICE-TCP. */

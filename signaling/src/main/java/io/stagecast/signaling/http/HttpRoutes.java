@@ -398,7 +398,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         if (e.code() == SignalingException.Code.UNAUTHORIZED) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
                     presented ? BEARER_CHALLENGE + ", error=\"invalid_token\"" : BEARER_CHALLENGE);
-        } else if (e.code() == SignalingException.Code.UNAVAILABLE) {
+        } else if (e.code() == SignalingException.Code.UNAVAILABLE || e.code() == SignalingException.Code.ROOM_FULL) {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "10");
         }
         return r;

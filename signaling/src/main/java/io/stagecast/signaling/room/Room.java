@@ -92,9 +92,13 @@ public final class Room {
      *                ({@link RouterEvents}, transports' ends) and its reports, one task at a time,
      *                never on a media loop, which must not wait for this room
      */
+    /** The node's caps on transports, and the counter of every cap this room's requests hit. */
+    private final NodeCaps caps;
+
     Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
-         LastNPolicy lastN, RoomWorkers workers, RoomListener listener) {
+         LastNPolicy lastN, RoomWorkers workers, RoomListener listener, NodeCaps caps) {
         this.name = name;
+        this.caps = caps;
         this.listener = listener;
         this.node = node;
         this.tokens = tokens;
@@ -197,6 +201,7 @@ public final class Room {
         if (wantsStage && grant.viewOnly()) {
             throw SignalingException.forbidden("this link is view-only");
         }
+        caps.requireTransport(node);
         boolean returning = stage.participant(id).isPresent();
         String displayName = chosenName != null ? chosenName : grant.displayName() == null ? "Guest" : grant.displayName();
         Outcome outcome = joinRedeeming(grant, () -> returning ? stage.reconnect(id)
@@ -249,6 +254,9 @@ public final class Room {
      */
     public synchronized Outcome act(Function<StageRoom, Outcome> action) {
         Outcome outcome = action.apply(stage);
+        if (outcome instanceof Outcome.Refused refused) {
+            caps.count(refused.cap());
+        }
         deliver(outcome.deliveries());
         return outcome;
     }
@@ -285,6 +293,9 @@ public final class Room {
         }
         if (state.place() != Place.STAGE) {
             throw SignalingException.forbidden("only people on stage publish: join the stage first");
+        }
+        if (p.publication == null) {
+            caps.requireTransport(node);
         }
         return negotiatePublish(p, offerSdp, kinds, state);
     }
@@ -381,6 +392,7 @@ public final class Room {
             throw SignalingException.forbidden("this token does not allow publishing to the stage");
         }
         SessionDescription offer = parse(offerSdp);
+        caps.requireTransport(node);
         String id = "whip-" + RandomIds.participantId();
         String displayName = grant.displayName() == null ? "WHIP" : grant.displayName();
         MediaResource resource = resources.claim(MediaResource.Kind.WHIP, name, id, grant, identityKey);
@@ -415,6 +427,7 @@ public final class Room {
     public synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp)
             throws SignalingException {
         SessionDescription offer = parse(offerSdp);
+        caps.requireTransport(node);
         String id = "whep-" + RandomIds.participantId();
         String displayName = grant.displayName() == null ? "WHEP" : grant.displayName();
         MediaResource resource = resources.claim(MediaResource.Kind.WHEP, name, id, grant, identityKey);
@@ -919,8 +932,9 @@ public final class Room {
         return isCurrent(p);
     }
 
-    private static void require(Outcome outcome) throws SignalingException {
+    private void require(Outcome outcome) throws SignalingException {
         if (outcome instanceof Outcome.Refused refused) {
+            caps.count(refused.cap());
             throw new SignalingException(codeOf(refused), refused.message());
         }
     }
@@ -933,6 +947,7 @@ public final class Room {
             case RATE_LIMITED -> SignalingException.Code.RATE_LIMITED;
             case BAD_REQUEST -> SignalingException.Code.BAD_REQUEST;
             case INVALID_NAME -> SignalingException.Code.INVALID_NAME;
+            case ROOM_FULL -> SignalingException.Code.ROOM_FULL;
         };
     }
 

@@ -47,23 +47,20 @@ public final class Rooms {
     private final LastNPolicy lastN;
     private final RoomListener listener;
     private final RoomWorkers workers = new RoomWorkers();
+    private final NodeCaps caps;
+    /** Held only to create a room, so that {@code rooms.max-rooms} is never passed (creations are rare). */
+    private final Object creation = new Object();
 
     /**
      * @param tokens    redeems single-use tokens when a join succeeds
      * @param resources the node's WHIP/WHEP resources and their caps
+     * @param lastN     {@code media.last-n} and {@code media.last-n-mobile}
+     * @param listener  hears every room's news (webhooks); called under the room's lock
+     * @param caps      the node's caps on rooms and transports, and the counter of every cap hit
      */
-    public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources) {
-        this(node, limits, tokens, resources, LastNPolicy.DEFAULTS);
-    }
-
-    /** @param lastN {@code media.last-n} and {@code media.last-n-mobile} */
-    public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources, LastNPolicy lastN) {
-        this(node, limits, tokens, resources, lastN, RoomListener.NONE);
-    }
-
-    /** @param listener hears every room's news (webhooks); called under the room's lock */
     public Rooms(MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources, LastNPolicy lastN,
-                 RoomListener listener) {
+                 RoomListener listener, NodeCaps caps) {
+        this.caps = caps;
         this.listener = listener;
         this.lastN = lastN;
         this.node = node;
@@ -73,8 +70,11 @@ public final class Rooms {
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** The room of that name, created if need be even past {@code rooms.max-rooms}: the demo room, tests. */
     public Room getOrCreate(String name) {
-        return rooms.computeIfAbsent(name, this::newRoom);
+        synchronized (creation) {
+            return rooms.computeIfAbsent(name, this::newRoom);
+        }
     }
 
     /**
@@ -92,7 +92,26 @@ public final class Rooms {
             }
             return room;
         }
-        return getOrCreate(name);
+        Room room = rooms.get(name);
+        return room != null ? room : createCapped(name, r -> { }).room();
+    }
+
+    private record Creation(Room room, boolean made) {
+    }
+
+    /** The room of that name, created (and set up by {@code init}) if the cap allows one more. */
+    private Creation createCapped(String name, Consumer<Room> init) throws SignalingException {
+        synchronized (creation) {
+            Room existing = rooms.get(name);
+            if (existing != null) {
+                return new Creation(existing, false);
+            }
+            caps.requireRoomFor(rooms.size());
+            Room room = newRoom(name);
+            init.accept(room);
+            rooms.put(name, room);
+            return new Creation(room, true);
+        }
     }
 
     /**
@@ -114,15 +133,9 @@ public final class Rooms {
      * A new room, set up by {@code init} (its settings, its session) before anyone else can reach
      * it; empty if a room of that name exists already.
      */
-    public Optional<Room> create(String name, Consumer<Room> init) {
-        boolean[] made = {false};
-        Room room = rooms.computeIfAbsent(name, n -> {
-            Room r = newRoom(n);
-            init.accept(r);
-            made[0] = true;
-            return r;
-        });
-        return made[0] ? Optional.of(room) : Optional.empty();
+    public Optional<Room> create(String name, Consumer<Room> init) throws SignalingException {
+        Creation creation = createCapped(name, init);
+        return creation.made() ? Optional.of(creation.room()) : Optional.empty();
     }
 
     /** Ends a room now (the API's delete): everyone's connection closes, the room is gone. */
@@ -138,7 +151,7 @@ public final class Rooms {
     }
 
     private Room newRoom(String name) {
-        Room room = new Room(name, node, limits, tokens, resources, lastN, workers, listener);
+        Room room = new Room(name, node, limits, tokens, resources, lastN, workers, listener, caps);
         listener.roomCreated(name);
         return room;
     }

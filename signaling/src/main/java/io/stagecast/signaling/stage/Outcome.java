@@ -24,7 +24,16 @@ public sealed interface Outcome {
         }
     }
 
-    record Refused(RefusalCode code, String message) implements Outcome {
+    /**
+     * @param cap the room's bound this refusal hit ({@code participants}, {@code stage}, {@code polls},
+     *            {@code questions}), counted by the caller in {@code stagecast_caps_refused_total}; null
+     *            when the request was refused for any other reason
+     */
+    record Refused(RefusalCode code, String message, String cap) implements Outcome {
+        public Refused(RefusalCode code, String message) {
+            this(code, message, null);
+        }
+
         @Override
         public boolean ok() {
             return false;

@@ -26,6 +26,10 @@ final class Polls {
             throws StageRefusal {
         roster.requireModerator(actorId);
         requireEnabled();
+        if (polls.size() >= roster.limits.maxPolls()) {
+            throw StageRefusal.capReached(RefusalCode.INVALID_STATE, "polls", "the room holds "
+                    + roster.limits.maxPolls() + " polls, as many as it keeps");
+        }
         requireText(question, "question");
         int maxOptions = roster.limits.pollMaxOptions();
         if (options == null || options.size() < 2 || options.size() > maxOptions) {

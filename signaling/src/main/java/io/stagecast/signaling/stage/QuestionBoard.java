@@ -36,7 +36,7 @@ final class QuestionBoard {
         StageLimits.QaLimits limits = roster.limits.qa();
         String question = requireText(text, limits.questionMaxChars(), "a question");
         if (questions.size() >= limits.maxQuestions()) {
-            throw StageRefusal.invalidState("the room holds " + limits.maxQuestions()
+            throw StageRefusal.capReached(RefusalCode.INVALID_STATE, "questions", "the room holds " + limits.maxQuestions()
                     + " questions: a moderator must dismiss some first");
         }
         long now = roster.now();

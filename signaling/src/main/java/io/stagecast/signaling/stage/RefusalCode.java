@@ -13,7 +13,9 @@ public enum RefusalCode {
     /** The arguments are malformed: empty or too long text, bad option index, bad capacity. */
     BAD_REQUEST("bad_request"),
     /** The display name breaks the name rule ({@link DisplayName}): nothing visible, or too long. */
-    INVALID_NAME("invalid_name");
+    INVALID_NAME("invalid_name"),
+    /** The room holds as many participants as it may ({@link StageLimits#maxParticipants()}). */
+    ROOM_FULL("room_full");
 
     public final String wire;
 

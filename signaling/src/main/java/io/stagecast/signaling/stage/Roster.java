@@ -58,6 +58,11 @@ final class Roster {
         members.remove(m.id);
     }
 
+    /** Everyone the room holds: admitted, in the lobby, or within the reconnect grace. */
+    int size() {
+        return members.size();
+    }
+
     Collection<Member> all() {
         return members.values();
     }

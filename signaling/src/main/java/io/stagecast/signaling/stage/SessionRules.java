@@ -57,6 +57,11 @@ final class SessionRules {
         if (roster.contains(participantId)) {
             throw StageRefusal.invalidState("already in the room; reconnect instead");
         }
+        int max = roster.limits.maxParticipants();
+        if (roster.size() >= (role == Role.MODERATOR ? max + StageLimits.MODERATOR_HEADROOM : max)) {
+            throw StageRefusal.capReached(RefusalCode.ROOM_FULL, "participants",
+                    "the room is full: it holds " + max + " participants");
+        }
         // Moderators may always come in: a locked room must not lock out the people running it.
         if (roster.settings.locked() && role != Role.MODERATOR) {
             throw StageRefusal.forbidden("the room is locked");

@@ -278,7 +278,7 @@ final class StageAccess {
             return List.of();
         }
         if (candidates.size() < excess) {
-            throw StageRefusal.invalidState("the stage is full");
+            throw StageRefusal.capReached(RefusalCode.INVALID_STATE, "stage", "the stage is full");
         }
         candidates.sort(Comparator.comparingLong(Member::silentSince)
                 .thenComparingLong(m -> ((Position.OnStage) m.position).since())

@@ -20,7 +20,16 @@ public record StageLimits(
         int actionBurst,
         Duration actionWindow,
         QaLimits qa,
-        int backchannelHistory) {
+        int backchannelHistory,
+        int maxParticipants,
+        int maxPolls) {
+
+    /**
+     * Moderators may join a room that holds {@link #maxParticipants()} by this many more: a full
+     * room must still let in the people who run it, and a moderator link shared by a crowd still
+     * cannot grow the room without bound.
+     */
+    public static final int MODERATOR_HEADROOM = 16;
 
     /**
      * Q&amp;A bounds: a question's and an answer's length, how many questions a room keeps (asking
@@ -52,22 +61,46 @@ public record StageLimits(
             QaLimits.DEFAULTS,
             // The backchannel is a side conversation of a few people: the last 100 messages are enough
             // for a speaker arriving on stage to catch up.
+            100,
+            // Everyone in the room (lobby and those within their reconnect grace included): a node
+            // carries a few thousand viewers (docs/benchmarks.md), so one room may take all of them.
+            5_000,
+            // A room keeps every poll it ran (results stay readable); 100 is more than a day of
+            // webinars runs, and bounds what a moderator's script could pile up.
             100);
 
     /** The same limits with another reconnect grace (configuration). */
     public StageLimits withReconnectGrace(Duration grace) {
         return new StageLimits(grace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
-                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow, qa, backchannelHistory);
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow, qa, backchannelHistory,
+                maxParticipants, maxPolls);
+    }
+
+    /** The same limits with another cap of participants per room ({@code rooms.max-participants}). */
+    public StageLimits withMaxParticipants(int max) {
+        return new StageLimits(reconnectGrace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow, qa,
+                backchannelHistory, max, maxPolls);
+    }
+
+    /** The same limits with another cap of polls per room (tests). */
+    public StageLimits withMaxPolls(int max) {
+        return new StageLimits(reconnectGrace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
+                reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow, qa,
+                backchannelHistory, maxParticipants, max);
     }
 
     /** The same limits with other Q&amp;A bounds (tests). */
     public StageLimits withQa(QaLimits value) {
         return new StageLimits(reconnectGrace, invitationTtl, nameMaxChars, chatMaxChars, chatHistory, chatBurst, chatWindow,
                 reactionBurst, reactionWindow, reactionEmoji, pollMaxOptions, pollTextMaxChars, actionBurst, actionWindow,
-                value, backchannelHistory);
+                value, backchannelHistory, maxParticipants, maxPolls);
     }
 
     public StageLimits {
         reactionEmoji = Set.copyOf(reactionEmoji);
+        if (maxParticipants < 1 || maxPolls < 1) {
+            throw new IllegalArgumentException("a room takes at least one participant and one poll");
+        }
     }
 }

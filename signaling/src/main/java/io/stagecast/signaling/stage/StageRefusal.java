@@ -6,10 +6,22 @@ package io.stagecast.signaling.stage;
  */
 final class StageRefusal extends Exception {
     final RefusalCode code;
+    /** The cap this refusal hit ({@link Outcome.Refused#cap()}), null for any other refusal. */
+    final String cap;
 
     StageRefusal(RefusalCode code, String message) {
+        this(code, message, null);
+    }
+
+    private StageRefusal(RefusalCode code, String message, String cap) {
         super(message, null, false, false);
         this.code = code;
+        this.cap = cap;
+    }
+
+    /** A bound of the room was reached ({@code cap} names it in {@code stagecast_caps_refused_total}). */
+    static StageRefusal capReached(RefusalCode code, String cap, String message) {
+        return new StageRefusal(code, message, cap);
     }
 
     static StageRefusal forbidden(String message) {

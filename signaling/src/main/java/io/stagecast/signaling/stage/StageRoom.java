@@ -499,7 +499,7 @@ public final class StageRoom {
         try {
             action.run(out);
         } catch (StageRefusal refusal) {
-            return new Outcome.Refused(refusal.code, refusal.getMessage());
+            return new Outcome.Refused(refusal.code, refusal.getMessage(), refusal.cap);
         }
         return new Outcome.Done(out.list());
     }

@@ -161,4 +161,33 @@ class PollTest {
         t.refused(RefusalCode.INVALID_STATE, () -> t.room.answerPoll("a", open, 0));
         t.ok(t.room.closePoll(MOD, open));
     }
+
+    @Test
+    void aRoomKeepsAtMostMaxPollsAndNamesTheCapWhenRefusing() {
+        TestRoom t = TestRoom.live(AccessMode.REQUEST, StageLimits.DEFAULTS.withMaxPolls(2));
+        create(t, Set.of());
+        create(t, Set.of());
+        Outcome.Refused refused = t.refused(RefusalCode.INVALID_STATE,
+                () -> t.room.createPoll(MOD, "One more?", OPTIONS, Set.of()));
+        assertEquals("polls", refused.cap());
+        assertEquals(2, t.room.snapshot(MOD).polls().size(), "the refusal made no poll");
+        assertNull(t.refused(RefusalCode.NOT_FOUND, () -> t.room.createPoll("nobody", "Q?", OPTIONS, Set.of())).cap(),
+                "a refusal that is no cap names none");
+    }
+
+    @Test
+    void aFullRoomRefusesAnyoneButAFewModerators() {
+        TestRoom t = TestRoom.live(AccessMode.REQUEST, StageLimits.DEFAULTS.withMaxParticipants(2));
+        t.attendee("a");
+        Outcome.Refused full = t.refused(RefusalCode.ROOM_FULL,
+                () -> t.room.join("b", "B", io.stagecast.signaling.token.Role.ATTENDEE, false, false));
+        assertEquals("participants", full.cap());
+        for (int i = 0; i < StageLimits.MODERATOR_HEADROOM; i++) {
+            t.moderator("m" + i);
+        }
+        t.refused(RefusalCode.ROOM_FULL,
+                () -> t.room.join("m-over", "M", io.stagecast.signaling.token.Role.MODERATOR, false, false));
+        t.ok(t.room.disconnect("a"));
+        t.ok(t.room.reconnect("a"));
+    }
 }

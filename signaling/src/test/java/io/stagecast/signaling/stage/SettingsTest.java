@@ -73,7 +73,7 @@ class SettingsTest {
     @Test
     void refusalCodesHaveStableWireNames() {
         assertEquals(List.of("forbidden", "invalid_state", "not_found", "rate_limited", "bad_request",
-                        "invalid_name"),
+                        "invalid_name", "room_full"),
                 java.util.Arrays.stream(RefusalCode.values()).map(c -> c.wire).toList());
     }
 
