@@ -106,6 +106,11 @@ public final class MediaNode implements AutoCloseable {
         return out;
     }
 
+    /** The addresses this node's candidates name (configured, else the host's own). */
+    public List<InetAddress> announcedAddresses() {
+        return loops.announcedAddresses();
+    }
+
     /** The ICE-TCP port of every media loop, in loop order (empty when ICE-TCP is off). */
     public List<Integer> tcpPorts() {
         java.util.ArrayList<Integer> out = new java.util.ArrayList<>();

@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.sfu.MediaConfig;
 import io.stagecast.sfu.PortUnavailableException;
 import io.stagecast.sfu.MediaNode;
+import io.stagecast.signaling.cluster.ClusterNode;
+import io.stagecast.signaling.cluster.LoadReading;
 import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.http.HttpRoutes;
@@ -44,6 +46,8 @@ public final class StagecastServer implements AutoCloseable {
     private final HttpServer http;
     /** Null when no webhook URL is configured. */
     private final WebhookDispatcher webhooks;
+    /** Null unless cluster.redis-url is set (a node alone, as before cluster mode). */
+    private final ClusterNode cluster;
     private volatile boolean ready;
     /** Checks the TLS files for a new certificate (tls.reload-seconds); idle without TLS. */
     private final java.util.concurrent.ScheduledExecutorService tlsReload =
@@ -115,8 +119,33 @@ public final class StagecastServer implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage() + ". Stop what holds it, or set http.port"
                     + " (STAGECAST_HTTP_PORT) or http.host (STAGECAST_HTTP_HOST)", e);
         }
+        // Once the HTTP port is bound: the advertised URL defaults to the node's base URL, port included.
+        this.cluster = config.cluster().enabled()
+                ? ClusterNode.start(config.cluster(), config.cluster().advertisedUrlOr(baseUrl()), mediaAddresses(),
+                        this::loadReading, () -> rooms.all().stream().map(io.stagecast.signaling.room.Room::name).toList(),
+                        metrics)
+                : null;
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
+    }
+
+    /** Each announced media address with each media loop's UDP port, as {@code address:port}. */
+    private java.util.List<String> mediaAddresses() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (java.net.InetAddress address : media.announcedAddresses()) {
+            String host = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+                    : address.getHostAddress();
+            for (int port : media.ports()) {
+                out.add(host + ":" + port);
+            }
+        }
+        return out;
+    }
+
+    /** Read by the cluster's heartbeat thread; every source is safe off the rooms' and loops' threads. */
+    private LoadReading loadReading() {
+        return new LoadReading(rooms.participantCount(), rooms.all().size(), media.transportCount(),
+                (long) (media.metrics().packetsReceived() + media.metrics().packetsForwarded()));
     }
 
     /** Webhooks are signed with {@code webhooks.signing-key}, else the node's signing key. */
@@ -164,6 +193,11 @@ public final class StagecastServer implements AutoCloseable {
         return config;
     }
 
+    /** This node's membership of the cluster; empty when {@code cluster.redis-url} is not set. */
+    public java.util.Optional<ClusterNode> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
     /** The address people open: the configured public URL, or this host's HTTP port. */
     public String baseUrl() {
         // With port 0 (tests) only the bound port is meaningful; otherwise the configured or derived URL.
@@ -205,6 +239,10 @@ public final class StagecastServer implements AutoCloseable {
             return;
         }
         ready = false;
+        // First, so that other nodes stop placing rooms here while it closes.
+        if (cluster != null) {
+            cluster.close();
+        }
         rooms.close();
         if (webhooks != null) {
             webhooks.close();

@@ -69,7 +69,13 @@ enum ConfigKey {
     WEBHOOKS_SIGNING_KEY("webhooks.signing-key", ""),
     WEBHOOKS_TIMEOUT_SECONDS("webhooks.timeout-seconds", "10"),
     WEBHOOKS_RETRY_SECONDS("webhooks.retry-seconds", "120"),
-    WEBHOOKS_QUEUE_SIZE("webhooks.queue-size", "10000");
+    WEBHOOKS_QUEUE_SIZE("webhooks.queue-size", "10000"),
+    /** Empty: this node runs alone (no cluster mode). */
+    CLUSTER_REDIS_URL("cluster.redis-url", ""),
+    /** Empty: a random id at each start. */
+    CLUSTER_NODE_ID("cluster.node-id", ""),
+    /** Empty: the node's public base URL. */
+    CLUSTER_ADVERTISED_URL("cluster.advertised-url", "");
 
     /** What a key holds. */
     enum Kind {

@@ -61,6 +61,7 @@ import java.util.Properties;
  *                                   lets the OS choose), {@code media.port}'s number when not set; -1 ({@code off}):
  *                                   UDP only
  * @param caps                       {@code rooms.max-rooms}, {@code rooms.max-participants}, {@code media.max-transports}
+ * @param cluster                    {@code cluster.*}: cluster mode through Redis, or {@link ClusterSettings#DISABLED}
  */
 public record StagecastConfig(String httpHost, int httpPort, int mediaPort, InetAddress mediaBindAddress,
                               List<InetAddress> mediaAnnouncedAddresses, List<NetworkRange> mediaAllowedRemoteNetworks,
@@ -69,7 +70,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                               Duration dtlsHandshakeTimeout, Duration reconnectGrace, HttpLimits http,
                               long wsOutboundQueueBytes, int lastN, int lastNMobile, WebhookSettings webhooks,
                               boolean mediaGso, Duration shutdownDrain, TlsSettings tls, TurnSettings turn,
-                              int mediaTcpPort, CapSettings caps) {
+                              int mediaTcpPort, CapSettings caps, ClusterSettings cluster) {
 
     /** Environment variable naming the configuration file for {@link #fromSystem()}. */
     public static final String CONFIG_FILE_ENV = "STAGECAST_CONFIG_FILE";
@@ -102,6 +103,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(turn, "turn");
         Objects.requireNonNull(caps, "caps");
+        Objects.requireNonNull(cluster, "cluster");
         mediaAnnouncedAddresses = List.copyOf(mediaAnnouncedAddresses);
         mediaAllowedRemoteNetworks = List.copyOf(mediaAllowedRemoteNetworks);
         require(!httpHost.isBlank(), "http.host must not be blank");
@@ -195,7 +197,8 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 tls, turn(settings), tcpPort(settings, mediaPort),
                 new CapSettings(settings.integer(ConfigKey.ROOMS_MAX_ROOMS, 1, CapSettings.MAX),
                         settings.integer(ConfigKey.ROOMS_MAX_PARTICIPANTS, 1, CapSettings.MAX),
-                        settings.integer(ConfigKey.MEDIA_MAX_TRANSPORTS, 1, CapSettings.MAX)));
+                        settings.integer(ConfigKey.MEDIA_MAX_TRANSPORTS, 1, CapSettings.MAX)),
+                ClusterSettings.read(settings));
     }
 
     /** Empty: the UDP port's number (TCP and UDP ports are apart); {@code off}: no ICE-TCP. */
@@ -341,7 +344,7 @@ public record StagecastConfig(String httpHost, int httpPort, int mediaPort, Inet
                 + ", http=" + http + ", wsOutboundQueueBytes=" + wsOutboundQueueBytes + ", lastN=" + lastN
                 + ", lastNMobile=" + lastNMobile + ", webhooks=" + webhooks.urls().size() + " url(s)"
                 + ", mediaGso=" + mediaGso + ", mediaTcpPort=" + mediaTcpPort + ", shutdownDrain=" + shutdownDrain
-                + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + ", turn=" + turn.urls() + "]";
+                + ", tls=" + (tls.enabled() ? tls.certificateFile() : "off") + ", turn=" + turn.urls() + ", cluster=" + cluster + "]";
     }
 
     /** Read before the configuration is (loading it logs already): not a key of it. */

@@ -1,0 +1,113 @@
+package io.stagecast.signaling.cluster;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.stagecast.signaling.config.ClusterSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * This node's part in the cluster ({@code cluster.redis-url} set): its registration with a heartbeat
+ * and the placement of rooms, over one Redis connection. Everything periodic runs on one thread of
+ * its own, {@code cluster-heartbeat}: the heartbeat, then renewing the origin keys of the rooms this
+ * node hosts. Nothing here runs on, or waits on, the HTTP server's or the media plane's event loops.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final ClusterRedis redis;
+    private final NodeRegistry registry;
+    private final RoomPlacement placement;
+    private final Supplier<Collection<String>> hostedRooms;
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-heartbeat", true));
+    private final ScheduledFuture<?> beating;
+    private boolean closed;
+
+    ClusterNode(ClusterRedis redis, String nodeId, String url, List<String> mediaAddresses,
+                Supplier<LoadReading> load, Supplier<Collection<String>> hostedRooms, MeterRegistry metrics,
+                Duration nodeTtl, Duration originTtl) {
+        this.redis = redis;
+        this.registry = new NodeRegistry(redis, nodeId, url, mediaAddresses, load, metrics, nodeTtl);
+        this.placement = new RoomPlacement(redis, registry, originTtl);
+        this.hostedRooms = hostedRooms;
+        // The first heartbeat at once; the node does not wait for Redis to start (it may come later).
+        this.beating = thread.scheduleAtFixedRate(this::beat, 0, NodeRegistry.HEARTBEAT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Joins the cluster of {@code settings}.
+     *
+     * @param url            this node's advertised URL
+     * @param mediaAddresses its media candidates' {@code address:port}
+     * @param load           read at each heartbeat, on the cluster's thread
+     * @param hostedRooms    names of the rooms open on this node, whose origin keys it renews where it is the origin
+     */
+    public static ClusterNode start(ClusterSettings settings, String url, List<String> mediaAddresses,
+                                    Supplier<LoadReading> load, Supplier<Collection<String>> hostedRooms,
+                                    MeterRegistry metrics) {
+        ClusterRedis redis = new ClusterRedis(settings.redisUrl());
+        LOG.info("cluster: node {} ({}) registers in Redis at {}", settings.nodeId(), url, redis.address());
+        return new ClusterNode(redis, settings.nodeId(), url, mediaAddresses, load, hostedRooms, metrics,
+                NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL);
+    }
+
+    private void beat() {
+        registry.heartbeat();
+        try {
+            placement.refreshOrigins(hostedRooms.get());
+        } catch (RuntimeException e) {
+            // The heartbeat has counted and logged Redis being away; a renewal missed now is retried next beat.
+            LOG.debug("cluster: renewing origin keys failed: {}", e.toString());
+        }
+    }
+
+    public String nodeId() {
+        return registry.nodeId();
+    }
+
+    public NodeRegistry registry() {
+        return registry;
+    }
+
+    public RoomPlacement placement() {
+        return placement;
+    }
+
+    /** Test hook: stops heartbeating without deregistering, as a frozen or cut-off node would. */
+    void freezeHeartbeats() {
+        beating.cancel(false);
+    }
+
+    /** Stops the heartbeat, deletes this node's key (others stop listing it at once), closes the connection. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        beating.cancel(false);
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(2 * ClusterRedis.COMMAND_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        // After the last heartbeat has finished, so no late SET brings the key back.
+        registry.deregister();
+        redis.close();
+    }
+}

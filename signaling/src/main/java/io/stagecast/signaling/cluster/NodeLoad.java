@@ -1,0 +1,13 @@
+package io.stagecast.signaling.cluster;
+
+/**
+ * What a node carries, as published at its last heartbeat; placement compares nodes by it.
+ *
+ * @param participants     participants in all its rooms (lobby and reconnect grace included)
+ * @param rooms            rooms open on it
+ * @param transports       media transports open on it
+ * @param packetsPerSecond RTP/RTCP packets received plus RTP packets forwarded per second, over the
+ *                         last heartbeat interval
+ */
+public record NodeLoad(int participants, int rooms, int transports, long packetsPerSecond) {
+}
