@@ -3,7 +3,8 @@
 # Debian's chromium, chromium-driver and firefox-esr for the end-to-end tests in real browsers,
 # GStreamer's webrtcbin (with libnice and PyGObject) for the interop tests, and the network tools
 # (iproute2 for namespaces and veth pairs, nftables) that those tests use, promtool (package
-# prometheus) for the check of the node's /metrics, and coturn for the TURN test.
+# prometheus) for the check of the node's /metrics, coturn for the TURN test, and redis-server for
+# the cluster tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v gst-launch-1.0 >/dev/null 2>&1 || need+=(gstreamer1.0-tools)
 /usr/bin/python3 -c 'import gi; gi.require_version("GstWebRTC", "1.0"); from gi.repository import GstWebRTC' \
   >/dev/null 2>&1 || need+=(python3-gi python3-gst-1.0 gir1.2-gst-plugins-bad-1.0)

@@ -41,8 +41,9 @@ final class ClusterRedis implements AutoCloseable {
         this.uri = RedisURI.create(url);
         uri.setTimeout(COMMAND_TIMEOUT);
         this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(1)
-                .computationThreadPoolSize(1)
+                // Lettuce's floor: one connection needs no more.
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);

@@ -1,0 +1,188 @@
+package io.stagecast.signaling.cluster;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagecast.signaling.testutil.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Room placement on a real redis-server: two cluster nodes (no HTTP or media, their load given by
+ * the test) claim rooms' origins.
+ */
+class RoomPlacementTest {
+    private static final Duration SHORT_ORIGIN_TTL = Duration.ofMillis(1200);
+
+    private RedisProcess redis;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    static void loadLettuce() throws Exception {
+        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
+        // The first connection of a JVM loads Lettuce, Reactor and Netty's DNS classes (seconds on a
+        // busy 2-core machine); the time limits below are the protocol's, not the class loader's.
+        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
+            client.sync().ping();
+        }
+    }
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisProcess.start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** A node whose participant count is {@code participants} and which hosts the rooms in {@code hosted}. */
+    private ClusterNode node(String id, AtomicInteger participants, Collection<String> hosted) {
+        ClusterNode node = new ClusterNode(new ClusterRedis(redis.url()), id, "http://" + id + ".test:8080",
+                List.of("127.0.0.1:10000"), () -> new LoadReading(participants.get(), 0, 0, 0), () -> List.copyOf(hosted),
+                new SimpleMeterRegistry(), NodeRegistry.TTL, SHORT_ORIGIN_TTL);
+        open.add(node);
+        return node;
+    }
+
+    private static void awaitListed(ClusterNode node, int count, String busiest, int participants) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (true) {
+            List<NodeInfo> nodes = node.registry().liveNodes();
+            if (nodes.size() == count && nodes.stream().anyMatch(n -> n.id().equals(busiest) && n.load().participants() == participants)) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "nodes not listed with their load: " + nodes);
+            Thread.sleep(50);
+        }
+    }
+
+    private int roomKeys() {
+        try (ClusterRedis client = new ClusterRedis(redis.url())) {
+            return client.sync().keys("stagecast:room:*").size(); // test only: a tiny keyspace
+        }
+    }
+
+    @Test
+    void theLeastLoadedNodeBecomesTheOrigin() throws Exception {
+        ClusterNode a = node("node-a", new AtomicInteger(7), Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(2), Set.of());
+        awaitListed(a, 2, "node-a", 7);
+        assertEquals("node-b", a.placement().claimOrigin("webcast"), "fewest participants wins");
+        assertEquals(Optional.of("node-b"), b.placement().originOf("webcast"));
+        assertEquals("node-b", b.placement().claimOrigin("webcast"));
+    }
+
+    @Test
+    void equalLoadsAreBrokenByNodeId() {
+        NodeInfo x = new NodeInfo("node-x", "http://x", List.of(), new NodeLoad(3, 1, 2, 0), 0);
+        NodeInfo c = new NodeInfo("node-c", "http://c", List.of(), new NodeLoad(3, 9, 9, 9), 0);
+        NodeInfo busy = new NodeInfo("node-a", "http://a", List.of(), new NodeLoad(4, 0, 0, 0), 0);
+        assertEquals(Optional.of("node-c"), RoomPlacement.leastLoaded(List.of(x, busy, c)));
+        assertEquals(Optional.empty(), RoomPlacement.leastLoaded(List.of()));
+    }
+
+    @Test
+    void aClaimStaysWithItsOriginWhenLoadsChange() throws Exception {
+        AtomicInteger aLoad = new AtomicInteger(5);
+        ClusterNode a = node("node-a", aLoad, Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(3), Set.of("lecture"));
+        awaitListed(a, 2, "node-a", 5);
+        assertEquals("node-b", a.placement().claimOrigin("lecture"));
+        aLoad.set(0);
+        awaitListed(b, 2, "node-a", 0);
+        assertEquals("node-b", b.placement().claimOrigin("lecture"), "SET NX: the first claim stands");
+        assertEquals("node-a", b.placement().claimOrigin("seminar"), "a new room goes to the now idler node");
+    }
+
+    @Test
+    void concurrentClaimsFromTwoNodesAgreeOnOneOrigin() throws Exception {
+        ClusterNode a = node("node-a", new AtomicInteger(1), Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(1), Set.of());
+        awaitListed(a, 2, "node-b", 1);
+        int rooms = 40;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> answers = new ArrayList<>();
+            for (ClusterNode node : List.of(a, b, a, b)) {
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    List<String> origins = new ArrayList<>();
+                    for (int i = 0; i < rooms; i++) {
+                        origins.add(node.placement().claimOrigin("room-" + i));
+                    }
+                    return origins;
+                }));
+            }
+            go.countDown();
+            List<String> first = answers.get(0).get();
+            for (Future<List<String>> answer : answers) {
+                assertEquals(first, answer.get(), "every claimant got the same origin for every room");
+            }
+            for (int i = 0; i < rooms; i++) {
+                assertEquals(Optional.of(first.get(i)), a.placement().originOf("room-" + i));
+                assertEquals("node-a", first.get(i), "equal loads: the smaller id");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOriginKeyLivesWhileRenewedAndExpiresAfterItsRoomEnds() throws Exception {
+        Set<String> hosted = ConcurrentHashMap.newKeySet();
+        hosted.add("live-room");
+        ClusterNode a = node("node-a", new AtomicInteger(0), hosted);
+        awaitListed(a, 1, "node-a", 0);
+        assertEquals("node-a", a.placement().claimOrigin("live-room"));
+        for (int i = 0; i < 30; i++) {
+            a.placement().claimOrigin("ended-" + i); // claimed, never hosted: nobody renews them
+        }
+        Thread.sleep(SHORT_ORIGIN_TTL.multipliedBy(2).toMillis());
+        assertEquals(Optional.of("node-a"), a.placement().originOf("live-room"), "renewed by the heartbeat");
+        assertEquals(1, roomKeys(), "the 30 unrenewed keys expired");
+
+        hosted.remove("live-room"); // the room ended on its origin
+        Thread.sleep(SHORT_ORIGIN_TTL.plusMillis(1100).toMillis());
+        assertFalse(a.placement().originOf("live-room").isPresent(), "no longer renewed: expired");
+        assertEquals(0, roomKeys(), "no room key outlives its room");
+    }
+
+    @Test
+    void onlyTheOriginRenewsOrReleasesItsRoom() throws Exception {
+        ClusterNode a = node("node-a", new AtomicInteger(0), Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(9), Set.of());
+        awaitListed(b, 2, "node-b", 9);
+        assertEquals("node-a", b.placement().claimOrigin("panel"));
+        assertEquals(0, b.placement().refreshOrigins(List.of("panel")), "b is not panel's origin");
+        assertFalse(b.placement().releaseOrigin("panel"));
+        assertEquals(1, a.placement().refreshOrigins(List.of("panel", "unclaimed")));
+        assertTrue(a.placement().releaseOrigin("panel"));
+        assertEquals(Optional.empty(), b.placement().originOf("panel"));
+    }
+}
