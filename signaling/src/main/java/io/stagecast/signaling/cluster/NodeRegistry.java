@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * that stops heartbeating (killed, frozen, cut off) disappears from every node's list within the TTL
  * without anyone having to notice it; a node that closes deletes its key and is gone at once.
  *
- * <p>Not thread-safe on purpose: {@link #heartbeat()} and {@link #deregister()} run on the cluster's
- * one thread ({@link ClusterNode}); {@link #liveNodes()} may be called from any thread that may block.
+ * <p>Its state is confined on purpose: {@link #heartbeat()} runs on the cluster's one thread
+ * ({@link ClusterNode}), {@link #deregister()} once that thread has stopped; {@link #liveNodes()} may
+ * be called from any thread that may block (the Lettuce connection is thread-safe).
  */
 public final class NodeRegistry {
     /** Three missed heartbeats and a node is dead: a GC pause or a slow Redis reply does not drop it. */

@@ -1,6 +1,8 @@
 package io.stagecast.signaling.cluster;
 
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -60,7 +62,7 @@ public final class RoomPlacement {
      * participants, ties by id; this node when none is registered yet), written with SET NX. When
      * another node's claim lands first, that one is returned.
      *
-     * @throws io.lettuce.core.RedisException when Redis cannot be reached
+     * @throws RedisException when Redis cannot be reached
      */
     public String claimOrigin(String room) {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
@@ -89,7 +91,7 @@ public final class RoomPlacement {
      * trip; keys naming another node, or none, are left alone.
      *
      * @return how many keys were renewed
-     * @throws io.lettuce.core.RedisException when Redis cannot be reached
+     * @throws RedisException when Redis cannot be reached
      */
     public int refreshOrigins(Collection<String> rooms) {
         if (rooms.isEmpty()) {
@@ -104,7 +106,7 @@ public final class RoomPlacement {
         }
         if (!LettuceFutures.awaitAll(ClusterRedis.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
                 replies.toArray(new RedisFuture[0]))) {
-            throw new io.lettuce.core.RedisCommandTimeoutException("renewing " + rooms.size() + " origin keys");
+            throw new RedisCommandTimeoutException("renewing " + rooms.size() + " origin keys");
         }
         int renewed = 0;
         for (RedisFuture<Long> reply : replies) {
@@ -112,9 +114,9 @@ public final class RoomPlacement {
                 renewed += reply.get() == 1L ? 1 : 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new io.lettuce.core.RedisException("interrupted", e);
+                throw new RedisException("interrupted", e);
             } catch (ExecutionException e) {
-                throw new io.lettuce.core.RedisException("renewing an origin key", e.getCause());
+                throw new RedisException("renewing an origin key", e.getCause());
             }
         }
         return renewed;
