@@ -19,7 +19,7 @@ import java.util.Locale;
  * be said out loud. With the flag any host is fine, and the peers' sockets are bound to the
  * wildcard address so that the kernel picks the interface towards the node.
  */
-final class NodeTarget {
+public final class NodeTarget {
     static final String ALLOW_REMOTE = "--allow-remote";
     /** What {@code SyntheticPeer}'s own constructors use; browsers check every 4-6 s (RFC 7675 5.1). */
     private static final Duration CONSENT_INTERVAL = Duration.ofSeconds(2);
@@ -39,7 +39,7 @@ final class NodeTarget {
      *                                  resolve, or (without {@code allowRemote}) one that resolves
      *                                  to anything but loopback
      */
-    static NodeTarget of(URI url, boolean allowRemote) {
+    public static NodeTarget of(URI url, boolean allowRemote) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("--url must be http:// or https://, not " + url);
@@ -91,7 +91,7 @@ final class NodeTarget {
     }
 
     /** Where the synthetic peers' sockets are bound. */
-    InetAddress bindAddress() {
+    public InetAddress bindAddress() {
         if (!allowRemote) {
             return InetAddress.getLoopbackAddress();
         }

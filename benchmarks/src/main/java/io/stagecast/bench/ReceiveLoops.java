@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * of its own. The node tells viewers apart by their address, so each needs its own port; epoll
  * then batches across sockets and recvmmsg within one.
  */
-final class ReceiveLoops implements AutoCloseable {
+public final class ReceiveLoops implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean epoll = Epoll.isAvailable();
     private final int datagramsPerRead;
@@ -41,7 +41,7 @@ final class ReceiveLoops implements AutoCloseable {
      *                         more than a few at once); 1: plain recvmsg into a one-datagram buffer
      * @param bindAddress      local address of every viewer socket (loopback, or the wildcard for a remote node)
      */
-    ReceiveLoops(int threads, int datagramsPerRead, InetAddress bindAddress) {
+    public ReceiveLoops(int threads, int datagramsPerRead, InetAddress bindAddress) {
         if (datagramsPerRead < 1) {
             throw new IllegalArgumentException("datagrams per read must be positive: " + datagramsPerRead);
         }

@@ -30,6 +30,12 @@ final class SignalingConnection implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<JsonNode> onEvent;
     private volatile WebSocket socket;
+    /**
+     * The last send: java.net.http.WebSocket takes one sendText at a time (a second one while the
+     * first is pending fails with "Send pending"), and answers go out from the listener's thread
+     * while requests go out from the caller's, so each send waits for the one before.
+     */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
     private SignalingConnection(Consumer<JsonNode> onEvent) {
         this.onEvent = onEvent;
@@ -54,7 +60,7 @@ final class SignalingConnection implements WebSocket.Listener, AutoCloseable {
         fields.forEach((name, value) -> message.set(name, JSON.valueToTree(value)));
         CompletableFuture<JsonNode> response = new CompletableFuture<>();
         pending.put(id, response);
-        socket.sendText(message.toString(), true).exceptionally(e -> {
+        send(message.toString()).exceptionally(e -> {
             response.completeExceptionally(e);
             return null;
         });
@@ -64,6 +70,13 @@ final class SignalingConnection implements WebSocket.Listener, AutoCloseable {
             }
             return r.path("data");
         });
+    }
+
+    private synchronized CompletableFuture<?> send(String text) {
+        CompletableFuture<?> sent = lastSend.handle((r, e) -> null)
+                .thenCompose(ignored -> socket.sendText(text, true));
+        lastSend = sent;
+        return sent;
     }
 
     @Override

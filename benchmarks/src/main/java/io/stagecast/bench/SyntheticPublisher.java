@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * pacing rate ({@link VideoPacing#packetGapNanos}), each at its own deadline, as a browser's pacer
  * sends them, not as one burst.
  */
-final class SyntheticPublisher implements AutoCloseable {
+public final class SyntheticPublisher implements AutoCloseable {
     private static final int VIDEO_PT = 96;
     private static final int AUDIO_PT = 111;
     /** Behind schedule by more than this (a stalled machine): skip ahead instead of bursting. */
@@ -41,7 +41,7 @@ final class SyntheticPublisher implements AutoCloseable {
     private volatile long packetsSent;
     private Thread sender;
 
-    SyntheticPublisher(int index, VideoPacing pacing, DtlsCertificate certificate, NodeTarget node) {
+    public SyntheticPublisher(int index, VideoPacing pacing, DtlsCertificate certificate, NodeTarget node) {
         this.index = index;
         this.pacing = pacing;
         this.certificate = certificate;
@@ -64,7 +64,7 @@ final class SyntheticPublisher implements AutoCloseable {
     }
 
     /** Joins, publishes and connects; completes when media can flow (the sender then starts). */
-    CompletableFuture<Void> start(HttpClient http, URI url, String room, String token) {
+    public CompletableFuture<Void> start(HttpClient http, URI url, String room, String token) {
         return SignalingConnection.open(http, url, this::onEvent)
                 .thenCompose(connection -> {
                     signaling = connection;
@@ -193,11 +193,11 @@ final class SyntheticPublisher implements AutoCloseable {
         }
     }
 
-    long packetsSent() {
+    public long packetsSent() {
         return packetsSent;
     }
 
-    SyntheticPeer peer() {
+    public SyntheticPeer peer() {
         return peer;
     }
 

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A participant that only watches: joins, answers the stage offers, counts what it receives. */
-final class SyntheticViewer implements AutoCloseable {
+public final class SyntheticViewer implements AutoCloseable {
     /** Browsers check consent every 4-6 s against a 30 s timeout (RFC 7675 5.1); 2 s leaves margin on a busy core. */
     private static final Duration CONSENT_INTERVAL = Duration.ofSeconds(2);
     private final SubscriberLeg leg;
-    final ViewerCounters counters;
+    public final ViewerCounters counters;
     private volatile SignalingConnection signaling;
     private volatile long startNanos;
 
@@ -27,7 +27,7 @@ final class SyntheticViewer implements AutoCloseable {
      * @param authSample one in this many packets per stream is authenticated (SRTP), all are counted
      * @param node       the node, and which of its media addresses the viewer may connect to
      */
-    SyntheticViewer(Recorder latencyMicros, Recorder frameLatencyMicros, ReceiveLoops loops, DtlsCertificate certificate,
+    public SyntheticViewer(Recorder latencyMicros, Recorder frameLatencyMicros, ReceiveLoops loops, DtlsCertificate certificate,
                     int authSample, NodeTarget node) throws InterruptedException {
         counters = new ViewerCounters(latencyMicros, frameLatencyMicros);
         ViewerReceiver receiver = new ViewerReceiver(counters, authSample);
@@ -38,7 +38,7 @@ final class SyntheticViewer implements AutoCloseable {
     }
 
     /** Joins (the clock of the join time starts here); completes when the peer is connected. */
-    CompletableFuture<Void> start(HttpClient http, URI url, String room, String token) {
+    public CompletableFuture<Void> start(HttpClient http, URI url, String room, String token) {
         startNanos = System.nanoTime();
         return SignalingConnection.open(http, url, this::onEvent)
                 .thenCompose(connection -> {
@@ -55,7 +55,7 @@ final class SyntheticViewer implements AutoCloseable {
     }
 
     /** Signaling start to first media packet, or -1 while none arrived. */
-    long joinNanos() {
+    public long joinNanos() {
         long first = counters.firstPacketNanos();
         return first == 0 ? -1 : first - startNanos;
     }
@@ -64,7 +64,7 @@ final class SyntheticViewer implements AutoCloseable {
         return counters.authenticated();
     }
 
-    long authFailures() {
+    public long authFailures() {
         return leg.peer.authFailures();
     }
 

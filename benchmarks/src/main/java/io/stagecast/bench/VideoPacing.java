@@ -9,13 +9,13 @@ package io.stagecast.bench;
  * after the previous (Chromium's pacer sends at 2.5 x the target rate), so a frame takes
  * 1/fps / pacingFactor instead of arriving as one burst.
  */
-record VideoPacing(int videoBitrate, int fps, int audioBitrate, int maxPayload, long keyframeIntervalNanos,
+public record VideoPacing(int videoBitrate, int fps, int audioBitrate, int maxPayload, long keyframeIntervalNanos,
                    double pacingFactor) {
     static final long AUDIO_INTERVAL_NANOS = 20_000_000L;
     static final int AUDIO_TICKS_PER_PACKET = 960;
     static final int VIDEO_CLOCK_RATE = 90_000;
 
-    VideoPacing {
+    public VideoPacing {
         if (videoBitrate <= 0 || fps <= 0 || fps > 120 || audioBitrate < 0 || maxPayload < 100 || maxPayload > 1400
                 || !(pacingFactor >= 1)) {
             throw new IllegalArgumentException("unusable stream shape: " + videoBitrate + " bit/s, " + fps + " fps, "

@@ -11,7 +11,7 @@ import org.HdrHistogram.Recorder;
  * stamped in the (encrypted) payload: same host, same clock. Single writer; the counters are
  * volatile so the reporter reads recent values.
  */
-final class ViewerCounters implements ReceivedRtpListener {
+public final class ViewerCounters implements ReceivedRtpListener {
     private static final int MAX_SSRCS = 16;
 
     private final Recorder latencyMicros;
@@ -89,11 +89,11 @@ final class ViewerCounters implements ReceivedRtpListener {
         }
     }
 
-    long received() {
+    public long received() {
         return received;
     }
 
-    long expected() {
+    public long expected() {
         return expected;
     }
 
