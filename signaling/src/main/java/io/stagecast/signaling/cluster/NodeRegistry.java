@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -151,6 +152,24 @@ public final class NodeRegistry {
         }
         nodes.sort(Comparator.comparing(NodeInfo::id));
         return nodes;
+    }
+
+    /**
+     * One node's entry, present while that node is live (its key has not expired).
+     *
+     * @throws io.lettuce.core.RedisException when Redis cannot be reached
+     */
+    public Optional<NodeInfo> node(String id) {
+        String json = redis.sync().get(key(id));
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NodeInfo.fromJson(json));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("cluster: skipping {}: {}", key(id), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Live nodes at the last heartbeat (the gauge {@code stagecast_cluster_nodes}). */
