@@ -66,7 +66,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private void beat() {
         registry.heartbeat();
-        placementClient.sweep();
+        // Only with a fresh list: while Redis is away the answers stay until they expire.
+        registry.lastLiveNodes().ifPresent(placementClient::sweep);
         try {
             placement.refreshOrigins(hostedRooms.get());
         } catch (RuntimeException e) {

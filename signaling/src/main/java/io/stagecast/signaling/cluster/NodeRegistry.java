@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -48,6 +50,8 @@ public final class NodeRegistry {
     private final Clock clock;
     private final Counter failures;
     private final AtomicInteger nodesSeen = new AtomicInteger();
+    /** Ids of the live nodes read by the last heartbeat; null when it could not read them. */
+    private volatile Set<String> lastLive;
     private final Duration ttl;
     private long lastPackets = -1;
     private long lastReadingNanos;
@@ -86,13 +90,16 @@ public final class NodeRegistry {
         try {
             NodeInfo self = new NodeInfo(nodeId, url, mediaAddresses, currentLoad(), clock.millis());
             redis.sync().set(key(nodeId), self.toJson(), SetArgs.Builder.px(ttl));
-            nodesSeen.set(liveNodes().size());
+            Set<String> live = liveNodes().stream().map(NodeInfo::id).collect(Collectors.toUnmodifiableSet());
+            lastLive = live;
+            nodesSeen.set(live.size());
             if (failing) {
                 failing = false;
                 LOG.info("cluster: Redis at {} answers again; node {} is registered", redis.address(), nodeId);
             }
         } catch (RuntimeException e) {
             failures.increment();
+            lastLive = null;
             nodesSeen.set(0);
             if (!failing) {
                 failing = true;
@@ -170,6 +177,11 @@ public final class NodeRegistry {
             LOG.debug("cluster: skipping {}: {}", key(id), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The ids of the nodes live at the last heartbeat; empty when it could not reach Redis. */
+    Optional<Set<String>> lastLiveNodes() {
+        return Optional.ofNullable(lastLive);
     }
 
     /** Live nodes at the last heartbeat (the gauge {@code stagecast_cluster_nodes}). */

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ public final class PlacementClient implements AutoCloseable {
             Optional<NodeInfo> node = registry.node(origin);
             if (node.isPresent()) {
                 recovered();
-                return RoomOrigin.at(node.get().url());
+                return RoomOrigin.at(origin, node.get().url());
             }
             // It died between the claim and now: the second claim takes the room over.
         }
@@ -133,10 +134,19 @@ public final class PlacementClient implements AutoCloseable {
         }
     }
 
-    /** Drops expired answers, so the cache holds only rooms asked about lately (the heartbeat calls it). */
-    void sweep() {
+    /**
+     * Drops expired answers, so the cache holds only rooms asked about lately, and answers naming a
+     * node that is no longer live, so that a room whose origin died is taken over at its next join
+     * rather than once the answer expires. The heartbeat calls it with the nodes it just read.
+     */
+    void sweep(Set<String> liveNodes) {
         long now = System.nanoTime();
-        cache.values().removeIf(entry -> now - entry.until() >= 0);
+        cache.values().removeIf(entry -> now - entry.until() >= 0 || sentToDeadNode(entry, liveNodes));
+    }
+
+    private static boolean sentToDeadNode(Cached entry, Set<String> liveNodes) {
+        RoomOrigin origin = entry.origin().getNow(null);
+        return origin != null && !origin.here() && !liveNodes.contains(origin.nodeId());
     }
 
     @Override

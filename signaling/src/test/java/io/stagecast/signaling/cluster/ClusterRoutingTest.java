@@ -8,6 +8,7 @@ import io.stagecast.signaling.testutil.LoopbackServer;
 import io.stagecast.signaling.testutil.RedisProcess;
 import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
+import io.stagecast.signaling.token.ApiGrants;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,8 +211,8 @@ class ClusterRoutingTest {
         assertEquals("wrong_node", join(ws, "panel", token).path("error").path("code").asText());
 
         a.close();
-        // b may answer from its cached placement for a moment (at most 3 s), then takes the room over.
-        Duration took = within(Duration.ofSeconds(6), "b takes panel over", () -> {
+        // b drops its cached answer naming a at its next heartbeat (a's key is gone), then takes the room over.
+        Duration took = within(Duration.ofSeconds(4), "b takes panel over", () -> {
             try {
                 return join(ws, "panel", token).path("ok").asBoolean();
             } catch (Exception e) {
@@ -235,5 +239,35 @@ class ClusterRoutingTest {
             assertEquals(201, watched.statusCode(), watched.body());
         }
         assertTrue(fallbacks(b) >= 2, "each request served without placement is counted: " + fallbacks(b));
+    }
+
+    private static HttpResponse<String> api(StagecastServer server, String url, String method, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + server.apiTokens().mint(ApiGrants.all(), Duration.ofMinutes(2)));
+        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anApiRoomCreationIsSentToThePlacedNodeAndTheRoomsEndReleasesItsOrigin() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        String body = "{\"name\": \"keynote\", \"lobby\": false}";
+        HttpResponse<String> redirected = api(b, b.baseUrl() + "/api/v1/rooms", "POST", body);
+        assertEquals(307, redirected.statusCode(), redirected.body());
+        assertTrue(redirected.body().contains("wrong_node"), redirected.body());
+        String location = redirected.headers().firstValue("Location").orElse("");
+        assertEquals(a.baseUrl() + "/api/v1/rooms", location, "placed on a (same load, smaller id)");
+        assertNull(b.rooms().get("keynote"), "nothing made on b");
+
+        HttpResponse<String> created = api(a, location, "POST", body);
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(Optional.of("node-a"), origin(a, "keynote"));
+
+        assertEquals(204, api(a, a.baseUrl() + "/api/v1/rooms/keynote", "DELETE", null).statusCode());
+        within(Duration.ofSeconds(2), "the ended room's origin key is released",
+                () -> origin(a, "keynote").isEmpty());
     }
 }
