@@ -270,4 +270,21 @@ class ClusterRoutingTest {
         within(Duration.ofSeconds(2), "the ended room's origin key is released",
                 () -> origin(a, "keynote").isEmpty());
     }
+
+    @Test
+    void requestsSentRightAfterAJoinWaitingForPlacementReachTheRoomBehindIt() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        JsonWebSocketClient ws = connect(a);
+        String token = token(a, "pipelined", "host", Role.MODERATOR);
+        // A new room: the join waits for placement off the loop; the pings sent at once must not
+        // overtake it (they would be refused with "join a room first").
+        ws.send("{\"id\": 1, \"type\": \"join\", \"room\": \"pipelined\", \"token\": \"" + token + "\"}");
+        JsonNode joined = ws.requestRaw("{\"id\": 2, \"type\": \"ping\"}");
+        JsonNode firstPing = ws.requestRaw("{\"id\": 3, \"type\": \"ping\"}");
+        assertEquals(1, joined.path("id").asInt(), joined.toString());
+        assertTrue(joined.path("ok").asBoolean(), joined.toString());
+        assertEquals(2, firstPing.path("id").asInt(), firstPing.toString());
+        assertTrue(firstPing.path("ok").asBoolean(), "the ping sent behind the join is answered in the room: " + firstPing);
+    }
 }
