@@ -175,13 +175,13 @@ async function join(wantsStage) {
   if (name) request.name = name;
   let data;
   try {
-    data = await signaling.request('join', request);
+    data = await joinOnRoomNode(request);
   } catch (e) {
     if (joinToken === token || e.code !== 'unauthorized') throw e;
     // The saved identity expired: start over with the link itself.
     joinToken = token;
     sessionStorage.removeItem(rejoinKey);
-    data = await signaling.request('join', { ...request, token });
+    data = await joinOnRoomNode({ ...request, token });
   }
   iceServers = data.iceServers || [];
   receiver.iceServers = iceServers;
@@ -190,6 +190,23 @@ async function join(wantsStage) {
     sessionStorage.setItem(rejoinKey, joinToken);
   }
   return data;
+}
+
+/**
+ * Cluster mode (docs/protocol.md, wrong_node): the room is served by another node, so the join is
+ * sent there with the same token. At most MAX_NODE_MOVES moves, so two nodes that disagree (one of
+ * them just died) cannot bounce the page for ever: the last refusal is shown.
+ */
+const MAX_NODE_MOVES = 2;
+async function joinOnRoomNode(request) {
+  for (let moves = 0; ; moves++) {
+    try {
+      return await signaling.request('join', request);
+    } catch (e) {
+      if (e.code !== 'wrong_node' || !e.node || moves >= MAX_NODE_MOVES) throw e;
+      await signaling.moveTo(e.node);
+    }
+  }
 }
 
 function refused(e) {
@@ -679,6 +696,8 @@ async function reconnect(attempt) {
   try {
     await signaling.connect();
   } catch {
+    // The room's node may be the one that went away: the next attempt asks the page's own node.
+    signaling.goHome();
     reconnect(attempt + 1);
     return;
   }

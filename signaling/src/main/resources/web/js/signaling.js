@@ -2,15 +2,18 @@
 
 /** A refusal from the server, or a request that could not be delivered. */
 export class RequestError extends Error {
-  constructor(code, message) {
+  /** @param node with code wrong_node: the URL of the node that serves the room */
+  constructor(code, message, node = null) {
     super(message);
     this.code = code;
+    this.node = node;
   }
 }
 
 export class SignalingClient {
   constructor(url) {
     this.url = url;
+    this.homeUrl = url;
     this.ws = null;
     this.nextId = 1;
     this.pending = new Map();
@@ -36,6 +39,26 @@ export class SignalingClient {
         else this.onclose(e);
       };
     });
+  }
+
+  /**
+   * Cluster mode: the room is served by the node at nodeUrl (a wrong_node refusal). Drops this
+   * socket without firing onclose and opens one to that node's /ws; later reconnects go there too.
+   */
+  moveTo(nodeUrl) {
+    const node = new URL(nodeUrl);
+    const scheme = node.protocol === 'https:' ? 'wss' : 'ws';
+    this.url = `${scheme}://${node.host}/ws`;
+    const ws = this.ws;
+    this.ws = null;
+    this.failPending();
+    if (ws) ws.close(1000, 'moving to the room\'s node');
+    return this.connect();
+  }
+
+  /** Back to the node the page came from (the room's node cannot be reached): it places the room again. */
+  goHome() {
+    this.url = this.homeUrl;
   }
 
   /** Closes on purpose: no reconnect follows. */
@@ -77,7 +100,7 @@ export class SignalingClient {
       if (!waiting) return;
       this.pending.delete(msg.id);
       if (msg.ok) waiting.resolve(msg.data || {});
-      else waiting.reject(new RequestError(msg.error?.code || 'error', msg.error?.message || 'refused'));
+      else waiting.reject(new RequestError(msg.error?.code || 'error', msg.error?.message || 'refused', msg.error?.node));
     } else if (msg.type === 'event') {
       for (const handler of this.handlers.get(msg.event) || []) {
         try {

@@ -21,7 +21,12 @@ public final class SignalingException extends Exception {
         /** The node is shutting down: no new joins or rooms here; go to another node (HTTP 503). */
         DRAINING("node_draining"),
         /** The room holds as many participants as it may ({@code rooms.max-participants}; HTTP 429). */
-        ROOM_FULL("room_full");
+        ROOM_FULL("room_full"),
+        /**
+         * Cluster mode: the room is served by another node, whose URL the refusal carries
+         * ({@link #node()}); the client goes there (HTTP: 307 to the same path on it).
+         */
+        WRONG_NODE("wrong_node");
 
         public final String wire;
 
@@ -39,15 +44,34 @@ public final class SignalingException extends Exception {
                 case RATE_LIMITED, ROOM_FULL -> HttpResponseStatus.TOO_MANY_REQUESTS;
                 case BAD_REQUEST, INVALID_NAME -> HttpResponseStatus.BAD_REQUEST;
                 case UNAVAILABLE, DRAINING -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+                case WRONG_NODE -> HttpResponseStatus.TEMPORARY_REDIRECT;
             };
         }
     }
 
     private final Code code;
+    /** The advertised URL of the node that serves the room ({@link Code#WRONG_NODE}), else null. */
+    private final String node;
 
     public SignalingException(Code code, String message) {
+        this(code, message, null);
+    }
+
+    private SignalingException(Code code, String message, String node) {
         super(message);
         this.code = code;
+        this.node = node;
+    }
+
+    /** The room is served by the node at {@code nodeUrl}: join it there. */
+    public static SignalingException wrongNode(String room, String nodeUrl) {
+        return new SignalingException(Code.WRONG_NODE, "room " + room + " is served by another node: join it at "
+                + nodeUrl, nodeUrl);
+    }
+
+    /** The URL of the node to go to, for {@link Code#WRONG_NODE}; null otherwise. */
+    public String node() {
+        return node;
     }
 
     public Code code() {

@@ -7,6 +7,7 @@ import io.stagecast.sfu.PortUnavailableException;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.cluster.ClusterNode;
 import io.stagecast.signaling.cluster.LoadReading;
+import io.stagecast.signaling.cluster.RoomRouting;
 import io.stagecast.signaling.config.StagecastConfig;
 import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.http.HttpRoutes;
@@ -16,6 +17,7 @@ import io.stagecast.signaling.turn.IceServers;
 import io.stagecast.signaling.http.StaticFiles;
 import io.stagecast.signaling.room.LastNPolicy;
 import io.stagecast.signaling.room.MediaResources;
+import io.stagecast.signaling.room.ClusterRoomEvents;
 import io.stagecast.signaling.room.RoomListener;
 import io.stagecast.signaling.room.RoomWorkers;
 import io.stagecast.signaling.room.Rooms;
@@ -48,6 +50,8 @@ public final class StagecastServer implements AutoCloseable {
     private final WebhookDispatcher webhooks;
     /** Null unless cluster.redis-url is set (a node alone, as before cluster mode). */
     private final ClusterNode cluster;
+    /** Which node serves a room: every room here until the cluster node is attached (never, alone). */
+    private final RoomRouting routing = RoomRouting.alone();
     private volatile boolean ready;
     /** Checks the TLS files for a new certificate (tls.reload-seconds); idle without TLS. */
     private final java.util.concurrent.ScheduledExecutorService tlsReload =
@@ -76,8 +80,9 @@ public final class StagecastServer implements AutoCloseable {
         this.tokens = new JoinTokens(config.apiKeys(), Clock.systemUTC());
         this.apiTokens = new ApiTokens(config.apiKeys(), Clock.systemUTC());
         this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;
-        RoomListener listener = webhooks == null ? RoomListener.NONE
+        RoomListener webhookEvents = webhooks == null ? RoomListener.NONE
                 : new WebhookEvents(webhooks::submit, Clock.systemUTC());
+        RoomListener listener = new ClusterRoomEvents(webhookEvents, routing);
         this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace())
                 .withMaxParticipants(config.caps().maxParticipants()), tokens,
                 new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()),
@@ -103,12 +108,12 @@ public final class StagecastServer implements AutoCloseable {
         }
         IceServers iceServers = IceServers.of(config.turn(), Clock.systemUTC());
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
-                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl), iceServers);
+                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl, routing), iceServers, routing);
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         try {
             this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics, iceServers), tls,
+                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics, iceServers, routing), tls,
                     config.tls().redirectPort());
         } catch (PortUnavailableException e) {
             rooms.close();
@@ -125,6 +130,9 @@ public final class StagecastServer implements AutoCloseable {
                         this::loadReading, () -> rooms.all().stream().map(io.stagecast.signaling.room.Room::name).toList(),
                         metrics)
                 : null;
+        if (cluster != null) {
+            routing.attach(cluster.placementClient());
+        }
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
     }

@@ -1,6 +1,7 @@
 package io.stagecast.signaling.api;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.stagecast.signaling.cluster.RoomRouting;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -39,8 +40,14 @@ public final class ApiRoutes {
 
     /** @param baseUrl the node's public base URL, for invitation links */
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl) {
+        this(rooms, apiTokens, joinTokens, baseUrl, RoomRouting.alone());
+    }
+
+    /** @param routing which node serves a room (cluster mode): a room placed on another node is created there (307) */
+    public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl,
+                     RoomRouting routing) {
         this.apiTokens = apiTokens;
-        this.rooms = new RoomsApi(rooms);
+        this.rooms = new RoomsApi(rooms, routing);
         this.participants = new ParticipantsApi(rooms);
         this.tokens = new TokensApi(joinTokens, baseUrl);
     }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.stagecast.signaling.cluster.RoomOrigin;
+import io.stagecast.signaling.cluster.RoomRouting;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
@@ -33,9 +36,11 @@ final class RoomsApi {
     static final Duration MAX_IDLE = Duration.ofHours(24);
 
     private final Rooms rooms;
+    private final RoomRouting routing;
 
-    RoomsApi(Rooms rooms) {
+    RoomsApi(Rooms rooms, RoomRouting routing) {
         this.rooms = rooms;
+        this.routing = routing;
     }
 
     static void checkName(String name) throws ApiError {
@@ -66,6 +71,16 @@ final class RoomsApi {
         boolean lobby = body.lobby() == null || body.lobby();
         if (rooms.draining()) {
             throw ApiError.draining();
+        }
+        // Cluster mode: the room is made where placement puts it (claimed now for the least-loaded
+        // node when new). This runs on a room worker, never a loop; the wait is capped by the
+        // placement's own timeout (1 s), and a room creation is rare.
+        RoomOrigin origin = routing.originOf(body.name()).join();
+        if (!origin.here()) {
+            FullHttpResponse r = ApiJson.error(new ApiError(HttpResponseStatus.TEMPORARY_REDIRECT, "wrong_node",
+                    "room " + body.name() + " is placed on another node: create it there"));
+            r.headers().set(HttpHeaderNames.LOCATION, origin.locationOf(request.uri()));
+            return r;
         }
         Optional<Room> made;
         try {

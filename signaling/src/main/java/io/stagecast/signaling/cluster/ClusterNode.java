@@ -27,6 +27,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterRedis redis;
     private final NodeRegistry registry;
     private final RoomPlacement placement;
+    private final PlacementClient placementClient;
     private final Supplier<Collection<String>> hostedRooms;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-heartbeat", true));
@@ -39,6 +40,7 @@ public final class ClusterNode implements AutoCloseable {
         this.redis = redis;
         this.registry = new NodeRegistry(redis, nodeId, url, mediaAddresses, load, metrics, nodeTtl);
         this.placement = new RoomPlacement(redis, registry, originTtl);
+        this.placementClient = new PlacementClient(placement, registry, metrics);
         this.hostedRooms = hostedRooms;
         // The first heartbeat at once; the node does not wait for Redis to start (it may come later).
         this.beating = thread.scheduleAtFixedRate(this::beat, 0, NodeRegistry.HEARTBEAT_INTERVAL.toMillis(),
@@ -64,6 +66,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private void beat() {
         registry.heartbeat();
+        // Only with a fresh list: while Redis is away the answers stay until they expire.
+        registry.lastLiveNodes().ifPresent(placementClient::sweep);
         try {
             placement.refreshOrigins(hostedRooms.get());
         } catch (RuntimeException e) {
@@ -82,6 +86,11 @@ public final class ClusterNode implements AutoCloseable {
 
     public RoomPlacement placement() {
         return placement;
+    }
+
+    /** Placement as the entry paths ask it: cached, off their threads, with a timeout and a fallback. */
+    public PlacementClient placementClient() {
+        return placementClient;
     }
 
     /** Test hook: stops heartbeating without deregistering, as a frozen or cut-off node would. */
@@ -106,6 +115,7 @@ public final class ClusterNode implements AutoCloseable {
             thread.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        placementClient.close();
         // After the last heartbeat has finished, so no late SET brings the key back.
         registry.deregister();
         redis.close();

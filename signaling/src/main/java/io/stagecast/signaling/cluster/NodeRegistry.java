@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -47,6 +50,8 @@ public final class NodeRegistry {
     private final Clock clock;
     private final Counter failures;
     private final AtomicInteger nodesSeen = new AtomicInteger();
+    /** Ids of the live nodes read by the last heartbeat; null when it could not read them. */
+    private volatile Set<String> lastLive;
     private final Duration ttl;
     private long lastPackets = -1;
     private long lastReadingNanos;
@@ -85,13 +90,16 @@ public final class NodeRegistry {
         try {
             NodeInfo self = new NodeInfo(nodeId, url, mediaAddresses, currentLoad(), clock.millis());
             redis.sync().set(key(nodeId), self.toJson(), SetArgs.Builder.px(ttl));
-            nodesSeen.set(liveNodes().size());
+            Set<String> live = liveNodes().stream().map(NodeInfo::id).collect(Collectors.toUnmodifiableSet());
+            lastLive = live;
+            nodesSeen.set(live.size());
             if (failing) {
                 failing = false;
                 LOG.info("cluster: Redis at {} answers again; node {} is registered", redis.address(), nodeId);
             }
         } catch (RuntimeException e) {
             failures.increment();
+            lastLive = null;
             nodesSeen.set(0);
             if (!failing) {
                 failing = true;
@@ -151,6 +159,29 @@ public final class NodeRegistry {
         }
         nodes.sort(Comparator.comparing(NodeInfo::id));
         return nodes;
+    }
+
+    /**
+     * One node's entry, present while that node is live (its key has not expired).
+     *
+     * @throws io.lettuce.core.RedisException when Redis cannot be reached
+     */
+    public Optional<NodeInfo> node(String id) {
+        String json = redis.sync().get(key(id));
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NodeInfo.fromJson(json));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("cluster: skipping {}: {}", key(id), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The ids of the nodes live at the last heartbeat; empty when it could not reach Redis. */
+    Optional<Set<String>> lastLiveNodes() {
+        return Optional.ofNullable(lastLive);
     }
 
     /** Live nodes at the last heartbeat (the gauge {@code stagecast_cluster_nodes}). */

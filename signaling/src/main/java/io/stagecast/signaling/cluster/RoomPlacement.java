@@ -34,6 +34,14 @@ public final class RoomPlacement {
     /** Renews the TTL only while the key still names us: another node's claim is never extended. */
     private static final String RENEW_IF_OURS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    /**
+     * Takes a room over from a dead origin: writes ARGV[2] only while the key is absent or still
+     * names the dead node ARGV[1], so that of several nodes taking over at once one wins and the
+     * others read its value; returns the origin now recorded.
+     */
+    private static final String REPLACE_DEAD =
+            "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then "
+            + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return ARGV[2] end return v";
     /** Deletes the key only while it names us. */
     private static final String DELETE_IF_OURS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -58,9 +66,12 @@ public final class RoomPlacement {
     }
 
     /**
-     * The room's origin: the one already claimed, or else the least-loaded live node (fewest
-     * participants, ties by id; this node when none is registered yet), written with SET NX. When
-     * another node's claim lands first, that one is returned.
+     * The room's origin: the one already claimed while that node is live, or else the least-loaded
+     * live node (fewest participants, ties by id; this node when none is registered yet), written
+     * with SET NX. When another node's claim lands first, that one is returned. A claim naming a
+     * node whose key has expired (it died, or froze past {@link NodeRegistry#TTL}) is replaced in
+     * one script that checks it still names that node (the first step of failover: the room's
+     * next join makes a live node its origin, not only after the origin key's own TTL).
      *
      * @throws RedisException when Redis cannot be reached
      */
@@ -68,7 +79,17 @@ public final class RoomPlacement {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
             Optional<String> existing = originOf(room);
             if (existing.isPresent()) {
-                return existing.get();
+                String origin = existing.get();
+                if (origin.equals(registry.nodeId()) || registry.node(origin).isPresent()) {
+                    return origin;
+                }
+                String candidate = leastLoaded(registry.liveNodes()).orElse(registry.nodeId());
+                String winner = redis.sync().eval(REPLACE_DEAD, ScriptOutputType.VALUE, new String[] {key(room)},
+                        origin, candidate, Long.toString(originTtl.toMillis()));
+                if (winner != null) {
+                    return winner;
+                }
+                continue;
             }
             String candidate = leastLoaded(registry.liveNodes()).orElse(registry.nodeId());
             if ("OK".equals(redis.sync().set(key(room), candidate, SetArgs.Builder.nx().px(originTtl)))) {

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.api.ApiRoutes;
+import io.stagecast.signaling.cluster.RoomRouting;
 import io.stagecast.signaling.room.MediaAnswer;
 import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
@@ -61,6 +62,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles files;
     private final BooleanSupplier ready;
     private final ApiRoutes api;
+    private final RoomRouting routing;
 
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready) {
@@ -76,7 +78,14 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     /** @param iceServers the TURN servers WHIP/WHEP answers name in {@code Link} headers (RFC 9725 4.6) */
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready, ApiRoutes api, IceServers iceServers) {
+        this(rooms, tokens, prometheus, files, ready, api, iceServers, RoomRouting.alone());
+    }
+
+    /** @param routing which node serves a room (cluster mode): a WHIP/WHEP POST for another node's room is redirected there */
+    public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
+                      BooleanSupplier ready, ApiRoutes api, IceServers iceServers, RoomRouting routing) {
         super(true);
+        this.routing = routing;
         this.iceServers = iceServers;
         this.api = api;
         this.rooms = rooms;
@@ -130,8 +139,12 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
      * writes): refused with 503 when the room has its cap of requests waiting.
      */
     private static CompletableFuture<FullHttpResponse> inRoom(Room room, FullHttpRequest request, RoomCall call) {
+        return inRoom(room, request.headers().contains(HttpHeaderNames.AUTHORIZATION), call);
+    }
+
+    /** @param presented whether the request carried an Authorization header */
+    private static CompletableFuture<FullHttpResponse> inRoom(Room room, boolean presented, RoomCall call) {
         CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
-        boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
         try {
             room.executor().submit(() -> {
                 try {
@@ -254,20 +267,23 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             String token = bearerToken(request);
             JoinGrant grant = verify(token, roomName);
             String offer = request.content().toString(StandardCharsets.UTF_8);
-            Room room = rooms.forJoin(roomName, null);
             String identity = identityOf(grant, token);
-            return inRoom(room, request, () -> {
-                MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
-                        : room.whepView(grant, identity, offer);
-                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                        Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
-                r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
-                r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
-                r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
-                for (String link : iceServers.linkHeaders(identity)) {
-                    r.headers().add("Link", link);
+            boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
+            String pathAndQuery = request.uri();
+            // Placement first (cluster mode, off the loop): a room served by another node is sent
+            // there before any session exists (RFC 9725 4.5); 307 keeps the method and the offer.
+            return routing.originOf(roomName).thenCompose(origin -> {
+                if (!origin.here()) {
+                    return done(redirect(origin.locationOf(pathAndQuery)));
                 }
-                return done(r);
+                try {
+                    return offer(rooms.forJoin(roomName, null), kind, grant, identity, offer, presented);
+                } catch (SignalingException e) {
+                    return done(refusal(presented, e));
+                }
+            }).exceptionally(failure -> {
+                log.warn("{} POST to room {} failed", kind.path(), roomName, failure);
+                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
             });
         }
         if (resource && method == HttpMethod.DELETE) {
@@ -294,6 +310,31 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                 : text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
         r.headers().set(HttpHeaderNames.ALLOW, allow);
         return done(r);
+    }
+
+    /** A WHIP/WHEP offer for a room served here, answered on the room's executor. */
+    private CompletableFuture<FullHttpResponse> offer(Room room, MediaResource.Kind kind, JoinGrant grant,
+                                                      String identity, String offer, boolean presented) {
+        return inRoom(room, presented, () -> {
+            MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
+                    : room.whepView(grant, identity, offer);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                    Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
+            r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
+            r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
+            for (String link : iceServers.linkHeaders(identity)) {
+                r.headers().add("Link", link);
+            }
+            return done(r);
+        });
+    }
+
+    /** 307: the same request, method and body kept (RFC 9110 15.4.8), to the node that serves the room. */
+    private static FullHttpResponse redirect(String location) {
+        FullHttpResponse r = text(HttpResponseStatus.TEMPORARY_REDIRECT, "this room is served at " + location + "\n");
+        r.headers().set(HttpHeaderNames.LOCATION, location);
+        return r;
     }
 
     /**

@@ -26,6 +26,7 @@ import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.turn.IceServers;
 import io.stagecast.signaling.stage.RoomSnapshot;
 import io.stagecast.signaling.stage.StageEvent;
+import io.stagecast.signaling.cluster.RoomRouting;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.JoinTokens;
 import io.stagecast.signaling.token.TokenError;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -95,6 +97,16 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private volatile boolean readingPaused;
 
     private final java.util.function.Supplier<String> baseUrl;
+    /** Cluster mode: which node serves a room, asked before a join creates or joins it here. */
+    private final RoomRouting routing;
+    /**
+     * The hand-over of this connection's last request. Each request is handed over behind the one
+     * before, so while a join waits for its room's placement (cluster mode, off the loop) the
+     * requests sent after it wait too and still reach the room behind it; alone, or with the
+     * answer cached, every future is done and a request is handed over on the loop at once.
+     * Touched on the loop, or on the thread completing the join's placement.
+     */
+    private volatile CompletableFuture<Void> handover = CompletableFuture.completedFuture(null);
 
     public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
                             WebSocketLimits limits, WebSocketMetrics metrics) {
@@ -104,6 +116,14 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     /** @param iceServers the TURN servers the join response gives (with this participant's credential) */
     public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
                             WebSocketLimits limits, WebSocketMetrics metrics, IceServers iceServers) {
+        this(rooms, tokens, baseUrl, limits, metrics, iceServers, RoomRouting.alone());
+    }
+
+    /** @param routing which node serves a room (cluster mode); a join for another node's room is refused with wrong_node */
+    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
+                            WebSocketLimits limits, WebSocketMetrics metrics, IceServers iceServers,
+                            RoomRouting routing) {
+        this.routing = routing;
         this.iceServers = iceServers;
         this.rooms = rooms;
         this.tokens = tokens;
@@ -143,16 +163,29 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
             return;
         }
         String type = request.path("type").asText("");
-        Room owner = dispatchTo(id, type, request);
-        if (owner == null) {
-            return;
-        }
         if (inFlight.incrementAndGet() >= MAX_IN_FLIGHT && !readingPaused) {
             // Backpressure, not refusal: a client that pipelines more is simply not read (TCP
             // holds the rest) until its room has answered most of what it sent.
             readingPaused = true;
             ctx.channel().config().setAutoRead(false);
         }
+        handover = handover.thenCompose(ignored -> dispatchTo(id, type, request))
+                .thenAccept(owner -> {
+                    if (owner == null) {
+                        answered(ctx);
+                    } else {
+                        handOver(ctx, owner, id, type, request);
+                    }
+                })
+                .exceptionally(failure -> {
+                    log.warn("request {} could not be handed over", type, failure);
+                    answered(ctx);
+                    return null;
+                });
+    }
+
+    /** Gives the request to its room's executor (any thread: the loop, or a placement thread). */
+    private void handOver(ChannelHandlerContext ctx, Room owner, JsonNode id, String type, JsonNode request) {
         try {
             owner.executor().submit(() -> {
                 try {
@@ -183,33 +216,47 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     }
 
     /**
-     * On the event loop: the room whose executor runs this request, or null when it was answered
-     * here (no room to ask). A {@code join} names its room, checked here (token, draining) so that
-     * every request after it goes to the same room's queue, behind it, even before it is done.
+     * The room whose executor runs this request, or null when it was answered here (no room to
+     * ask). A {@code join} names its room, checked here (token, placement, draining) so that every
+     * request after it goes to the same room's queue, behind it, even before it is done. Runs on
+     * the loop, or behind a join waiting for placement on the thread that answered it.
      */
-    private Room dispatchTo(JsonNode id, String type, JsonNode request) {
+    private CompletableFuture<Room> dispatchTo(JsonNode id, String type, JsonNode request) {
         if (type.equals("join") && participant == null) {
             if (joining) {
                 refuse(id, new SignalingException(SignalingException.Code.INVALID_STATE, "a join is under way"));
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
+            String roomName;
+            JoinGrant grant;
             try {
-                String roomName = requireText(request, "room");
-                JoinGrant grant = verifiedGrant(request, roomName);
-                room = rooms.forJoin(roomName, grant.participantId());
-                joining = true;
-                return room;
+                roomName = requireText(request, "room");
+                grant = verifiedGrant(request, roomName);
             } catch (SignalingException e) {
                 refuse(id, e);
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
+            // Placement first: a room served by another node is neither made nor joined here.
+            return routing.originOf(roomName).thenApply(origin -> {
+                try {
+                    if (!origin.here()) {
+                        throw SignalingException.wrongNode(roomName, origin.url());
+                    }
+                    room = rooms.forJoin(roomName, grant.participantId());
+                    joining = true;
+                    return room;
+                } catch (SignalingException e) {
+                    refuse(id, e);
+                    return null;
+                }
+            });
         }
         Room current = room;
         if (current == null) {
             refuse(id, new SignalingException(SignalingException.Code.INVALID_STATE, "join a room first"));
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        return current;
+        return CompletableFuture.completedFuture(current);
     }
 
     /** On the room's executor: the request's work and its one response. */
@@ -487,6 +534,9 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         ObjectNode error = response.putObject("error");
         error.put("code", e.code().wire);
         error.put("message", e.getMessage());
+        if (e.node() != null) {
+            error.put("node", e.node());
+        }
         return response;
     }
 
@@ -609,16 +659,19 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         if (queue != null) {
             queue.discard();
         }
-        Room r = room;
-        if (r != null) {
-            // Behind this connection's requests still queued there (a join among them, maybe).
-            r.executor().execute(() -> {
-                Participant p = participant;
-                if (p != null) {
-                    r.connectionClosed(p);
-                }
-            });
-        }
+        // Behind a join that may still wait for its room's placement, then behind this
+        // connection's requests still queued in the room (a join among them, maybe).
+        handover.whenComplete((ignored, failure) -> {
+            Room r = room;
+            if (r != null) {
+                r.executor().execute(() -> {
+                    Participant p = participant;
+                    if (p != null) {
+                        r.connectionClosed(p);
+                    }
+                });
+            }
+        });
         ctx.fireChannelInactive();
     }
 

@@ -185,4 +185,20 @@ class RoomPlacementTest {
         assertTrue(a.placement().releaseOrigin("panel"));
         assertEquals(Optional.empty(), b.placement().originOf("panel"));
     }
+
+    @Test
+    void aClaimNamingADeadNodeIsTakenOverButALiveOnesIsKept() throws Exception {
+        ClusterNode a = node("node-a", new AtomicInteger(0), Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(5), Set.of());
+        awaitListed(a, 2, "node-b", 5);
+        try (ClusterRedis client = new ClusterRedis(redis.url())) {
+            // node-gone never registered (or its key expired): its claim is stale.
+            client.sync().set(RoomPlacement.key("orphan"), "node-gone");
+            client.sync().set(RoomPlacement.key("kept"), "node-b");
+        }
+        assertEquals("node-b", a.placement().claimOrigin("kept"), "a live origin keeps its room, however loaded");
+        assertEquals("node-a", b.placement().claimOrigin("orphan"), "the least-loaded live node takes it over");
+        assertEquals(Optional.of("node-a"), b.placement().originOf("orphan"));
+        assertEquals("node-a", a.placement().claimOrigin("orphan"), "and keeps it");
+    }
 }

@@ -1,0 +1,37 @@
+package io.stagecast.signaling.cluster;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What every entry path asks before it creates or joins a room here: alone (no
+ * {@code cluster.redis-url}) every room is served here and the answer is at once; in a cluster it
+ * is placement's ({@link PlacementClient}). The node's HTTP and WebSocket handlers are made before
+ * the cluster node, which needs the bound port for its advertised URL, so they hold this and the
+ * server {@link #attach attaches} the cluster once it exists; until then rooms are served here.
+ */
+public final class RoomRouting {
+    private volatile PlacementClient placement;
+
+    /** A node alone: every room here. */
+    public static RoomRouting alone() {
+        return new RoomRouting();
+    }
+
+    public void attach(PlacementClient placement) {
+        this.placement = placement;
+    }
+
+    /** Where the room is served; completes on a placement thread, or at once (alone, or cached). */
+    public CompletableFuture<RoomOrigin> originOf(String room) {
+        PlacementClient client = placement;
+        return client == null ? CompletableFuture.completedFuture(RoomOrigin.HERE) : client.originOf(room);
+    }
+
+    /** The room ended on this node: its origin key is given up (queued; never blocks). */
+    public void roomEnded(String room) {
+        PlacementClient client = placement;
+        if (client != null) {
+            client.roomEnded(room);
+        }
+    }
+}

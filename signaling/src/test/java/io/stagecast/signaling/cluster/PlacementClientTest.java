@@ -1,0 +1,87 @@
+package io.stagecast.signaling.cluster;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stagecast.signaling.testutil.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The entry paths' view of placement: one Redis look-up per burst of one room, a fallback when Redis is gone. */
+class PlacementClientTest {
+    private RedisProcess redis;
+    private ClusterNode node;
+    private SimpleMeterRegistry metrics;
+
+    @BeforeAll
+    static void loadLettuce() throws Exception {
+        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
+        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
+            client.sync().ping();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisProcess.start();
+        metrics = new SimpleMeterRegistry();
+        node = new ClusterNode(new ClusterRedis(redis.url()), "node-a", "http://node-a.test:8080", List.of(),
+                () -> new LoadReading(0, 0, 0, 0), List::of, metrics, NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** GET calls Redis has served: only a claim reads the origin key (the heartbeat SETs, SCANs and MGETs). */
+    private long getCalls() {
+        try (ClusterRedis client = new ClusterRedis(redis.url())) {
+            return client.sync().info("commandstats").lines().filter(l -> l.startsWith("cmdstat_get:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_get:calls=(\\d+),.*$", "$1")))
+                    .findFirst().orElse(0);
+        }
+    }
+
+    @Test
+    void aBurstOfJoinsOfOneRoomAsksRedisOnce() throws Exception {
+        long before = getCalls();
+        List<CompletableFuture<RoomOrigin>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(node.placementClient().originOf("webinar"));
+        }
+        for (CompletableFuture<RoomOrigin> answer : answers) {
+            assertEquals(RoomOrigin.HERE, answer.get(5, TimeUnit.SECONDS), "alone, this node is the origin");
+        }
+        assertEquals(1, getCalls() - before, "one claim (one GET of the origin key) for 50 joins");
+        assertEquals(0.0, metrics.get("stagecast.cluster.placement.fallbacks").counter().count());
+    }
+
+    @Test
+    void withRedisGoneEachRequestIsServedHereWithinTheTimeoutAndCounted() throws Exception {
+        redis.kill();
+        long start = System.nanoTime();
+        RoomOrigin first = node.placementClient().originOf("offline").get(5, TimeUnit.SECONDS);
+        RoomOrigin second = node.placementClient().originOf("offline").get(5, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(first.here() && first.fallback(), first.toString());
+        assertTrue(second.here() && second.fallback(), second.toString());
+        assertTrue(took.compareTo(PlacementClient.LOOKUP_TIMEOUT.plusMillis(500)) < 0, "took " + took);
+        assertEquals(2.0, metrics.get("stagecast.cluster.placement.fallbacks").counter().count(), "counted per request");
+    }
+}
