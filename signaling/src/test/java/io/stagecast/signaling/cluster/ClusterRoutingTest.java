@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.stagecast.signaling.StagecastServer;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
-import io.stagecast.signaling.testutil.LoopbackServer;
-import io.stagecast.signaling.testutil.RedisProcess;
 import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
 import io.stagecast.signaling.token.ApiGrants;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -33,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Placement on every entry path, with in-process nodes on a real redis-server of the test's own: a
@@ -42,39 +34,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * node asked, and with Redis gone rooms are served where asked, counted.
  */
 class ClusterRoutingTest {
-    private RedisProcess redis;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void loadLettuce() throws Exception {
-        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
-        // Class loading of Lettuce, Reactor and Netty's DNS (seconds on a busy machine) out of the timings.
-        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
-            client.sync().ping();
-        }
-    }
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisProcess.start();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
 
     private StagecastServer node(String id) throws InterruptedException {
-        StagecastServer server = LoopbackServer.start(Map.of(
-                "STAGECAST_CLUSTER_REDIS_URL", redis.url(),
-                "STAGECAST_CLUSTER_NODE_ID", id));
-        open.add(server);
-        return server;
+        return redis.node(id);
     }
 
     /** node-a and node-b, each listing both (node-a wins placement ties: same load, smaller id). */
@@ -100,7 +64,7 @@ class ClusterRoutingTest {
 
     private JsonWebSocketClient connect(String baseUrl) throws Exception {
         JsonWebSocketClient ws = JsonWebSocketClient.connect(baseUrl);
-        open.add(ws);
+        redis.closeAfter(ws);
         return ws;
     }
 
@@ -228,7 +192,7 @@ class ClusterRoutingTest {
     void withRedisGoneJoinsAreServedWhereAskedAndCounted() throws Exception {
         StagecastServer[] nodes = twoNodes();
         StagecastServer b = nodes[1];
-        redis.kill();
+        redis.process().kill();
         double before = fallbacks(b);
         assertEquals(0.0, before);
 

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecast.signaling.StagecastServer;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.testutil.LoopbackServer;
-import io.stagecast.signaling.testutil.RedisProcess;
 import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +20,6 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two in-process nodes in cluster mode on a real redis-server of the test's own: they list each
@@ -32,40 +27,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * after Redis is killed and restarted.
  */
 class NodeRegistryTest {
-    private RedisProcess redis;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void loadLettuce() throws Exception {
-        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
-        // The first connection of a JVM loads Lettuce, Reactor and Netty's DNS classes (seconds on a
-        // busy 2-core machine); the time limits below are the protocol's, not the class loader's.
-        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
-            client.sync().ping();
-        }
-    }
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisProcess.start();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
 
     private StagecastServer node(String id) throws InterruptedException {
-        StagecastServer server = LoopbackServer.start(Map.of(
-                "STAGECAST_CLUSTER_REDIS_URL", redis.url(),
-                "STAGECAST_CLUSTER_NODE_ID", id));
-        open.add(server);
-        return server;
+        return redis.node(id);
     }
 
     private static ClusterNode cluster(StagecastServer server) {
@@ -101,7 +67,7 @@ class NodeRegistryTest {
 
     private void joinOne(StagecastServer server, String room) throws Exception {
         JsonWebSocketClient ws = JsonWebSocketClient.connect(server.baseUrl());
-        open.add(ws);
+        redis.closeAfter(ws);
         String token = server.tokens().mint(new JoinGrant(room, "host", "host", Role.MODERATOR, false,
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
         JsonNode reply = ws.request("join", "room", room, "token", token);
@@ -155,7 +121,7 @@ class NodeRegistryTest {
         StagecastServer b = node("node-b");
         within(Duration.ofSeconds(3), "a lists both", () -> ids(a).size() == 2);
         double failuresBefore = cluster(a).registry().heartbeatFailures();
-        redis.kill();
+        redis.process().kill();
         within(Duration.ofSeconds(3), "both count failed heartbeats",
                 () -> cluster(a).registry().heartbeatFailures() > failuresBefore
                         && cluster(b).registry().heartbeatFailures() > 0);
@@ -163,7 +129,7 @@ class NodeRegistryTest {
         assertTrue(a.metrics().get("stagecast.cluster.heartbeat.failures").counter().count() > 0);
         Thread.sleep(1_000);
 
-        redis.restart();
+        redis.process().restart();
         Duration back = within(Duration.ofSeconds(5), "both registered in the new, empty Redis",
                 () -> ids(a).equals(List.of("node-a", "node-b")) && ids(b).size() == 2);
         System.out.println("nodes registered again " + back.toMillis() + " ms after Redis restarted");
@@ -172,7 +138,7 @@ class NodeRegistryTest {
     @Test
     void withoutARedisUrlThereIsNoCluster() throws Exception {
         StagecastServer alone = LoopbackServer.start(Map.of());
-        open.add(alone);
+        redis.closeAfter(alone);
         assertFalse(alone.cluster().isPresent());
         assertTrue(alone.metrics().find("stagecast.cluster.nodes").gauges().isEmpty(), "no cluster meters");
     }

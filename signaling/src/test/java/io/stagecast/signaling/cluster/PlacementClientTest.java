@@ -1,11 +1,9 @@
 package io.stagecast.signaling.cluster;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stagecast.signaling.testutil.RedisProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,38 +13,19 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The entry paths' view of placement: one Redis look-up per burst of one room, a fallback when Redis is gone. */
 class PlacementClientTest {
-    private RedisProcess redis;
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
     private ClusterNode node;
     private SimpleMeterRegistry metrics;
 
-    @BeforeAll
-    static void loadLettuce() throws Exception {
-        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
-        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
-            client.sync().ping();
-        }
-    }
-
     @BeforeEach
-    void start() throws Exception {
-        redis = RedisProcess.start();
+    void start() {
         metrics = new SimpleMeterRegistry();
-        node = new ClusterNode(new ClusterRedis(redis.url()), "node-a", "http://node-a.test:8080", List.of(),
-                () -> new LoadReading(0, 0, 0, 0), List::of, metrics, NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        node = redis.closeAfter(new ClusterNode(new ClusterRedis(redis.url()), "node-a", "http://node-a.test:8080",
+                List.of(), () -> new LoadReading(0, 0, 0, 0), List::of, metrics, NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL));
     }
 
     /** GET calls Redis has served: only a claim reads the origin key (the heartbeat SETs, SCANs and MGETs). */
@@ -74,7 +53,7 @@ class PlacementClientTest {
 
     @Test
     void withRedisGoneEachRequestIsServedHereWithinTheTimeoutAndCounted() throws Exception {
-        redis.kill();
+        redis.process().kill();
         long start = System.nanoTime();
         RoomOrigin first = node.placementClient().originOf("offline").get(5, TimeUnit.SECONDS);
         RoomOrigin second = node.placementClient().originOf("offline").get(5, TimeUnit.SECONDS);

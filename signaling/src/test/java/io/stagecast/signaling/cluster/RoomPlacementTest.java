@@ -1,11 +1,8 @@
 package io.stagecast.signaling.cluster;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stagecast.signaling.testutil.RedisProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Room placement on a real redis-server: two cluster nodes (no HTTP or media, their load given by
@@ -32,41 +28,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RoomPlacementTest {
     private static final Duration SHORT_ORIGIN_TTL = Duration.ofMillis(1200);
 
-    private RedisProcess redis;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void loadLettuce() throws Exception {
-        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
-        // The first connection of a JVM loads Lettuce, Reactor and Netty's DNS classes (seconds on a
-        // busy 2-core machine); the time limits below are the protocol's, not the class loader's.
-        try (RedisProcess warmUp = RedisProcess.start(); ClusterRedis client = new ClusterRedis(warmUp.url())) {
-            client.sync().ping();
-        }
-    }
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisProcess.start();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
 
     /** A node whose participant count is {@code participants} and which hosts the rooms in {@code hosted}. */
     private ClusterNode node(String id, AtomicInteger participants, Collection<String> hosted) {
         ClusterNode node = new ClusterNode(new ClusterRedis(redis.url()), id, "http://" + id + ".test:8080",
                 List.of("127.0.0.1:10000"), () -> new LoadReading(participants.get(), 0, 0, 0), () -> List.copyOf(hosted),
                 new SimpleMeterRegistry(), NodeRegistry.TTL, SHORT_ORIGIN_TTL);
-        open.add(node);
-        return node;
+        return redis.closeAfter(node);
     }
 
     private static void awaitListed(ClusterNode node, int count, String busiest, int participants) throws InterruptedException {
