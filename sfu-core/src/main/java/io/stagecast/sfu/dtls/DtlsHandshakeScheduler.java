@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -82,13 +83,23 @@ public final class DtlsHandshakeScheduler implements AutoCloseable {
     public DtlsHandshakeScheduler(DtlsHandshakeLimits limits) {
         this.limits = limits;
         this.stallNanos = limits.stallTimeout().toNanos();
-        // Admission is bounded here, so the pool's own queue never holds more than a task per slot.
-        threads = new ThreadPoolExecutor(limits.maxRunning(), limits.maxRunning(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("dtls-handshake", true));
-        threads.allowCoreThreadTimeOut(true);
+        // Admission is bounded here (maxRunning at once), so the pool needs no queue: a handshake
+        // takes an idle thread, or a new one. With core = max threads a pool starts a new thread
+        // for every task until it has them all, so any join activity kept 64 threads alive (80
+        // threads in a 10-minute churn of 4 viewers at a time, docs/benchmarks.md, soak runs).
+        // Twice maxRunning as the limit: a finishing handshake's thread starts the next waiting
+        // one before it is back in the pool, so up to maxRunning threads may be finishing while
+        // maxRunning run.
+        threads = new ThreadPoolExecutor(0, 2 * limits.maxRunning(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new DefaultThreadFactory("dtls-handshake", true));
         drains = new ThreadPoolExecutor(DRAIN_THREADS, DRAIN_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("dtls-records", true));
         drains.allowCoreThreadTimeOut(true);
+    }
+
+    /** Threads the handshake pool holds now, busy or idle (tests). */
+    int threadCount() {
+        return threads.getPoolSize();
     }
 
     public DtlsHandshakeLimits limits() {

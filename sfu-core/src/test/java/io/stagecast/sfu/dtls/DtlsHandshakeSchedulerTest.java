@@ -45,6 +45,29 @@ class DtlsHandshakeSchedulerTest {
     }
 
     @Test
+    void handshakesOneAfterAnotherReuseAThreadInsteadOfStartingOneEach() throws Exception {
+        DtlsHandshakeScheduler wide = new DtlsHandshakeScheduler(new DtlsHandshakeLimits(16, 16, 16, Duration.ofSeconds(3)));
+        try {
+            for (int i = 0; i < 10; i++) {
+                FakeHandshake h = handshake(i % 2 == 0 ? A : B, 0);
+                assertNull(wide.submit(h));
+                h.awaitRunning();
+                h.end();
+                h.awaitEnded();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (wide.running() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(20); // its thread goes back to the pool after the scheduler heard it end
+            }
+            // A pool of core = max threads held 10 here, one per handshake so far.
+            assertTrue(wide.threadCount() <= 2, "threads for 10 handshakes in a row: " + wide.threadCount());
+        } finally {
+            wide.close();
+        }
+    }
+
+    @Test
     void oneAddressGetsItsShareAndNoMore() {
         submitted(A, 0);
         submitted(A, 0);
