@@ -82,9 +82,47 @@ class HelmChartTest {
     }
 
     @Test
+    void clusterModeSetsTheRedisUrlThePodNameAsNodeIdAndTheHostIpAsAdvertisedUrlOnlyWhenAsked() {
+        List<Map<String, Object>> alone = env(new Helm(CHART).template().withName("stage")
+                .set("secret.tokenSecret", SECRET).call());
+        assertTrue(alone.stream().noneMatch(e -> String.valueOf(e.get("name")).startsWith("STAGECAST_CLUSTER_")),
+                "no cluster settings by default: " + alone);
+
+        List<Map<String, Object>> env = env(new Helm(CHART).template().withName("stage")
+                .set("secret.tokenSecret", SECRET).set("cluster.redisUrl", "redis://redis:6379").call());
+        List<String> names = env.stream().map(e -> (String) e.get("name")).toList();
+        assertEquals("redis://redis:6379", byName(env, "STAGECAST_CLUSTER_REDIS_URL").get("value"));
+        assertEquals(Map.of("fieldRef", Map.of("fieldPath", "metadata.name")),
+                byName(env, "STAGECAST_CLUSTER_NODE_ID").get("valueFrom"), "the node id is the pod's name");
+        assertEquals(Map.of("fieldRef", Map.of("fieldPath", "status.hostIP")), byName(env, "HOST_IP").get("valueFrom"));
+        assertEquals("http://$(HOST_IP):8080", byName(env, "STAGECAST_CLUSTER_ADVERTISED_URL").get("value"));
+        assertTrue(names.indexOf("HOST_IP") < names.indexOf("STAGECAST_CLUSTER_ADVERTISED_URL"),
+                "Kubernetes expands $(HOST_IP) only from a variable defined before: " + names);
+
+        List<Map<String, Object>> fromSecret = env(new Helm(CHART).template().withName("stage")
+                .set("secret.tokenSecret", SECRET).set("tls.secretName", "stage-tls")
+                .set("cluster.redisUrlSecret.name", "redis-auth").set("cluster.redisUrlSecret.key", "url").call());
+        assertEquals(Map.of("secretKeyRef", Map.of("name", "redis-auth", "key", "url")),
+                byName(fromSecret, "STAGECAST_CLUSTER_REDIS_URL").get("valueFrom"), "the URL (with its password) from the secret");
+        assertEquals("https://$(HOST_IP):8080", byName(fromSecret, "STAGECAST_CLUSTER_ADVERTISED_URL").get("value"),
+                "https with TLS on the signaling port");
+    }
+
+    @Test
     void aMissingSecretIsRefusedWithTheReason() {
         Exception e = assertThrows(Exception.class, () -> new Helm(CHART).template().withName("stage").call());
         assertTrue(e.getMessage().contains("secret.tokenSecret is required"), e.getMessage());
+    }
+
+    /** The stagecast container's environment in the rendered Deployment. */
+    private static List<Map<String, Object>> env(String manifests) {
+        Map<String, Object> pod = map(map(map(render(manifests).get("Deployment"), "spec"), "template"), "spec");
+        return list(list(pod, "containers").get(0), "env");
+    }
+
+    private static Map<String, Object> byName(List<Map<String, Object>> env, String name) {
+        return env.stream().filter(e -> name.equals(e.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + env));
     }
 
     /** Every rendered document by its kind (the chart makes one of each). */
