@@ -153,7 +153,7 @@ public final class StagecastServer implements AutoCloseable {
     /** Read by the cluster's heartbeat thread; every source is safe off the rooms' and loops' threads. */
     private LoadReading loadReading() {
         return new LoadReading(rooms.participantCount(), rooms.all().size(), media.transportCount(),
-                (long) (media.metrics().packetsReceived() + media.metrics().packetsForwarded()));
+                (long) (media.metrics().packetsReceived() + media.metrics().packetsForwarded()), rooms.draining());
     }
 
     /** Webhooks are signed with {@code webhooks.signing-key}, else the node's signing key. */

@@ -120,7 +120,8 @@ public final class NodeRegistry {
         }
         lastPackets = reading.mediaPackets();
         lastReadingNanos = now;
-        return new NodeLoad(reading.participants(), reading.rooms(), reading.transports(), Math.max(0, rate));
+        return new NodeLoad(reading.participants(), reading.rooms(), reading.transports(), Math.max(0, rate),
+                reading.draining());
     }
 
     /**

@@ -100,9 +100,13 @@ public final class RoomPlacement {
         throw new IllegalStateException("room " + room + ": origin claimed and expired " + CLAIM_ATTEMPTS + " times in a row");
     }
 
-    /** Fewest participants, then the smallest id, so every node picks the same one from the same list. */
+    /**
+     * Fewest participants, then the smallest id, so every node picks the same one from the same
+     * list; a draining node only when every node drains (it refuses the join, as alone it would).
+     */
     static Optional<String> leastLoaded(List<NodeInfo> nodes) {
-        return nodes.stream()
+        List<NodeInfo> taking = nodes.stream().filter(n -> !n.load().draining()).toList();
+        return (taking.isEmpty() ? nodes : taking).stream()
                 .min(Comparator.<NodeInfo>comparingInt(n -> n.load().participants()).thenComparing(NodeInfo::id))
                 .map(NodeInfo::id);
     }

@@ -77,6 +77,15 @@ class RoomPlacementTest {
     }
 
     @Test
+    void aDrainingNodeIsPassedByHoweverEmptyItIs() {
+        NodeInfo emptying = new NodeInfo("node-a", "http://a", List.of(), new NodeLoad(0, 1, 1, 0, true), 0);
+        NodeInfo busy = new NodeInfo("node-b", "http://b", List.of(), new NodeLoad(40, 3, 50, 9), 0);
+        assertEquals(Optional.of("node-b"), RoomPlacement.leastLoaded(List.of(emptying, busy)));
+        assertEquals(Optional.of("node-a"), RoomPlacement.leastLoaded(List.of(emptying)),
+                "alone, the draining node is still named (and refuses the join itself)");
+    }
+
+    @Test
     void aClaimStaysWithItsOriginWhenLoadsChange() throws Exception {
         AtomicInteger aLoad = new AtomicInteger(5);
         ClusterNode a = node("node-a", aLoad, Set.of());
