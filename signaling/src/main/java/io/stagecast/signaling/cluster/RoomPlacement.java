@@ -31,9 +31,15 @@ import java.util.concurrent.TimeUnit;
 public final class RoomPlacement {
     public static final Duration ORIGIN_TTL = Duration.ofSeconds(10);
     private static final int CLAIM_ATTEMPTS = 3;
-    /** Renews the TTL only while the key still names us: another node's claim is never extended. */
+    /**
+     * Renews the TTL while the key still names us (another node's claim is never extended), and
+     * writes it again when it is gone while we still host the room: Redis restarted empty, or an
+     * outage outlasted the TTL, or the room was made here while Redis was away. Otherwise the
+     * room's next join would place it afresh, maybe on another node, apart from its people here.
+     */
     private static final String RENEW_IF_OURS =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+            "local v = redis.call('GET', KEYS[1]) if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
+            + "if v == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
     /**
      * Takes a room over from a dead origin: writes ARGV[2] only while the key is absent or still
      * names the dead node ARGV[1], so that of several nodes taking over at once one wins and the

@@ -160,9 +160,26 @@ class RoomPlacementTest {
         assertEquals("node-a", b.placement().claimOrigin("panel"));
         assertEquals(0, b.placement().refreshOrigins(List.of("panel")), "b is not panel's origin");
         assertFalse(b.placement().releaseOrigin("panel"));
-        assertEquals(1, a.placement().refreshOrigins(List.of("panel", "unclaimed")));
+        assertEquals(2, a.placement().refreshOrigins(List.of("panel", "unclaimed")),
+                "panel renewed, and unclaimed (hosted by a, no key) written for a");
+        assertEquals(Optional.of("node-a"), b.placement().originOf("unclaimed"));
+        assertEquals(0, b.placement().refreshOrigins(List.of("unclaimed")), "a's claim is not b's to renew");
         assertTrue(a.placement().releaseOrigin("panel"));
         assertEquals(Optional.empty(), b.placement().originOf("panel"));
+    }
+
+    @Test
+    void anOriginKeyRedisLostIsWrittenAgainByTheNodeStillHostingTheRoom() throws Exception {
+        ClusterNode a = node("node-a", new AtomicInteger(5), Set.of());
+        ClusterNode b = node("node-b", new AtomicInteger(0), Set.of());
+        awaitListed(a, 2, "node-a", 5);
+        try (ClusterRedis client = new ClusterRedis(redis.url())) {
+            client.sync().set(RoomPlacement.key("town-hall"), "node-a");
+            client.sync().del(RoomPlacement.key("town-hall")); // as after a restart of Redis without persistence
+        }
+        assertEquals(1, a.placement().refreshOrigins(List.of("town-hall")));
+        assertEquals("node-a", b.placement().claimOrigin("town-hall"),
+                "the next join stays with the room's people on node-a, though node-b is emptier");
     }
 
     @Test
