@@ -90,6 +90,8 @@ public final class StagecastServer implements AutoCloseable {
         Gauge.builder("stagecast.rooms", rooms, r -> r.all().size()).description("rooms on this node").register(metrics);
         Gauge.builder("stagecast.participants", rooms, Rooms::participantCount)
                 .description("participants in all rooms").register(metrics);
+        Gauge.builder("stagecast.room.members", rooms, Rooms::memberCount)
+                .description("participants all rooms hold, those within their reconnect grace included").register(metrics);
         Gauge.builder("stagecast.room.tasks", rooms.workers(), RoomWorkers::queued)
                 .description("requests and node work waiting or running in rooms' executors").register(metrics);
         io.micrometer.core.instrument.FunctionCounter.builder("stagecast.room.requests.refused", rooms.workers(),

@@ -75,6 +75,8 @@ public final class Room {
     private final Map<String, Participant> connections = new LinkedHashMap<>();
     /** {@code connections.size()}, kept for readers outside the room's executor. */
     private volatile int connected;
+    /** {@link StageRoom#memberCount()} as of the last connect, disconnect or tick, for /metrics. */
+    private volatile int members;
     private final LastNPolicy lastN;
     private final RoomExecutor executor;
     private final RoomMediaEvents mediaEvents;
@@ -168,17 +170,27 @@ public final class Room {
     private void connect(String id, Participant p) {
         connections.put(id, p);
         connected = connections.size();
+        members = stage.memberCount();
     }
 
     private Participant disconnect(String id) {
         Participant p = connections.remove(id);
         connected = connections.size();
+        members = stage.memberCount();
         return p;
     }
 
     /** Participants with a live connection (web, WHIP or WHEP); lock-free, for /metrics on an event loop. */
     public int size() {
         return connected;
+    }
+
+    /**
+     * Participants the room holds, those within their reconnect grace included (up to a second
+     * old: kept at each connect, disconnect and tick); lock-free, for /metrics.
+     */
+    public int memberCount() {
+        return members;
     }
 
     public synchronized SessionState session() {
@@ -528,6 +540,7 @@ public final class Room {
         }
         mediaEvents.retainVoiceOf(microphones);
         deliver(stage.tick());
+        members = stage.memberCount();
     }
 
     /**

@@ -172,6 +172,15 @@ public final class Rooms {
         return n;
     }
 
+    /** Participants all rooms hold, those within their reconnect grace included ({@link Room#memberCount()}). */
+    public int memberCount() {
+        int n = 0;
+        for (Room room : rooms.values()) {
+            n += room.memberCount();
+        }
+        return n;
+    }
+
     /** A room that is never removed for idleness (the configured demo room). */
     public void keep(String name) {
         keep = name;

@@ -404,6 +404,11 @@ public final class StageRoom {
         return hands.raised();
     }
 
+    /** Everyone the room holds: admitted, in the lobby, or within the reconnect grace. */
+    public int memberCount() {
+        return roster.size();
+    }
+
     public int lobbySize() {
         return roster.lobbySize();
     }

@@ -158,5 +158,26 @@ class NodeAndRoomCapsTest {
         JsonNode after = join("third", "t-after", Role.MODERATOR, third);
         assertTrue(after.path("ok").asBoolean(), "a transport freed by a leaving client takes the next join: " + after);
         third.forEach(JsonWebSocketClient::close);
+
+        // The participants a closed connection leaves in their reconnect grace still count against
+        // the room's cap, and /metrics shows them apart from the connected ones.
+        double connectedBefore = gauge("stagecast_participants");
+        coHost.close();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (gauge("stagecast_participants") >= connectedBefore && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertTrue(gauge("stagecast_participants") < connectedBefore, "the closed connection left the connected count");
+        assertTrue(server.rooms().get("full").state("host2").isPresent(), "host2 is held for its reconnect grace");
+        assertTrue(gauge("stagecast_room_members") > gauge("stagecast_participants"),
+                "members " + gauge("stagecast_room_members") + " include those in their grace, connected "
+                        + gauge("stagecast_participants"));
+    }
+
+    private static double gauge(String name) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElse(-1);
     }
 }
