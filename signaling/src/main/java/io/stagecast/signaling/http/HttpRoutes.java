@@ -20,7 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.api.ApiRoutes;
 import io.stagecast.signaling.cluster.RoomRouting;
-import io.stagecast.signaling.room.MediaAnswer;
 import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
@@ -33,9 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,18 +47,16 @@ import java.util.function.BooleanSupplier;
 public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
     static final String SDP = "application/sdp";
-    private static final String ACCEPT_POST = "Accept-Post";
     /** RFC 6750 3: how a client learns that the resource wants a Bearer token. */
     private static final String BEARER_CHALLENGE = "Bearer realm=\"stagecast\"";
 
-    private final IceServers iceServers;
     private final Rooms rooms;
     private final JoinTokens tokens;
     private final PrometheusMeterRegistry prometheus;
     private final StaticFiles files;
     private final BooleanSupplier ready;
     private final ApiRoutes api;
-    private final RoomRouting routing;
+    private final WhipWhepRoutes media;
 
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready) {
@@ -85,8 +79,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready, ApiRoutes api, IceServers iceServers, RoomRouting routing) {
         super(true);
-        this.routing = routing;
-        this.iceServers = iceServers;
+        this.media = new WhipWhepRoutes(rooms, tokens, iceServers, routing);
         this.api = api;
         this.rooms = rooms;
         this.tokens = tokens;
@@ -125,12 +118,12 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         order.add(keepAlive, response);
     }
 
-    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+    static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
         return CompletableFuture.completedFuture(response);
     }
 
     /** The part of a request that needs the room's state: run by the room's executor. */
-    private interface RoomCall {
+    interface RoomCall {
         CompletableFuture<FullHttpResponse> call() throws SignalingException;
     }
 
@@ -138,12 +131,12 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
      * Hands {@code call} to the room's executor (issue 13: the event loop only decodes and
      * writes): refused with 503 when the room has its cap of requests waiting.
      */
-    private static CompletableFuture<FullHttpResponse> inRoom(Room room, FullHttpRequest request, RoomCall call) {
+    static CompletableFuture<FullHttpResponse> inRoom(Room room, FullHttpRequest request, RoomCall call) {
         return inRoom(room, request.headers().contains(HttpHeaderNames.AUTHORIZATION), call);
     }
 
     /** @param presented whether the request carried an Authorization header */
-    private static CompletableFuture<FullHttpResponse> inRoom(Room room, boolean presented, RoomCall call) {
+    static CompletableFuture<FullHttpResponse> inRoom(Room room, boolean presented, RoomCall call) {
         CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
         try {
             room.executor().submit(() -> {
@@ -211,7 +204,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         HttpMethod method = request.method();
         String first = parts.get(0);
         if ((first.equals("whip") || first.equals("whep")) && parts.size() >= 2 && !parts.get(1).isEmpty()) {
-            return media(request, first.equals("whip") ? MediaResource.Kind.WHIP : MediaResource.Kind.WHEP, parts);
+            return media.route(request, first.equals("whip") ? MediaResource.Kind.WHIP : MediaResource.Kind.WHEP, parts);
         }
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             return done(text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n"));
@@ -232,110 +225,8 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    /**
-     * WHIP publishes to a room's stage, WHEP watches it (RFC 9725): {@code POST} an offer to the
-     * endpoint {@code /{kind}/{room}}, {@code DELETE} the resource URL it answers with,
-     * {@code OPTIONS} on either.
-     */
-    private CompletableFuture<FullHttpResponse> media(FullHttpRequest request, MediaResource.Kind kind, List<String> parts)
-            throws SignalingException {
-        String roomName = parts.get(1);
-        HttpMethod method = request.method();
-        boolean endpoint = parts.size() == 2;
-        boolean resource = parts.size() == 3 && !parts.get(2).isEmpty();
-        if (!endpoint && !resource) {
-            return done(text(HttpResponseStatus.NOT_FOUND, "not found\n"));
-        }
-        String allow = endpoint ? "OPTIONS, POST" : "OPTIONS, DELETE, PATCH";
-        if (method == HttpMethod.OPTIONS) {
-            // RFC 9725 4.1: what the endpoint takes. CORS preflights of allowed origins were answered before.
-            FullHttpResponse r = text(HttpResponseStatus.NO_CONTENT, "");
-            r.headers().remove(HttpHeaderNames.CONTENT_TYPE);
-            r.headers().set(HttpHeaderNames.ALLOW, allow);
-            if (endpoint) {
-                r.headers().set(ACCEPT_POST, SDP);
-            }
-            return done(r);
-        }
-        if (endpoint && method == HttpMethod.POST) {
-            String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-            if (!contentType.toLowerCase().startsWith(SDP)) {
-                FullHttpResponse r = text(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/sdp\n");
-                r.headers().set(ACCEPT_POST, SDP);
-                return done(r);
-            }
-            String token = bearerToken(request);
-            JoinGrant grant = verify(token, roomName);
-            String offer = request.content().toString(StandardCharsets.UTF_8);
-            String identity = identityOf(grant, token);
-            boolean presented = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
-            String pathAndQuery = request.uri();
-            // Placement first (cluster mode, off the loop): a room served by another node is sent
-            // there before any session exists (RFC 9725 4.5); 307 keeps the method and the offer.
-            return routing.originOf(roomName).thenCompose(origin -> {
-                if (!origin.here()) {
-                    return done(redirect(origin.locationOf(pathAndQuery)));
-                }
-                try {
-                    return offer(rooms.forJoin(roomName, null), kind, grant, identity, offer, presented);
-                } catch (SignalingException e) {
-                    return done(refusal(presented, e));
-                }
-            }).exceptionally(failure -> {
-                log.warn("{} POST to room {} failed", kind.path(), roomName, failure);
-                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
-            });
-        }
-        if (resource && method == HttpMethod.DELETE) {
-            // The token of the POST, even a single-use one that POST used up.
-            JoinGrant grant;
-            try {
-                grant = tokens.verifyRedeemed(bearerToken(request), roomName);
-            } catch (TokenError e) {
-                throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
-            }
-            Room room = rooms.get(roomName);
-            if (room == null) {
-                throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
-            }
-            String secret = parts.get(2);
-            return inRoom(room, request, () -> {
-                room.deleteResource(kind, secret, grant);
-                return done(text(HttpResponseStatus.OK, ""));
-            });
-        }
-        FullHttpResponse r = resource && method == HttpMethod.PATCH
-                // RFC 9725 4.3: trickle ICE is optional; we are ICE-lite with all candidates in the answer.
-                ? text(HttpResponseStatus.METHOD_NOT_ALLOWED, "trickle ICE is not supported\n")
-                : text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
-        r.headers().set(HttpHeaderNames.ALLOW, allow);
-        return done(r);
-    }
 
-    /** A WHIP/WHEP offer for a room served here, answered on the room's executor. */
-    private CompletableFuture<FullHttpResponse> offer(Room room, MediaResource.Kind kind, JoinGrant grant,
-                                                      String identity, String offer, boolean presented) {
-        return inRoom(room, presented, () -> {
-            MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
-                    : room.whepView(grant, identity, offer);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                    Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
-            r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
-            r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
-            for (String link : iceServers.linkHeaders(identity)) {
-                r.headers().add("Link", link);
-            }
-            return done(r);
-        });
-    }
 
-    /** 307: the same request, method and body kept (RFC 9110 15.4.8), to the node that serves the room. */
-    private static FullHttpResponse redirect(String location) {
-        FullHttpResponse r = text(HttpResponseStatus.TEMPORARY_REDIRECT, "this room is served at " + location + "\n");
-        r.headers().set(HttpHeaderNames.LOCATION, location);
-        return r;
-    }
 
     /**
      * {@code GET /debug/rooms/{room}/participants/{id}/media}: what the media plane forwards to one
@@ -392,7 +283,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private static String bearerToken(FullHttpRequest request) throws SignalingException {
+    static String bearerToken(FullHttpRequest request) throws SignalingException {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "a Bearer token is required");
@@ -400,41 +291,15 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
         return header.substring(7).trim();
     }
 
-    /** Checks the token; a single-use one is used up only by the join it makes (the room redeems it). */
-    private JoinGrant verify(String token, String room) throws SignalingException {
-        try {
-            return tokens.verify(token, room);
-        } catch (TokenError e) {
-            throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
-        }
-    }
 
-    /**
-     * Who counts as one client for the per-token cap: the participant a token names, else the
-     * token's id, else the token itself (hashed, so the key in memory is not a usable token).
-     */
-    static String identityOf(JoinGrant grant, String token) {
-        if (grant.named()) {
-            return "sub:" + grant.participantId();
-        }
-        if (grant.tokenId() != null) {
-            return "jti:" + grant.tokenId();
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JRE", e);
-        }
-    }
 
     /** A refusal as HTTP: its status, a readable body, and the headers RFC 6750 and RFC 9110 ask for. */
-    private static FullHttpResponse refusal(FullHttpRequest request, SignalingException e) {
+    static FullHttpResponse refusal(FullHttpRequest request, SignalingException e) {
         return refusal(request.headers().contains(HttpHeaderNames.AUTHORIZATION), e);
     }
 
     /** @param presented whether the request carried an Authorization header */
-    private static FullHttpResponse refusal(boolean presented, SignalingException e) {
+    static FullHttpResponse refusal(boolean presented, SignalingException e) {
         FullHttpResponse r = text(e.code().httpStatus(), e.getMessage() + "\n");
         if (e.code() == SignalingException.Code.UNAUTHORIZED) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
