@@ -71,6 +71,10 @@ final class Backchannel {
         return m;
     }
 
+    ChatLog log() {
+        return log;
+    }
+
     String debugState() {
         return "backchannel " + log.debugState();
     }

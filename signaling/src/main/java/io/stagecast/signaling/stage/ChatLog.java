@@ -122,6 +122,30 @@ final class ChatLog {
         return out;
     }
 
+    DurableRoom.Chat durable() {
+        List<DurableRoom.Message> messages = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) {
+            ChatMessage m = e.message;
+            messages.add(new DurableRoom.Message(m.id(), m.senderId(), m.senderName(), m.text(),
+                    m.sentAt().toEpochMilli(), m.replyTo(), List.copyOf(e.likers)));
+        }
+        return new DurableRoom.Chat(messages, nextId, pinnedId);
+    }
+
+    /** Replaces the history with a kept one (its newest {@code capacity} messages, if this log keeps fewer). */
+    void restore(DurableRoom.Chat kept) {
+        entries.clear();
+        List<DurableRoom.Message> messages = kept.messages();
+        for (DurableRoom.Message m : messages.subList(Math.max(0, messages.size() - capacity), messages.size())) {
+            Entry e = new Entry(new ChatMessage(m.id(), m.senderId(), m.senderName(), m.text(),
+                    Instant.ofEpochMilli(m.sentAtMillis()), m.replyTo(), 0));
+            e.likers.addAll(m.likers());
+            entries.put(m.id(), e);
+        }
+        nextId = kept.nextId();
+        pinnedId = kept.pinnedId() != null && entries.containsKey(kept.pinnedId()) ? kept.pinnedId() : null;
+    }
+
     String debugState() {
         StringBuilder sb = new StringBuilder("pinned=").append(pinnedId).append(" next=").append(nextId);
         for (Entry e : entries.values()) {

@@ -62,6 +62,14 @@ final class Hands {
                 .toList();
     }
 
+    long nextOrder() {
+        return nextOrder;
+    }
+
+    void restoreNextOrder(long next) {
+        nextOrder = next;
+    }
+
     String debugState() {
         return "hands=" + nextOrder;
     }

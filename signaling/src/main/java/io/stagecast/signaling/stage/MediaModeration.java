@@ -130,6 +130,11 @@ final class MediaModeration {
         }
     }
 
+    /** A kept spotlight, if its person is still in the room. */
+    void restoreSpotlight(String id) {
+        spotlightId = id != null && roster.contains(id) ? id : null;
+    }
+
     String debugState() {
         return "spotlight=" + spotlightId;
     }

@@ -128,6 +128,30 @@ final class Polls {
         }
     }
 
+    List<DurableRoom.PollState> durable() {
+        List<DurableRoom.PollState> out = new ArrayList<>(polls.size());
+        for (Poll p : polls.values()) {
+            out.add(new DurableRoom.PollState(p.id, p.question, p.options, p.correctOptions,
+                    new LinkedHashMap<>(p.answers), p.status));
+        }
+        return out;
+    }
+
+    long nextId() {
+        return nextId;
+    }
+
+    void restore(List<DurableRoom.PollState> kept, long next) {
+        polls.clear();
+        for (DurableRoom.PollState s : kept) {
+            Poll p = new Poll(s.id(), s.question(), s.options(), s.correctOptions());
+            p.answers.putAll(s.answers());
+            p.status = s.status();
+            polls.put(p.id, p);
+        }
+        nextId = next;
+    }
+
     String debugState() {
         StringBuilder sb = new StringBuilder("polls=").append(nextId);
         for (Poll p : polls.values()) {

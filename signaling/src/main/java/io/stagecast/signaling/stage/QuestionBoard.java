@@ -6,6 +6,7 @@ import io.stagecast.signaling.stage.StageEvent.QuestionPinned;
 import io.stagecast.signaling.stage.StageEvent.QuestionRemoved;
 import io.stagecast.signaling.stage.StageEvent.QuestionUpvotes;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,6 +161,33 @@ final class QuestionBoard {
             throw StageRefusal.badRequest(what + " has 1.." + maxChars + " characters");
         }
         return stripped;
+    }
+
+    List<DurableRoom.QuestionState> durable() {
+        List<DurableRoom.QuestionState> out = new ArrayList<>(questions.size());
+        for (Question q : questions.values()) {
+            out.add(new DurableRoom.QuestionState(q.id, q.askerId, q.askerName, q.text, q.askedAt.toEpochMilli(),
+                    List.copyOf(q.upvoters), q.status, q.answer, q.answeredBy));
+        }
+        return out;
+    }
+
+    long nextId() {
+        return nextId;
+    }
+
+    void restore(List<DurableRoom.QuestionState> kept, long next, String pinned) {
+        questions.clear();
+        for (DurableRoom.QuestionState s : kept) {
+            Question q = new Question(s.id(), s.askerId(), s.askerName(), s.text(), Instant.ofEpochMilli(s.askedAtMillis()));
+            q.upvoters.addAll(s.upvoters());
+            q.status = s.status();
+            q.answer = s.answer();
+            q.answeredBy = s.answeredBy();
+            questions.put(q.id, q);
+        }
+        nextId = next;
+        pinnedId = pinned != null && questions.containsKey(pinned) ? pinned : null;
     }
 
     String debugState() {

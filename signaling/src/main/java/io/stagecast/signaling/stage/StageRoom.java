@@ -455,6 +455,45 @@ public final class StageRoom {
         return roster.recipients(audience);
     }
 
+    // ---- what outlives the node (issue 14) ----
+
+    /** The room's durable part ({@link DurableRoom}), to be kept elsewhere and {@link #restore restored} on another node. */
+    public DurableRoom durableState() {
+        long now = roster.now();
+        List<DurableRoom.Person> people = new ArrayList<>(roster.size());
+        for (Member m : roster.all()) {
+            people.add(DurablePeople.of(m, now));
+        }
+        return new DurableRoom(roster.session, roster.settings, people, hands.nextOrder(), media.spotlight(),
+                chat.log().durable(), backchannel.log().durable(), polls.durable(), polls.nextId(),
+                questions.durable(), questions.nextId(), questions.pinnedId());
+    }
+
+    /**
+     * Takes over a room kept by {@link #durableState()} on a node that is gone: everyone is back
+     * in their place and role, disconnected, with a fresh reconnect grace to rejoin in (a
+     * {@link #reconnect} each). Only into a room nobody has joined yet.
+     *
+     * @throws IllegalStateException if the room holds anyone already
+     */
+    public void restore(DurableRoom kept) {
+        if (roster.size() > 0) {
+            throw new IllegalStateException("room " + roomId + " is in use; only a new room takes a kept state over");
+        }
+        long now = roster.now();
+        roster.session = kept.session();
+        roster.settings = kept.settings();
+        for (DurableRoom.Person p : kept.people()) {
+            roster.add(DurablePeople.member(p, roster.limits, now));
+        }
+        hands.restoreNextOrder(kept.nextHandOrder());
+        media.restoreSpotlight(kept.spotlightId());
+        chat.log().restore(kept.chat());
+        backchannel.log().restore(kept.backchannel());
+        polls.restore(kept.polls(), kept.nextPollId());
+        questions.restore(kept.questions(), kept.nextQuestionId(), kept.pinnedQuestionId());
+    }
+
     /** All state, including what clients never see; tests compare it before and after a refusal. */
     String debugState() {
         StringBuilder sb = new StringBuilder();
