@@ -130,7 +130,7 @@ public final class StagecastServer implements AutoCloseable {
         this.cluster = config.cluster().enabled()
                 ? ClusterNode.start(config.cluster(), config.cluster().advertisedUrlOr(baseUrl()), mediaAddresses(),
                         this::loadReading, () -> rooms.all().stream().map(io.stagecast.signaling.room.Room::name).toList(),
-                        metrics)
+                        new io.stagecast.signaling.room.KeptRooms(rooms), metrics)
                 : null;
         if (cluster != null) {
             routing.attach(cluster.placementClient());

@@ -28,6 +28,10 @@ public final class ClusterNode implements AutoCloseable {
     private final NodeRegistry registry;
     private final RoomPlacement placement;
     private final PlacementClient placementClient;
+    private final RoomStateStore states;
+    /** Beats between renewals of the hosted rooms' state keys (their TTL is minutes, not seconds). */
+    private static final int STATE_RENEW_BEATS = 60;
+    private int beats;
     private final Supplier<Collection<String>> hostedRooms;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-heartbeat", true));
@@ -35,12 +39,13 @@ public final class ClusterNode implements AutoCloseable {
     private boolean closed;
 
     ClusterNode(ClusterRedis redis, String nodeId, String url, List<String> mediaAddresses,
-                Supplier<LoadReading> load, Supplier<Collection<String>> hostedRooms, MeterRegistry metrics,
-                Duration nodeTtl, Duration originTtl) {
+                Supplier<LoadReading> load, Supplier<Collection<String>> hostedRooms, RoomStateStore.Host rooms,
+                MeterRegistry metrics, Duration nodeTtl, Duration originTtl) {
         this.redis = redis;
         this.registry = new NodeRegistry(redis, nodeId, url, mediaAddresses, load, metrics, nodeTtl);
         this.placement = new RoomPlacement(redis, registry, originTtl);
-        this.placementClient = new PlacementClient(placement, registry, metrics);
+        this.states = new RoomStateStore(redis, rooms, metrics);
+        this.placementClient = new PlacementClient(placement, registry, states, metrics);
         this.hostedRooms = hostedRooms;
         // The first heartbeat at once; the node does not wait for Redis to start (it may come later).
         this.beating = thread.scheduleAtFixedRate(this::beat, 0, NodeRegistry.HEARTBEAT_INTERVAL.toMillis(),
@@ -54,13 +59,14 @@ public final class ClusterNode implements AutoCloseable {
      * @param mediaAddresses its media candidates' {@code address:port}
      * @param load           read at each heartbeat, on the cluster's thread
      * @param hostedRooms    names of the rooms open on this node, whose origin keys it renews where it is the origin
+     * @param rooms          the node's rooms as their state is kept in Redis and taken over from it
      */
     public static ClusterNode start(ClusterSettings settings, String url, List<String> mediaAddresses,
                                     Supplier<LoadReading> load, Supplier<Collection<String>> hostedRooms,
-                                    MeterRegistry metrics) {
+                                    RoomStateStore.Host rooms, MeterRegistry metrics) {
         ClusterRedis redis = new ClusterRedis(settings.redisUrl());
         LOG.info("cluster: node {} ({}) registers in Redis at {}", settings.nodeId(), url, redis.address());
-        return new ClusterNode(redis, settings.nodeId(), url, mediaAddresses, load, hostedRooms, metrics,
+        return new ClusterNode(redis, settings.nodeId(), url, mediaAddresses, load, hostedRooms, rooms, metrics,
                 NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL);
     }
 
@@ -69,7 +75,11 @@ public final class ClusterNode implements AutoCloseable {
         // Only with a fresh list: while Redis is away the answers stay until they expire.
         registry.lastLiveNodes().ifPresent(placementClient::sweep);
         try {
-            placement.refreshOrigins(hostedRooms.get());
+            Collection<String> hosted = hostedRooms.get();
+            placement.refreshOrigins(hosted);
+            if (++beats % STATE_RENEW_BEATS == 0) {
+                states.renew(hosted);
+            }
         } catch (RuntimeException e) {
             // The heartbeat has counted and logged Redis being away; a renewal missed now is retried next beat.
             LOG.debug("cluster: renewing origin keys failed: {}", e.toString());
@@ -91,6 +101,11 @@ public final class ClusterNode implements AutoCloseable {
     /** Placement as the entry paths ask it: cached, off their threads, with a timeout and a fallback. */
     public PlacementClient placementClient() {
         return placementClient;
+    }
+
+    /** Where the hosted rooms' states are kept. */
+    public RoomStateStore states() {
+        return states;
     }
 
     /** Test hook: stops heartbeating without deregistering, as a frozen or cut-off node would. */
@@ -116,6 +131,7 @@ public final class ClusterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         placementClient.close();
+        states.close();
         // After the last heartbeat has finished, so no late SET brings the key back.
         registry.deregister();
         redis.close();

@@ -41,15 +41,17 @@ public final class PlacementClient implements AutoCloseable {
 
     private final RoomPlacement placement;
     private final NodeRegistry registry;
+    private final RoomStateStore states;
     private final Counter fallbacks;
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAX_WAITING), new DefaultThreadFactory("cluster-placement", true));
     private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
     private final AtomicBoolean failing = new AtomicBoolean();
 
-    PlacementClient(RoomPlacement placement, NodeRegistry registry, MeterRegistry metrics) {
+    PlacementClient(RoomPlacement placement, NodeRegistry registry, RoomStateStore states, MeterRegistry metrics) {
         this.placement = placement;
         this.registry = registry;
+        this.states = states;
         this.fallbacks = Counter.builder("stagecast.cluster.placement.fallbacks")
                 .description("requests served on this node because placement (Redis) could not be asked in time")
                 .register(metrics);
@@ -88,6 +90,9 @@ public final class PlacementClient implements AutoCloseable {
             String origin = placement.claimOrigin(room);
             if (origin.equals(registry.nodeId())) {
                 recovered();
+                // Before the request that asked makes the room: a room taken over from a dead
+                // origin starts from the state it kept.
+                states.restoreIfKept(room);
                 return RoomOrigin.HERE;
             }
             Optional<NodeInfo> node = registry.node(origin);
@@ -123,6 +128,7 @@ public final class PlacementClient implements AutoCloseable {
         try {
             threads.execute(() -> {
                 try {
+                    states.discard(room);
                     placement.releaseOrigin(room);
                 } catch (RuntimeException e) {
                     LOG.debug("cluster: releasing room {} failed ({}); its key expires within {} s", room,
@@ -132,6 +138,11 @@ public final class PlacementClient implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             LOG.debug("cluster: releasing room {} skipped (closing or busy)", room);
         }
+    }
+
+    /** The room's state changed here (any thread, never blocks): kept in Redis shortly. */
+    public void roomChanged(String room) {
+        states.changed(room);
     }
 
     /**

@@ -27,6 +27,14 @@ public final class RoomRouting {
         return client == null ? CompletableFuture.completedFuture(RoomOrigin.HERE) : client.originOf(room);
     }
 
+    /** The room's durable state changed on this node: kept in Redis (cluster mode; queued, never blocks). */
+    public void roomChanged(String room) {
+        PlacementClient client = placement;
+        if (client != null) {
+            client.roomChanged(room);
+        }
+    }
+
     /** The room ended on this node: its origin key is given up (queued; never blocks). */
     public void roomEnded(String room) {
         PlacementClient client = placement;

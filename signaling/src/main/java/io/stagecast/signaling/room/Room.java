@@ -201,6 +201,20 @@ public final class Room {
         return stage.participant(participantId);
     }
 
+    // ---- what outlives the node (cluster mode) ----
+
+    /** What is kept of the room in Redis: on the room's executor. */
+    synchronized KeptRooms.Kept kept() {
+        return new KeptRooms.Kept(KeptRooms.VERSION, idleLimit.toMillis(), stage.durableState());
+    }
+
+    /** A new room takes over what a dead origin kept; before anyone can reach it. */
+    synchronized void restore(KeptRooms.Kept kept) {
+        stage.restore(kept.stage());
+        idleLimit = KeptRooms.idleLimitOf(kept);
+        members = stage.memberCount();
+    }
+
     // ---- the web client ----
 
     /**

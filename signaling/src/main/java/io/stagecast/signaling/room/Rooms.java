@@ -138,6 +138,23 @@ public final class Rooms {
         return creation.made() ? Optional.of(creation.room()) : Optional.empty();
     }
 
+    /**
+     * The room made again from what its dead origin kept (cluster mode, the node that took it
+     * over), everyone in it disconnected until they rejoin; nothing if a room of that name is open
+     * here already. Past {@code rooms.max-rooms} too: the room exists, it only moves.
+     */
+    void restore(String name, KeptRooms.Kept kept) {
+        synchronized (creation) {
+            if (rooms.containsKey(name)) {
+                return;
+            }
+            Room room = newRoom(name);
+            room.restore(kept);
+            rooms.put(name, room);
+        }
+        log.info("room {} taken over: {} participants to rejoin", name, kept.stage().people().size());
+    }
+
     /** Ends a room now (the API's delete): everyone's connection closes, the room is gone. */
     public boolean remove(String name, String reason) {
         Room room = rooms.remove(name);

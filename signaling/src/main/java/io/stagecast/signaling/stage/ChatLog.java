@@ -127,7 +127,7 @@ final class ChatLog {
         for (Entry e : entries.values()) {
             ChatMessage m = e.message;
             messages.add(new DurableRoom.Message(m.id(), m.senderId(), m.senderName(), m.text(),
-                    m.sentAt().toEpochMilli(), m.replyTo(), List.copyOf(e.likers)));
+                    m.sentAt().toString(), m.replyTo(), List.copyOf(e.likers)));
         }
         return new DurableRoom.Chat(messages, nextId, pinnedId);
     }
@@ -138,7 +138,7 @@ final class ChatLog {
         List<DurableRoom.Message> messages = kept.messages();
         for (DurableRoom.Message m : messages.subList(Math.max(0, messages.size() - capacity), messages.size())) {
             Entry e = new Entry(new ChatMessage(m.id(), m.senderId(), m.senderName(), m.text(),
-                    Instant.ofEpochMilli(m.sentAtMillis()), m.replyTo(), 0));
+                    Instant.parse(m.sentAt()), m.replyTo(), 0));
             e.likers.addAll(m.likers());
             entries.put(m.id(), e);
         }

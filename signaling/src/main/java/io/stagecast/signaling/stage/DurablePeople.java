@@ -33,7 +33,7 @@ final class DurablePeople {
             onStageFor = Math.max(0, (now - onStage.since()) / NANOS_PER_MILLI);
         }
         return new Person(m.id, m.name, m.role, m.mobile, standing, invitedBy, viaRequest, invitationLeft, onStageFor,
-                m.hand == null ? null : m.hand.raisedAt().toEpochMilli(), m.hand == null ? 0 : m.hand.order(),
+                m.hand == null ? null : m.hand.raisedAt().toString(), m.hand == null ? 0 : m.hand.order(),
                 m.chatBlocked, m.tracks.forcedOff(TrackKind.MICROPHONE), m.tracks.forcedOff(TrackKind.CAMERA));
     }
 
@@ -51,8 +51,8 @@ final class DurablePeople {
             case STAGE -> new Position.OnStage(now - p.onStageForMillis() * NANOS_PER_MILLI);
         };
         Member m = new Member(p.id(), p.name(), p.role(), p.mobile(), position, limits);
-        if (p.handRaisedAtMillis() != null) {
-            m.hand = new Member.Hand(Instant.ofEpochMilli(p.handRaisedAtMillis()), p.handOrder());
+        if (p.handRaisedAt() != null) {
+            m.hand = new Member.Hand(Instant.parse(p.handRaisedAt()), p.handOrder());
         }
         m.chatBlocked = p.chatBlocked();
         m.tracks.setForcedOff(TrackKind.MICROPHONE, p.microphoneForcedOff());

@@ -12,7 +12,8 @@ import java.util.Set;
  * spotlight, the chat and backchannel tails, polls with their answers, and the Q&amp;A. Plain data,
  * written by {@link StageRoom#durableState()} and read back by {@link StageRoom#restore}; times on
  * the room's nano clock are kept as what is left or what has passed, in milliseconds, since a
- * nano clock means nothing on another machine, and wall-clock instants as epoch milliseconds.
+ * nano clock means nothing on another machine, and wall-clock instants as ISO-8601 text (to the
+ * nanosecond, so what people see is the same to the digit).
  *
  * <p>Not kept, by design: who is connected (everyone comes back disconnected, within a fresh
  * reconnect grace), which tracks are on (the media is gone with the node: publishers publish again),
@@ -38,11 +39,11 @@ public record DurableRoom(
     /**
      * @param invitationLeftMillis an invitation's time left to confirm ({@link Standing#INVITED})
      * @param onStageForMillis     how long on stage ({@link Standing#STAGE}): breaks eviction ties
-     * @param handRaisedAtMillis   epoch milliseconds, or null while the hand is down
+     * @param handRaisedAt         an ISO-8601 instant, or null while the hand is down
      */
     public record Person(String id, String name, Role role, boolean mobile, Standing standing, String invitedBy,
                          boolean invitedViaRequest, long invitationLeftMillis, long onStageForMillis,
-                         Long handRaisedAtMillis, long handOrder, boolean chatBlocked,
+                         String handRaisedAt, long handOrder, boolean chatBlocked,
                          boolean microphoneForcedOff, boolean cameraForcedOff) {
     }
 
@@ -50,8 +51,8 @@ public record DurableRoom(
     public record Chat(List<Message> messages, long nextId, String pinnedId) {
     }
 
-    /** One message and who liked it; {@code sentAtMillis} epoch milliseconds. */
-    public record Message(String id, String senderId, String senderName, String text, long sentAtMillis,
+    /** One message and who liked it; {@code sentAt} an ISO-8601 instant. */
+    public record Message(String id, String senderId, String senderName, String text, String sentAt,
                           String replyTo, List<String> likers) {
     }
 
@@ -59,7 +60,7 @@ public record DurableRoom(
                             Map<String, Integer> answers, PollView.Status status) {
     }
 
-    public record QuestionState(String id, String askerId, String askerName, String text, long askedAtMillis,
+    public record QuestionState(String id, String askerId, String askerName, String text, String askedAt,
                                 List<String> upvoters, QuestionView.Status status, String answer, String answeredBy) {
     }
 }

@@ -166,7 +166,7 @@ final class QuestionBoard {
     List<DurableRoom.QuestionState> durable() {
         List<DurableRoom.QuestionState> out = new ArrayList<>(questions.size());
         for (Question q : questions.values()) {
-            out.add(new DurableRoom.QuestionState(q.id, q.askerId, q.askerName, q.text, q.askedAt.toEpochMilli(),
+            out.add(new DurableRoom.QuestionState(q.id, q.askerId, q.askerName, q.text, q.askedAt.toString(),
                     List.copyOf(q.upvoters), q.status, q.answer, q.answeredBy));
         }
         return out;
@@ -179,7 +179,7 @@ final class QuestionBoard {
     void restore(List<DurableRoom.QuestionState> kept, long next, String pinned) {
         questions.clear();
         for (DurableRoom.QuestionState s : kept) {
-            Question q = new Question(s.id(), s.askerId(), s.askerName(), s.text(), Instant.ofEpochMilli(s.askedAtMillis()));
+            Question q = new Question(s.id(), s.askerId(), s.askerName(), s.text(), Instant.parse(s.askedAt()));
             q.upvoters.addAll(s.upvoters());
             q.status = s.status();
             q.answer = s.answer();

@@ -1,0 +1,52 @@
+package io.stagecast.signaling.room;
+
+import io.stagecast.signaling.stage.AccessMode;
+import io.stagecast.signaling.stage.SettingsChange;
+import io.stagecast.signaling.stage.StageRoom;
+import io.stagecast.signaling.token.Role;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JSON a room is kept in, in Redis: everything survives it, and what is not a kept room is refused. */
+class KeptRoomsTest {
+
+    @Test
+    void aRoomSurvivesItsJsonExactly() {
+        StageRoom stage = new StageRoom("r");
+        assertTrue(stage.join("mod", "Mia", Role.MODERATOR, false, false).ok());
+        assertTrue(stage.start("mod").ok());
+        assertTrue(stage.changeSettings("mod", SettingsChange.NONE.withAccessMode(AccessMode.REQUEST)).ok());
+        assertTrue(stage.join("sam", "Sam", Role.SPEAKER, false, true).ok());
+        assertTrue(stage.join("ann", "Ann «Ä»", Role.ATTENDEE, false, false).ok());
+        assertTrue(stage.requestStage("ann").ok());
+        assertTrue(stage.raiseHand("ann").ok());
+        assertTrue(stage.sendChat("ann", "héllo \"world\"\n", null).ok());
+        assertTrue(stage.likeChat("mod", "m1", true).ok());
+        assertTrue(stage.createPoll("mod", "Quiz?", List.of("a", "b", "c"), Set.of(2)).ok());
+        assertTrue(stage.openPoll("mod", "p1").ok());
+        assertTrue(stage.answerPoll("ann", "p1", 2).ok());
+        assertTrue(stage.askQuestion("ann", "Why?").ok());
+        assertTrue(stage.inviteToStage("mod", "ann").ok());
+        assertTrue(stage.sendBackchannel("sam", "ready").ok());
+
+        KeptRooms.Kept kept = new KeptRooms.Kept(KeptRooms.VERSION, 90_000, stage.durableState());
+        assertEquals(kept, KeptRooms.read(KeptRooms.write(kept)));
+    }
+
+    @Test
+    void whatIsNotAKeptRoomOfThisVersionIsRefused() {
+        String good = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, new StageRoom("r").durableState()));
+        assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("not json"));
+        assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("{}"));
+        assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("null"));
+        assertThrows(IllegalArgumentException.class,
+                () -> KeptRooms.read(good.replace("\"version\":" + KeptRooms.VERSION, "\"version\":99")));
+        assertEquals(Rooms.IDLE_LIMIT, KeptRooms.idleLimitOf(KeptRooms.read(good)));
+    }
+}
