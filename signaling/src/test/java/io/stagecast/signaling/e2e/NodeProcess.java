@@ -151,7 +151,11 @@ final class NodeProcess implements AutoCloseable {
     }
 
     String token(String room, String name, Role role) {
-        return tokens.mint(new JoinGrant(room, RandomIds.participantId(), name, role, false,
+        return token(room, RandomIds.participantId(), name, role);
+    }
+
+    String token(String room, String participantId, String name, Role role) {
+        return tokens.mint(new JoinGrant(room, participantId, name, role, false,
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
     }
 
@@ -207,6 +211,12 @@ final class NodeProcess implements AutoCloseable {
     /** Everything the node wrote to standard output and error so far. */
     String logText() throws IOException {
         return Files.readString(log);
+    }
+
+    /** SIGKILL, as a crash: no goodbye to clients or to Redis. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** SIGTERM, as a service manager stops the node. */
