@@ -29,8 +29,11 @@ public final class ClusterNode implements AutoCloseable {
     private final RoomPlacement placement;
     private final PlacementClient placementClient;
     private final RoomStateStore states;
-    /** Beats between renewals of the hosted rooms' state keys (their TTL is minutes, not seconds). */
-    private static final int STATE_RENEW_BEATS = 60;
+    /**
+     * Beats between renewals of the hosted rooms' state keys: their TTL is minutes, but a renewal
+     * also finds the states a restarted Redis lost and writes them again, so not too seldom.
+     */
+    private static final int STATE_RENEW_BEATS = 5;
     private int beats;
     private final Supplier<Collection<String>> hostedRooms;
     private final ScheduledExecutorService thread =
@@ -78,7 +81,7 @@ public final class ClusterNode implements AutoCloseable {
             Collection<String> hosted = hostedRooms.get();
             placement.refreshOrigins(hosted);
             if (++beats % STATE_RENEW_BEATS == 0) {
-                states.renew(hosted);
+                states.renew(List.copyOf(hosted));
             }
         } catch (RuntimeException e) {
             // The heartbeat has counted and logged Redis being away; a renewal missed now is retried next beat.

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * delete at a room's end ({@link #discard}) is never overtaken by a late write of it.
  *
  * <p>No unbounded growth: the key of a room that ends is deleted, and every key carries
- * {@link #TTL}, renewed while the room is hosted ({@link #renew}), so the state of a room whose
+ * {@link #TTL}, renewed while the room is hosted ({@link #renew}, which also writes a state Redis
+ * lost again), so the state of a room whose
  * origin died and that nobody rejoined is gone after that time; a room's JSON is bounded by the
  * room's own caps (participants, chat history, polls, questions).
  */
@@ -161,8 +161,12 @@ public final class RoomStateStore implements AutoCloseable {
         }
     }
 
-    /** Renews the TTL of the hosted rooms' states (the heartbeat's thread, now and then), in one round trip. */
-    void renew(Collection<String> rooms) {
+    /**
+     * Renews the TTL of the hosted rooms' states (the heartbeat's thread, every
+     * {@link ClusterNode}'s few seconds), in one round trip; a state Redis does not have (it
+     * restarted empty, or a write failed while it was away) is written again.
+     */
+    void renew(List<String> rooms) {
         if (rooms.isEmpty()) {
             return;
         }
@@ -174,6 +178,12 @@ public final class RoomStateStore implements AutoCloseable {
         if (!LettuceFutures.awaitAll(ClusterRedis.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
                 replies.toArray(new RedisFuture[0]))) {
             failures.increment();
+            return;
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            if (!Boolean.TRUE.equals(replies.get(i).toCompletableFuture().getNow(null))) {
+                changed(rooms.get(i));
+            }
         }
     }
 
