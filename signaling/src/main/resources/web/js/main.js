@@ -204,15 +204,7 @@ async function joinOnRoomNode(request) {
       return await signaling.request('join', request);
     } catch (e) {
       if (e.code !== 'wrong_node' || !e.node || moves >= MAX_NODE_MOVES) throw e;
-      try {
-        await signaling.moveTo(e.node);
-      } catch {
-        // The node named is gone (its origin just died and not every node knows yet): a reconnect
-        // tries again through the page's own node, which will have placed the room anew.
-        const lost = new Error('the room\'s node cannot be reached');
-        lost.code = 'disconnected';
-        throw lost;
-      }
+      await signaling.moveTo(e.node);
     }
   }
 }
@@ -715,10 +707,8 @@ async function reconnect(attempt) {
     admitted(data);
     toast('Reconnected.');
   } catch (e) {
-    if (e.code === 'disconnected') {
-      signaling.goHome();
-      reconnect(attempt + 1);
-    } else {
+    if (e.code === 'disconnected') reconnect(attempt + 1);
+    else {
       connectionBanner('');
       refused(e);
     }
