@@ -707,7 +707,13 @@ async function reconnect(attempt) {
     admitted(data);
     toast('Reconnected.');
   } catch (e) {
-    if (e.code === 'disconnected') reconnect(attempt + 1);
+    if (e.code === 'unreachable') {
+      // Our own node sent us (wrong_node) to the room's node, which cannot be reached: it died
+      // and is still listed for up to 3 s. Ask our own node again; it takes the room over once
+      // the dead node drops out of the list.
+      signaling.goHome();
+      reconnect(attempt + 1);
+    } else if (e.code === 'disconnected') reconnect(attempt + 1);
     else {
       connectionBanner('');
       refused(e);

@@ -97,6 +97,11 @@ final class Chromium implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Runs {@code js} in every page this browser opens from now on, before the page's own scripts. */
+    void beforeEveryPage(String js) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", js));
+    }
+
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

@@ -2,7 +2,8 @@ package io.stagecast.signaling.e2e;
 
 /**
  * Scripts a test puts into the room web app's pages: before the app loads, a recorder of the
- * WebSocket (every event the server pushes and every request the app sends, with the time), an
+ * WebSocket (every socket the app opens, in {@code __sc.sockets}; every event the server pushes and
+ * every request the app sends, with the time), an
  * optional style sheet (a tile of a fixed size) and an optional replacement of the camera and
  * microphone (a smaller capture; a WebAudio tone or silence instead of the fake microphone's beeps,
  * so RFC 6464 audio levels say who speaks); after, what the viewer decodes per track and what the
@@ -42,10 +43,10 @@ final class StageProbe {
         return "(() => {"
                 + "if (window.__sc) return;"
                 + "const cfg = " + setup.json() + ";"
-                + "const sc = window.__sc = {events: [], sent: [], gains: [], speaking: false, speakAt: 0};"
+                + "const sc = window.__sc = {events: [], sent: [], sockets: [], gains: [], speaking: false, speakAt: 0};"
                 + "const Native = window.WebSocket;"
                 + "class RecordingWebSocket extends Native {"
-                + "  constructor(...args) { super(...args);"
+                + "  constructor(...args) { super(...args); sc.sockets.push(this);"
                 + "    this.addEventListener('message', (e) => { try { const m = JSON.parse(e.data);"
                 + "      if (m.type === 'event') sc.events.push({at: Date.now(), event: m.event,"
                 + "        data: m.event === 'subscriberOffer' ? null : JSON.stringify(m)}); } catch (_) {} }); }"
