@@ -32,17 +32,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The web app's cluster redirect (docs/protocol.md {@code wrong_node}, docs/operations.md "Cluster
  * (Redis)") in real Chromium: a redis-server of the test's own and two in-process nodes in cluster
  * mode on loopback ({@code node-a}, {@code node-b}, each advertising its own
- * {@code http://127.0.0.1:<port>}). A presenter's web app on node A's page places the room on A and
- * publishes its fake camera (1280x720, simulcast q/h/f as the app sends it). A view-only viewer
- * opens the room's page on node B with a token node B made.
+ * {@code http://127.0.0.1:<port>}). A presenter's web app, opened on node B's page, places the room
+ * on A (same load, node-a wins the tie by id), is sent there, and publishes its fake camera
+ * (1280x720, simulcast q/h/f as the app sends it). A view-only viewer opens the room's page on node
+ * B with a token node B made.
  *
  * <p>What the viewer sees: it is sent on to node A, joins there, is listed, and decodes the
  * presenter's full layer without freezes; node B holds nothing for the room. Then node A dies (its
  * sockets close at once; its key in Redis outlives it for its 3 s TTL, as after a SIGKILL): the
  * page's reconnect tries A, falls back to its own node B, and B, once A has dropped out of the
- * list, takes the room over. Nothing of the room moves with it (docs: participants, stage state and
- * media are not carried over): the viewer is in a new room whose session has not started, so it
- * waits in B's lobby. The presenter's page came from A, so its reconnects have only A to go to.
+ * list, takes the room over from the state A kept in Redis (docs/operations.md, "The room's state in
+ * Redis"): both pages rejoin there, the viewer as a viewer in the live session, the presenter on
+ * stage, which publishes again, and the viewer watches it again: the test reports the media gap
+ * from A's death to the viewer's first frame from B, and checks the video after it.
  *
  * <p>Why a death and not a stop: a stopped node deletes its key, B forgets A at its next heartbeat,
  * and the page was back on B at its second attempt (~1.7 s) even before the fix this test came
@@ -57,6 +59,9 @@ class ClusterWebAppEndToEndTest {
     private static final String ROOM = "cluster-web";
     private static final String VIEWER = "Vera Viewer";
     private static final String PRESENTER = "Presenter";
+    /** From a node's death to the viewer's first frame from the node that took the room over. */
+    private static final Duration MEDIA_BACK_LIMIT = Duration.ofSeconds(30);
+    private static final int RESUMED_WATCH_SECONDS = 5;
     /** The fake camera's size, and the presenter's top simulcast layer (f). */
     private static final int FULL_WIDTH = 1280;
     private static final int FULL_HEIGHT = 720;
@@ -104,9 +109,10 @@ class ClusterWebAppEndToEndTest {
         assertTrue(!a.baseUrl().equals(b.baseUrl()) && a.baseUrl().startsWith("http://127.0.0.1:")
                 && b.baseUrl().startsWith("http://127.0.0.1:"), a.baseUrl() + " " + b.baseUrl());
 
-        // The presenter's first join places the room (same load, node-a wins the tie by id) and it publishes there.
+        // The presenter's first join, on B's page, places the room (same load, node-a wins the tie
+        // by id); the page is sent to A and publishes there.
         presenterBrowser = new Chromium();
-        presenterBrowser.open(TestServer.roomUrl(a, ROOM, TestServer.token(a, ROOM, PRESENTER, Role.MODERATOR, false),
+        presenterBrowser.open(TestServer.roomUrl(b, ROOM, TestServer.token(b, ROOM, PRESENTER, Role.MODERATOR, false),
                 "autopublish=1&autostart=1"));
         await(Duration.ofSeconds(20), "the presenter's camera and microphone on stage on node A",
                 () -> a.rooms().get(ROOM) != null && a.rooms().get(ROOM).stageTracks().size() == 2);
@@ -262,12 +268,25 @@ class ClusterWebAppEndToEndTest {
         assertNotNull(room, "node B took the room over");
         assertEquals(Optional.of("node-b"), cluster(b).placement().originOf(ROOM), "the room's origin in Redis");
         assertNotNull(room.connectionOf(viewerId()), "node B holds the viewer");
-        assertEquals(1, room.size(), "nobody else came over: the presenter's page knows only node A");
 
-        // Nothing of the room moved: a new room whose session has not started, so the attendee waits in its lobby.
-        viewer.withText("#message-title", "Waiting for the session to start");
+        // The room moved with its state: the session is still live, the viewer is a viewer again
+        // (not in a new room's lobby), and the presenter is back on stage (its page came from B too).
         viewer.gone("#connection");
-        assertEquals("lobby", viewer.js("return window.stagecast.state.you.place"));
+        assertEquals("viewer", String.valueOf(viewer.js("return window.stagecast.state.you.place")).toLowerCase());
+        await(MEDIA_BACK_LIMIT, "the presenter back on stage on node B, publishing",
+                () -> room.size() == 2 && room.stageTracks().size() == 2);
+        assertEquals("STAGE", room.read(stage -> stage.participants().stream()
+                .filter(p -> p.name().equals(PRESENTER)).findFirst().orElseThrow().place().name()));
+        viewer.await("a decoded video frame from node B", d -> number(viewerBrowser.asyncResult(
+                ClientScripts.inboundVideoScript("window.stagecast.sub")), "framesDecoded") > 0 ? true : null);
+        long mediaBackMs = (System.nanoTime() - died) / 1_000_000;
+        Playback after = ClientScripts.watch(viewerBrowser::asyncResult, "window.stagecast.sub", RESUMED_WATCH_SECONDS);
+        System.out.printf("cluster web: the viewer decodes the presenter again %d ms after node A died; then %s%n",
+                mediaBackMs, after.summary());
+        assertTrue(mediaBackMs <= MEDIA_BACK_LIMIT.toMillis(), "media back after " + mediaBackMs + " ms");
+        assertTrue(after.fps() >= MIN_FPS, String.format("%.1f fps after the take-over%n%s", after.fps(), after.detail()));
+        assertEquals(0, after.stalls(), "a second without a decoded frame after the take-over\n" + after.detail());
+        assertTrue(after.minWidth() >= 320, "at least the q layer after the take-over\n" + after.detail());
         viewerBrowser.screenshot("cluster-viewer-back-on-node-b");
     }
 
