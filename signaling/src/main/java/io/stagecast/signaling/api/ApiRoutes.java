@@ -1,10 +1,12 @@
 package io.stagecast.signaling.api;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.stagecast.signaling.cluster.RoomOrigin;
 import io.stagecast.signaling.cluster.RoomRouting;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.token.ApiCaller;
@@ -18,6 +20,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +29,8 @@ import java.util.function.Supplier;
  * Checks the token (401) and the grant the route needs (403, before saying whether a room exists),
  * then hands the call to {@link RoomsApi}, {@link ParticipantsApi} or {@link TokensApi}. Every
  * answer is JSON; a refusal is {@code {"error": {"code", "message"}}} with the WebSocket's codes.
- * Called on the HTTP event loop: rooms are only ever locked briefly, nothing here waits.
+ * Called on the executor of the room the path names, or on the room workers when it is not
+ * here (listing, creating, and in cluster mode looking up the node that serves it), never on a loop.
  */
 public final class ApiRoutes {
     private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
@@ -37,6 +41,8 @@ public final class ApiRoutes {
     private final RoomsApi rooms;
     private final ParticipantsApi participants;
     private final TokensApi tokens;
+    private final Rooms roomsHere;
+    private final RoomRouting routing;
 
     /** @param baseUrl the node's public base URL, for invitation links */
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl) {
@@ -47,6 +53,8 @@ public final class ApiRoutes {
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl,
                      RoomRouting routing) {
         this.apiTokens = apiTokens;
+        this.roomsHere = rooms;
+        this.routing = routing;
         this.rooms = new RoomsApi(rooms, routing);
         this.participants = new ParticipantsApi(rooms);
         this.tokens = new TokensApi(joinTokens, baseUrl);
@@ -114,6 +122,18 @@ public final class ApiRoutes {
         RoomsApi.checkName(room);
         require(caller.grants().mayAdminister(room), "this token has no roomAdmin grant for room " + room);
         String what = rest.size() > 1 ? rest.get(1) : "";
+        if (!what.equals("tokens") && roomsHere.get(room) == null) {
+            // Cluster mode: a room served by another node is read and changed there (tokens are
+            // minted anywhere: every node shares the secret). This runs on a room worker (the room
+            // is not here), never a loop; the look-up is capped at placement's 1 s.
+            Optional<RoomOrigin> elsewhere = routing.servedElsewhere(room).join();
+            if (elsewhere.isPresent()) {
+                FullHttpResponse r = ApiJson.error(new ApiError(HttpResponseStatus.TEMPORARY_REDIRECT, "wrong_node",
+                        "room " + room + " is served by node " + elsewhere.get().nodeId() + ": ask it there"));
+                r.headers().set(HttpHeaderNames.LOCATION, elsewhere.get().locationOf(request.uri()));
+                return r;
+            }
+        }
         switch (rest.size()) {
             case 1:
                 return switch (method.name()) {

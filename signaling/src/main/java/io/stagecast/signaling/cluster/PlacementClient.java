@@ -111,6 +111,24 @@ public final class PlacementClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a room is served now, without claiming it: another live node recorded as its origin,
+     * else empty (nobody serves it, this node does, or Redis could not be asked in time). For
+     * requests about a room that must not place it (the API reading or changing a room). Never
+     * completes exceptionally.
+     */
+    public CompletableFuture<Optional<RoomOrigin>> servedElsewhere(String room) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                Optional<String> origin = placement.originOf(room).filter(id -> !id.equals(registry.nodeId()));
+                return origin.flatMap(registry::node).map(node -> RoomOrigin.at(node.id(), node.url()));
+            }, threads).orTimeout(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(failure -> Optional.empty());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+    }
+
     private RoomOrigin failed(String room, String why) {
         if (failing.compareAndSet(false, true)) {
             LOG.warn("cluster: placement of room {} could not be asked ({}); rooms are served on this node until"

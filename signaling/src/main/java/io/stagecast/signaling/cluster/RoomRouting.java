@@ -1,5 +1,6 @@
 package io.stagecast.signaling.cluster;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,12 @@ public final class RoomRouting {
         if (client != null) {
             client.roomChanged(room);
         }
+    }
+
+    /** Another node serving the room now, without placing it (empty alone); completes on a placement thread. */
+    public CompletableFuture<Optional<RoomOrigin>> servedElsewhere(String room) {
+        PlacementClient client = placement;
+        return client == null ? CompletableFuture.completedFuture(Optional.empty()) : client.servedElsewhere(room);
     }
 
     /** The room ended on this node: its origin key is given up (queued; never blocks). */

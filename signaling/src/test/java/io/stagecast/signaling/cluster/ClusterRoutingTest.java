@@ -236,6 +236,40 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void apiCallsAboutARoomServedByAnotherNodeAreSentThereAndNoneMakesOrPlacesARoom() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        joinOk(a, "board", "host");
+        for (String[] call : new String[][] {
+                {"GET", "/api/v1/rooms/board", null},
+                {"PATCH", "/api/v1/rooms/board", "{\"chatEnabled\": false}"},
+                {"GET", "/api/v1/rooms/board/participants", null},
+                {"DELETE", "/api/v1/rooms/board/participants/host", null}}) {
+            HttpResponse<String> redirected = api(b, b.baseUrl() + call[1], call[0], call[2]);
+            assertEquals(307, redirected.statusCode(), call[0] + " " + call[1] + ": " + redirected.body());
+            assertTrue(redirected.body().contains("wrong_node"), redirected.body());
+            assertEquals(a.baseUrl() + call[1], redirected.headers().firstValue("Location").orElse(""));
+        }
+        // Followed, the same calls act on the room where it lives.
+        HttpResponse<String> patched = api(a, a.baseUrl() + "/api/v1/rooms/board", "PATCH",
+                "{\"chatEnabled\": false}");
+        assertEquals(200, patched.statusCode(), patched.body());
+        boolean chatOff = a.rooms().get("board").read(stage -> !stage.settings().chatEnabled());
+        assertTrue(chatOff, "the change reached the room on a");
+        assertEquals(200, api(a, a.baseUrl() + "/api/v1/rooms/board/participants", "GET", null).statusCode());
+        // Tokens are minted on any node (every node shares the secret); nothing is made there.
+        HttpResponse<String> minted = api(b, b.baseUrl() + "/api/v1/rooms/board/tokens", "POST",
+                "{\"role\": \"attendee\"}");
+        assertEquals(201, minted.statusCode(), minted.body());
+        // A room nobody serves is not found, and asking does not place it anywhere.
+        assertEquals(404, api(b, b.baseUrl() + "/api/v1/rooms/nowhere", "GET", null).statusCode());
+        assertEquals(Optional.empty(), origin(b, "nowhere"));
+        assertNull(b.rooms().get("board"));
+        assertNull(b.rooms().get("nowhere"));
+    }
+
+    @Test
     void requestsSentRightAfterAJoinWaitingForPlacementReachTheRoomBehindIt() throws Exception {
         StagecastServer[] nodes = twoNodes();
         StagecastServer a = nodes[0];
