@@ -7,8 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +32,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RoomPlacement placement;
     private final PlacementClient placementClient;
     private final RoomStateStore states;
+    private final RoomStateStore.Host rooms;
     /**
      * Beats between renewals of the hosted rooms' state keys: their TTL is minutes, but a renewal
      * also finds the states a restarted Redis lost and writes them again, so not too seldom.
@@ -47,7 +51,8 @@ public final class ClusterNode implements AutoCloseable {
         this.redis = redis;
         this.registry = new NodeRegistry(redis, nodeId, url, mediaAddresses, load, metrics, nodeTtl);
         this.placement = new RoomPlacement(redis, registry, originTtl);
-        this.states = new RoomStateStore(redis, rooms, metrics);
+        this.rooms = rooms;
+        this.states = new RoomStateStore(redis, nodeId, rooms, metrics);
         this.placementClient = new PlacementClient(placement, registry, states, metrics);
         this.hostedRooms = hostedRooms;
         // The first heartbeat at once; the node does not wait for Redis to start (it may come later).
@@ -78,15 +83,38 @@ public final class ClusterNode implements AutoCloseable {
         // Only with a fresh list: while Redis is away the answers stay until they expire.
         registry.lastLiveNodes().ifPresent(placementClient::sweep);
         try {
-            Collection<String> hosted = hostedRooms.get();
-            placement.refreshOrigins(hosted);
+            List<String> hosted = List.copyOf(hostedRooms.get());
+            List<String> elsewhere = new ArrayList<>();
+            placement.refreshOrigins(hosted, elsewhere::add);
+            for (String room : elsewhere) {
+                sendToOrigin(room);
+            }
             if (++beats % STATE_RENEW_BEATS == 0) {
-                states.renew(List.copyOf(hosted));
+                states.renew(hosted);
             }
         } catch (RuntimeException e) {
             // The heartbeat has counted and logged Redis being away; a renewal missed now is retried next beat.
             LOG.debug("cluster: renewing origin keys failed: {}", e.toString());
         }
+    }
+
+    /**
+     * A room this node serves whose origin is another live node (both made it while Redis was
+     * away, or this node's claim was lost and taken): one room must have one place, so its people
+     * here are sent to the origin (their connections close; the web app reconnects and is sent on
+     * with wrong_node, as anyone joining now would be). A room whose recorded origin is dead stays:
+     * its next join takes it over.
+     */
+    private void sendToOrigin(String room) {
+        Optional<String> origin = placement.originOf(room);
+        Optional<Set<String>> live = registry.lastLiveNodes();
+        if (origin.isEmpty() || origin.get().equals(registry.nodeId()) || live.isEmpty()
+                || !live.get().contains(origin.get())) {
+            return;
+        }
+        LOG.warn("cluster: room {} is also served by its origin {} (made on both while Redis was away?): its people"
+                + " here are sent there", room, origin.get());
+        rooms.servedElsewhere(room);
     }
 
     public String nodeId() {

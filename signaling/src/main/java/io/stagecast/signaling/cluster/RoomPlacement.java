@@ -125,6 +125,15 @@ public final class RoomPlacement {
      * @throws RedisException when Redis cannot be reached
      */
     public int refreshOrigins(Collection<String> rooms) {
+        return refreshOrigins(rooms, room -> { });
+    }
+
+    /**
+     * As {@link #refreshOrigins(Collection)}, and names each room whose key names another node:
+     * a room this node serves although placement gives it to another (both made it while Redis
+     * was away, or this node lost its claim).
+     */
+    public int refreshOrigins(Collection<String> rooms, java.util.function.Consumer<String> servedElsewhere) {
         if (rooms.isEmpty()) {
             return 0;
         }
@@ -140,9 +149,15 @@ public final class RoomPlacement {
             throw new RedisCommandTimeoutException("renewing " + rooms.size() + " origin keys");
         }
         int renewed = 0;
-        for (RedisFuture<Long> reply : replies) {
+        int i = 0;
+        for (String room : rooms) {
+            RedisFuture<Long> reply = replies.get(i++);
             try {
-                renewed += reply.get() == 1L ? 1 : 0;
+                if (reply.get() == 1L) {
+                    renewed++;
+                } else {
+                    servedElsewhere.accept(room);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RedisException("interrupted", e);

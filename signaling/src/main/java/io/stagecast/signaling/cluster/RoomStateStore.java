@@ -2,7 +2,7 @@ package io.stagecast.signaling.cluster;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +56,9 @@ public final class RoomStateStore implements AutoCloseable {
 
         /** Makes the room here from a kept state, unless it is open here already (then nothing changes). */
         void restore(String room, String json);
+
+        /** The room is another node's, which serves it too: it ends here, its people sent there. */
+        void servedElsewhere(String room);
     }
 
     /** A node with no rooms to keep (tests of registration and placement alone). */
@@ -73,9 +76,24 @@ public final class RoomStateStore implements AutoCloseable {
         @Override
         public void restore(String room, String json) {
         }
+
+        @Override
+        public void servedElsewhere(String room) {
+        }
     };
 
+    /**
+     * Writes ARGV[2] to the state key KEYS[2] (PX ARGV[3]) only while the origin key KEYS[1] names
+     * this node ARGV[1] or nobody: two nodes serving one room (made on both while Redis was away)
+     * must not overwrite the origin's state with theirs. The delete likewise.
+     */
+    private static final String WRITE_IF_ORIGIN = "local o = redis.call('GET', KEYS[1]) if o == ARGV[1] or o == false "
+            + "then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
+    private static final String DELETE_IF_ORIGIN = "local o = redis.call('GET', KEYS[1]) if o == ARGV[1] or o == false "
+            + "then return redis.call('DEL', KEYS[2]) end return 0";
+
     private final ClusterRedis redis;
+    private final String nodeId;
     private final Host host;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread =
@@ -84,8 +102,9 @@ public final class RoomStateStore implements AutoCloseable {
     private final Counter failures;
     private final Counter restores;
 
-    RoomStateStore(ClusterRedis redis, Host host, MeterRegistry metrics) {
+    RoomStateStore(ClusterRedis redis, String nodeId, Host host, MeterRegistry metrics) {
         this.redis = redis;
+        this.nodeId = nodeId;
         this.host = host;
         this.writes = Counter.builder("stagecast.cluster.state.writes")
                 .description("room states written to Redis (each after the changes of up to 200 ms)").register(metrics);
@@ -118,8 +137,11 @@ public final class RoomStateStore implements AutoCloseable {
             if (json.isEmpty() || !host.hosts(room)) {
                 return;
             }
-            redis.sync().set(key(room), json.get(), SetArgs.Builder.px(TTL.toMillis()));
-            writes.increment();
+            Long written = redis.sync().eval(WRITE_IF_ORIGIN, ScriptOutputType.INTEGER,
+                    new String[] {RoomPlacement.key(room), key(room)}, nodeId, json.get(), Long.toString(TTL.toMillis()));
+            if (written != null && written == 1L) {
+                writes.increment();
+            }
         } catch (Exception e) {
             failed("writing the state of room " + room, e);
         }
@@ -151,7 +173,8 @@ public final class RoomStateStore implements AutoCloseable {
         try {
             thread.execute(() -> {
                 try {
-                    redis.sync().del(key(room));
+                    redis.sync().eval(DELETE_IF_ORIGIN, ScriptOutputType.INTEGER,
+                            new String[] {RoomPlacement.key(room), key(room)}, nodeId);
                 } catch (Exception e) {
                     failed("deleting the state of room " + room, e);
                 }

@@ -70,6 +70,15 @@ public final class KeptRooms implements RoomStateStore.Host {
         rooms.restore(name, kept);
     }
 
+    @Override
+    public void servedElsewhere(String name) {
+        Room room = rooms.get(name);
+        if (room != null) {
+            // On the room's executor, its one owner; node work, never refused.
+            room.executor().execute(() -> rooms.remove(name, "moved to its origin"));
+        }
+    }
+
     static String write(Kept kept) {
         try {
             return JSON.writeValueAsString(kept);

@@ -270,6 +270,47 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void aRoomMadeOnTwoNodesWhileRedisWasAwayEndsUpOnOneWhenRedisIsBack() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        redis.process().kill();
+        JsonWebSocketClient onA = connect(a);
+        JsonWebSocketClient onB = connect(b);
+        assertTrue(join(onA, "split", token(a, "split", "ann", Role.MODERATOR)).path("ok").asBoolean());
+        assertTrue(join(onB, "split", token(b, "split", "bob", Role.MODERATOR)).path("ok").asBoolean());
+        assertTrue(a.rooms().get("split") != null && b.rooms().get("split") != null, "served on both without placement");
+
+        redis.process().restart();
+        Duration took = within(Duration.ofSeconds(8), "one node left serving the room",
+                () -> (a.rooms().get("split") == null) != (b.rooms().get("split") == null));
+        StagecastServer winner = a.rooms().get("split") != null ? a : b;
+        StagecastServer loser = winner == a ? b : a;
+        JsonWebSocketClient moved = winner == a ? onB : onA;
+        String movedId = winner == a ? "bob" : "ann";
+        System.out.printf("split room reunited %d ms after Redis came back, on %s%n", took.toMillis(),
+                cluster(winner).nodeId());
+        assertEquals(Optional.of(cluster(winner).nodeId()), origin(winner, "split"));
+        assertTrue(moved.awaitClosed(5_000), "the loser's participant is disconnected");
+        // Its web app reconnects to its node, which sends it on; there it joins the one room.
+        JsonNode refused = join(connect(loser), "split", token(loser, "split", movedId, Role.MODERATOR));
+        assertEquals("wrong_node", refused.path("error").path("code").asText(), refused.toString());
+        assertEquals(winner.baseUrl(), refused.path("error").path("node").asText());
+        assertTrue(join(connect(winner), "split", token(winner, "split", movedId, Role.MODERATOR)).path("ok").asBoolean());
+        assertEquals(2, winner.rooms().get("split").size(), "everyone in one room");
+        // The kept state is the winner's: the loser's copy never overwrote it.
+        within(Duration.ofSeconds(2), "the winner's state kept with both people",
+                () -> keptState("split").contains("\"ann\"") && keptState("split").contains("\"bob\""));
+    }
+
+    private String keptState(String room) {
+        try (ClusterRedis client = new ClusterRedis(redis.url())) {
+            String json = client.sync().get(RoomStateStore.key(room));
+            return json == null ? "" : json;
+        }
+    }
+
+    @Test
     void requestsSentRightAfterAJoinWaitingForPlacementReachTheRoomBehindIt() throws Exception {
         StagecastServer[] nodes = twoNodes();
         StagecastServer a = nodes[0];
