@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * JSON as its {@link Host} writes it.
  *
  * <p>Written on change, not per packet: a change ({@link #changed}) schedules one write
- * {@link #WRITE_DELAY} later, and the changes of that window go out together in it, so a busy
- * room writes at most about five times a second and what a dying origin loses is at most the
- * window's changes. Every write and delete runs on one thread of its own ({@code cluster-state}),
+ * {@link #writeDelayMillis window} later (200 ms, more for large rooms), and the changes of that
+ * window go out together in it, so a busy room writes at most about five times a second and what a
+ * dying origin loses is at most the window's changes. Every write and delete runs on one thread of its own ({@code cluster-state}),
  * in order, and a write checks that the room is still hosted here just before it goes out, so the
  * delete at a room's end ({@link #discard}) is never overtaken by a late write of it.
  *
@@ -42,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RoomStateStore implements AutoCloseable {
     static final Duration WRITE_DELAY = Duration.ofMillis(200);
+    /** The longest window, for the largest rooms. */
+    static final Duration MAX_WRITE_DELAY = Duration.ofSeconds(2);
     public static final Duration TTL = Duration.ofMinutes(15);
     private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(RoomStateStore.class);
@@ -96,6 +99,8 @@ public final class RoomStateStore implements AutoCloseable {
     private final String nodeId;
     private final Host host;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Each hosted room's last written size, for its next window; gone with the room's state. */
+    private final Map<String, Integer> lastBytes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-state", true));
     private final Counter writes;
@@ -118,11 +123,22 @@ public final class RoomStateStore implements AutoCloseable {
         return "stagecast:room:" + room + ":state";
     }
 
-    /** The room's state changed (any thread, never blocks): written within {@link #WRITE_DELAY}. */
+    /**
+     * The window a room's changes wait for their write: {@link #WRITE_DELAY}, plus 1 ms for every
+     * 2 KB the room's state took last time, at most {@link #MAX_WRITE_DELAY}. A full room (5,000
+     * people, ~560 KB, ~20-140 ms to write on the room's executor) writes about twice a second
+     * while people come and go, not five times, and a dying origin loses at most that window.
+     */
+    static long writeDelayMillis(int lastBytes) {
+        return Math.min(MAX_WRITE_DELAY.toMillis(), WRITE_DELAY.toMillis() + lastBytes / 2048);
+    }
+
+    /** The room's state changed (any thread, never blocks): written within {@link #writeDelayMillis}. */
     public void changed(String room) {
         if (pending.add(room)) {
             try {
-                thread.schedule(() -> write(room), WRITE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                thread.schedule(() -> write(room), writeDelayMillis(lastBytes.getOrDefault(room, 0)),
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 pending.remove(room);
             }
@@ -141,6 +157,7 @@ public final class RoomStateStore implements AutoCloseable {
                     new String[] {RoomPlacement.key(room), key(room)}, nodeId, json.get(), Long.toString(TTL.toMillis()));
             if (written != null && written == 1L) {
                 writes.increment();
+                lastBytes.put(room, json.get().length());
             }
         } catch (Exception e) {
             failed("writing the state of room " + room, e);
@@ -170,6 +187,7 @@ public final class RoomStateStore implements AutoCloseable {
 
     /** The room ended here: its state is deleted, after any write of it already under way. */
     void discard(String room) {
+        lastBytes.remove(room);
         try {
             thread.execute(() -> {
                 try {

@@ -137,4 +137,12 @@ class RoomStateStoreTest {
                 (System.nanoTime() - start) / 1_000_000);
         assertTrue(ws.request("chat.send", "text", "after the restart").path("ok").asBoolean(), "the room works on");
     }
+
+    @Test
+    void aLargeRoomWaitsLongerBetweenWrites() {
+        assertEquals(200, RoomStateStore.writeDelayMillis(0));
+        assertEquals(200, RoomStateStore.writeDelayMillis(2_000), "a small room: 200 ms");
+        assertEquals(475, RoomStateStore.writeDelayMillis(563_228), "a full room of 5,000 (KeptRoomsTest's size)");
+        assertEquals(RoomStateStore.MAX_WRITE_DELAY.toMillis(), RoomStateStore.writeDelayMillis(Integer.MAX_VALUE));
+    }
 }

@@ -49,4 +49,22 @@ class KeptRoomsTest {
                 () -> KeptRooms.read(good.replace("\"version\":" + KeptRooms.VERSION, "\"version\":99")));
         assertEquals(Rooms.IDLE_LIMIT, KeptRooms.idleLimitOf(KeptRooms.read(good)));
     }
+
+    @Test
+    void aFullRoomIsKeptInABoundedSize() {
+        StageRoom stage = new StageRoom("big");
+        assertTrue(stage.join("mod", "Mia", Role.MODERATOR, false, false).ok());
+        assertTrue(stage.start("mod").ok());
+        int people = io.stagecast.signaling.stage.StageLimits.DEFAULTS.maxParticipants();
+        for (int i = 1; i < people; i++) {
+            assertTrue(stage.join("participant-" + i, "Participant number " + i, Role.ATTENDEE, false, false).ok());
+        }
+        long start = System.nanoTime();
+        String json = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, stage.durableState()));
+        long micros = (System.nanoTime() - start) / 1_000;
+        System.out.printf("a room of %d people is kept in %d bytes (%d per person), written in %d us%n",
+                people, json.length(), json.length() / people, micros);
+        // People as arrays, not objects (306 B each as objects).
+        assertTrue(json.length() / people < 150, json.length() + " bytes for " + people + " people");
+    }
 }
