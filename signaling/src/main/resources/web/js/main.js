@@ -187,6 +187,7 @@ async function join(wantsStage) {
   }
   iceServers = data.iceServers || [];
   receiver.iceServers = iceServers;
+  signaling.setNodes(data.nodes);
   if (data.rejoinToken) {
     joinToken = data.rejoinToken;
     sessionStorage.setItem(rejoinKey, joinToken);

@@ -14,6 +14,8 @@ export class SignalingClient {
   constructor(url) {
     this.url = url;
     this.homeUrl = url;
+    /** Cluster mode: every node's /ws as of the last join (its "nodes"), for reconnects. */
+    this.nodeUrls = [];
     this.ws = null;
     this.nextId = 1;
     this.pending = new Map();
@@ -56,9 +58,28 @@ export class SignalingClient {
     return this.connect();
   }
 
-  /** Back to the node the page came from (the room's node cannot be reached): it places the room again. */
+  /** Cluster mode: the nodes' advertised URLs from a join reply (docs/protocol.md, join). */
+  setNodes(urls) {
+    this.nodeUrls = (urls || []).map((u) => {
+      const node = new URL(u);
+      return `${node.protocol === 'https:' ? 'wss' : 'ws'}://${node.host}/ws`;
+    });
+  }
+
+  /**
+   * The room's node cannot be reached: back to the node the page came from, which places the
+   * room again; if that is the node that just failed (the page came from the room's node), to
+   * another node of the cluster, each in turn.
+   */
   goHome() {
-    this.url = this.homeUrl;
+    const failed = this.url;
+    const others = this.nodeUrls.filter((u) => u !== failed && u !== this.homeUrl);
+    if (failed !== this.homeUrl || others.length === 0) {
+      this.url = this.homeUrl;
+      return;
+    }
+    this.turn = ((this.turn ?? -1) + 1) % others.length;
+    this.url = others[this.turn];
   }
 
   /** Closes on purpose: no reconnect follows. */

@@ -52,6 +52,8 @@ public final class NodeRegistry {
     private final AtomicInteger nodesSeen = new AtomicInteger();
     /** Ids of the live nodes read by the last heartbeat; null when it could not read them. */
     private volatile Set<String> lastLive;
+    /** The live nodes' advertised URLs at the last heartbeat that read them (kept while Redis is away). */
+    private volatile List<String> lastUrls = List.of();
     private final Duration ttl;
     private long lastPackets = -1;
     private long lastReadingNanos;
@@ -90,8 +92,10 @@ public final class NodeRegistry {
         try {
             NodeInfo self = new NodeInfo(nodeId, url, mediaAddresses, currentLoad(), clock.millis());
             redis.sync().set(key(nodeId), self.toJson(), SetArgs.Builder.px(ttl));
-            Set<String> live = liveNodes().stream().map(NodeInfo::id).collect(Collectors.toUnmodifiableSet());
+            List<NodeInfo> nodes = liveNodes();
+            Set<String> live = nodes.stream().map(NodeInfo::id).collect(Collectors.toUnmodifiableSet());
             lastLive = live;
+            lastUrls = nodes.stream().map(NodeInfo::url).sorted().toList();
             nodesSeen.set(live.size());
             if (failing) {
                 failing = false;
@@ -183,6 +187,11 @@ public final class NodeRegistry {
     /** The ids of the nodes live at the last heartbeat; empty when it could not reach Redis. */
     Optional<Set<String>> lastLiveNodes() {
         return Optional.ofNullable(lastLive);
+    }
+
+    /** The live nodes' advertised URLs as of the last heartbeat that could read them, this node's included. */
+    public List<String> lastUrls() {
+        return lastUrls;
     }
 
     /** Live nodes at the last heartbeat (the gauge {@code stagecast_cluster_nodes}). */

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -156,6 +157,11 @@ public final class PlacementClient implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             LOG.debug("cluster: releasing room {} skipped (closing or busy)", room);
         }
+    }
+
+    /** The cluster's nodes as clients reach them (advertised URLs, as of the last heartbeat). */
+    public List<String> nodeUrls() {
+        return registry.lastUrls();
     }
 
     /** The room's state changed here (any thread, never blocks): kept in Redis shortly. */

@@ -1,5 +1,6 @@
 package io.stagecast.signaling.cluster;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,6 +41,15 @@ public final class RoomRouting {
     public CompletableFuture<Optional<RoomOrigin>> servedElsewhere(String room) {
         PlacementClient client = placement;
         return client == null ? CompletableFuture.completedFuture(Optional.empty()) : client.servedElsewhere(room);
+    }
+
+    /**
+     * Where a client may reconnect when its room's node and its own page's node are gone: the
+     * cluster's nodes' advertised URLs as of the last heartbeat; empty alone.
+     */
+    public List<String> nodeUrls() {
+        PlacementClient client = placement;
+        return client == null ? List.of() : client.nodeUrls();
     }
 
     /** The room ended on this node: its origin key is given up (queued; never blocks). */

@@ -149,7 +149,15 @@ public final class Rooms {
                 return;
             }
             Room room = newRoom(name);
-            room.restore(kept);
+            try {
+                room.restore(kept);
+            } catch (RuntimeException e) {
+                // What Redis held does not make a room (another version's, or damaged): the room
+                // starts afresh at the join that found it, rather than not at all.
+                room.close();
+                log.warn("room {}: its kept state cannot be restored ({}); the room starts afresh", name, e.toString());
+                return;
+            }
             rooms.put(name, room);
         }
         log.info("room {} taken over: {} participants to rejoin", name, kept.stage().people().size());

@@ -12,6 +12,33 @@ final class DurablePeople {
     private DurablePeople() {
     }
 
+    /** Refuses a kept room with a part missing, before anything is restored from it. */
+    static void check(DurableRoom kept) {
+        if (kept.session() == null || kept.settings() == null || kept.people() == null || kept.chat() == null
+                || kept.backchannel() == null || kept.polls() == null || kept.questions() == null) {
+            throw new IllegalArgumentException("a kept room lacks a part");
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Person p : kept.people()) {
+            if (p == null || p.id() == null || p.name() == null || p.role() == null || p.standing() == null
+                    || !ids.add(p.id())) {
+                throw new IllegalArgumentException("a kept person is incomplete or twice there");
+            }
+        }
+        for (DurableRoom.Chat chat : java.util.List.of(kept.chat(), kept.backchannel())) {
+            if (chat.messages() == null || chat.messages().stream().anyMatch(m -> m == null || m.id() == null
+                    || m.sentAt() == null || m.likers() == null)) {
+                throw new IllegalArgumentException("a kept message is incomplete");
+            }
+        }
+        if (kept.polls().stream().anyMatch(p -> p == null || p.id() == null || p.options() == null
+                || p.correctOptions() == null || p.answers() == null || p.status() == null)
+                || kept.questions().stream().anyMatch(q -> q == null || q.id() == null || q.askedAt() == null
+                || q.upvoters() == null || q.status() == null)) {
+            throw new IllegalArgumentException("a kept poll or question is incomplete");
+        }
+    }
+
     /** @param now the room's nano clock */
     static Person of(Member m, long now) {
         Standing standing = Standing.VIEWER;

@@ -475,11 +475,13 @@ public final class StageRoom {
      * {@link #reconnect} each). Only into a room nobody has joined yet.
      *
      * @throws IllegalStateException if the room holds anyone already
+     * @throws IllegalArgumentException if {@code kept} is incomplete (nothing is changed then)
      */
     public void restore(DurableRoom kept) {
         if (roster.size() > 0) {
             throw new IllegalStateException("room " + roomId + " is in use; only a new room takes a kept state over");
         }
+        DurablePeople.check(kept);
         long now = roster.now();
         roster.session = kept.session();
         roster.settings = kept.settings();

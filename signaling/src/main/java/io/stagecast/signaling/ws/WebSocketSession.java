@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -435,6 +436,11 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         data.put("rejoinToken", rejoinToken(grant));
         // The TURN servers, with a credential for this participant (turn.*; empty when none).
         data.set("iceServers", iceServers.json(participant.id()));
+        List<String> nodes = routing.nodeUrls();
+        if (!nodes.isEmpty()) {
+            // Cluster mode: where to reconnect if this node and the page's own node are both gone.
+            data.set("nodes", JSON.valueToTree(nodes));
+        }
         return data;
     }
 

@@ -19,6 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -123,6 +125,10 @@ class ClusterRoutingTest {
         JsonNode there = join(connect(refused.path("error").path("node").asText()), "town-hall", attendee);
         assertTrue(there.path("ok").asBoolean(), "the same token joins at the origin: " + there);
         assertEquals(2, a.rooms().get("town-hall").size());
+        // Where to reconnect if this node and the page's own one are gone: every node, sorted.
+        List<String> listed = new ArrayList<>();
+        there.path("data").path("nodes").forEach(n -> listed.add(n.asText()));
+        assertEquals(java.util.stream.Stream.of(a.baseUrl(), b.baseUrl()).sorted().toList(), listed, there.toString());
     }
 
     @Test

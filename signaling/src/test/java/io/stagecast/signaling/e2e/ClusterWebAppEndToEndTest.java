@@ -32,10 +32,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The web app's cluster redirect (docs/protocol.md {@code wrong_node}, docs/operations.md "Cluster
  * (Redis)") in real Chromium: a redis-server of the test's own and two in-process nodes in cluster
  * mode on loopback ({@code node-a}, {@code node-b}, each advertising its own
- * {@code http://127.0.0.1:<port>}). A presenter's web app, opened on node B's page, places the room
- * on A (same load, node-a wins the tie by id), is sent there, and publishes its fake camera
- * (1280x720, simulcast q/h/f as the app sends it). A view-only viewer opens the room's page on node
- * B with a token node B made.
+ * {@code http://127.0.0.1:<port>}). A presenter's web app, opened on node A's page, places the room
+ * on A (same load, node-a wins the tie by id) and publishes its fake camera (1280x720, simulcast
+ * q/h/f as the app sends it). A view-only viewer opens the room's page on node B with a token node
+ * B made.
  *
  * <p>What the viewer sees: it is sent on to node A, joins there, is listed, and decodes the
  * presenter's full layer without freezes; node B holds nothing for the room. Then node A dies (its
@@ -44,7 +44,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * list, takes the room over from the state A kept in Redis (docs/operations.md, "The room's state in
  * Redis"): both pages rejoin there, the viewer as a viewer in the live session, the presenter on
  * stage, which publishes again, and the viewer watches it again: the test reports the media gap
- * from A's death to the viewer's first frame from B, and checks the video after it.
+ * from A's death to the viewer's first frame from B, and checks the video after it. The
+ * presenter's page came from A, the node that died: it reconnects through the other nodes its
+ * join listed ({@code nodes}).
  *
  * <p>Why a death and not a stop: a stopped node deletes its key, B forgets A at its next heartbeat,
  * and the page was back on B at its second attempt (~1.7 s) even before the fix this test came
@@ -109,10 +111,9 @@ class ClusterWebAppEndToEndTest {
         assertTrue(!a.baseUrl().equals(b.baseUrl()) && a.baseUrl().startsWith("http://127.0.0.1:")
                 && b.baseUrl().startsWith("http://127.0.0.1:"), a.baseUrl() + " " + b.baseUrl());
 
-        // The presenter's first join, on B's page, places the room (same load, node-a wins the tie
-        // by id); the page is sent to A and publishes there.
+        // The presenter's first join places the room (same load, node-a wins the tie by id) and it publishes there.
         presenterBrowser = new Chromium();
-        presenterBrowser.open(TestServer.roomUrl(b, ROOM, TestServer.token(b, ROOM, PRESENTER, Role.MODERATOR, false),
+        presenterBrowser.open(TestServer.roomUrl(a, ROOM, TestServer.token(a, ROOM, PRESENTER, Role.MODERATOR, false),
                 "autopublish=1&autostart=1"));
         await(Duration.ofSeconds(20), "the presenter's camera and microphone on stage on node A",
                 () -> a.rooms().get(ROOM) != null && a.rooms().get(ROOM).stageTracks().size() == 2);
@@ -270,7 +271,8 @@ class ClusterWebAppEndToEndTest {
         assertNotNull(room.connectionOf(viewerId()), "node B holds the viewer");
 
         // The room moved with its state: the session is still live, the viewer is a viewer again
-        // (not in a new room's lobby), and the presenter is back on stage (its page came from B too).
+        // (not in a new room's lobby), and the presenter is back on stage: its page came from A, the
+        // node that died, and reconnected through B, which its join had listed.
         viewer.gone("#connection");
         assertEquals("viewer", String.valueOf(viewer.js("return window.stagecast.state.you.place")).toLowerCase());
         await(MEDIA_BACK_LIMIT, "the presenter back on stage on node B, publishing",

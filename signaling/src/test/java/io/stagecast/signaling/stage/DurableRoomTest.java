@@ -134,4 +134,25 @@ class DurableRoomTest {
         assertThrows(IllegalStateException.class, () -> t.room.restore(kept));
         assertEquals(List.of(TestRoom.MOD), t.room.participants().stream().map(ParticipantState::id).toList());
     }
+
+    @Test
+    void anIncompleteKeptRoomIsRefusedAndChangesNothing() {
+        DurableRoom kept = busyRoom().room.durableState();
+        DurableRoom.Person first = kept.people().get(0);
+        DurableRoom.Person noRole = new DurableRoom.Person(first.id(), first.name(), null, false,
+                first.standing(), null, false, 0, 0, null, 0, false, false, false);
+        java.util.List<DurableRoom.Person> people = new java.util.ArrayList<>(kept.people());
+        people.set(0, noRole);
+        DurableRoom broken = new DurableRoom(kept.session(), kept.settings(), people, kept.nextHandOrder(),
+                kept.spotlightId(), kept.chat(), kept.backchannel(), kept.polls(), kept.nextPollId(), kept.questions(),
+                kept.nextQuestionId(), kept.pinnedQuestionId());
+        DurableRoom twice = new DurableRoom(kept.session(), kept.settings(), java.util.List.of(first, first),
+                0, null, kept.chat(), kept.backchannel(), kept.polls(), 1, kept.questions(), 1, null);
+        for (DurableRoom bad : List.of(broken, twice)) {
+            TestRoom t = TestRoom.notStarted(AccessMode.OPEN);
+            String before = t.room.debugState();
+            assertThrows(IllegalArgumentException.class, () -> t.room.restore(bad));
+            assertEquals(before, t.room.debugState(), "a refused take-over changed the room");
+        }
+    }
 }
