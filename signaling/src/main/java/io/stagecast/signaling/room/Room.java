@@ -227,7 +227,10 @@ public final class Room {
         if (wantsStage && grant.viewOnly()) {
             throw SignalingException.forbidden("this link is view-only");
         }
-        caps.requireTransport(node);
+        if (!connections.containsKey(id)) {
+            // A reload of a connected participant replaces its transport, so it needs no new one.
+            caps.requireTransport(node);
+        }
         boolean returning = stage.participant(id).isPresent();
         String displayName = chosenName != null ? chosenName : grant.displayName() == null ? "Guest" : grant.displayName();
         Outcome outcome = joinRedeeming(grant, () -> returning ? stage.reconnect(id)

@@ -147,10 +147,14 @@ class NodeAndRoomCapsTest {
         assertEquals(2.0, refused("transports"));
         assertEquals(inThird, server.rooms().get("third").size(), "the refused join is not in the room");
         assertFalse(server.rooms().get("third").state("t-over").isPresent());
+        // A reload of someone connected replaces its transport: not refused at the cap.
+        JsonNode reload = join("third", "t1", Role.MODERATOR, third);
+        assertTrue(reload.path("ok").asBoolean(), "a reload at the cap: " + reload);
+        assertEquals(2.0, refused("transports"));
 
         // Everyone already in is still served, and a freed transport takes the next join.
         assertTrue(host.request("ping").path("ok").asBoolean(), "the full room still answers");
-        third.get(0).close();
+        third.get(third.size() - 1).close();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (server.media().transportCount() >= MAX_TRANSPORTS && System.nanoTime() < deadline) {
             Thread.sleep(50);
