@@ -57,6 +57,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     private final BooleanSupplier ready;
     private final ApiRoutes api;
     private final WhipWhepRoutes media;
+    private final RoomRouting routing;
 
     public HttpRoutes(Rooms rooms, JoinTokens tokens, PrometheusMeterRegistry prometheus, StaticFiles files,
                       BooleanSupplier ready) {
@@ -80,6 +81,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                       BooleanSupplier ready, ApiRoutes api, IceServers iceServers, RoomRouting routing) {
         super(true);
         this.media = new WhipWhepRoutes(rooms, tokens, iceServers, routing);
+        this.routing = routing;
         this.api = api;
         this.rooms = rooms;
         this.tokens = tokens;
@@ -261,7 +263,20 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                 if (grant.role() != Role.MODERATOR) {
                     throw SignalingException.forbidden("only a moderator of room " + roomName + " may see this");
                 }
-                throw new SignalingException(SignalingException.Code.NOT_FOUND, "no room " + roomName);
+                // Cluster mode: the room may be served by another node: 307 there (read-only look-up).
+                String pathAndQuery = request.uri();
+                FullHttpResponse notFound = refusal(request,
+                        new SignalingException(SignalingException.Code.NOT_FOUND, "no room " + roomName));
+                return routing.servedElsewhere(roomName).thenApply(elsewhere -> {
+                    if (elsewhere.isEmpty()) {
+                        return notFound;
+                    }
+                    notFound.release();
+                    FullHttpResponse r = text(HttpResponseStatus.TEMPORARY_REDIRECT,
+                            "room " + roomName + " is served by another node\n");
+                    r.headers().set(HttpHeaderNames.LOCATION, elsewhere.get().locationOf(pathAndQuery));
+                    return r;
+                });
             }
             String participantId = parts.get(4);
             return inRoom(room, request, () -> room.mediaReport(grant, participantId).orTimeout(5, TimeUnit.SECONDS)

@@ -47,7 +47,9 @@ class ClusterRoutingTest {
     private StagecastServer[] twoNodes() throws Exception {
         StagecastServer a = node("node-a");
         StagecastServer b = node("node-b");
-        within(Duration.ofSeconds(3), "both nodes registered", () -> cluster(a).registry().liveNodes().size() == 2);
+        within(Duration.ofSeconds(3), "both nodes registered, and each has seen both at a heartbeat",
+                () -> cluster(a).registry().liveNodes().size() == 2 && cluster(a).registry().lastUrls().size() == 2
+                        && cluster(b).registry().lastUrls().size() == 2);
         return new StagecastServer[] {a, b};
     }
 
@@ -268,6 +270,14 @@ class ClusterRoutingTest {
         HttpResponse<String> minted = api(b, b.baseUrl() + "/api/v1/rooms/board/tokens", "POST",
                 "{\"role\": \"attendee\"}");
         assertEquals(201, minted.statusCode(), minted.body());
+        // The operator's media report of a room is read on its node too.
+        HttpResponse<String> debug = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(b.baseUrl() + "/debug/rooms/board/participants/host/media"))
+                .header("Authorization", "Bearer " + token(b, "board", "mod", Role.MODERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(307, debug.statusCode(), debug.body());
+        assertEquals(a.baseUrl() + "/debug/rooms/board/participants/host/media",
+                debug.headers().firstValue("Location").orElse(""));
         // A room nobody serves is not found, and asking does not place it anywhere.
         assertEquals(404, api(b, b.baseUrl() + "/api/v1/rooms/nowhere", "GET", null).statusCode());
         assertEquals(Optional.empty(), origin(b, "nowhere"));
