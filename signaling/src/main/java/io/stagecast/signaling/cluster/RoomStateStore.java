@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RoomStateStore implements AutoCloseable {
     static final Duration WRITE_DELAY = Duration.ofMillis(200);
+    /** After a failed write, the next try (once per room at a time, for as long as the room is here). */
+    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     /** The longest window, for the largest rooms. */
     static final Duration MAX_WRITE_DELAY = Duration.ofSeconds(2);
     public static final Duration TTL = Duration.ofMinutes(15);
@@ -135,10 +137,13 @@ public final class RoomStateStore implements AutoCloseable {
 
     /** The room's state changed (any thread, never blocks): written within {@link #writeDelayMillis}. */
     public void changed(String room) {
+        schedule(room, writeDelayMillis(lastBytes.getOrDefault(room, 0)));
+    }
+
+    private void schedule(String room, long delayMillis) {
         if (pending.add(room)) {
             try {
-                thread.schedule(() -> write(room), writeDelayMillis(lastBytes.getOrDefault(room, 0)),
-                        TimeUnit.MILLISECONDS);
+                thread.schedule(() -> write(room), delayMillis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 pending.remove(room);
             }
@@ -161,6 +166,11 @@ public final class RoomStateStore implements AutoCloseable {
             }
         } catch (Exception e) {
             failed("writing the state of room " + room, e);
+            // Written again later (Redis away, the room's executor busy past the timeout): else a
+            // room that changes no more would keep its older state in Redis.
+            if (host.hosts(room)) {
+                schedule(room, Math.max(RETRY_DELAY.toMillis(), writeDelayMillis(lastBytes.getOrDefault(room, 0))));
+            }
         }
     }
 

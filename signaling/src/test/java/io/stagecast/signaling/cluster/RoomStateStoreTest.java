@@ -145,4 +145,31 @@ class RoomStateStoreTest {
         assertEquals(475, RoomStateStore.writeDelayMillis(563_228), "a full room of 5,000 (KeptRoomsTest's size)");
         assertEquals(RoomStateStore.MAX_WRITE_DELAY.toMillis(), RoomStateStore.writeDelayMillis(Integer.MAX_VALUE));
     }
+
+    @Test
+    void aChangeWhoseWriteFailedIsWrittenOnceRedisAnswersAgain() throws Exception {
+        StagecastServer node = redis.node("node-a");
+        JsonWebSocketClient ws = moderatorIn(node, "paused");
+        Thread.sleep(3 * RoomStateStore.WRITE_DELAY.toMillis());
+        ClusterRedis client = client();
+        // Redis stops answering for 2.5 s (longer than a command's 1 s timeout), keeping its data: the
+        // write times out (counted) and is tried again each second; Redis may also run the timed-out
+        // command once the pause ends. Either way what the room became is in Redis soon after.
+        client.sync().clientPause(2_500);
+        assertTrue(ws.request("chat.send", "text", "while Redis was paused").path("ok").asBoolean());
+        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        String kept = "";
+        while (!kept.contains("while Redis was paused") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            try {
+                String json = client.sync().get(RoomStateStore.key("paused"));
+                kept = json == null ? "" : json;
+            } catch (RuntimeException stillPaused) {
+                // the test's own reads wait too
+            }
+        }
+        assertTrue(kept.contains("while Redis was paused"), "the change is kept once Redis answers: " + kept);
+        Counter failures = node.metrics().find("stagecast.cluster.state.failures").counter();
+        assertTrue(failures != null && failures.count() >= 1, "the failed write is counted");
+    }
 }
