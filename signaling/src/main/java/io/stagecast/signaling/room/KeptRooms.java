@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,8 +36,11 @@ public final class KeptRooms implements RoomStateStore.Host {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .addMixIn(DurableRoom.Person.class, AsArray.class);
 
-    /** What is kept of a room: its stage's durable state and what the API set for the room itself. */
-    record Kept(int version, long idleLimitMillis, DurableRoom stage) {
+    /**
+     * What is kept of a room: its stage's durable state, what the API set for the room itself, and
+     * the single-use tokens its joins used up (id to when it may be forgotten, ISO-8601).
+     */
+    record Kept(int version, long idleLimitMillis, DurableRoom stage, Map<String, String> redeemedTokens) {
     }
 
     private final Rooms rooms;

@@ -87,6 +87,12 @@ public final class Room {
     /** The stage tracks last told to the listener, by track id: published/unpublished are this set's changes. */
     private final Map<String, StageTrack> announcedTracks = new LinkedHashMap<>();
     private final Instant createdAt = Instant.now();
+    /**
+     * Single-use tokens this room's joins used up, until they expire (cluster mode keeps them with
+     * the room, so a link used before a take-over stays used after it). Bounded by the node's own
+     * cap on remembered ids, which every entry passed first.
+     */
+    private final Map<String, Instant> redeemed = new LinkedHashMap<>();
     private volatile Duration idleLimit = Rooms.IDLE_LIMIT;
 
     /**
@@ -205,7 +211,11 @@ public final class Room {
 
     /** What is kept of the room in Redis: on the room's executor. */
     synchronized KeptRooms.Kept kept() {
-        return new KeptRooms.Kept(KeptRooms.VERSION, idleLimit.toMillis(), stage.durableState());
+        Instant now = Instant.now();
+        redeemed.values().removeIf(forgetAt -> !forgetAt.isAfter(now));
+        Map<String, String> used = new LinkedHashMap<>();
+        redeemed.forEach((id, forgetAt) -> used.put(id, forgetAt.toString()));
+        return new KeptRooms.Kept(KeptRooms.VERSION, idleLimit.toMillis(), stage.durableState(), used);
     }
 
     /** A new room takes over what a dead origin kept; before anyone can reach it. */
@@ -213,6 +223,13 @@ public final class Room {
         stage.restore(kept.stage());
         idleLimit = KeptRooms.idleLimitOf(kept);
         members = stage.memberCount();
+        if (kept.redeemedTokens() != null) {
+            kept.redeemedTokens().forEach((id, forgetAt) -> {
+                Instant until = Instant.parse(forgetAt);
+                redeemed.put(id, until);
+                tokens.markRedeemed(id, until);
+            });
+        }
     }
 
     // ---- the web client ----
@@ -530,6 +547,8 @@ public final class Room {
         Outcome outcome = join.get();
         if (outcome instanceof Outcome.Refused) {
             tokens.cancelRedemption(grant);
+        } else if (grant.singleUse()) {
+            redeemed.put(grant.tokenId(), JoinTokens.redemptionKeptUntil(grant));
         }
         require(outcome);
         return outcome;

@@ -174,7 +174,7 @@ public final class JoinTokens {
         }
         Instant now = clock.instant();
         // Remember as long as the token could pass the expiry check, i.e. including the skew.
-        Instant forgetAt = grant.expiresAt().plus(CLOCK_SKEW);
+        Instant forgetAt = redemptionKeptUntil(grant);
         switch (usedTokenIds.markUsed(grant.tokenId(), forgetAt, now)) {
             case FIRST_USE -> {
             }
@@ -182,6 +182,21 @@ public final class JoinTokens {
             case FULL -> throw new TokenError(Code.ALREADY_USED, "cannot remember more than "
                     + usedTokenIds.capacity() + " redeemed single-use tokens; refused so that none can be replayed");
         }
+    }
+
+    /** How long a redeemed single-use token must be remembered: while it could still pass the expiry check. */
+    public static Instant redemptionKeptUntil(JoinGrant grant) {
+        return grant.expiresAt().plus(CLOCK_SKEW);
+    }
+
+    /**
+     * A single-use token another node redeemed (cluster mode: a room taken over from its dead
+     * origin brings the ids its joins used up), remembered here until {@code forgetAt}. Nothing if
+     * it expired already or no more ids can be remembered (then that token fails on this node's
+     * cap instead, since {@link #redeem} refuses new ones when full).
+     */
+    public void markRedeemed(String tokenId, Instant forgetAt) {
+        usedTokenIds.markUsed(tokenId, forgetAt, clock.instant());
     }
 
     /** The join a {@link #redeem} was for was refused after all: the single-use token stays usable. */

@@ -154,6 +154,12 @@ final class NodeProcess implements AutoCloseable {
         return token(room, RandomIds.participantId(), name, role);
     }
 
+    /** A single-use invitation: names nobody (each use would make a new person), used up by its first join. */
+    String singleUseToken(String room, String name, Role role) {
+        return tokens.mint(new JoinGrant(room, RandomIds.participantId(), name, role, false,
+                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), true));
+    }
+
     String token(String room, String participantId, String name, Role role) {
         return tokens.mint(new JoinGrant(room, participantId, name, role, false,
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));

@@ -127,6 +127,9 @@ class OriginFailoverEndToEndTest {
         assertTrue(ann.join(entry.baseUrl, entry.token(ROOM, "ann", "Ann Attendee", Role.ATTENDEE), false));
         assertEquals(mod.nodeUrl, speaker.nodeUrl, "one room, one origin");
         assertEquals(mod.nodeUrl, ann.nodeUrl, "one room, one origin");
+        // A single-use link, used once before the kill.
+        String link = entry.singleUseToken(ROOM, "Gus Guest", Role.ATTENDEE);
+        assertTrue(new Person("guest").join(entry.baseUrl, link, false), "the link's one use");
         ann.ok("stage.request");
         ann.ok("chat.send", "text", "Hello from the audience");
         mod.ok("chat.send", "text", "Welcome, everyone");
@@ -171,6 +174,13 @@ class OriginFailoverEndToEndTest {
         assertEquals("stage", place(speaker.joined.path("you")), "the speaker is back on stage, free to publish");
         assertTrue(ann.joined.path("you").path("stageRequested").asBoolean(), "the attendee's request still waits");
         assertEquals(1, ann.joined.path("polls").get(0).path("yourAnswer").asInt(), ann.joined.path("polls").toString());
+
+        // A used single-use link stays used on the new origin.
+        JsonWebSocketClient again = JsonWebSocketClient.connect(mod.nodeUrl);
+        clients.add(again);
+        JsonNode replayed = again.request("join", "room", ROOM, "token", link);
+        assertEquals("unauthorized", replayed.path("error").path("code").asText(), replayed.toString());
+        assertTrue(replayed.path("error").path("message").asText().contains("already used"), replayed.toString());
 
         // The rules go on from there: the request approved, the invitation accepted.
         mod.ok("stage.approve", "participantId", "ann");

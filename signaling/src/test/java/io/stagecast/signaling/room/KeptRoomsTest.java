@@ -35,13 +35,14 @@ class KeptRoomsTest {
         assertTrue(stage.inviteToStage("mod", "ann").ok());
         assertTrue(stage.sendBackchannel("sam", "ready").ok());
 
-        KeptRooms.Kept kept = new KeptRooms.Kept(KeptRooms.VERSION, 90_000, stage.durableState());
+        KeptRooms.Kept kept = new KeptRooms.Kept(KeptRooms.VERSION, 90_000, stage.durableState(),
+                java.util.Map.of("single-use-1", "2030-01-01T10:00:00.123456789Z"));
         assertEquals(kept, KeptRooms.read(KeptRooms.write(kept)));
     }
 
     @Test
     void whatIsNotAKeptRoomOfThisVersionIsRefused() {
-        String good = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, new StageRoom("r").durableState()));
+        String good = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, new StageRoom("r").durableState(), java.util.Map.of()));
         assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("not json"));
         assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("{}"));
         assertThrows(IllegalArgumentException.class, () -> KeptRooms.read("null"));
@@ -60,7 +61,7 @@ class KeptRoomsTest {
             assertTrue(stage.join("participant-" + i, "Participant number " + i, Role.ATTENDEE, false, false).ok());
         }
         long start = System.nanoTime();
-        String json = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, stage.durableState()));
+        String json = KeptRooms.write(new KeptRooms.Kept(KeptRooms.VERSION, 0, stage.durableState(), java.util.Map.of()));
         long micros = (System.nanoTime() - start) / 1_000;
         System.out.printf("a room of %d people is kept in %d bytes (%d per person), written in %d us%n",
                 people, json.length(), json.length() / people, micros);
