@@ -64,6 +64,8 @@ class ClusterWebAppEndToEndTest {
     /** From a node's death to the viewer's first frame from the node that took the room over. */
     private static final Duration MEDIA_BACK_LIMIT = Duration.ofSeconds(30);
     private static final int RESUMED_WATCH_SECONDS = 5;
+    /** The full layer of the fake camera measured 700-790 kbit/s here; a thin stream must not pass. */
+    private static final double MIN_KBPS_AFTER = 300;
     /** The fake camera's size, and the presenter's top simulcast layer (f). */
     private static final int FULL_WIDTH = 1280;
     private static final int FULL_HEIGHT = 720;
@@ -195,17 +197,7 @@ class ClusterWebAppEndToEndTest {
         Map<String, Object> tile = tileSize();
         assertTrue(number(tile, "width") > 640 && number(tile, "height") > 360,
                 "the viewer's tile is larger than the h layer, so f is what it should get: " + tile);
-        // The presenter's estimate ramps (its top layer is encoded once it holds it), the viewer's too:
-        // wait until the full layer has been decoded for FULL_SIZE_HELD_MS without a break.
-        long[] fullSince = {-1};
-        viewer.await("the presenter's video at " + FULL_WIDTH + "x" + FULL_HEIGHT + " for " + FULL_SIZE_HELD_MS + " ms", d -> {
-            Map<String, Object> s = viewerBrowser.asyncResult(ClientScripts.inboundVideoScript("window.stagecast.sub"));
-            boolean full = number(s, "width") == FULL_WIDTH && number(s, "height") == FULL_HEIGHT;
-            long now = System.nanoTime();
-            fullSince[0] = !full ? -1 : fullSince[0] < 0 ? now : fullSince[0];
-            return full && now - fullSince[0] >= FULL_SIZE_HELD_MS * 1_000_000L ? true : null;
-        });
-        long fullSizeMs = (fullSince[0] - firstFrameNanos) / 1_000_000;
+        long fullSizeMs = (awaitFullSizeHeld() - firstFrameNanos) / 1_000_000;
 
         viewer.js(FRAME_GAPS_START, PRESENTER);
         Map<String, Object> sentBefore = presenterBrowser.asyncResult(PRESENTER_SENT);
@@ -282,15 +274,38 @@ class ClusterWebAppEndToEndTest {
                 .filter(p -> p.name().equals(PRESENTER)).findFirst().orElseThrow().place().name()));
         viewer.await("a decoded video frame from node B", d -> number(viewerBrowser.asyncResult(
                 ClientScripts.inboundVideoScript("window.stagecast.sub")), "framesDecoded") > 0 ? true : null);
-        long mediaBackMs = (System.nanoTime() - died) / 1_000_000;
+        long backNanos = System.nanoTime();
+        long mediaBackMs = (backNanos - died) / 1_000_000;
+        // The estimates ramp again from scratch on the new node: then the full layer, as before.
+        long fullAgainMs = (awaitFullSizeHeld() - backNanos) / 1_000_000;
         Playback after = ClientScripts.watch(viewerBrowser::asyncResult, "window.stagecast.sub", RESUMED_WATCH_SECONDS);
-        System.out.printf("cluster web: the viewer decodes the presenter again %d ms after node A died; then %s%n",
-                mediaBackMs, after.summary());
+        System.out.printf("cluster web: the viewer decodes the presenter again %d ms after node A died, %dx%d for good"
+                + " %d ms after that; then %s%n", mediaBackMs, FULL_WIDTH, FULL_HEIGHT, fullAgainMs, after.summary());
         assertTrue(mediaBackMs <= MEDIA_BACK_LIMIT.toMillis(), "media back after " + mediaBackMs + " ms");
+        assertTrue(fullAgainMs <= FULL_SIZE_LIMIT_MS, "full size " + fullAgainMs + " ms after the first frame from B");
+        assertEquals(FULL_WIDTH, after.minWidth(), "every sample at full width after the take-over\n" + after.detail());
         assertTrue(after.fps() >= MIN_FPS, String.format("%.1f fps after the take-over%n%s", after.fps(), after.detail()));
+        assertTrue(after.kbps() >= MIN_KBPS_AFTER, String.format("%.0f kbit/s after the take-over%n%s", after.kbps(),
+                after.detail()));
         assertEquals(0, after.stalls(), "a second without a decoded frame after the take-over\n" + after.detail());
-        assertTrue(after.minWidth() >= 320, "at least the q layer after the take-over\n" + after.detail());
         viewerBrowser.screenshot("cluster-viewer-back-on-node-b");
+    }
+
+    /**
+     * The presenter's estimate ramps (its top layer is encoded once it holds it), the viewer's too:
+     * waits until the full layer has been decoded for FULL_SIZE_HELD_MS without a break, and
+     * returns when that run began (System.nanoTime).
+     */
+    private static long awaitFullSizeHeld() {
+        long[] fullSince = {-1};
+        viewer.await("the presenter's video at " + FULL_WIDTH + "x" + FULL_HEIGHT + " for " + FULL_SIZE_HELD_MS + " ms", d -> {
+            Map<String, Object> s = viewerBrowser.asyncResult(ClientScripts.inboundVideoScript("window.stagecast.sub"));
+            boolean full = number(s, "width") == FULL_WIDTH && number(s, "height") == FULL_HEIGHT;
+            long now = System.nanoTime();
+            fullSince[0] = !full ? -1 : fullSince[0] < 0 ? now : fullSince[0];
+            return full && now - fullSince[0] >= FULL_SIZE_HELD_MS * 1_000_000L ? true : null;
+        });
+        return fullSince[0];
     }
 
     /** The page's WebSockets in the order it opened them, each as "url open|closed|connecting|closing". */
