@@ -66,27 +66,6 @@ public final class RoomStateStore implements AutoCloseable {
         void servedElsewhere(String room);
     }
 
-    /** A node with no rooms to keep (tests of registration and placement alone). */
-    static final Host NO_ROOMS = new Host() {
-        @Override
-        public CompletableFuture<Optional<String>> export(String room) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-
-        @Override
-        public boolean hosts(String room) {
-            return false;
-        }
-
-        @Override
-        public void restore(String room, String json) {
-        }
-
-        @Override
-        public void servedElsewhere(String room) {
-        }
-    };
-
     /**
      * Writes ARGV[2] to the state key KEYS[2] (PX ARGV[3]) only while the origin key KEYS[1] names
      * this node ARGV[1] or nobody: two nodes serving one room (made on both while Redis was away)

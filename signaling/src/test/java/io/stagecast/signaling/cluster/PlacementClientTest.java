@@ -25,7 +25,7 @@ class PlacementClientTest {
     void start() {
         metrics = new SimpleMeterRegistry();
         node = redis.closeAfter(new ClusterNode(new ClusterRedis(redis.url()), "node-a", "http://node-a.test:8080",
-                List.of(), () -> new LoadReading(0, 0, 0, 0), List::of, RoomStateStore.NO_ROOMS, metrics, NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL));
+                List.of(), () -> new LoadReading(0, 0, 0, 0), List::of, NoRooms.HOST, metrics, NodeRegistry.TTL, RoomPlacement.ORIGIN_TTL));
     }
 
     /** GET calls Redis has served: only a claim reads the origin key (the heartbeat SETs, SCANs and MGETs). */

@@ -35,7 +35,7 @@ class RoomPlacementTest {
     private ClusterNode node(String id, AtomicInteger participants, Collection<String> hosted) {
         ClusterNode node = new ClusterNode(new ClusterRedis(redis.url()), id, "http://" + id + ".test:8080",
                 List.of("127.0.0.1:10000"), () -> new LoadReading(participants.get(), 0, 0, 0), () -> List.copyOf(hosted),
-                RoomStateStore.NO_ROOMS, new SimpleMeterRegistry(), NodeRegistry.TTL, SHORT_ORIGIN_TTL);
+                NoRooms.HOST, new SimpleMeterRegistry(), NodeRegistry.TTL, SHORT_ORIGIN_TTL);
         return redis.closeAfter(node);
     }
 
