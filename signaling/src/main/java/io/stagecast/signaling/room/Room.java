@@ -1,13 +1,11 @@
 package io.stagecast.signaling.room;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.sfu.router.MediaKind;
 import io.stagecast.sfu.router.Producer;
 import io.stagecast.sfu.router.Router;
 import io.stagecast.sfu.router.RouterEvents;
-import io.stagecast.sfu.router.StreamSpec;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.sfu.transport.TransportListener;
 import io.stagecast.signaling.SignalingException;
@@ -81,8 +79,8 @@ public final class Room {
     private final RoomExecutor executor;
     private final RoomMediaEvents mediaEvents;
     private final TrackPriorities priorities = new TrackPriorities();
-    /** The audio producer the media plane last named the dominant speaker, or null. */
-    private Producer dominantSpeaker;
+    /** Who speaks and which layers are needed, as the clients are told. */
+    private final MediaNews news = new MediaNews();
     private final RoomListener listener;
     /** The stage tracks last told to the listener, by track id: published/unpublished are this set's changes. */
     private final Map<String, StageTrack> announcedTracks = new LinkedHashMap<>();
@@ -712,10 +710,7 @@ public final class Room {
             }
         }
         priorities.apply(tracks, stage.spotlight());
-        if (dominantSpeaker != null && tracks.stream().noneMatch(t -> t.producer() == dominantSpeaker)) {
-            // Its track left the stage: nobody is the dominant speaker until the media plane says so.
-            announceDominantSpeaker(null);
-        }
+        news.stageChanged(tracks, admittedConnections());
     }
 
     /** Tells the listener which stage tracks ended and which appeared since the last change. */
@@ -786,79 +781,27 @@ public final class Room {
     }
 
     private synchronized void dominantSpeakerChanged(Producer audioOrNull) {
-        Producer speaker = audioOrNull != null && findTrack(audioOrNull) != null ? audioOrNull : null;
-        if (speaker != dominantSpeaker) {
-            announceDominantSpeaker(speaker);
-        }
+        news.speakerChanged(audioOrNull, stageTracks(), admittedConnections());
     }
 
-    private void announceDominantSpeaker(Producer speaker) {
-        dominantSpeaker = speaker;
-        DominantSpeaker now = dominantSpeaker();
-        ObjectNode event = JsonNodeFactory.instance.objectNode();
-        event.put("event", "speaker.dominant");
-        event.put("participantId", now.participantId());
-        event.put("trackId", now.trackId());
+    private DominantSpeaker dominantSpeaker() {
+        return news.dominantSpeaker(stageTracks());
+    }
+
+    /** The layers of a simulcast track some viewer needs: to its publisher's web app ({@code media.layers}). */
+    private synchronized void layerDemandChanged(Producer producer, List<Boolean> needed) {
+        MediaNews.layersNeeded(producer, needed, connections.values());
+    }
+
+    /** Connections of people past the lobby: who hears the room's media news. */
+    private List<Participant> admittedConnections() {
+        List<Participant> admitted = new ArrayList<>();
         for (Participant p : connections.values()) {
             if (admitted(p)) {
-                p.send(event.deepCopy());
+                admitted.add(p);
             }
         }
-    }
-
-    /** Who the media plane last named the dominant speaker, both fields null when nobody speaks. */
-    private DominantSpeaker dominantSpeaker() {
-        StageTrack track = dominantSpeaker == null ? null : findTrack(dominantSpeaker);
-        return track == null ? DominantSpeaker.NOBODY : new DominantSpeaker(track.participantId(), track.trackId());
-    }
-
-    /**
-     * The layers of a simulcast track some viewer needs: its publisher's web app turns the others
-     * off at the encoder ({@code media.layers}). Only a change is sent. WHIP encoders have no
-     * channel to be told, and a track without rids has no layers to name.
-     */
-    private synchronized void layerDemandChanged(Producer producer, List<Boolean> needed) {
-        for (Participant p : connections.values()) {
-            if (p.publication == null) {
-                continue;
-            }
-            for (Map.Entry<String, Publication.Track> entry : p.publication.tracksByMid.entrySet()) {
-                if (entry.getValue().producer() != producer) {
-                    continue;
-                }
-                if (p.via() != Participant.Via.WEBSOCKET || needed.equals(p.publication.layersSent.get(entry.getKey()))) {
-                    return;
-                }
-                List<StreamSpec> streams = producer.spec().streams();
-                ObjectNode active = JsonNodeFactory.instance.objectNode();
-                for (int i = 0; i < Math.min(streams.size(), needed.size()); i++) {
-                    if (streams.get(i).rid() != null) {
-                        active.put(streams.get(i).rid(), needed.get(i));
-                    }
-                }
-                if (active.isEmpty()) {
-                    return;
-                }
-                p.publication.layersSent.put(entry.getKey(), needed);
-                ObjectNode event = JsonNodeFactory.instance.objectNode();
-                event.put("event", "media.layers");
-                event.put("mid", entry.getKey());
-                event.put("trackId", new StageTrack(p.id(), entry.getValue().kind(), producer).trackId());
-                event.set("active", active);
-                p.send(event);
-                return;
-            }
-        }
-    }
-
-    /** The stage track {@code producer} carries, or null if it left the stage. */
-    private StageTrack findTrack(Producer producer) {
-        for (StageTrack track : stageTracks()) {
-            if (track.producer() == producer) {
-                return track;
-            }
-        }
-        return null;
+        return admitted;
     }
 
     /**
