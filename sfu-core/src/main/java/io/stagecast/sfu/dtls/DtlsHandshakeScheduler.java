@@ -213,6 +213,9 @@ public final class DtlsHandshakeScheduler implements AutoCloseable {
 
     private void startLocked(ScheduledHandshake handshake, List<ScheduledHandshake> cannotRun) {
         running.add(handshake);
+        // Before the thread can run it: whoever sees the handshake running sees the counts with it
+        // (a reused pool thread starts it at once, before this method returns).
+        updateCounts();
         try {
             threads.execute(() -> {
                 try {
