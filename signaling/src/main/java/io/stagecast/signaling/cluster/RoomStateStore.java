@@ -93,7 +93,7 @@ public final class RoomStateStore implements AutoCloseable {
         this.nodeId = nodeId;
         this.host = host;
         this.writes = Counter.builder("stagecast.cluster.state.writes")
-                .description("room states written to Redis (each after the changes of up to 200 ms)").register(metrics);
+                .description("room states written to Redis (each with the changes of its write window, 200 ms or more for large rooms)").register(metrics);
         this.failures = Counter.builder("stagecast.cluster.state.failures")
                 .description("room state writes, reads and deletes that failed (Redis away or slow)").register(metrics);
         this.restores = Counter.builder("stagecast.cluster.state.restores")

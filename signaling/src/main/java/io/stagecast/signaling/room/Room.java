@@ -87,8 +87,9 @@ public final class Room {
     private final Instant createdAt = Instant.now();
     /**
      * Single-use tokens this room's joins used up, until they expire (cluster mode keeps them with
-     * the room, so a link used before a take-over stays used after it). Bounded by the node's own
-     * cap on remembered ids, which every entry passed first.
+     * the room, so a link used before a take-over stays used after it). Expired ones are dropped at
+     * each new one and each write, so it holds no more than the node's own cap on remembered ids,
+     * which every entry passed first.
      */
     private final Map<String, Instant> redeemed = new LinkedHashMap<>();
     private volatile Duration idleLimit = Rooms.IDLE_LIMIT;
@@ -209,11 +210,16 @@ public final class Room {
 
     /** What is kept of the room in Redis: on the room's executor. */
     synchronized KeptRooms.Kept kept() {
-        Instant now = Instant.now();
-        redeemed.values().removeIf(forgetAt -> !forgetAt.isAfter(now));
+        forgetExpiredRedemptions();
         Map<String, String> used = new LinkedHashMap<>();
         redeemed.forEach((id, forgetAt) -> used.put(id, forgetAt.toString()));
         return new KeptRooms.Kept(KeptRooms.VERSION, idleLimit.toMillis(), stage.durableState(), used);
+    }
+
+    /** Drops the single-use tokens that expired: past that they fail on expiry anyway. */
+    private void forgetExpiredRedemptions() {
+        Instant now = Instant.now();
+        redeemed.values().removeIf(forgetAt -> !forgetAt.isAfter(now));
     }
 
     /** A new room takes over what a dead origin kept; before anyone can reach it. */
@@ -546,6 +552,7 @@ public final class Room {
         if (outcome instanceof Outcome.Refused) {
             tokens.cancelRedemption(grant);
         } else if (grant.singleUse()) {
+            forgetExpiredRedemptions();
             redeemed.put(grant.tokenId(), JoinTokens.redemptionKeptUntil(grant));
         }
         require(outcome);
