@@ -1,5 +1,6 @@
 package io.stagecast.signaling.api;
 
+import io.stagecast.signaling.cluster.RoomOrigin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -88,6 +89,17 @@ final class ApiJson {
     static FullHttpResponse noContent() {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+
+    /**
+     * Cluster mode: {@code 307 wrong_node}, the same request to be sent to {@code origin} (a 307
+     * keeps the method and body), {@code Location} the same path and query there.
+     */
+    static FullHttpResponse wrongNode(RoomOrigin origin, String pathAndQuery,
+                                      String message) {
+        FullHttpResponse r = error(new ApiError(HttpResponseStatus.TEMPORARY_REDIRECT, "wrong_node", message));
+        r.headers().set(HttpHeaderNames.LOCATION, origin.locationOf(pathAndQuery));
         return r;
     }
 

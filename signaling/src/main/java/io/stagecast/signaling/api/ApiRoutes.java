@@ -6,7 +6,6 @@ import io.stagecast.signaling.cluster.RoomRouting;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.stagecast.signaling.room.Rooms;
 import io.stagecast.signaling.token.ApiCaller;
@@ -128,10 +127,8 @@ public final class ApiRoutes {
             // is not here), never a loop; the look-up is capped at placement's 1 s.
             Optional<RoomOrigin> elsewhere = routing.servedElsewhere(room).join();
             if (elsewhere.isPresent()) {
-                FullHttpResponse r = ApiJson.error(new ApiError(HttpResponseStatus.TEMPORARY_REDIRECT, "wrong_node",
-                        "room " + room + " is served by node " + elsewhere.get().nodeId() + ": ask it there"));
-                r.headers().set(HttpHeaderNames.LOCATION, elsewhere.get().locationOf(request.uri()));
-                return r;
+                return ApiJson.wrongNode(elsewhere.get(), request.uri(),
+                        "room " + room + " is served by node " + elsewhere.get().nodeId() + ": ask it there");
             }
         }
         switch (rest.size()) {

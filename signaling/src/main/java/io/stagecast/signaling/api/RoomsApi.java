@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stagecast.signaling.cluster.RoomOrigin;
 import io.stagecast.signaling.cluster.RoomRouting;
@@ -77,10 +76,8 @@ final class RoomsApi {
         // placement's own timeout (1 s), and a room creation is rare.
         RoomOrigin origin = routing.originOf(body.name()).join();
         if (!origin.here()) {
-            FullHttpResponse r = ApiJson.error(new ApiError(HttpResponseStatus.TEMPORARY_REDIRECT, "wrong_node",
-                    "room " + body.name() + " is placed on another node: create it there"));
-            r.headers().set(HttpHeaderNames.LOCATION, origin.locationOf(request.uri()));
-            return r;
+            return ApiJson.wrongNode(origin, request.uri(),
+                    "room " + body.name() + " is placed on another node: create it there");
         }
         Optional<Room> made;
         try {
