@@ -3,6 +3,7 @@ package io.stagecast.sfu.router;
 import io.stagecast.sfu.metrics.KeyframeReason;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.RtcpReaders;
 import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtp.RtpExtensionUris;
 import io.stagecast.sfu.rtp.RtpPacket;
@@ -59,6 +60,9 @@ final class PublisherLink {
 
     /** An SR from the publisher: kept for our receiver reports' LSR/DLSR (RFC 3550 6.4.1). */
     void onSenderReport(RtcpCompound rtcp, long nowNanos) {
+        if (!RtcpReaders.isSenderReport(rtcp.buffer(), rtcp.packetOffset(), rtcp.contentLength())) {
+            return; // shorter than its sender info and report blocks (found by PacketPathFuzzTarget)
+        }
         ProducerStream stream = streams.bySsrc(rtcp.senderSsrc());
         if (stream != null) {
             stream.onSenderReport(rtcp, nowNanos);

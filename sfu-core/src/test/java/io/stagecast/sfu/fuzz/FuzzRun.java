@@ -34,7 +34,8 @@ public final class FuzzRun {
      * @param coverage   coverage counters hit ("cov")
      * @param corpus     inputs in the corpus at the end
      * @param findings   the crash-, timeout- or oom- files written
-     * @param output     the run's output (the last 200 lines when long)
+     * @param output     the run's output: a finding's report (exception, stack, the input in Base64)
+     *                   first, since a CI log keeps only part of a long output; then the last 200 lines
      */
     public record Result(String target, int exitCode, long executions, long coverage, long corpus, List<Path> findings,
                          String output) {
@@ -66,6 +67,33 @@ public final class FuzzRun {
             throw new AssertionError("the target did not run with coverage: " + result.summary() + "\n" + result.output());
         }
         return result;
+    }
+
+    /**
+     * libFuzzer's report of a finding: from Jazzer's "== Java Exception" (or libFuzzer's "==ERROR",
+     * "ALARM" for a hang) to the "Base64:" line of the input, at most 80 lines, and each finding
+     * file's bytes in Base64: enough to reproduce a CI failure from its log alone.
+     */
+    private static String findingReport(List<String> lines, List<Path> found) throws IOException {
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("== Java Exception") || line.startsWith("==") && line.contains("ERROR")
+                    || line.contains("ALARM: working on the last Unit")) {
+                for (int j = i; j < Math.min(lines.size(), i + 80); j++) {
+                    report.append(lines.get(j)).append('\n');
+                    if (lines.get(j).startsWith("Base64:")) {
+                        break;
+                    }
+                }
+                break;
+            }
+        }
+        for (Path file : found) {
+            report.append("finding ").append(file.getFileName()).append(" base64: ")
+                    .append(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file))).append('\n');
+        }
+        return report.length() == 0 ? "" : report.append("----- end of the finding; the run's last lines:\n").toString();
     }
 
     public static Result run(Class<?> target, Duration time) throws IOException, InterruptedException {
@@ -130,6 +158,7 @@ public final class FuzzRun {
         }
         List<String> lines = output.lines().toList();
         String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()));
-        return new Result(name, process.isAlive() ? -1 : process.exitValue(), executions, coverage, corpusSize, found, tail);
+        return new Result(name, process.isAlive() ? -1 : process.exitValue(), executions, coverage, corpusSize, found,
+                findingReport(lines, found) + tail);
     }
 }

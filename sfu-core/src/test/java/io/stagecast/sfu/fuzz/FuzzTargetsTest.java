@@ -32,7 +32,9 @@ class FuzzTargetsTest {
         FuzzRun.Result result = FuzzRun.run(PlantedBugFuzzTarget.class, java.time.Duration.ofSeconds(60));
         System.out.println("fuzz " + result.summary());
         assertEquals(1, result.findings().size(), "the planted bug is found: " + result.summary() + "\n" + result.output());
-        assertTrue(result.output().contains("ArrayIndexOutOfBoundsException"), result.output());
+        assertTrue(result.output().startsWith("== Java Exception: java.lang.ArrayIndexOutOfBoundsException"),
+                "the finding's report leads the output (a CI log keeps only part of it): " + result.output());
+        assertTrue(result.output().contains("finding crash-"), "the input in Base64: " + result.output());
         assertTrue(result.exitCode() != 0, result.summary());
     }
 }

@@ -322,6 +322,25 @@ class ForwardingGraphTest {
         }
     }
 
+    /**
+     * Found by PacketPathFuzzTarget in CI: a publisher's SR whose header claims one report block
+     * in a 10-byte packet read its NTP timestamp past the end. It is dropped; media goes on.
+     */
+    @Test
+    void aSenderReportShorterThanItsSenderInfoIsIgnored() {
+        Transport publisher = room.transport();
+        Producer audio = room.audio(publisher, 0xA0);
+        Transport subscriber = room.transport();
+        room.consume(subscriber, audio, 0xC0, 0);
+        room.sent();
+        byte[] shortSr = {(byte) 0x81, (byte) 200, 0, 1, 0, 0, 0, (byte) 0xA0, 0, 0};
+        room.receiveRtcp(publisher, shortSr, t0);
+        byte[] noBlocks = {(byte) 0x80, (byte) 200, 0, 1, 0, 0, 0, (byte) 0xA0}; // a whole header, no sender info
+        room.receiveRtcp(publisher, noBlocks, t0);
+        room.receive(publisher, TestMedia.opus(0xA0, 100, 960L, 30), t0 + 20_000_000L);
+        assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC0).size(), "media still flows");
+    }
+
     private static int mediaSsrc(byte[] rtcp) {
         return (rtcp[8] & 0xFF) << 24 | (rtcp[9] & 0xFF) << 16 | (rtcp[10] & 0xFF) << 8 | (rtcp[11] & 0xFF);
     }
