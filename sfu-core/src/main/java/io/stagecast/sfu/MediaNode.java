@@ -44,6 +44,19 @@ public final class MediaNode implements AutoCloseable {
         return loops.createTransport(loop, listener);
     }
 
+    /**
+     * One end of a node-to-node relay, to connect with {@link Transport#connectRelay}; with
+     * {@code ownSocket} on a UDP port of its own (the asking end). See {@code MediaLoops}.
+     */
+    public Transport createRelayTransport(TransportListener listener, boolean ownSocket) throws InterruptedException {
+        return loops.createRelayTransport(listener, ownSocket);
+    }
+
+    /** Relay transports on sockets of their own, open now. */
+    public int relaySocketCount() {
+        return loops.relaySocketCount();
+    }
+
     /** A room's forwarding graph; its transports may live on any loop, its room-wide parts on one of them. */
     public Router createRouter(String name) {
         return new Router(name, loops.nextLoop());

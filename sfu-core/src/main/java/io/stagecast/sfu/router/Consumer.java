@@ -105,6 +105,18 @@ public abstract class Consumer {
         return spec.hasRtx() ? spec.rtxSsrc() : 0;
     }
 
+    /** The SSRCs we send on for this consumer besides {@link #ssrc()} and RTX, whose feedback comes here (a relay's layers). */
+    int[] feedbackSsrcs() {
+        return NO_SSRCS;
+    }
+
+    private static final int[] NO_SSRCS = new int[0];
+
+    /** A relay to another node takes every layer, whatever one viewer here would choose. */
+    boolean needsEveryLayer() {
+        return false;
+    }
+
     /** The producer as signaling knows it (the origin, whichever loop this consumer is on). */
     public Producer producer() {
         return producer.origin();

@@ -32,6 +32,9 @@ final class LayerDemand {
         for (Consumer consumer : consumers) {
             mark(lastNeeded, consumer.desiredStream, nowNanos);
             mark(lastNeeded, consumer.layers.target(), nowNanos);
+            if (consumer.needsEveryLayer()) {
+                java.util.Arrays.fill(lastNeeded, nowNanos);
+            }
         }
         boolean changed = false;
         int pausedDelta = 0;

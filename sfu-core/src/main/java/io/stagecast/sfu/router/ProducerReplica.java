@@ -137,6 +137,9 @@ final class ProducerReplica extends Producer {
         int mask = 0;
         for (Consumer consumer : consumers) {
             mask |= bit(consumer.desiredStream) | bit(consumer.layers.target());
+            if (consumer.needsEveryLayer()) {
+                mask = -1 >>> 1; // every layer (bit 31 unused: bit() stops at 30)
+            }
         }
         if (mask != 0) {
             int needed = mask;

@@ -79,6 +79,21 @@ public final class Router {
     }
 
     /**
+     * The origin's end of a relay of {@code producer} to another node, on relay transport
+     * {@code relay} ({@link io.stagecast.sfu.transport.Transport#isRelay}): every layer as the
+     * publisher sent it (see {@link RelayConsumer}); the other node makes a producer of it with
+     * {@link ProducerSpec#forRelay()}.
+     */
+    public Consumer createRelayConsumer(Transport relay, Producer producer) {
+        if (!relay.isRelay()) {
+            throw new IllegalArgumentException("transport " + relay.id() + " is not a relay");
+        }
+        Consumer consumer = new RelayConsumer(UUID.randomUUID().toString(), this, relay, producer);
+        relay.execute(consumer::attach);
+        return consumer;
+    }
+
+    /**
      * A consumer on the same SSRCs as {@code previous} (closed, or null), continuing its sequence
      * numbers and timestamps: what a subscriber that cannot renegotiate (WHEP) needs when its
      * fixed slot shows another producer.

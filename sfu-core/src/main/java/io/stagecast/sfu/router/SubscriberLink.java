@@ -76,6 +76,9 @@ final class SubscriberLink {
         if (consumer.rtxSsrc() != 0) {
             bySsrc.put(consumer.rtxSsrc(), consumer);
         }
+        for (int ssrc : consumer.feedbackSsrcs()) {
+            bySsrc.put(ssrc, consumer);
+        }
         demands = new TrackDemand[consumers.size()]; // on a change of consumers only
         allocateSoon();
     }
@@ -87,6 +90,11 @@ final class SubscriberLink {
         }
         if (consumer.rtxSsrc() != 0 && bySsrc.get(consumer.rtxSsrc()) == consumer) {
             bySsrc.remove(consumer.rtxSsrc());
+        }
+        for (int ssrc : consumer.feedbackSsrcs()) {
+            if (bySsrc.get(ssrc) == consumer) {
+                bySsrc.remove(ssrc);
+            }
         }
         demands = new TrackDemand[consumers.size()];
         allocateSoon();
@@ -173,6 +181,9 @@ final class SubscriberLink {
     private long lastDiagNanos;
 
     void tick(long nowNanos, boolean reportsDue) {
+        if (transport.isRelay()) {
+            return; // a relay carries every layer of its tracks (RelayConsumer): nothing to estimate or allocate
+        }
         estimator.tick(nowNanos);
         long estimate = estimator.estimateBps();
         if (allocationDue || nowNanos - lastAllocationNanos >= ALLOCATION_INTERVAL_NANOS

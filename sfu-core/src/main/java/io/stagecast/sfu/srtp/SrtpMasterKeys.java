@@ -1,5 +1,6 @@
 package io.stagecast.sfu.srtp;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -27,5 +28,33 @@ public record SrtpMasterKeys(SrtpProfile profile, byte[] localKey, byte[] localS
         return weAreDtlsClient
                 ? new SrtpMasterKeys(profile, clientKey, clientSalt, serverKey, serverSalt)
                 : new SrtpMasterKeys(profile, serverKey, serverSalt, clientKey, clientSalt);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Fresh keys for a node-to-node relay, where no DTLS runs: one node draws them and hands them
+     * to the other over the cluster's control channel, which uses {@link #mirrored()}.
+     */
+    public static SrtpMasterKeys random(SrtpProfile profile) {
+        return new SrtpMasterKeys(profile, bytes(profile.keyLength), bytes(profile.saltLength),
+                bytes(profile.keyLength), bytes(profile.saltLength));
+    }
+
+    /** The same association seen from the other end: what we send, it receives. */
+    public SrtpMasterKeys mirrored() {
+        return new SrtpMasterKeys(profile, remoteKey.clone(), remoteSalt.clone(), localKey.clone(), localSalt.clone());
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** Never the keys themselves: a record's default toString would print them into logs. */
+    @Override
+    public String toString() {
+        return "SrtpMasterKeys[" + profile + "]";
     }
 }

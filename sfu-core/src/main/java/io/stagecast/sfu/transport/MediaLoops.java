@@ -47,10 +47,18 @@ public final class MediaLoops {
     private final MediaSocket[] sockets;
     private final DtlsHandshakeScheduler handshakes;
     private final List<InetAddress> announced;
+    private final MediaConfig config;
+    private final DtlsCertificate certificate;
+    private final MediaMetrics metrics;
+    /** The relays' own sockets, open until their transport closes (or the node does). */
+    private final java.util.Set<MediaSocket> relaySockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int nextTie;
 
     private MediaLoops(MediaConfig config, DtlsCertificate certificate, MediaMetrics metrics) throws InterruptedException {
         SrtpCrypto.configure();
+        this.config = config;
+        this.certificate = certificate;
+        this.metrics = metrics;
         int n = config.eventLoopCount();
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("media-loop", true),
@@ -108,6 +116,58 @@ public final class MediaLoops {
         return transport;
     }
 
+    /**
+     * One end of a node-to-node relay (docs/architecture.md, "Relay between nodes"), connected
+     * later by {@link Transport#connectRelay} with keys the cluster's control channel carried: no
+     * ICE, no DTLS. With {@code ownSocket} (the end that asks for the relay) the transport gets a
+     * UDP socket of its own on an ephemeral port, on the loop with the fewest transports, closed
+     * with it: the other end tells its relays apart by their address, as it does browsers, so two
+     * rooms relayed between the same two nodes never share a pair of ports. Without, it lives on
+     * a loop's usual socket, like a browser's transport. Any thread.
+     */
+    public Transport createRelayTransport(TransportListener listener, boolean ownSocket) throws InterruptedException {
+        TransportListener given = listener == null ? TransportListener.NONE : listener;
+        if (!ownSocket) {
+            Transport transport = createTransport(given);
+            transport.markRelay();
+            return transport;
+        }
+        MediaSocket home;
+        synchronized (this) {
+            home = sockets[0];
+            for (MediaSocket s : sockets) {
+                if (s.transportCount() < home.transportCount()) {
+                    home = s;
+                }
+            }
+        }
+        MediaSocket socket = new MediaSocket(config, home.index(), home.loop(), 0, -1, certificate, handshakes, metrics,
+                true);
+        relaySockets.add(socket);
+        Transport transport = new Transport(UUID.randomUUID().toString(), IceParameters.random(), socket.context(),
+                new TransportListener() {
+                    @Override
+                    public void onConnected(Transport t) {
+                        given.onConnected(t);
+                    }
+
+                    @Override
+                    public void onClosed(Transport t, String reason) {
+                        relaySockets.remove(socket);
+                        socket.closeRelay();
+                        given.onClosed(t, reason);
+                    }
+                });
+        transport.markRelay();
+        socket.register(transport);
+        return transport;
+    }
+
+    /** Relay sockets open now (each carries one relay transport). */
+    public int relaySocketCount() {
+        return relaySockets.size();
+    }
+
     public int size() {
         return sockets.length;
     }
@@ -134,6 +194,9 @@ public final class MediaLoops {
     }
 
     public void close() {
+        for (MediaSocket socket : relaySockets) {
+            socket.close();
+        }
         for (MediaSocket socket : sockets) {
             if (socket != null) {
                 socket.close();

@@ -50,13 +50,25 @@ public final class MediaSocket {
     private final IceTcpListener tcp;
     private long lastReportNanos;
     private final long threadId;
+    /** A relay's own socket (one transport, no ICE-TCP, not one of the node's loops' sockets). */
+    private final boolean relay;
     /** The last {@link #busyFraction} reading. */
     private long busyCpu = -1;
     private long busyWall;
 
     MediaSocket(MediaConfig config, int index, EventLoop loop, int port, int tcpPort, DtlsCertificate certificate,
                 DtlsHandshakeScheduler handshakes, MediaMetrics metrics) throws InterruptedException {
+        this(config, index, loop, port, tcpPort, certificate, handshakes, metrics, false);
+    }
+
+    /**
+     * With {@code relay}: the socket of one node-to-node relay transport, on an ephemeral port of
+     * loop {@code index}'s thread (see {@link MediaLoops#createRelayTransport}).
+     */
+    MediaSocket(MediaConfig config, int index, EventLoop loop, int port, int tcpPort, DtlsCertificate certificate,
+                DtlsHandshakeScheduler handshakes, MediaMetrics metrics, boolean relay) throws InterruptedException {
         this.index = index;
+        this.relay = relay;
         this.loop = loop;
         this.handshakes = handshakes;
         boolean epoll = Epoll.isAvailable();
@@ -80,7 +92,9 @@ public final class MediaSocket {
             throw new io.stagecast.sfu.PortUnavailableException("UDP", local, "media event loop " + index, bound.cause());
         }
         channel = bound.channel();
-        SocketWarmUp.run(channel);
+        if (!relay) {
+            SocketWarmUp.run(channel);
+        }
         try {
             threadId = loop.submit(() -> Thread.currentThread().getId()).get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -90,7 +104,7 @@ public final class MediaSocket {
         // GSO only on the epoll channel of a kernel with UDP_SEGMENT: Netty refuses a segmented
         // packet elsewhere, so an operator's "on" on another machine is off, with a line in the log.
         boolean gso = config.gso() && epoll && MediaConfig.gsoSupported();
-        if (config.gso() && !gso && index == 0) {
+        if (config.gso() && !gso && index == 0 && !relay) {
             log.warn("media.gso is on but this machine cannot send UDP GSO (epoll with UDP_SEGMENT): off");
         }
         frameRuns = gso ? new FrameRunPool(channel, metrics, datagrams) : null;
@@ -104,6 +118,10 @@ public final class MediaSocket {
                 config.consentTimeout().toNanos(), config.dtlsHandshakeTimeout(), datagrams, frameRuns,
                 tcp == null ? -1 : tcp.port());
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        if (relay) {
+            log.debug("relay socket on {} (media loop {})", channel.localAddress(), index);
+            return;
+        }
         log.info("media socket {} on {} ({}{}){}", index, channel.localAddress(), epoll ? "epoll" : "nio",
                 gso ? ", UDP GSO" : "", tcp == null ? "" : ", ICE-TCP on port " + tcp.port());
     }
@@ -173,7 +191,7 @@ public final class MediaSocket {
         if (reportsDue) {
             lastReportNanos = now;
         }
-        if (index == 0) {
+        if (index == 0 && !relay) {
             handshakes.tick(now); // shared by every loop; ticked by one
         }
         for (Transport transport : registry.all()) {
@@ -187,6 +205,12 @@ public final class MediaSocket {
             frameRuns.tick();
         }
         channel.flush();
+    }
+
+    /** A relay socket whose transport closed: the socket goes too. On the loop, so nothing is awaited. */
+    void closeRelay() {
+        ticker.cancel(false);
+        channel.close();
     }
 
     /** Closes every transport of this loop, then the socket; the loop itself is the caller's. */

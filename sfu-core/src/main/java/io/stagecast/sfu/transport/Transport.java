@@ -44,6 +44,8 @@ public final class Transport {
     private final DtlsAssociation dtls;
     private SrtpTransformer srtp;
     private boolean publishAllowed;
+    /** One end of a node-to-node relay: keyed by the control channel, kept alive by its own RTCP. */
+    private volatile boolean relay;
 
     /** The router side: where decrypted media goes. Event loop only. */
     private MediaListener media = MediaListener.NONE;
@@ -146,6 +148,33 @@ public final class Transport {
     }
 
     /** Whether RTP this peer sends may be forwarded at all (signaling's stage decision). */
+    /** Made by {@link MediaLoops#createRelayTransport}: before any other thread sees the transport. */
+    void markRelay() {
+        relay = true;
+    }
+
+    /** One end of a node-to-node relay (no ICE, no DTLS; its router does not allocate for it). */
+    public boolean isRelay() {
+        return relay;
+    }
+
+    /**
+     * Connects a relay transport to the other node's end at {@code remote} with keys exchanged
+     * through the cluster's control channel (the other end has {@link SrtpMasterKeys#mirrored()}):
+     * what a nominated check and a DTLS handshake do for a browser. From then on only SRTP and
+     * SRTCP authenticated with these keys and coming from {@code remote} reach the transport, and
+     * consent is that traffic (each end sends an RTCP report at least every second, media or not).
+     */
+    public void connectRelay(InetSocketAddress remote, SrtpMasterKeys keys) {
+        if (!relay) {
+            throw new IllegalStateException("transport " + id + " is not a relay");
+        }
+        execute(() -> {
+            onValidCheck(remote, null, true, 0, System.nanoTime());
+            onSrtpKeys(keys);
+        });
+    }
+
     public void setPublishAllowed(boolean allowed) {
         execute(() -> publishAllowed = allowed);
     }
@@ -419,6 +448,27 @@ public final class Transport {
         sender.refill(nowNanos);
         sendTransportCcFeedback();
         media.onTick(nowNanos, reportsDue);
+        if (relay && reportsDue) {
+            sendRelayKeepAlive();
+        }
+    }
+
+    /**
+     * An empty receiver report each second (RFC 3550 6.4.2): the other end's proof of life while
+     * no track flows either way (a room with nobody on stage yet), so consent does not end a relay
+     * that is merely idle. 8 bytes a second per relay.
+     */
+    private void sendRelayKeepAlive() {
+        byte[] out = sender.sendScratch();
+        out[0] = (byte) 0x80;
+        out[1] = (byte) 201;
+        out[2] = 0;
+        out[3] = 1;
+        out[4] = (byte) (rtcpSenderSsrc >>> 24);
+        out[5] = (byte) (rtcpSenderSsrc >>> 16);
+        out[6] = (byte) (rtcpSenderSsrc >>> 8);
+        out[7] = (byte) rtcpSenderSsrc;
+        sender.sendRtcp(out, 0, 8);
     }
 
     /**

@@ -1,0 +1,151 @@
+package io.stagecast.sfu.router;
+
+import io.stagecast.sfu.metrics.KeyframeReason;
+import io.stagecast.sfu.metrics.NackRefusal;
+import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.RtcpReaders;
+import io.stagecast.sfu.rtp.RtpPacket;
+import io.stagecast.sfu.transport.Transport;
+import io.stagecast.sfu.transport.TransportSender;
+
+/**
+ * The origin's end of a track relayed to another node: every stream of the producer (each
+ * simulcast layer) leaves as the publisher sent it, same SSRCs, sequence numbers, timestamps,
+ * payload types and header extensions, so the other node's producer of it ({@code
+ * Router.createProducer} on its relay transport, with {@link ProducerSpec#forRelay}) sees what a publisher
+ * would send and its viewers get their own allocation there. Nothing is chosen here: the relay
+ * carries every layer (the other node's viewers may need any), and its transport gets no
+ * allocation and no probing ({@link SubscriberLink}).
+ *
+ * <p>Feedback from the other node: its NACKs name our publisher's sequence numbers and are
+ * answered from the producer's cache with the packet as first sent (byte for byte: the same SRTP
+ * index protects the same bytes, RFC 7714 15), within the transport's retransmission budget;
+ * its keyframe requests (already one per producer and interval there) go to the publisher.
+ * Event loop of the relay transport only; allocates nothing per packet.
+ */
+final class RelayConsumer extends Consumer {
+    private final int[] ssrcs;
+    private long relayed;
+
+    RelayConsumer(String id, Router router, Transport transport, Producer producer) {
+        super(id, router, transport, producer, relayConsumerSpec(producer.spec()));
+        this.ssrcs = new int[producer.spec().streams().size()];
+        for (int i = 0; i < ssrcs.length; i++) {
+            ssrcs[i] = producer.spec().streams().get(i).ssrc();
+        }
+    }
+
+    private static ConsumerSpec relayConsumerSpec(ProducerSpec spec) {
+        return new ConsumerSpec(spec.streams().get(0).ssrc(), 0, spec.codec().payloadType(), -1,
+                spec.forRelay().headerExtensions());
+    }
+
+    @Override
+    int[] feedbackSsrcs() {
+        return ssrcs;
+    }
+
+    @Override
+    boolean needsEveryLayer() {
+        return true;
+    }
+
+    @Override
+    void select(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        byte[] out = sender.sendScratch();
+        int len = rtp.length();
+        System.arraycopy(rtp.buffer(), rtp.offset(), out, 0, len);
+        RtpPacket packet = rewriter.view().wrap(out, 0, len);
+        countSent(len);
+        sender.sendRtp(packet, producer.kind() == MediaKind.VIDEO);
+        relayed++;
+    }
+
+    /** Packets relayed so far, retransmissions not included: once per packet of any layer. */
+    @Override
+    public long packetsSent() {
+        return relayed;
+    }
+
+    /** The other node starts: its viewers' decoders need a keyframe on each layer. */
+    @Override
+    void onTransportConnected(long nowNanos) {
+        if (producer.kind() == MediaKind.VIDEO) {
+            for (int layer = 0; layer < producer.streamCount(); layer++) {
+                producer.requestKeyframe(layer, nowNanos, KeyframeReason.START);
+            }
+        }
+    }
+
+    @Override
+    void onFeedback(RtcpCompound rtcp, long nowNanos) {
+        if (isClosed()) {
+            return;
+        }
+        byte[] b = rtcp.buffer();
+        int off = rtcp.packetOffset();
+        int layer = layerOf(rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR
+                ? RtcpReaders.firSsrc(b, off, 0) : rtcp.mediaSsrc());
+        if (layer < 0) {
+            return;
+        }
+        if (rtcp.packetType() == RtcpCompound.PT_PSFB && (rtcp.fmt() == RtcpReaders.FMT_PLI
+                || rtcp.fmt() == RtcpReaders.FMT_FIR)) {
+            keyframeAsks++;
+            producer.requestKeyframe(layer, nowNanos, KeyframeReason.SUBSCRIBER);
+        } else if (rtcp.packetType() == RtcpCompound.PT_RTPFB && rtcp.fmt() == RtcpReaders.FMT_NACK) {
+            resend(producer.stream(layer), b, off, rtcp.packetLength());
+        }
+    }
+
+    /** The layer sending {@code ssrc} (streams are in the spec's order), -1 when none of ours. */
+    private int layerOf(int ssrc) {
+        for (int i = 0; i < ssrcs.length; i++) {
+            if (ssrcs[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A NACK's packets, as the publisher sent them, at most {@link NackResponder#MAX_NACKED_PER_FEEDBACK}. */
+    private void resend(ProducerStream stream, byte[] b, int off, int len) {
+        TransportSender out = sender;
+        int entries = RtcpReaders.nackCount(b, off, len);
+        int room = NackResponder.MAX_NACKED_PER_FEEDBACK;
+        int overCap = 0;
+        for (int i = 0; i < entries; i++) {
+            int pid = RtcpReaders.nackPid(b, off, i);
+            int blp = RtcpReaders.nackBlp(b, off, i) & 0xFFFF;
+            for (int bit = -1; bit < 16; bit++) {
+                if (bit >= 0 && (blp & (1 << bit)) == 0) {
+                    continue;
+                }
+                if (room-- <= 0) {
+                    overCap++;
+                    continue;
+                }
+                resendOne(stream, (pid + bit + 1) & 0xFFFF);
+            }
+        }
+        if (overCap > 0) {
+            out.refuseNack(NackRefusal.OVER_CAP, overCap);
+        }
+    }
+
+    private void resendOne(ProducerStream stream, int seq) {
+        byte[] cached = stream.cached(seq);
+        if (cached == null) {
+            sender.refuseNack(NackRefusal.NOT_CACHED, 1);
+            return;
+        }
+        int len = stream.cachedLength(seq);
+        if (!sender.tryRetransmit(len)) {
+            return;
+        }
+        byte[] out = sender.sendScratch();
+        System.arraycopy(cached, 0, out, 0, len);
+        countSent(len);
+        sender.resendRtp(rewriter.view().wrap(out, 0, len));
+    }
+}
