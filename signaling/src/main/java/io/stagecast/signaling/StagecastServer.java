@@ -110,7 +110,7 @@ public final class StagecastServer implements AutoCloseable {
         }
         IceServers iceServers = IceServers.of(config.turn(), Clock.systemUTC());
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
-                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl, routing), iceServers, routing);
+                new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl, routing, this::registeredMedia), iceServers, routing);
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         try {
@@ -134,9 +134,31 @@ public final class StagecastServer implements AutoCloseable {
                 : null;
         if (cluster != null) {
             routing.attach(cluster.placementClient());
+            rooms.attach(new io.stagecast.signaling.room.OriginRelays(media, metrics));
+            if (config.cluster().edgeWhep()) {
+                rooms.attach(new io.stagecast.signaling.room.EdgeRooms(rooms,
+                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.nodeId(), metrics));
+            }
         }
         config.demoRoom().ifPresent(rooms::keep);
         ready = true;
+    }
+
+    /**
+     * Whether live node {@code nodeId} registered media on {@code host} (cluster mode; false alone):
+     * the only addresses a relay of this node's rooms may be sent to. On a room worker (the API).
+     */
+    private boolean registeredMedia(String nodeId, String host) {
+        ClusterNode node = this.cluster;
+        if (node == null) {
+            return false;
+        }
+        try {
+            return node.registry().node(nodeId).map(info -> info.mediaAddresses().stream()
+                    .anyMatch(a -> a.startsWith(host + ":") || a.startsWith("[" + host + "]:"))).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // Redis away: no new relay until it is back
+        }
     }
 
     /** Each announced media address with each media loop's UDP port, as {@code address:port}. */

@@ -42,6 +42,7 @@ public final class ApiRoutes {
     private final TokensApi tokens;
     private final Rooms roomsHere;
     private final RoomRouting routing;
+    private final RelaysApi relays;
 
     /** @param baseUrl the node's public base URL, for invitation links */
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl) {
@@ -51,6 +52,16 @@ public final class ApiRoutes {
     /** @param routing which node serves a room (cluster mode): a room placed on another node is created there (307) */
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl,
                      RoomRouting routing) {
+        this(rooms, apiTokens, joinTokens, baseUrl, routing, null);
+    }
+
+    /**
+     * @param registeredMedia cluster mode: whether a live node (id) registered media on a host, for
+     *                        the relays it may ask for; null alone (no relays)
+     */
+    public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl,
+                     RoomRouting routing, java.util.function.BiPredicate<String, String> registeredMedia) {
+        this.relays = new RelaysApi(rooms, registeredMedia);
         this.apiTokens = apiTokens;
         this.roomsHere = rooms;
         this.routing = routing;
@@ -153,6 +164,9 @@ public final class ApiRoutes {
                     case "tokens":
                         post(method);
                         return tokens.mint(room, request);
+                    case "relays":
+                        post(method);
+                        return relays.open(room, request);
                     default:
                         break;
                 }
@@ -161,6 +175,13 @@ public final class ApiRoutes {
                 if (what.equals("session") && (rest.get(2).equals("start") || rest.get(2).equals("end"))) {
                     post(method);
                     return rest.get(2).equals("start") ? rooms.start(room, request) : rooms.end(room, request);
+                }
+                if (what.equals("relays")) {
+                    return switch (method.name()) {
+                        case "GET" -> relays.poll(room, rest.get(2));
+                        case "DELETE" -> relays.close(room, rest.get(2));
+                        default -> throw ApiError.methodNotAllowed("GET, DELETE");
+                    };
                 }
                 if (what.equals("participants")) {
                     String id = rest.get(2);

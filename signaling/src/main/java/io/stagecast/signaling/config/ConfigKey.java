@@ -75,7 +75,9 @@ enum ConfigKey {
     /** Empty: a random id at each start. */
     CLUSTER_NODE_ID("cluster.node-id", ""),
     /** Empty: the node's public base URL. */
-    CLUSTER_ADVERTISED_URL("cluster.advertised-url", "");
+    CLUSTER_ADVERTISED_URL("cluster.advertised-url", ""),
+    /** A WHEP viewer of another node's room is served here, the room's tracks relayed from its origin. */
+    CLUSTER_EDGE_WHEP("cluster.edge-whep", "true");
 
     /** What a key holds. */
     enum Kind {

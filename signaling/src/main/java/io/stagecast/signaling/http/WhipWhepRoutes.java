@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.cluster.RoomRouting;
+import io.stagecast.signaling.room.EdgeRooms;
 import io.stagecast.signaling.room.MediaAnswer;
 import io.stagecast.signaling.room.MediaResource;
 import io.stagecast.signaling.room.Room;
@@ -98,6 +99,22 @@ final class WhipWhepRoutes {
             // Placement first (cluster mode, off the loop): a room served by another node is sent
             // there before any session exists (RFC 9725 4.5); 307 keeps the method and the offer.
             return routing.originOf(roomName).thenCompose(origin -> {
+                EdgeRooms edges = rooms.edges();
+                if (!origin.here() && kind == MediaResource.Kind.WHEP && edges != null && !grant.singleUse()) {
+                    // cluster.edge-whep: watched here, relayed from the origin (a single-use link
+                    // is used up where the room's tokens are kept: at the origin, 307).
+                    return edges.whep(roomName, origin.url(), grant, identity, offer)
+                            .thenApply(answer -> created(answer, identity))
+                            .exceptionally(failure -> {
+                                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                                if (cause instanceof SignalingException e) {
+                                    return refusal(presented, e);
+                                }
+                                log.info("WHEP at the edge for room {}: the origin's relay failed: {}", roomName, cause.toString());
+                                return text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                        "the room's node could not relay it here; try again\n");
+                            });
+                }
                 if (!origin.here()) {
                     return done(redirect(origin.locationOf(pathAndQuery)));
                 }
@@ -120,10 +137,15 @@ final class WhipWhepRoutes {
                 throw new SignalingException(SignalingException.Code.UNAUTHORIZED, "token refused: " + e.getMessage());
             }
             Room room = rooms.get(roomName);
+            String secret = parts.get(2);
+            EdgeRooms edges = rooms.edges();
+            if (room == null && edges != null && kind == MediaResource.Kind.WHEP && edges.serves(roomName)) {
+                edges.delete(roomName, secret, grant);
+                return done(text(HttpResponseStatus.OK, ""));
+            }
             if (room == null) {
                 throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
             }
-            String secret = parts.get(2);
             return inRoom(room, request, () -> {
                 room.deleteResource(kind, secret, grant);
                 return done(text(HttpResponseStatus.OK, ""));
@@ -143,16 +165,21 @@ final class WhipWhepRoutes {
         return inRoom(room, presented, () -> {
             MediaAnswer answer = kind == MediaResource.Kind.WHIP ? room.whipPublish(grant, identity, offer)
                     : room.whepView(grant, identity, offer);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                    Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
-            r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
-            r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
-            for (String link : iceServers.linkHeaders(identity)) {
-                r.headers().add("Link", link);
-            }
-            return done(r);
+            return done(created(answer, identity));
         });
+    }
+
+    /** 201 with the answer, the resource's URL and entity tag, and the ICE servers (RFC 9725 4.2, 4.6). */
+    private FullHttpResponse created(MediaAnswer answer, String identity) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                Unpooled.copiedBuffer(answer.sdp(), StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, SDP);
+        r.headers().set(HttpHeaderNames.LOCATION, answer.resource().location());
+        r.headers().set(HttpHeaderNames.ETAG, answer.resource().etag());
+        for (String link : iceServers.linkHeaders(identity)) {
+            r.headers().add("Link", link);
+        }
+        return r;
     }
 
     /** 307: the same request, method and body kept (RFC 9110 15.4.8), to the node that serves the room. */

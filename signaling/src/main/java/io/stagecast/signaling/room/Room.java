@@ -139,6 +139,11 @@ public final class Room {
         return mediaEvents;
     }
 
+    /** The room's forwarding graph (a relay to another node consumes its stage tracks). */
+    public io.stagecast.sfu.router.Router mediaRouter() {
+        return router;
+    }
+
     public String name() {
         return name;
     }

@@ -212,7 +212,45 @@ public final class Rooms {
         getOrCreate(name);
     }
 
+    /** The origin's ends of relays to other nodes (cluster mode), swept each second; null alone. */
+    private volatile OriginRelays originRelays;
+
+    public void attach(OriginRelays relays) {
+        this.originRelays = relays;
+    }
+
+    MediaNode node() {
+        return node;
+    }
+
+    MediaResources resources() {
+        return resources;
+    }
+
+    NodeCaps caps() {
+        return caps;
+    }
+
+    /** This node's WHEP viewers of other nodes' rooms (cluster mode with cluster.edge-whep), null otherwise. */
+    private volatile EdgeRooms edges;
+
+    public void attach(EdgeRooms edgeRooms) {
+        this.edges = edgeRooms;
+    }
+
+    public EdgeRooms edges() {
+        return edges;
+    }
+
+    public OriginRelays originRelays() {
+        return originRelays;
+    }
+
     private void tick() {
+        OriginRelays relays = originRelays;
+        if (relays != null) {
+            relays.sweep(rooms::containsKey);
+        }
         for (Room room : rooms.values()) {
             room.executor().execute(() -> tick(room));
         }
@@ -244,6 +282,14 @@ public final class Rooms {
 
     public void close() {
         timer.shutdownNow();
+        EdgeRooms edgeRooms = edges;
+        if (edgeRooms != null) {
+            edgeRooms.close();
+        }
+        OriginRelays relays = originRelays;
+        if (relays != null) {
+            relays.close();
+        }
         for (Room room : rooms.values()) {
             room.close();
         }

@@ -134,12 +134,15 @@ class ClusterRoutingTest {
     }
 
     @Test
-    void aWhepPostToAnotherNodeIs307ToTheSamePathOnTheOriginAndFollowingItGives201() throws Exception {
+    void aWhepPostWithASingleUseLinkToAnotherNodeIs307ToTheSamePathOnTheOriginAndFollowingItGives201() throws Exception {
         StagecastServer[] nodes = twoNodes();
         StagecastServer a = nodes[0];
         StagecastServer b = nodes[1];
         joinOk(a, "webcast", "host");
-        String viewer = token(a, "webcast", "viewer", Role.ATTENDEE);
+        // A single-use link is used up where the room keeps its tokens: at the origin (a reusable
+        // token is watched at the node asked, relayed: EdgeWhepTest).
+        String viewer = a.tokens().mint(new JoinGrant("webcast", "viewer", "viewer", Role.ATTENDEE, true,
+                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), true));
         try (WhepPlayer player = new WhepPlayer(1)) {
             String offer = player.offer();
             HttpResponse<String> redirected = SyntheticMedia.post(b.baseUrl(), "/whep/webcast", viewer, offer);

@@ -1,0 +1,97 @@
+package io.stagecast.signaling.api;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.relay.RelayWire;
+import io.stagecast.signaling.room.OriginRelays;
+import io.stagecast.signaling.room.Room;
+import io.stagecast.signaling.room.Rooms;
+
+import java.io.IOException;
+import java.util.function.BiPredicate;
+
+/**
+ * {@code /api/v1/rooms/{room}/relays}: the origin's side of the relay control channel (docs/api.md,
+ * "Relays"), asked by other nodes of the cluster. {@code POST} opens a relay of the room's stage to
+ * the asking node's media address, which must be one that node registered in the cluster (no
+ * token holder can point a room's media at an address of its choice); {@code GET .../{id}} is the
+ * edge's poll (the stage now), {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
+ * about it; alone (no cluster) there is no relay: 404.
+ */
+final class RelaysApi {
+    private final Rooms rooms;
+    /** (node id, host): whether that live node registered media on that host; null alone. */
+    private final BiPredicate<String, String> registeredMedia;
+
+    RelaysApi(Rooms rooms, BiPredicate<String, String> registeredMedia) {
+        this.rooms = rooms;
+        this.registeredMedia = registeredMedia;
+    }
+
+    FullHttpResponse open(String roomName, FullHttpRequest request) throws ApiError {
+        OriginRelays relays = relays();
+        Room room = room(roomName);
+        RelayWire.Open ask;
+        try {
+            ask = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Open.class);
+        } catch (IOException e) {
+            throw ApiError.badRequest("the body must be a relay request (docs/api.md, Relays)");
+        }
+        if (ask.node() == null || ask.host() == null || !registeredMedia.test(ask.node(), ask.host())) {
+            throw ApiError.forbidden("a relay goes only to a media address a live node of the cluster registered");
+        }
+        try {
+            return json(HttpResponseStatus.CREATED, relays.open(room, ask));
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
+    }
+
+    FullHttpResponse poll(String roomName, String id) throws ApiError {
+        try {
+            return json(HttpResponseStatus.OK, relays().poll(room(roomName), id));
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
+    }
+
+    FullHttpResponse close(String roomName, String id) throws ApiError {
+        try {
+            relays().close(room(roomName), id);
+            return ApiJson.noContent();
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
+    }
+
+    private OriginRelays relays() throws ApiError {
+        OriginRelays relays = rooms.originRelays();
+        if (relays == null || registeredMedia == null) {
+            throw ApiError.notFound("this node is not in a cluster: no relays");
+        }
+        return relays;
+    }
+
+    private Room room(String name) throws ApiError {
+        Room room = rooms.get(name);
+        if (room == null) {
+            throw ApiError.notFound("no room " + name + " here");
+        }
+        return room;
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(RelayWire.write(body)));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+}

@@ -1,0 +1,89 @@
+package io.stagecast.signaling.relay;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.stagecast.signaling.token.ApiGrants;
+import io.stagecast.signaling.token.ApiTokens;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An edge's calls to a room's origin over the origin's server API: open a relay
+ * ({@code POST /api/v1/rooms/{room}/relays}), poll it ({@code GET .../relays/{id}}), close it
+ * ({@code DELETE}). Each call carries a 2-minute API token with roomAdmin of that room only, minted
+ * with the cluster's shared API key (every node holds it: tokens minted anywhere work anywhere).
+ * Asynchronous, on two threads of its own; every call times out after 2 s.
+ */
+public final class RelayClient implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(2);
+
+    /** The origin no longer knows the relay or the room (404), or serves the room no more (307). */
+    public static final class RelayGone extends IOException {
+        public RelayGone(String message) {
+            super(message);
+        }
+    }
+
+    private final ApiTokens tokens;
+    private final ExecutorService threads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("relay-control", true));
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(threads)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    public RelayClient(ApiTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    public CompletableFuture<RelayWire.State> open(String originUrl, String room, RelayWire.Open ask) {
+        return send(request(originUrl, room, "").POST(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(ask)))
+                .header("Content-Type", "application/json").build());
+    }
+
+    public CompletableFuture<RelayWire.State> poll(String originUrl, String room, String relay) {
+        return send(request(originUrl, room, "/" + relay).GET().build());
+    }
+
+    public CompletableFuture<Void> close(String originUrl, String room, String relay) {
+        return http.sendAsync(request(originUrl, room, "/" + relay).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(r -> null);
+    }
+
+    private HttpRequest.Builder request(String originUrl, String room, String rest) {
+        String base = originUrl.endsWith("/") ? originUrl.substring(0, originUrl.length() - 1) : originUrl;
+        String path = "/api/v1/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20") + "/relays";
+        return HttpRequest.newBuilder(URI.create(base + path + rest)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + tokens.mint(ApiGrants.adminOf(room), TOKEN_LIFETIME));
+    }
+
+    private CompletableFuture<RelayWire.State> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            int status = response.statusCode();
+            try {
+                if (status == 404 || status == 307 || status == 410) {
+                    throw new RelayGone("the origin answered " + status);
+                }
+                if (status / 100 != 2) {
+                    throw new IOException("the origin answered " + status + ": "
+                            + new String(response.body(), 0, Math.min(200, response.body().length), StandardCharsets.UTF_8));
+                }
+                return RelayWire.read(response.body(), RelayWire.State.class);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}

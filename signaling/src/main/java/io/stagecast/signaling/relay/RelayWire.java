@@ -1,0 +1,91 @@
+package io.stagecast.signaling.relay;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecast.sfu.router.ProducerSpec;
+import io.stagecast.sfu.srtp.SrtpMasterKeys;
+import io.stagecast.sfu.srtp.SrtpProfile;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The JSON of the relay's control channel (docs/api.md, "Relays"). Records, read and written by
+ * Jackson; the SRTP keys in Base64, as the origin is to use them.
+ */
+public final class RelayWire {
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private RelayWire() {
+    }
+
+    /**
+     * An edge asks for a relay of a room's stage.
+     *
+     * @param node    the asking node's id in the cluster (its media host must be one it registered)
+     * @param host    where the origin sends: the edge's media address
+     * @param port    the edge's relay socket
+     * @param profile an SRTP profile name ({@link SrtpProfile})
+     * @param key     the origin's master key for what it sends, Base64; {@code salt} likewise
+     * @param peerKey the edge's, for what the origin receives; {@code peerSalt} likewise
+     */
+    public record Open(String node, String host, int port, String profile, String key, String salt,
+                       String peerKey, String peerSalt) {
+        /** {@code keys} as the asking end uses them, sent for the other end. */
+        public static Open of(String node, String host, int port, SrtpMasterKeys keys) {
+            SrtpMasterKeys theirs = keys.mirrored();
+            Base64.Encoder b64 = Base64.getEncoder();
+            return new Open(node, host, port, theirs.profile().name(), b64.encodeToString(theirs.localKey()),
+                    b64.encodeToString(theirs.localSalt()), b64.encodeToString(theirs.remoteKey()),
+                    b64.encodeToString(theirs.remoteSalt()));
+        }
+
+        /** The keys as the receiving end (the origin) uses them; IllegalArgumentException when malformed. */
+        public SrtpMasterKeys keys() {
+            SrtpProfile p = SrtpProfile.valueOf(profile);
+            Base64.Decoder b64 = Base64.getDecoder();
+            byte[][] parts = {b64.decode(key), b64.decode(salt), b64.decode(peerKey), b64.decode(peerSalt)};
+            if (parts[0].length != p.keyLength || parts[2].length != p.keyLength
+                    || parts[1].length != p.saltLength || parts[3].length != p.saltLength) {
+                throw new IllegalArgumentException("keys of the wrong length for " + p);
+            }
+            return new SrtpMasterKeys(p, parts[0], parts[1], parts[2], parts[3]);
+        }
+    }
+
+    /**
+     * A track the relay carries.
+     *
+     * @param trackId       as the room's clients see it ({@code <kind>-<producer id>})
+     * @param participantId who publishes it
+     * @param kind          the stage's track kind ({@code MICROPHONE}, {@code CAMERA}, {@code SCREEN})
+     * @param spec          what the edge's producer of it is ({@link ProducerSpec#forRelay()})
+     */
+    public record Track(String trackId, String participantId, String kind, ProducerSpec spec) {
+    }
+
+    /**
+     * The origin's answer to {@link Open} and to each poll.
+     *
+     * @param relay  the relay's id at the origin (128 random bits; the poll and delete URL's last segment)
+     * @param host   where the edge sends: the origin's media address
+     * @param port   the origin's end
+     * @param tracks what the relay carries now
+     */
+    public record State(String relay, String host, int port, List<Track> tracks) {
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("relay JSON", e);
+        }
+    }
+
+    public static <T> T read(byte[] json, Class<T> type) throws IOException {
+        return JSON.readValue(json, type);
+    }
+}

@@ -1,0 +1,262 @@
+package io.stagecast.signaling.room;
+
+import io.stagecast.sfu.MediaNode;
+import io.stagecast.sfu.router.Producer;
+import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.srtp.SrtpMasterKeys;
+import io.stagecast.sfu.srtp.SrtpProfile;
+import io.stagecast.sfu.transport.Transport;
+import io.stagecast.sfu.transport.TransportListener;
+import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.media.TransportDescription;
+import io.stagecast.signaling.media.WhepNegotiation;
+import io.stagecast.signaling.relay.RelayClient;
+import io.stagecast.signaling.relay.RelayWire;
+import io.stagecast.signaling.sdp.SdpParseException;
+import io.stagecast.signaling.sdp.SessionDescription;
+import io.stagecast.signaling.stage.TrackKind;
+import io.stagecast.signaling.token.JoinGrant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Another node's room as this node serves its WHEP viewers (issue 14, item 3): a router of its
+ * own, fed by one relay from the room's origin (this end's relay transport on a socket of its
+ * own; {@link OriginRelays} is the other end), a producer here per stage track there, and the
+ * viewers' {@link WhepSubscription}s over them, each with this node's own allocation. The stage
+ * is polled every 500 ms ({@link EdgeRooms}); its changes rebind the viewers' slots as on the
+ * origin. Made on the first viewer, closed with the last one, or when the origin drops it (the
+ * room ended or moved, or the origin is gone for 10 s: its viewers' transports close, and a WHEP
+ * player POSTs again). Guarded by its monitor; nothing here blocks (the media plane's calls hop
+ * onto its loops, the origin's calls are asynchronous).
+ */
+final class EdgeRoom {
+    private static final Logger log = LoggerFactory.getLogger(EdgeRoom.class);
+    static final long ORIGIN_LOST_NANOS = 10_000_000_000L;
+
+    private record Viewer(MediaResource resource, WhepSubscription subscription) {
+    }
+
+    final String name;
+    private final String originUrl;
+    private final EdgeRooms edges;
+    private final MediaNode node;
+    private final Router router;
+    private final Transport relay;
+    private final SrtpMasterKeys keys = SrtpMasterKeys.random(SrtpProfile.AEAD_AES_128_GCM);
+    private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
+    private final Map<String, Viewer> viewers = new LinkedHashMap<>();
+    /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
+    final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private String relayId;
+    private long lastAnswerNanos = System.nanoTime();
+    private boolean closed;
+
+    EdgeRoom(String name, String originUrl, EdgeRooms edges, MediaNode node) throws InterruptedException {
+        this.name = name;
+        this.originUrl = originUrl;
+        this.edges = edges;
+        this.node = node;
+        this.router = node.createRouter(name);
+        this.relay = node.createRelayTransport(new TransportListener() {
+            @Override
+            public void onClosed(Transport t, String reason) {
+                edges.control().execute(() -> close("the relay closed: " + reason));
+            }
+        }, true);
+        relay.setPublishAllowed(true);
+    }
+
+    /** Asks the origin for the relay; {@link #opened} completes with its answer. */
+    void open(RelayClient client, String nodeId) {
+        String host = node.announcedAddresses().get(0).getHostAddress();
+        client.open(originUrl, name, RelayWire.Open.of(nodeId, host, relay.localPort(), keys)).whenComplete((state, failure) -> {
+            if (failure != null) {
+                opened.completeExceptionally(failure);
+                close("the origin refused the relay: " + failure.getMessage());
+                return;
+            }
+            try {
+                synchronized (this) {
+                    relayId = state.relay();
+                    relay.connectRelay(new InetSocketAddress(InetAddress.getByName(state.host()), state.port()), keys);
+                    apply(state);
+                }
+                opened.complete(null);
+            } catch (java.io.IOException | RuntimeException e) {
+                opened.completeExceptionally(e);
+                close("the origin's answer was unusable: " + e);
+            }
+        });
+    }
+
+    /** Every 500 ms on the relay-control thread: the origin's stage now. */
+    void poll(RelayClient client) {
+        String id;
+        synchronized (this) {
+            if (closed || relayId == null) {
+                return;
+            }
+            id = relayId;
+        }
+        client.poll(originUrl, name, id).whenComplete((state, failure) -> {
+            if (failure == null) {
+                synchronized (this) {
+                    lastAnswerNanos = System.nanoTime();
+                    apply(state);
+                }
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean lost;
+            synchronized (this) {
+                lost = cause instanceof RelayClient.RelayGone || System.nanoTime() - lastAnswerNanos > ORIGIN_LOST_NANOS;
+            }
+            if (lost) {
+                close("the origin " + (cause instanceof RelayClient.RelayGone ? "dropped the relay (" + cause.getMessage()
+                        + ")" : "did not answer for 10 s"));
+            }
+        });
+    }
+
+    /** The stage's tracks as the origin lists them: producers here made and closed to match, viewers rebound. */
+    private void apply(RelayWire.State state) {
+        if (closed) {
+            return;
+        }
+        Map<String, RelayWire.Track> now = new LinkedHashMap<>();
+        for (RelayWire.Track track : state.tracks()) {
+            now.put(track.trackId(), track);
+        }
+        boolean changed = tracks.keySet().removeIf(id -> {
+            if (!now.containsKey(id)) {
+                tracks.get(id).producer().close();
+                return true;
+            }
+            return false;
+        });
+        for (RelayWire.Track track : now.values()) {
+            if (!tracks.containsKey(track.trackId())) {
+                TrackKind kind = TrackKind.valueOf(track.kind());
+                Producer producer = router.createProducer(relay, track.spec());
+                tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer));
+                changed = true;
+            }
+        }
+        if (changed) {
+            List<StageTrack> stage = List.copyOf(tracks.values());
+            for (Viewer viewer : viewers.values()) {
+                viewer.subscription().sync(stage);
+            }
+        }
+    }
+
+    /** A WHEP viewer here: the answer, its slots bound to the relayed tracks. */
+    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp, MediaResources resources,
+                                      NodeCaps caps) throws SignalingException {
+        if (closed) {
+            throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
+                    + " just closed: try again");
+        }
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(offerSdp == null ? "" : offerSdp);
+        } catch (SdpParseException e) {
+            throw SignalingException.badRequest("invalid SDP: " + e.getMessage());
+        }
+        caps.requireTransport(node);
+        String id = "whep-" + io.stagecast.signaling.token.RandomIds.participantId();
+        MediaResource resource = resources.claim(MediaResource.Kind.WHEP, name, id, grant, identityKey);
+        Transport transport = node.createTransport(new TransportListener() {
+            @Override
+            public void onClosed(Transport t, String reason) {
+                edges.control().execute(() -> leave(resource, resources));
+            }
+        });
+        WhepNegotiation.Result result;
+        try {
+            result = WhepNegotiation.answer(offer, TransportDescription.of(transport, node));
+        } catch (SignalingException e) {
+            transport.close();
+            resources.release(resource);
+            throw e;
+        }
+        transport.setRemoteDtls(result.remoteDtls());
+        WhepSubscription subscription = new WhepSubscription(transport, router, result.slots());
+        viewers.put(resource.secret(), new Viewer(resource, subscription));
+        subscription.sync(List.copyOf(tracks.values()));
+        log.info("{} watches {} here, relayed from {}", id, name, originUrl);
+        return new MediaAnswer(resource, result.answer().write());
+    }
+
+    /** DELETE of a viewer's resource: by the token that made it (a moderator's power stays at the origin). */
+    synchronized void delete(String secret, JoinGrant grant, MediaResources resources) throws SignalingException {
+        Viewer viewer = viewers.get(secret);
+        if (viewer == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
+        }
+        if (!viewer.resource().createdBy(grant)) {
+            throw SignalingException.forbidden("only the token that created this whep resource may end it here");
+        }
+        leave(viewer.resource(), resources);
+    }
+
+    private synchronized void leave(MediaResource resource, MediaResources resources) {
+        Viewer viewer = viewers.remove(resource.secret());
+        if (viewer == null) {
+            return;
+        }
+        viewer.subscription().close();
+        resources.release(resource);
+        if (viewers.isEmpty()) {
+            close("its last viewer left");
+        }
+    }
+
+    synchronized boolean hasViewer(String secret) {
+        return viewers.containsKey(secret);
+    }
+
+    synchronized int viewerCount() {
+        return viewers.size();
+    }
+
+    synchronized int trackCount() {
+        return tracks.size();
+    }
+
+    /** Ends the relay and every viewer here; idempotent. */
+    void close(String reason) {
+        List<Viewer> left;
+        String id;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            left = new ArrayList<>(viewers.values());
+            viewers.clear();
+            id = relayId;
+        }
+        for (Viewer viewer : left) {
+            viewer.subscription().close();
+            edges.resources().release(viewer.resource());
+        }
+        router.close();
+        relay.close();
+        edges.forget(this);
+        if (id != null) {
+            edges.client().close(originUrl, name, id);
+        }
+        log.info("relay of room {} from {} closed: {}", name, originUrl, reason);
+    }
+}

@@ -1,0 +1,175 @@
+package io.stagecast.signaling.room;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stagecast.sfu.MediaNode;
+import io.stagecast.sfu.router.Consumer;
+import io.stagecast.sfu.transport.Transport;
+import io.stagecast.sfu.transport.TransportListener;
+import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.relay.RelayWire;
+import io.stagecast.signaling.token.RandomIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The origin's ends of relays to edge nodes (issue 14, item 3): per relay one relay transport
+ * towards the edge's relay socket and one {@code RelayConsumer} per stage track of the room, kept
+ * in step with the stage at each of the edge's polls (every 500 ms), so a track on stage reaches
+ * the edge within a poll and a track that leaves the stage stops at once here (its producer is
+ * closed or muted at the origin; the edge drops its copy at its next poll). A relay not polled
+ * for {@link #POLL_LIMIT_NANOS} (the edge died, or lost the origin) is closed. Capped per room
+ * and per node, counted in {@code /metrics}.
+ */
+public final class OriginRelays {
+    private static final Logger log = LoggerFactory.getLogger(OriginRelays.class);
+    /** Edge nodes one room is relayed to at most: more nodes than a cluster of this design has. */
+    public static final int MAX_PER_ROOM = 32;
+    public static final int MAX_PER_NODE = 512;
+    static final long POLL_LIMIT_NANOS = 10_000_000_000L;
+
+    private final MediaNode node;
+    private final Map<String, OriginRelay> relays = new ConcurrentHashMap<>();
+    private final Counter refused;
+
+    public OriginRelays(MediaNode node, MeterRegistry metrics) {
+        this.node = node;
+        this.refused = Counter.builder("stagecast.relays.refused").tag("end", "origin")
+                .description("relays to other nodes refused by a cap").register(metrics);
+        Gauge.builder("stagecast.relays", relays, Map::size).tag("end", "origin")
+                .description("relays of this node's rooms to other nodes (origin end)").register(metrics);
+    }
+
+    /** One relay: the transport towards one edge and its consumer of each stage track. */
+    private static final class OriginRelay {
+        final String id = RandomIds.tokenId();
+        final String room;
+        final Transport transport;
+        final Map<String, Consumer> byTrack = new HashMap<>();
+        volatile long lastPollNanos = System.nanoTime();
+
+        OriginRelay(String room, Transport transport) {
+            this.room = room;
+            this.transport = transport;
+        }
+    }
+
+    /** An edge asks for the room's stage; {@code ask}'s host was checked against the edge's registration. */
+    public RelayWire.State open(Room room, RelayWire.Open ask) throws SignalingException {
+        io.stagecast.sfu.srtp.SrtpMasterKeys keys;
+        InetSocketAddress edge;
+        try {
+            keys = ask.keys();
+            if (ask.port() < 1 || ask.port() > 65535) {
+                throw new IllegalArgumentException("port out of range");
+            }
+            edge = new InetSocketAddress(java.net.InetAddress.getByName(ask.host()), ask.port());
+        } catch (IllegalArgumentException | java.net.UnknownHostException | NullPointerException e) {
+            throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: " + e.getMessage());
+        }
+        long inRoom = relays.values().stream().filter(r -> r.room.equals(room.name())).count();
+        if (relays.size() >= MAX_PER_NODE || inRoom >= MAX_PER_ROOM) {
+            refused.increment();
+            throw new SignalingException(SignalingException.Code.UNAVAILABLE, "room " + room.name()
+                    + " is relayed to as many nodes as this node allows (" + MAX_PER_ROOM + " a room, "
+                    + MAX_PER_NODE + " in all)");
+        }
+        Transport transport;
+        try {
+            transport = node.createRelayTransport(new TransportListener() {
+                @Override
+                public void onClosed(Transport t, String reason) {
+                    relays.values().removeIf(r -> r.transport == t);
+                }
+            }, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalingException(SignalingException.Code.UNAVAILABLE, "interrupted");
+        }
+        transport.connectRelay(edge, keys);
+        OriginRelay relay = new OriginRelay(room.name(), transport);
+        relays.put(relay.id, relay);
+        log.info("room {} relayed to node {} at {} (relay transport {})", room.name(), ask.node(), edge, transport.id());
+        return sync(room, relay);
+    }
+
+    /** The edge's poll: the relay follows the stage, and says what it carries. */
+    public RelayWire.State poll(Room room, String id) throws SignalingException {
+        return sync(room, find(room, id));
+    }
+
+    /** The edge no longer needs the relay (its last viewer left). */
+    public void close(Room room, String id) throws SignalingException {
+        OriginRelay relay = find(room, id);
+        relays.remove(relay.id);
+        relay.transport.close();
+    }
+
+    private OriginRelay find(Room room, String id) throws SignalingException {
+        OriginRelay relay = id == null ? null : relays.get(id);
+        if (relay == null || !relay.room.equals(room.name())) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such relay of room " + room.name());
+        }
+        return relay;
+    }
+
+    private RelayWire.State sync(Room room, OriginRelay relay) {
+        relay.lastPollNanos = System.nanoTime();
+        List<StageTrack> stage = room.stageTracks();
+        List<RelayWire.Track> carried = new ArrayList<>();
+        synchronized (relay) {
+            Map<String, StageTrack> now = new HashMap<>();
+            for (StageTrack track : stage) {
+                now.put(track.trackId(), track);
+            }
+            relay.byTrack.entrySet().removeIf(e -> {
+                boolean gone = !now.containsKey(e.getKey());
+                if (gone) {
+                    e.getValue().close();
+                }
+                return gone;
+            });
+            for (StageTrack track : stage) {
+                relay.byTrack.computeIfAbsent(track.trackId(),
+                        t -> room.mediaRouter().createRelayConsumer(relay.transport, track.producer()));
+                carried.add(new RelayWire.Track(track.trackId(), track.participantId(), track.kind().name(),
+                        track.producer().spec().forRelay()));
+            }
+        }
+        String host = node.announcedAddresses().get(0).getHostAddress();
+        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried);
+    }
+
+    /** Each second (the rooms' timer): relays whose edge stopped polling, or whose room ended, close. */
+    void sweep(java.util.function.Predicate<String> roomOpen) {
+        long now = System.nanoTime();
+        for (OriginRelay relay : List.copyOf(relays.values())) {
+            if (now - relay.lastPollNanos > POLL_LIMIT_NANOS || !roomOpen.test(relay.room)) {
+                relays.remove(relay.id);
+                relay.transport.close();
+                log.info("a relay of room {} closed: {}", relay.room,
+                        roomOpen.test(relay.room) ? "no poll for 10 s" : "the room ended");
+            }
+        }
+    }
+
+    /** Relays open now, per room (tests, /metrics). */
+    public int count(String room) {
+        return (int) relays.values().stream().filter(r -> r.room.equals(room)).count();
+    }
+
+    public void close() {
+        for (OriginRelay relay : relays.values()) {
+            relay.transport.close();
+        }
+        relays.clear();
+    }
+}

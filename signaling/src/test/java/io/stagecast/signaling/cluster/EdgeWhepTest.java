@@ -1,0 +1,149 @@
+package io.stagecast.signaling.cluster;
+
+import io.stagecast.signaling.StagecastServer;
+import io.stagecast.signaling.testutil.SyntheticMedia;
+import io.stagecast.signaling.testutil.WhepPlayer;
+import io.stagecast.signaling.testutil.WhipEncoder;
+import io.stagecast.signaling.token.ApiGrants;
+import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.RandomIds;
+import io.stagecast.signaling.token.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 14, item 3 through signaling: a WHEP viewer who POSTs to a node that is not the room's
+ * origin ({@code cluster.edge-whep}, on by default) watches there, the stage relayed once from the
+ * origin however many viewers that node has; the stage's changes follow within a poll; the last
+ * viewer's leaving ends the relay at both ends. Two in-process nodes on a redis-server of the
+ * test's own; the publisher is a WHIP encoder on the origin.
+ */
+class EdgeWhepTest {
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
+
+    private static String token(StagecastServer server, String room, String id, Role role) {
+        return server.tokens().mint(new JoinGrant(room, id, id, role, role == Role.ATTENDEE,
+                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
+    }
+
+    private static Duration within(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            boolean met;
+            try {
+                met = condition.getAsBoolean();
+            } catch (RuntimeException e) {
+                met = false;
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (met) {
+                return took;
+            }
+            assertTrue(took.compareTo(limit) < 0, what + ": not within " + limit);
+            Thread.sleep(20);
+        }
+    }
+
+    private StagecastServer[] twoNodes() throws Exception {
+        StagecastServer a = redis.node("node-a");
+        StagecastServer b = redis.node("node-b");
+        within(Duration.ofSeconds(3), "both nodes registered, each has seen both",
+                () -> a.cluster().orElseThrow().registry().lastUrls().size() == 2
+                        && b.cluster().orElseThrow().registry().lastUrls().size() == 2);
+        return new StagecastServer[] {a, b};
+    }
+
+    @Test
+    void viewersOnAnotherNodeWatchThereThroughOneRelayThatFollowsTheStageAndEndsWithTheLastViewer() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        WhipEncoder encoder = redis.closeAfter(new WhipEncoder(7));
+        HttpResponse<String> published = encoder.publish(a.baseUrl(), "webcast", token(a, "webcast", "host", Role.MODERATOR));
+        assertEquals(201, published.statusCode(), published.body());
+
+        WhepPlayer first = redis.closeAfter(new WhepPlayer(1));
+        long asked = System.nanoTime();
+        HttpResponse<String> watched = first.watch(b.baseUrl(), "webcast", token(a, "webcast", "v1", Role.ATTENDEE));
+        assertEquals(201, watched.statusCode(), "served at the node asked, not sent to the origin: " + watched.body());
+        String resource = watched.headers().firstValue("Location").orElse("");
+        assertTrue(resource.startsWith("/whep/webcast/"), resource);
+        assertNull(b.rooms().get("webcast"), "b holds no copy of the room, only its relay");
+        Duration firstAudio = within(Duration.ofSeconds(5), "the first viewer hears the publisher through the relay",
+                () -> first.received(7) > 0);
+        System.out.println("edge WHEP: first audio " + Duration.ofNanos(System.nanoTime() - asked).toMillis()
+                + " ms after the POST (" + firstAudio.toMillis() + " ms after the answer)");
+
+        // What a viewer hears over 2 s against what the encoder sent (50 packets/s).
+        long sentBefore = encoder.sent();
+        long gotBefore = first.received(7);
+        Thread.sleep(2000);
+        long sent = encoder.sent() - sentBefore;
+        long got = first.received(7) - gotBefore;
+        System.out.println("edge WHEP: " + got + " of " + sent + " packets in 2 s");
+        assertTrue(got >= sent * 0.95 && got <= sent + 2, "every packet, once: " + got + " of " + sent);
+
+        WhepPlayer second = redis.closeAfter(new WhepPlayer(1));
+        HttpResponse<String> secondWatch = second.watch(b.baseUrl(), "webcast", token(a, "webcast", "v2", Role.ATTENDEE));
+        assertEquals(201, secondWatch.statusCode(), secondWatch.body());
+        within(Duration.ofSeconds(5), "the second viewer hears it", () -> second.received(7) > 0);
+        assertEquals(2, b.rooms().edges().viewers("webcast"));
+        assertEquals(1, a.rooms().originRelays().count("webcast"), "one relay for the node, not one per viewer");
+
+        // The viewer's DELETE at the node that serves it; a stranger's token may not.
+        String stranger = token(a, "webcast", "someone", Role.ATTENDEE);
+        assertEquals(403, SyntheticMedia.delete(b.baseUrl(), resource, stranger));
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), resource, token(a, "webcast", "v1", Role.ATTENDEE)));
+        assertEquals(1, b.rooms().edges().viewers("webcast"));
+
+        // The publisher leaves the stage at the origin: the relayed track goes at the edge within a poll.
+        String whip = published.headers().firstValue("Location").orElse("");
+        assertEquals(200, SyntheticMedia.delete(a.baseUrl(), whip, token(a, "webcast", "host", Role.MODERATOR)));
+        long heardWhenGone = second.received(7);
+        Duration gone = within(Duration.ofSeconds(3), "the edge drops the track", () -> b.rooms().edges().tracks("webcast") == 0);
+        System.out.println("edge WHEP: track gone at the edge " + gone.toMillis() + " ms after the WHIP DELETE");
+        Thread.sleep(300);
+        assertTrue(second.received(7) <= heardWhenGone + 1, "nothing more once the publisher left at the origin");
+
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), secondWatch.headers().firstValue("Location").orElse(""),
+                token(a, "webcast", "v2", Role.ATTENDEE)));
+        within(Duration.ofSeconds(3), "the last viewer gone, the relay ends at both ends",
+                () -> !b.rooms().edges().serves("webcast") && a.rooms().originRelays().count("webcast") == 0);
+    }
+
+    @Test
+    void aRelayGoesOnlyToAMediaAddressANodeOfTheClusterRegistered() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        WhipEncoder encoder = redis.closeAfter(new WhipEncoder(3));
+        assertEquals(201, encoder.publish(a.baseUrl(), "guarded", token(a, "guarded", "host", Role.MODERATOR)).statusCode());
+        String api = a.apiTokens().mint(ApiGrants.adminOf("guarded"), Duration.ofMinutes(2));
+        String body = "{\"node\":\"node-b\",\"host\":\"198.51.100.7\",\"port\":9,\"profile\":\"AEAD_AES_128_GCM\","
+                + "\"key\":\"AAAAAAAAAAAAAAAAAAAAAA==\",\"salt\":\"AAAAAAAAAAAAAAAA\","
+                + "\"peerKey\":\"AAAAAAAAAAAAAAAAAAAAAA==\",\"peerSalt\":\"AAAAAAAAAAAAAAAA\"}";
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays"))
+                .header("Authorization", "Bearer " + api).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals(0, a.rooms().originRelays().count("guarded"), "nothing sent anywhere");
+        String noGrant = a.apiTokens().mint(ApiGrants.adminOf("other"), Duration.ofMinutes(2));
+        HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays/whatever"))
+                .header("Authorization", "Bearer " + noGrant).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forbidden.statusCode(), "roomAdmin of the room is needed: " + forbidden.body());
+    }
+}
