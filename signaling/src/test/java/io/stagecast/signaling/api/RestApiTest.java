@@ -194,6 +194,17 @@ class RestApiTest {
         return a.body();
     }
 
+    /** The relays between nodes exist in cluster mode only (EdgeWhepTest): a node alone has none, for anyone. */
+    @Test
+    void aNodeAloneHasNoRelays() throws Exception {
+        api.call("POST", "/rooms", Map.of(), "{\"name\": \"relayed\"}");
+        Map<String, String> relay = Map.of("room", "relayed", "relay", "r1");
+        assertEquals(404, api.call("POST", "/rooms/{room}/relays", room("relayed"), "{\"node\": \"n\"}").status());
+        assertEquals(404, api.call("GET", "/rooms/{room}/relays/{relay}", relay).status());
+        assertEquals(404, api.call("DELETE", "/rooms/{room}/relays/{relay}", relay).status());
+        assertEquals(204, api.call("DELETE", "/rooms/{room}", room("relayed")).status());
+    }
+
     @Test
     void aRoomWithoutLobbyIsLiveAtOnceAndTheSessionEndsThroughItsOwnCall() throws Exception {
         ApiCalls.Answer created = api.call("POST", "/rooms", Map.of(), "{\"name\": \"no-lobby\", \"lobby\": false}");

@@ -140,6 +140,21 @@ class EdgeWhepTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, refused.statusCode(), refused.body());
         assertEquals(0, a.rooms().originRelays().count("guarded"), "nothing sent anywhere");
+
+        // node-b's registered host (loopback here): relays up to the room's cap, then 503, counted.
+        String registered = body.replace("198.51.100.7", "127.0.0.1");
+        HttpClient http = HttpClient.newHttpClient();
+        double refusedBefore = a.metrics().get("stagecast.relays.refused").counter().count();
+        int status = 0;
+        for (int i = 0; i <= io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM; i++) {
+            status = http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays"))
+                    .header("Authorization", "Bearer " + api).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(registered)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+            assertEquals(i < io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM ? 201 : 503, status, "relay " + i);
+        }
+        assertEquals(io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM, a.rooms().originRelays().count("guarded"));
+        assertEquals(refusedBefore + 1, a.metrics().get("stagecast.relays.refused").counter().count());
         String noGrant = a.apiTokens().mint(ApiGrants.adminOf("other"), Duration.ofMinutes(2));
         HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays/whatever"))
