@@ -105,12 +105,14 @@ public abstract class Consumer {
         return spec.hasRtx() ? spec.rtxSsrc() : 0;
     }
 
-    /** The SSRCs we send on for this consumer besides {@link #ssrc()} and RTX, whose feedback comes here (a relay's layers). */
-    int[] feedbackSsrcs() {
-        return NO_SSRCS;
+    /**
+     * Whether this consumer sends {@code ssrc} besides {@link #ssrc()} and RTX: a relay sends its
+     * publisher's SSRCs, learnt after it was attached. Looked up only for feedback no SSRC of the
+     * subscriber's map names, on a relay's transport.
+     */
+    boolean relaysSsrc(int ssrc) {
+        return false;
     }
-
-    private static final int[] NO_SSRCS = new int[0];
 
     /** A relay to another node takes every layer, whatever one viewer here would choose. */
     boolean needsEveryLayer() {

@@ -100,6 +100,22 @@ public sealed class Producer permits ProducerReplica {
         return spec.kind();
     }
 
+    /**
+     * This track as a relay to another node carries it ({@link RelayConsumer}), and as the other
+     * node's producer of it is to be made: the publisher's own description (extensions included:
+     * the packets cross unchanged, and the other node's viewers need its transport-cc element to be
+     * stamped with their own numbers) with the SSRCs learnt so far from mid/rid (Chromium's
+     * simulcast offers name none, and it stops sending mid/rid once we report on a stream, so the
+     * other node could not learn them). Any thread.
+     */
+    public ProducerSpec relaySpec() {
+        java.util.List<StreamSpec> now = new java.util.ArrayList<>(streams.length);
+        for (int i = 0; i < streams.length; i++) {
+            now.add(new StreamSpec(streams[i].ssrc(), spec.streams().get(i).rid()));
+        }
+        return new ProducerSpec(spec.kind(), spec.mid(), spec.codec(), now, spec.headerExtensions());
+    }
+
     public ProducerSpec spec() {
         return spec;
     }

@@ -24,16 +24,4 @@ public record ProducerSpec(MediaKind kind, String mid, CodecSpec codec, List<Str
     public int extensionId(String uri) {
         return headerExtensions.getOrDefault(uri, 0);
     }
-
-    /**
-     * This track as a relay carries it to another node, whose producer of it has this spec
-     * ({@link RelayConsumer}): the publisher's own description without transport-cc, whose
-     * numbers belong to the publisher's transport (several publishers' would collide on one
-     * relay) and which the relay does not estimate with.
-     */
-    public ProducerSpec forRelay() {
-        Map<String, Integer> extensions = new java.util.HashMap<>(headerExtensions);
-        extensions.remove(io.stagecast.sfu.rtp.RtpExtensionUris.TRANSPORT_CC);
-        return new ProducerSpec(kind, mid, codec, streams, extensions);
-    }
 }

@@ -35,7 +35,8 @@ public final class ProducerStream {
     private final int layer;
     private final String rid;
     private final byte[] ridBytes;
-    private int ssrc;
+    /** Learnt on the loop from mid/rid; volatile for a relay's description read by signaling. */
+    private volatile int ssrc;
     private final int clockRate;
     private ReceiveStatistics stats;
     /** Gaps in the stream; NACKed when the publisher offered NACK, else only watched. */

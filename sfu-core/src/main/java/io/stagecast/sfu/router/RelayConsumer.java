@@ -12,7 +12,7 @@ import io.stagecast.sfu.transport.TransportSender;
  * The origin's end of a track relayed to another node: every stream of the producer (each
  * simulcast layer) leaves as the publisher sent it, same SSRCs, sequence numbers, timestamps,
  * payload types and header extensions, so the other node's producer of it ({@code
- * Router.createProducer} on its relay transport, with {@link ProducerSpec#forRelay}) sees what a publisher
+ * Router.createProducer} on its relay transport, with {@link Producer#relaySpec}) sees what a publisher
  * would send and its viewers get their own allocation there. Nothing is chosen here: the relay
  * carries every layer (the other node's viewers may need any), and its transport gets no
  * allocation and no probing ({@link SubscriberLink}).
@@ -24,25 +24,20 @@ import io.stagecast.sfu.transport.TransportSender;
  * Event loop of the relay transport only; allocates nothing per packet.
  */
 final class RelayConsumer extends Consumer {
-    private final int[] ssrcs;
     private long relayed;
 
     RelayConsumer(String id, Router router, Transport transport, Producer producer) {
         super(id, router, transport, producer, relayConsumerSpec(producer.spec()));
-        this.ssrcs = new int[producer.spec().streams().size()];
-        for (int i = 0; i < ssrcs.length; i++) {
-            ssrcs[i] = producer.spec().streams().get(i).ssrc();
-        }
     }
 
     private static ConsumerSpec relayConsumerSpec(ProducerSpec spec) {
         return new ConsumerSpec(spec.streams().get(0).ssrc(), 0, spec.codec().payloadType(), -1,
-                spec.forRelay().headerExtensions());
+                spec.headerExtensions());
     }
 
     @Override
-    int[] feedbackSsrcs() {
-        return ssrcs;
+    boolean relaysSsrc(int ssrc) {
+        return layerOf(ssrc) >= 0;
     }
 
     @Override
@@ -98,10 +93,15 @@ final class RelayConsumer extends Consumer {
         }
     }
 
-    /** The layer sending {@code ssrc} (streams are in the spec's order), -1 when none of ours. */
+    /**
+     * The layer sending {@code ssrc} (its SSRC as given, or as the origin producer learnt it: a
+     * replica on this loop may have been seeded before), -1 when none of ours.
+     */
     private int layerOf(int ssrc) {
-        for (int i = 0; i < ssrcs.length; i++) {
-            if (ssrcs[i] == ssrc) {
+        Producer origin = producer.origin();
+        for (int i = 0; i < origin.streamCount(); i++) {
+            int s = origin.stream(i).ssrc();
+            if (s == ssrc && s != 0) {
                 return i;
             }
         }

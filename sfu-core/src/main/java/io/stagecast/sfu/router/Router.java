@@ -82,7 +82,7 @@ public final class Router {
      * The origin's end of a relay of {@code producer} to another node, on relay transport
      * {@code relay} ({@link io.stagecast.sfu.transport.Transport#isRelay}): every layer as the
      * publisher sent it (see {@link RelayConsumer}); the other node makes a producer of it with
-     * {@link ProducerSpec#forRelay()}.
+     * {@link Producer#relaySpec()}.
      */
     public Consumer createRelayConsumer(Transport relay, Producer producer) {
         if (!relay.isRelay()) {

@@ -76,9 +76,6 @@ final class SubscriberLink {
         if (consumer.rtxSsrc() != 0) {
             bySsrc.put(consumer.rtxSsrc(), consumer);
         }
-        for (int ssrc : consumer.feedbackSsrcs()) {
-            bySsrc.put(ssrc, consumer);
-        }
         demands = new TrackDemand[consumers.size()]; // on a change of consumers only
         allocateSoon();
     }
@@ -91,17 +88,25 @@ final class SubscriberLink {
         if (consumer.rtxSsrc() != 0 && bySsrc.get(consumer.rtxSsrc()) == consumer) {
             bySsrc.remove(consumer.rtxSsrc());
         }
-        for (int ssrc : consumer.feedbackSsrcs()) {
-            if (bySsrc.get(ssrc) == consumer) {
-                bySsrc.remove(ssrc);
-            }
-        }
         demands = new TrackDemand[consumers.size()];
         allocateSoon();
     }
 
     boolean sendsSsrc(int ssrc) {
-        return bySsrc.containsKey(ssrc);
+        return consumerOf(ssrc) != null;
+    }
+
+    /** The consumer sending {@code ssrc}; on a relay, also the one relaying a publisher's SSRC learnt since. */
+    private Consumer consumerOf(int ssrc) {
+        Consumer consumer = bySsrc.get(ssrc);
+        if (consumer == null && transport.isRelay()) {
+            for (int i = 0; i < consumers.size(); i++) {
+                if (consumers.get(i).relaysSsrc(ssrc)) {
+                    return consumers.get(i);
+                }
+            }
+        }
+        return consumer;
     }
 
     void setLastN(int n) {
@@ -167,9 +172,9 @@ final class SubscriberLink {
             }
             return;
         }
-        Consumer consumer = bySsrc.get(rtcp.mediaSsrc());
+        Consumer consumer = consumerOf(rtcp.mediaSsrc());
         if (consumer == null && rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR) {
-            consumer = bySsrc.get(RtcpReaders.firSsrc(b, off, 0));
+            consumer = consumerOf(RtcpReaders.firSsrc(b, off, 0));
         }
         if (consumer != null) {
             consumer.onFeedback(rtcp, nowNanos);

@@ -412,6 +412,11 @@ public final class Transport {
      * BUNDLE gives them all one id, the first wins.
      */
     public void enableTransportCcFeedback(int extensionId) {
+        if (relay) {
+            // A relay's packets carry their publisher's transport-wide numbers (several publishers'
+            // on one relay), and the relay estimates nothing: no feedback about them.
+            return;
+        }
         transportCc.enableFeedback(extensionId);
     }
 

@@ -116,8 +116,8 @@ class RelayBetweenNodesTest {
 
         edgeRouter = edge.node.createRouter("room");
         opened.add(edgeRouter::close);
-        edgeVideo = edgeRouter.createProducer(edgeRelay, video.spec().forRelay());
-        edgeAudio = edgeRouter.createProducer(edgeRelay, audio.spec().forRelay());
+        edgeVideo = edgeRouter.createProducer(edgeRelay, video.relaySpec());
+        edgeAudio = edgeRouter.createProducer(edgeRelay, audio.relaySpec());
         settle(publisherTransport, originRelay, edgeRelay);
         eventually("both ends connected", () -> originRelay.isConnected() && edgeRelay.isConnected());
     }
@@ -255,7 +255,7 @@ class RelayBetweenNodesTest {
         Producer simulcast = originRouter.createProducer(publisherTransport, new ProducerSpec(MediaKind.VIDEO, "2", VP8,
                 List.of(new StreamSpec(low, "l"), new StreamSpec(high, "h")), Map.of()));
         Consumer relayed = originRouter.createRelayConsumer(originRelay, simulcast);
-        Producer atEdge = edgeRouter.createProducer(edgeRelay, simulcast.spec().forRelay());
+        Producer atEdge = edgeRouter.createProducer(edgeRelay, simulcast.relaySpec());
         SyntheticPeer viewer = peer();
         Transport transport = edge.connected(viewer);
         opened.add(() -> LoopbackNode.closeAndSettle(transport));

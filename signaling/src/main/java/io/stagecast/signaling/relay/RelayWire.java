@@ -61,7 +61,7 @@ public final class RelayWire {
      * @param trackId       as the room's clients see it ({@code <kind>-<producer id>})
      * @param participantId who publishes it
      * @param kind          the stage's track kind ({@code MICROPHONE}, {@code CAMERA}, {@code SCREEN})
-     * @param spec          what the edge's producer of it is ({@link ProducerSpec#forRelay()})
+     * @param spec          what the edge's producer of it is ({@code Producer.relaySpec()})
      */
     public record Track(String trackId, String participantId, String kind, ProducerSpec spec) {
     }

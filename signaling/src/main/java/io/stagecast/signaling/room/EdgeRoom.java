@@ -53,6 +53,7 @@ final class EdgeRoom {
     private final Transport relay;
     private final SrtpMasterKeys keys = SrtpMasterKeys.random(SrtpProfile.AEAD_AES_128_GCM);
     private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
+    private final Map<String, io.stagecast.sfu.router.ProducerSpec> specs = new java.util.HashMap<>();
     private final Map<String, Viewer> viewers = new LinkedHashMap<>();
     /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
@@ -137,9 +138,12 @@ final class EdgeRoom {
         for (RelayWire.Track track : state.tracks()) {
             now.put(track.trackId(), track);
         }
+        // Gone, or described anew (an SSRC the origin learnt since: the producer here is made again with it).
         boolean changed = tracks.keySet().removeIf(id -> {
-            if (!now.containsKey(id)) {
+            RelayWire.Track track = now.get(id);
+            if (track == null || !track.spec().equals(specs.get(id))) {
                 tracks.get(id).producer().close();
+                specs.remove(id);
                 return true;
             }
             return false;
@@ -148,6 +152,7 @@ final class EdgeRoom {
             if (!tracks.containsKey(track.trackId())) {
                 TrackKind kind = TrackKind.valueOf(track.kind());
                 Producer producer = router.createProducer(relay, track.spec());
+                specs.put(track.trackId(), track.spec());
                 tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer));
                 changed = true;
             }
@@ -220,6 +225,15 @@ final class EdgeRoom {
         if (viewers.isEmpty()) {
             close("its last viewer left");
         }
+    }
+
+    /** What the forwarding towards each viewer here decided (the operator's view of an edge; tests). */
+    synchronized List<CompletableFuture<io.stagecast.sfu.router.SubscriberReport>> reports() {
+        List<CompletableFuture<io.stagecast.sfu.router.SubscriberReport>> out = new ArrayList<>();
+        for (Viewer viewer : viewers.values()) {
+            out.add(router.subscriberReport(viewer.subscription().transport()));
+        }
+        return out;
     }
 
     synchronized boolean hasViewer(String secret) {

@@ -109,6 +109,13 @@ public final class EdgeRooms implements AutoCloseable {
         return edge == null ? 0 : edge.viewerCount();
     }
 
+    /** The forwarding towards each viewer here of {@code room}, as the media loops report it. */
+    public java.util.List<io.stagecast.sfu.router.SubscriberReport> reports(String room) {
+        EdgeRoom edge = rooms.get(room);
+        return edge == null ? java.util.List.of()
+                : edge.reports().stream().map(CompletableFuture::join).toList();
+    }
+
     /** Tracks relayed here of {@code room}. */
     public int tracks(String room) {
         EdgeRoom edge = rooms.get(room);

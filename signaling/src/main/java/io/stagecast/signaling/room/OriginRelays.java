@@ -141,7 +141,7 @@ public final class OriginRelays {
                 relay.byTrack.computeIfAbsent(track.trackId(),
                         t -> room.mediaRouter().createRelayConsumer(relay.transport, track.producer()));
                 carried.add(new RelayWire.Track(track.trackId(), track.participantId(), track.kind().name(),
-                        track.producer().spec().forRelay()));
+                        track.producer().relaySpec()));
             }
         }
         String host = node.announcedAddresses().get(0).getHostAddress();
