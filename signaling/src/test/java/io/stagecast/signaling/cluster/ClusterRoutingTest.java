@@ -91,7 +91,7 @@ class ClusterRoutingTest {
     }
 
     /** Polls every 50 ms; returns the time it took, or fails after {@code limit}. */
-    private static Duration within(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
+    static Duration within(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
         long start = System.nanoTime();
         while (true) {
             boolean met;

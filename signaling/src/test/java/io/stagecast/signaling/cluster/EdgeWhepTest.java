@@ -17,8 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
+import static io.stagecast.signaling.cluster.ClusterRoutingTest.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,24 +37,6 @@ class EdgeWhepTest {
     private static String token(StagecastServer server, String room, String id, Role role) {
         return server.tokens().mint(new JoinGrant(room, id, id, role, role == Role.ATTENDEE,
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
-    }
-
-    private static Duration within(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        while (true) {
-            boolean met;
-            try {
-                met = condition.getAsBoolean();
-            } catch (RuntimeException e) {
-                met = false;
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (met) {
-                return took;
-            }
-            assertTrue(took.compareTo(limit) < 0, what + ": not within " + limit);
-            Thread.sleep(20);
-        }
     }
 
     private StagecastServer[] twoNodes() throws Exception {
