@@ -21,8 +21,15 @@ final class NackResponder {
     /** RFC 4588 4: the original sequence number in front of the payload. */
     static final int RTX_OVERHEAD = 2;
 
+    /** What a NACK's sequence numbers are handed to, one by one ({@link #walk}). */
+    interface Resender {
+        void resend(int seq, long nowNanos);
+    }
+
     private final Consumer consumer;
     private final byte[] rtxScratch = new byte[PacketBuffer.CAPACITY];
+    /** Made once: a method reference per NACK would allocate. */
+    private final Resender retransmitter = this::retransmit;
 
     NackResponder(Consumer consumer) {
         this.consumer = consumer;
@@ -30,7 +37,15 @@ final class NackResponder {
 
     /** The NACK packet at {@code off}: each FCI entry names a packet and up to 16 after it. */
     void onNack(byte[] b, int off, int len, long nowNanos) {
-        TransportSender transport = consumer.sender;
+        walk(b, off, len, consumer.sender, retransmitter, nowNanos);
+    }
+
+    /**
+     * Each sequence number the NACK packet at {@code off} names (an FCI entry's packet and up to
+     * 16 after it) to {@code resender}, at most {@value #MAX_NACKED_PER_FEEDBACK}; the rest are
+     * counted as refused over the cap on {@code transport}.
+     */
+    static void walk(byte[] b, int off, int len, TransportSender transport, Resender resender, long nowNanos) {
         int entries = RtcpReaders.nackCount(b, off, len);
         int room = MAX_NACKED_PER_FEEDBACK;
         int overCap = 0;
@@ -42,12 +57,12 @@ final class NackResponder {
                 continue;
             }
             room--;
-            retransmit(pid, nowNanos);
+            resender.resend(pid, nowNanos);
             for (int bit = 0; bit < 16; bit++) {
                 if ((blp & (1 << bit)) != 0) {
                     if (room > 0) {
                         room--;
-                        retransmit((pid + bit + 1) & 0xFFFF, nowNanos);
+                        resender.resend((pid + bit + 1) & 0xFFFF, nowNanos);
                     } else {
                         overCap++;
                     }

@@ -6,7 +6,6 @@ import io.stagecast.sfu.rtcp.RtcpCompound;
 import io.stagecast.sfu.rtcp.RtcpReaders;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.transport.Transport;
-import io.stagecast.sfu.transport.TransportSender;
 
 /**
  * The origin's end of a track relayed to another node: every stream of the producer (each
@@ -23,8 +22,10 @@ import io.stagecast.sfu.transport.TransportSender;
  * its keyframe requests (already one per producer and interval there) go to the publisher.
  * Event loop of the relay transport only; allocates nothing per packet.
  */
-final class RelayConsumer extends Consumer {
+final class RelayConsumer extends Consumer implements NackResponder.Resender {
     private long relayed;
+    /** The stream the NACK being answered is about (set for {@link NackResponder#walk}). */
+    private ProducerStream nacked;
 
     RelayConsumer(String id, Router router, Transport transport, Producer producer) {
         super(id, router, transport, producer, relayConsumerSpec(producer.spec()));
@@ -89,7 +90,8 @@ final class RelayConsumer extends Consumer {
             keyframeAsks++;
             producer.requestKeyframe(layer, nowNanos, KeyframeReason.SUBSCRIBER);
         } else if (rtcp.packetType() == RtcpCompound.PT_RTPFB && rtcp.fmt() == RtcpReaders.FMT_NACK) {
-            resend(producer.stream(layer), b, off, rtcp.packetLength());
+            nacked = producer.stream(layer);
+            NackResponder.walk(b, off, rtcp.packetLength(), sender, this, nowNanos);
         }
     }
 
@@ -108,32 +110,10 @@ final class RelayConsumer extends Consumer {
         return -1;
     }
 
-    /** A NACK's packets, as the publisher sent them, at most {@link NackResponder#MAX_NACKED_PER_FEEDBACK}. */
-    private void resend(ProducerStream stream, byte[] b, int off, int len) {
-        TransportSender out = sender;
-        int entries = RtcpReaders.nackCount(b, off, len);
-        int room = NackResponder.MAX_NACKED_PER_FEEDBACK;
-        int overCap = 0;
-        for (int i = 0; i < entries; i++) {
-            int pid = RtcpReaders.nackPid(b, off, i);
-            int blp = RtcpReaders.nackBlp(b, off, i) & 0xFFFF;
-            for (int bit = -1; bit < 16; bit++) {
-                if (bit >= 0 && (blp & (1 << bit)) == 0) {
-                    continue;
-                }
-                if (room-- <= 0) {
-                    overCap++;
-                    continue;
-                }
-                resendOne(stream, (pid + bit + 1) & 0xFFFF);
-            }
-        }
-        if (overCap > 0) {
-            out.refuseNack(NackRefusal.OVER_CAP, overCap);
-        }
-    }
-
-    private void resendOne(ProducerStream stream, int seq) {
+    /** One NACKed packet, as the publisher sent it (and as we relayed it first). */
+    @Override
+    public void resend(int seq, long nowNanos) {
+        ProducerStream stream = nacked;
         byte[] cached = stream.cached(seq);
         if (cached == null) {
             sender.refuseNack(NackRefusal.NOT_CACHED, 1);

@@ -96,6 +96,11 @@ public final class MediaLoops {
 
     /** A transport on the loop that has the fewest (ties in turn). Any thread. */
     public synchronized Transport createTransport(TransportListener listener) {
+        return createTransport(leastLoaded().index(), listener);
+    }
+
+    /** The loop's socket with the fewest transports (ties in turn). */
+    private synchronized MediaSocket leastLoaded() {
         MediaSocket best = null;
         int start = nextTie++ % sockets.length;
         for (int k = 0; k < sockets.length; k++) {
@@ -104,7 +109,7 @@ public final class MediaLoops {
                 best = s;
             }
         }
-        return createTransport(best.index(), listener);
+        return best;
     }
 
     /** A transport owned by loop {@code index} (tests place transports on chosen loops). */
@@ -132,15 +137,7 @@ public final class MediaLoops {
             transport.markRelay();
             return transport;
         }
-        MediaSocket home;
-        synchronized (this) {
-            home = sockets[0];
-            for (MediaSocket s : sockets) {
-                if (s.transportCount() < home.transportCount()) {
-                    home = s;
-                }
-            }
-        }
+        MediaSocket home = leastLoaded();
         MediaSocket socket = new MediaSocket(config, home.index(), home.loop(), 0, -1, certificate, handshakes, metrics,
                 true);
         relaySockets.add(socket);

@@ -7,7 +7,9 @@ import io.stagecast.sfu.dtls.DtlsListener;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.sfu.metrics.MediaMetrics;
 import io.stagecast.sfu.rtcp.RtcpCompound;
+import io.stagecast.sfu.rtcp.ReportBlock;
 import io.stagecast.sfu.rtcp.RoundTripEstimator;
+import io.stagecast.sfu.rtcp.RtcpWriters;
 import io.stagecast.sfu.rtp.RtpPacket;
 import io.stagecast.sfu.srtp.SrtpMasterKeys;
 import io.stagecast.sfu.srtp.SrtpResult;
@@ -147,7 +149,6 @@ public final class Transport {
         });
     }
 
-    /** Whether RTP this peer sends may be forwarded at all (signaling's stage decision). */
     /** Made by {@link MediaLoops#createRelayTransport}: before any other thread sees the transport. */
     void markRelay() {
         relay = true;
@@ -175,6 +176,7 @@ public final class Transport {
         });
     }
 
+    /** Whether RTP this peer sends may be forwarded at all (signaling's stage decision). */
     public void setPublishAllowed(boolean allowed) {
         execute(() -> publishAllowed = allowed);
     }
@@ -465,16 +467,10 @@ public final class Transport {
      */
     private void sendRelayKeepAlive() {
         byte[] out = sender.sendScratch();
-        out[0] = (byte) 0x80;
-        out[1] = (byte) 201;
-        out[2] = 0;
-        out[3] = 1;
-        out[4] = (byte) (rtcpSenderSsrc >>> 24);
-        out[5] = (byte) (rtcpSenderSsrc >>> 16);
-        out[6] = (byte) (rtcpSenderSsrc >>> 8);
-        out[7] = (byte) rtcpSenderSsrc;
-        sender.sendRtcp(out, 0, 8);
+        sender.sendRtcp(out, 0, RtcpWriters.writeReceiverReport(out, 0, rtcpSenderSsrc, NO_REPORT_BLOCKS, 0));
     }
+
+    private static final ReportBlock[] NO_REPORT_BLOCKS = new ReportBlock[0];
 
     /**
      * One feedback per tick (20 ms) while packets arrived, as libwebrtc's receiver does at its

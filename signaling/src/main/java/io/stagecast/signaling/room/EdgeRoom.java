@@ -12,7 +12,6 @@ import io.stagecast.signaling.media.TransportDescription;
 import io.stagecast.signaling.media.WhepNegotiation;
 import io.stagecast.signaling.relay.RelayClient;
 import io.stagecast.signaling.relay.RelayWire;
-import io.stagecast.signaling.sdp.SdpParseException;
 import io.stagecast.signaling.sdp.SessionDescription;
 import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
@@ -166,25 +165,20 @@ final class EdgeRoom {
     }
 
     /** A WHEP viewer here: the answer, its slots bound to the relayed tracks. */
-    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp, MediaResources resources,
-                                      NodeCaps caps) throws SignalingException {
+    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp) throws SignalingException {
         if (closed) {
             throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
                     + " just closed: try again");
         }
-        SessionDescription offer;
-        try {
-            offer = SessionDescription.parse(offerSdp == null ? "" : offerSdp);
-        } catch (SdpParseException e) {
-            throw SignalingException.badRequest("invalid SDP: " + e.getMessage());
-        }
-        caps.requireTransport(node);
+        SessionDescription offer = Room.parse(offerSdp);
+        edges.caps().requireTransport(node);
+        MediaResources resources = edges.resources();
         String id = "whep-" + io.stagecast.signaling.token.RandomIds.participantId();
         MediaResource resource = resources.claim(MediaResource.Kind.WHEP, name, id, grant, identityKey);
         Transport transport = node.createTransport(new TransportListener() {
             @Override
             public void onClosed(Transport t, String reason) {
-                edges.control().execute(() -> leave(resource, resources));
+                edges.control().execute(() -> leave(resource));
             }
         });
         WhepNegotiation.Result result;
@@ -204,7 +198,7 @@ final class EdgeRoom {
     }
 
     /** DELETE of a viewer's resource: by the token that made it (a moderator's power stays at the origin). */
-    synchronized void delete(String secret, JoinGrant grant, MediaResources resources) throws SignalingException {
+    synchronized void delete(String secret, JoinGrant grant) throws SignalingException {
         Viewer viewer = viewers.get(secret);
         if (viewer == null) {
             throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
@@ -212,16 +206,16 @@ final class EdgeRoom {
         if (!viewer.resource().createdBy(grant)) {
             throw SignalingException.forbidden("only the token that created this whep resource may end it here");
         }
-        leave(viewer.resource(), resources);
+        leave(viewer.resource());
     }
 
-    private synchronized void leave(MediaResource resource, MediaResources resources) {
+    private synchronized void leave(MediaResource resource) {
         Viewer viewer = viewers.remove(resource.secret());
         if (viewer == null) {
             return;
         }
         viewer.subscription().close();
-        resources.release(resource);
+        edges.resources().release(resource);
         if (viewers.isEmpty()) {
             close("its last viewer left");
         }

@@ -59,7 +59,7 @@ public final class EdgeRooms implements AutoCloseable {
         }
         return edge.opened.thenApply(ignored -> {
             try {
-                return edge.whepView(grant, identityKey, offer, resources, caps);
+                return edge.whepView(grant, identityKey, offer);
             } catch (SignalingException e) {
                 if (edge.viewerCount() == 0) {
                     edge.close("its first viewer was refused");
@@ -100,7 +100,7 @@ public final class EdgeRooms implements AutoCloseable {
         if (edge == null || !edge.hasViewer(secret)) {
             throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
         }
-        edge.delete(secret, grant, resources);
+        edge.delete(secret, grant);
     }
 
     /** Viewers here of {@code room}'s relay (tests, operators). */
@@ -142,6 +142,10 @@ public final class EdgeRooms implements AutoCloseable {
 
     MediaResources resources() {
         return resources;
+    }
+
+    NodeCaps caps() {
+        return caps;
     }
 
     @Override

@@ -955,7 +955,8 @@ public final class Room {
         };
     }
 
-    private static SessionDescription parse(String sdp) throws SignalingException {
+    /** An offer, or {@code bad_request} (also an edge's WHEP offers: {@link EdgeRoom}). */
+    static SessionDescription parse(String sdp) throws SignalingException {
         if (sdp == null || sdp.isBlank()) {
             throw SignalingException.badRequest("an SDP offer is required");
         }
