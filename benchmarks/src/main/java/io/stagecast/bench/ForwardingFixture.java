@@ -65,6 +65,15 @@ final class ForwardingFixture {
     }
 
     private ForwardingFixture(SrtpProfile profile, int packetBytes, int[] subscribersPerLoop, boolean gso) {
+        this(profile, packetBytes, subscribersPerLoop, gso, false);
+    }
+
+    /** The publisher's track relayed to {@code edges} other nodes (one loop), instead of sent to subscribers. */
+    static ForwardingFixture relays(SrtpProfile profile, int packetBytes, int edges) {
+        return new ForwardingFixture(profile, packetBytes, new int[] {edges}, false, true);
+    }
+
+    private ForwardingFixture(SrtpProfile profile, int packetBytes, int[] subscribersPerLoop, boolean gso, boolean relays) {
         sides = new LoopSide[subscribersPerLoop.length];
         for (int i = 0; i < sides.length; i++) {
             sides[i] = new LoopSide(sides.length > 1 ? new DrivenEventLoop() : null, gso);
@@ -88,7 +97,11 @@ final class ForwardingFixture {
                 video ? "1" : "0", codec, List.of(new StreamSpec(PUBLISHER_SSRC, null)), RtpTemplates.PUBLISHER_EXTENSIONS));
         int first = 0;
         for (int i = 0; i < sides.length; i++) {
-            sides[i].subscribe(router, producer, first, subscribersPerLoop[i], profile, random, video);
+            if (relays) {
+                sides[i].relayTo(router, producer, subscribersPerLoop[i], profile, random);
+            } else {
+                sides[i].subscribe(router, producer, first, subscribersPerLoop[i], profile, random, video);
+            }
             first += subscribersPerLoop[i];
         }
         this.subscribers = home.subscribers;

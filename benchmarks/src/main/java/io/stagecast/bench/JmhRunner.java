@@ -85,11 +85,12 @@ public final class JmhRunner {
             double bytes = alloc(r);
             double[] protect = floors.get("protect/" + key(p) + "/1");
             double[] unprotect = floors.get("unprotect/" + key(p) + "/1");
-            if (p.getBenchmark().contains(EgressBenchmark.class.getSimpleName())) {
+            boolean relay = p.getBenchmark().contains(RelayEgressBenchmark.class.getSimpleName());
+            if (relay || p.getBenchmark().contains(EgressBenchmark.class.getSimpleName())) {
                 int fanout = Integer.parseInt(p.getParam("fanout"));
                 ns /= fanout;
                 bytes /= fanout;
-                String what = "true".equals(p.getParam("allocation")) ? "egress+bwe" : "egress";
+                String what = relay ? "relay" : "true".equals(p.getParam("allocation")) ? "egress+bwe" : "egress";
                 // The floor of a fan-out of N protects with N contexts (SrtpFloorBenchmark's contexts).
                 double[] same = floors.get("protect/" + key(p) + "/" + fanout);
                 line(out, what, p, String.valueOf(fanout), ns, bytes, same == null ? Double.NaN : ns / same[0],
@@ -102,7 +103,7 @@ public final class JmhRunner {
                 }
             }
         }
-        out.append("egress: per subscriber, ratio to protect with as many contexts as the fan-out (x floor) and with one"
+        out.append("relay: per edge node (RelayEgressBenchmark); egress: per subscriber, ratio to protect with as many contexts as the fan-out (x floor) and with one"
                 + " (x floor1); fanout of a floor line: its contexts; ingress: ingress+p minus the protect floor, ratio to"
                 + " unprotect\n");
         return out.toString();

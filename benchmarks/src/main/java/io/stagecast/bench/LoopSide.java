@@ -65,6 +65,22 @@ final class LoopSide {
     }
 
     /**
+     * {@code count} relays to other nodes instead of subscribers: each a relay transport with a
+     * {@code RelayConsumer} of the producer, as an origin has one per edge (issue 14).
+     */
+    void relayTo(Router router, Producer producer, int count, SrtpProfile profile, SplittableRandom random) {
+        subscribers = new Transport[count];
+        feedback = new TransportCcFeedback[0];
+        nextTransportSeq = new int[0];
+        for (int i = 0; i < count; i++) {
+            Transport relay = path.createRelayTransport();
+            subscribers[i] = relay;
+            path.connect(relay, new InetSocketAddress("127.0.0.1", 42000 + i), TestKeys.random(profile, random));
+            router.createRelayConsumer(relay, producer);
+        }
+    }
+
+    /**
      * Every subscriber's transport-cc feedback on the {@code packets} sent to it since the last
      * call enters the node (arrived as far apart as they were sent, over an idle path: spaced
      * evenly between the last call and this one; a fixed 1 ms spacing reads as a queue building

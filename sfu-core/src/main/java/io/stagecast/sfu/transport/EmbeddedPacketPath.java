@@ -68,6 +68,13 @@ public final class EmbeddedPacketPath {
         return transport;
     }
 
+    /** One end of a relay to another node (benchmarks: the relay's cost per edge); connect it with {@link #connect}. */
+    public Transport createRelayTransport() {
+        Transport transport = createTransport();
+        transport.markRelay();
+        return transport;
+    }
+
     /**
      * What a nominated ICE check and a finished DTLS handshake do: binds {@code transport} to
      * {@code remote} and installs the SRTP keys. Call on the channel's event loop.

@@ -42,6 +42,8 @@ public final class EdgeRooms implements AutoCloseable {
         this.nodeId = nodeId;
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
+        Gauge.builder("stagecast.edge.viewers", rooms, r -> r.values().stream().mapToInt(EdgeRoom::viewerCount).sum())
+                .description("WHEP viewers watching rooms of other nodes here").register(metrics);
         control.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 

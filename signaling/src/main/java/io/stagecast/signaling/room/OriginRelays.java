@@ -1,6 +1,7 @@
 package io.stagecast.signaling.room;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stagecast.sfu.MediaNode;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The origin's ends of relays to edge nodes (issue 14, item 3): per relay one relay transport
@@ -39,6 +41,8 @@ public final class OriginRelays {
     private final MediaNode node;
     private final Map<String, OriginRelay> relays = new ConcurrentHashMap<>();
     private final Counter refused;
+    /** Packets the closed relay consumers sent, so the counter below never goes back. */
+    private final AtomicLong closedPackets = new AtomicLong();
 
     public OriginRelays(MediaNode node, MeterRegistry metrics) {
         this.node = node;
@@ -46,6 +50,31 @@ public final class OriginRelays {
                 .description("relays to other nodes refused by a cap").register(metrics);
         Gauge.builder("stagecast.relays", relays, Map::size).tag("end", "origin")
                 .description("relays of this node's rooms to other nodes (origin end)").register(metrics);
+        // Read at each scrape from the consumers' own counts: nothing is counted per packet here.
+        FunctionCounter.builder("stagecast.relay.packets", this, OriginRelays::packetsSent).tag("end", "origin")
+                .description("RTP packets sent to other nodes by relays (once per packet and edge; retransmissions not included)")
+                .register(metrics);
+    }
+
+    private double packetsSent() {
+        long sum = closedPackets.get();
+        for (OriginRelay relay : relays.values()) {
+            for (Consumer c : relay.byTrack.values()) {
+                sum += c.packetsSent();
+            }
+        }
+        return sum;
+    }
+
+    /** Takes no monitor: it also runs on the media loop, when the relay transport closes itself. */
+    private void closeRelay(OriginRelay relay) {
+        if (relays.remove(relay.id) == null) {
+            return;
+        }
+        for (Consumer c : relay.byTrack.values()) {
+            closedPackets.addAndGet(c.packetsSent());
+        }
+        relay.transport.close();
     }
 
     /** One relay: the transport towards one edge and its consumer of each stage track. */
@@ -53,7 +82,8 @@ public final class OriginRelays {
         final String id = RandomIds.tokenId();
         final String room;
         final Transport transport;
-        final Map<String, Consumer> byTrack = new HashMap<>();
+        /** Changed under the relay's monitor by {@link #sync}; read without it (metrics, the loop's close). */
+        final Map<String, Consumer> byTrack = new ConcurrentHashMap<>();
         volatile long lastPollNanos = System.nanoTime();
 
         OriginRelay(String room, Transport transport) {
@@ -87,7 +117,11 @@ public final class OriginRelays {
             transport = node.createRelayTransport(new TransportListener() {
                 @Override
                 public void onClosed(Transport t, String reason) {
-                    relays.values().removeIf(r -> r.transport == t);
+                    for (OriginRelay r : List.copyOf(relays.values())) {
+                        if (r.transport == t) {
+                            closeRelay(r);
+                        }
+                    }
                 }
             }, false);
         } catch (InterruptedException e) {
@@ -108,9 +142,7 @@ public final class OriginRelays {
 
     /** The edge no longer needs the relay (its last viewer left). */
     public void close(Room room, String id) throws SignalingException {
-        OriginRelay relay = find(room, id);
-        relays.remove(relay.id);
-        relay.transport.close();
+        closeRelay(find(room, id));
     }
 
     private OriginRelay find(Room room, String id) throws SignalingException {
@@ -133,6 +165,7 @@ public final class OriginRelays {
             relay.byTrack.entrySet().removeIf(e -> {
                 boolean gone = !now.containsKey(e.getKey());
                 if (gone) {
+                    closedPackets.addAndGet(e.getValue().packetsSent());
                     e.getValue().close();
                 }
                 return gone;
@@ -153,8 +186,7 @@ public final class OriginRelays {
         long now = System.nanoTime();
         for (OriginRelay relay : List.copyOf(relays.values())) {
             if (now - relay.lastPollNanos > POLL_LIMIT_NANOS || !roomOpen.test(relay.room)) {
-                relays.remove(relay.id);
-                relay.transport.close();
+                closeRelay(relay);
                 log.info("a relay of room {} closed: {}", relay.room,
                         roomOpen.test(relay.room) ? "no poll for 10 s" : "the room ended");
             }
@@ -167,9 +199,8 @@ public final class OriginRelays {
     }
 
     public void close() {
-        for (OriginRelay relay : relays.values()) {
-            relay.transport.close();
+        for (OriginRelay relay : List.copyOf(relays.values())) {
+            closeRelay(relay);
         }
-        relays.clear();
     }
 }

@@ -153,16 +153,30 @@ class DominantSpeakerEndToEndTest {
             // The allocation: behind 1 Mbit/s the speaker's video is the widest.
             List<int[]> widths = new ArrayList<>();
             List<Boolean> heldBack = new ArrayList<>();
+            List<Boolean> aboveFloor = new ArrayList<>();
+            List<Long> estimates = new ArrayList<>();
             long watch = System.currentTimeMillis();
             while (System.currentTimeMillis() - watch < 12_000) {
                 StagePage.Viewer v = viewer.viewer();
                 widths.add(new int[] {v.video(adaId).width(), v.video(benId).width(), v.video(cleoId).width()});
-                heldBack.add(heldBackByTheBudget(MediaDebug.json(node, room, viewerId)));
+                JsonNode debug = MediaDebug.json(node, room, viewerId);
+                heldBack.add(heldBackByTheBudget(debug));
+                aboveFloor.add(someVideoAboveItsLowestLayer(debug));
+                estimates.add(debug.path("estimateBps").asLong() / 1000);
                 Thread.sleep(1_000);
             }
             List<int[]> judged = widths.subList(widths.size() - 5, widths.size());
             long heldBackSamples = heldBack.subList(heldBack.size() - 5, heldBack.size()).stream().filter(b -> b).count();
-            boolean constrained = heldBackSamples >= 3;
+            long aboveFloorSamples = 0;
+            for (int i = heldBack.size() - 5; i < heldBack.size(); i++) {
+                if (heldBack.get(i) && aboveFloor.get(i)) {
+                    aboveFloorSamples++;
+                }
+            }
+            // A choice to make: the budget held some track back and yet had room above every
+            // track's lowest layer. A CI run whose estimate fell to ~440 kbit/s behind the 1 Mbit/s
+            // link fitted only the three lowest layers: nothing to favour anyone with.
+            boolean constrained = aboveFloorSamples >= 3;
             int adaWidth = median(judged, 0);
             int benWidth = median(judged, 1);
             int cleoWidth = median(judged, 2);
@@ -175,16 +189,17 @@ class DominantSpeakerEndToEndTest {
             System.out.println("selective T4: at the end Ada sends " + ada.publisher() + "; Ben sends " + ben.publisher()
                     + "; Cleo sends " + cleo.publisher());
             System.out.println("selective T4: the viewer's allocation was held back by its budget in " + heldBackSamples
-                    + " of the last 5 s");
+                    + " of the last 5 s, with room above every track's lowest layer in " + aboveFloorSamples
+                    + "; its estimate per second (kbit/s): " + estimates);
             // Favoured: never narrower than another track and, where the budget held the allocation
-            // back, wider than at least one (with the estimate moving behind 1 Mbit/s a second track
-            // may share the speaker's width for a while). Where it did not (publishers short of CPU
-            // on a loaded CI machine sent their top layers at ~100 kbit/s, so all three fitted), there
-            // is nothing to choose between and each track gets the best that flows: the speaker
-            // still never narrower than the others.
+            // back with room above the lowest layers, wider than at least one (with the estimate
+            // moving behind 1 Mbit/s a second track may share the speaker's width for a while).
+            // Otherwise there is nothing to choose between: publishers short of CPU on a loaded CI
+            // machine sent their top layers at ~100 kbit/s, so all three fitted; or the estimate
+            // fell so low that only the lowest layers fitted. The speaker is still never narrower.
             check(misses, benWidth >= Math.max(adaWidth, cleoWidth) && (!constrained || benWidth > Math.min(adaWidth, cleoWidth)),
                     "the speaker's video is " + benWidth + " px wide at the constrained viewer, not favoured over the others (Ada "
-                            + adaWidth + ", Cleo " + cleoWidth + "; allocation held back by the budget: " + constrained + ")");
+                            + adaWidth + ", Cleo " + cleoWidth + "; held back with room above the floor: " + constrained + ")");
 
             if (!misses.isEmpty()) {
                 viewer.browser.screenshot("failed-dominant-viewer");
@@ -223,6 +238,16 @@ class DominantSpeakerEndToEndTest {
     private static boolean heldBackByTheBudget(JsonNode debug) {
         for (JsonNode c : debug.path("consumers")) {
             if ("video".equals(c.path("kind").asText()) && "bandwidth".equals(c.path("reason").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the budget reached past the floor: some video track targeted above its lowest layer. */
+    private static boolean someVideoAboveItsLowestLayer(JsonNode debug) {
+        for (JsonNode c : debug.path("consumers")) {
+            if ("video".equals(c.path("kind").asText()) && c.path("targetLayer").asInt(-1) > 0) {
                 return true;
             }
         }

@@ -1,0 +1,221 @@
+package io.stagecast.signaling.e2e;
+
+import io.stagecast.signaling.testutil.RedisProcess;
+import io.stagecast.signaling.testutil.WhepPlayer;
+import io.stagecast.signaling.testutil.WhipEncoder;
+import io.stagecast.signaling.token.Role;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 14 with three node processes on one real Redis (docs/operations.md, "Edge viewers (WHEP)
+ * and the relay"): a WHIP encoder publishes on node A, the room's origin; WHEP players watch on
+ * node B (two) and node C (one), each edge serving its own viewers from one relay of the room.
+ *
+ * <p>Judged first: every viewer gets every packet, and A sends each packet once per edge however
+ * many viewers an edge has ({@code stagecast_relay_packets_total{end="origin"}} against what the
+ * encoder sent). Then B is killed with SIGKILL: its players notice their media stopped (no packet
+ * for 1 s, a player's watchdog), POST again to C, and hear the publisher again within 5 s of the
+ * kill; the viewer on C misses nothing meanwhile; and A closes its relay to B once B is silent.
+ * Everything stays on loopback.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EdgeRelayEndToEndTest {
+    private static final String ROOM = "townhall";
+    private static final Duration BACK_LIMIT = Duration.ofSeconds(5);
+    /** How long a player waits without a packet before it gives its node up. */
+    private static final long WATCHDOG_MS = 1_000;
+
+    private static RedisProcess redis;
+    private static final List<NodeProcess> nodes = new ArrayList<>();
+    private static final List<AutoCloseable> peers = new ArrayList<>();
+    private static WhipEncoder encoder;
+    private static final List<WhepPlayer> onB = new ArrayList<>();
+    private static WhepPlayer onC;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assumeTrue(System.getenv("CI") != null || RedisProcess.available(), "needs redis-server (Debian package redis-server)");
+        redis = RedisProcess.start();
+        for (String id : List.of("node-a", "node-b", "node-c")) {
+            nodes.add(NodeProcess.onLoopback("edge-relay-" + id, Map.of(
+                    "STAGECAST_CLUSTER_REDIS_URL", redis.url(),
+                    "STAGECAST_CLUSTER_NODE_ID", id)));
+        }
+        for (NodeProcess node : nodes) {
+            within(Duration.ofSeconds(10), "every node sees three", () -> metric(node, "stagecast_cluster_nodes", "") == 3);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (AutoCloseable peer : peers) {
+            peer.close();
+        }
+        for (NodeProcess node : nodes) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void viewersOnTwoEdgesGetEveryPacketAndTheOriginSendsEachOncePerEdge() throws Exception {
+        NodeProcess a = nodes.get(0);
+        NodeProcess b = nodes.get(1);
+        NodeProcess c = nodes.get(2);
+        encoder = keep(new WhipEncoder(9));
+        HttpResponse<String> published = encoder.publish(a.baseUrl, ROOM, a.token(ROOM, "Host", Role.MODERATOR));
+        assertEquals(201, published.statusCode(), "the room starts on A: " + published.body());
+        for (int i = 0; i < 2; i++) {
+            onB.add(watch(b, "viewer-b" + i));
+        }
+        onC = watch(c, "viewer-c");
+        for (WhepPlayer p : all()) {
+            within(Duration.ofSeconds(5), "each viewer hears the publisher", () -> p.received(9) > 0);
+        }
+        within(Duration.ofSeconds(5), "A relays to B and C", () -> metric(a, "stagecast_relays", "end=\"origin\"") == 2);
+
+        long sentBefore = encoder.sent();
+        long relayedBefore = (long) metric(a, "stagecast_relay_packets_total", "end=\"origin\"");
+        long[] gotBefore = all().stream().mapToLong(p -> p.received(9)).toArray();
+        Thread.sleep(3_000);
+        long sent = encoder.sent() - sentBefore;
+        long relayed = (long) metric(a, "stagecast_relay_packets_total", "end=\"origin\"") - relayedBefore;
+        List<WhepPlayer> viewers = all();
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < viewers.size(); i++) {
+            long n = viewers.get(i).received(9) - gotBefore[i];
+            got.append(i == 0 ? "" : ", ").append(n);
+            assertTrue(n >= sent * 0.97 && n <= sent + 3, "viewer " + i + " got every packet once: " + n + " of " + sent);
+        }
+        System.out.println("edge relay: in 3 s the encoder sent " + sent + " packets, the viewers (B, B, C) got " + got
+                + ", A relayed " + relayed + " (two edges, three viewers)");
+        // The counter and the encoder are read a few ms apart: a packet or two each way at 50/s.
+        assertTrue(Math.abs(relayed - 2 * sent) <= 6, "once per edge, not per viewer: " + relayed + " for " + sent + " sent");
+    }
+
+    @Test
+    @Order(2)
+    void anEdgeKilledItsViewersWatchAgainFromAnotherNodeWithin5s() throws Exception {
+        NodeProcess a = nodes.get(0);
+        NodeProcess b = nodes.get(1);
+        NodeProcess c = nodes.get(2);
+        long cBefore = onC.received(9);
+        long sentBefore = encoder.sent();
+        long killedAt = System.nanoTime();
+        b.kill();
+
+        // Each player on B, side by side: its watchdog fires, it POSTs again, to C (a node it knows).
+        int n = onB.size();
+        long[] last = new long[n];
+        long[] lastChange = new long[n];
+        WhepPlayer[] again = new WhepPlayer[n];
+        long[] backMs = new long[n];
+        for (int i = 0; i < n; i++) {
+            last[i] = onB.get(i).received(9);
+            lastChange[i] = System.nanoTime();
+        }
+        long deadline = killedAt + BACK_LIMIT.toNanos() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && Arrays.stream(backMs).anyMatch(ms -> ms == 0)) {
+            for (int i = 0; i < n; i++) {
+                long now = System.nanoTime();
+                if (again[i] == null) {
+                    long got = onB.get(i).received(9);
+                    if (got != last[i]) {
+                        last[i] = got;
+                        lastChange[i] = now;
+                    } else if ((now - lastChange[i]) / 1_000_000 >= WATCHDOG_MS) {
+                        again[i] = watch(c, "viewer-b-again" + i);
+                    }
+                } else if (backMs[i] == 0 && again[i].received(9) > 0) {
+                    backMs[i] = (now - killedAt) / 1_000_000;
+                }
+            }
+            Thread.sleep(10);
+        }
+        long sent = encoder.sent() - sentBefore;
+        long cGot = onC.received(9) - cBefore;
+        System.out.println("edge relay: B killed; its viewers heard the publisher again from C " + Arrays.toString(backMs)
+                + " ms after the kill (watchdog " + WATCHDOG_MS + " ms); C's viewer got " + cGot + " of " + sent
+                + " packets meanwhile");
+        for (long ms : backMs) {
+            assertTrue(ms > 0 && ms <= BACK_LIMIT.toMillis(), "watching again " + (ms == 0 ? "never" : ms + " ms") + " after the kill");
+        }
+        assertTrue(cGot >= sent * 0.97, "the viewer on C missed nothing: " + cGot + " of " + sent);
+        assertEquals(3, (int) metric(c, "stagecast_edge_viewers", ""), "C's viewer and the two from B");
+        assertEquals(1, (int) metric(c, "stagecast_relays", "end=\"edge\""), "C still needs one relay, for its three viewers");
+        within(Duration.ofSeconds(20), "A closes its relay to the dead node",
+                () -> metric(a, "stagecast_relays", "end=\"origin\"") == 1);
+        System.out.println("edge relay: A closed its relay to B " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after the kill");
+    }
+
+    private static WhepPlayer watch(NodeProcess node, String name) throws Exception {
+        WhepPlayer player = keep(new WhepPlayer(1));
+        HttpResponse<String> watched = player.watch(node.baseUrl, ROOM, node.token(ROOM, name, Role.ATTENDEE));
+        assertEquals(201, watched.statusCode(), "served at the node asked: " + watched.body());
+        return player;
+    }
+
+    private static List<WhepPlayer> all() {
+        List<WhepPlayer> all = new ArrayList<>(onB);
+        all.add(onC);
+        return all;
+    }
+
+    private static <T extends AutoCloseable> T keep(T peer) {
+        peers.add(peer);
+        return peer;
+    }
+
+    /** A sample of {@code name} whose labels contain {@code label} ("" for none), from the node's /metrics; -1 if absent. */
+    private static double metric(NodeProcess node, String name, String label) {
+        try {
+            HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            String body = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl + "/metrics"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : body.split("\n")) {
+                boolean named = line.startsWith(name + " ") || line.startsWith(name + "{");
+                if (named && line.contains(label)) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static Duration within(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < limit.toNanos()) {
+            if (condition.getAsBoolean()) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(what + ": not within " + limit.toMillis() + " ms");
+    }
+}
