@@ -1,6 +1,9 @@
 package io.stagecast.signaling.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.testutil.RedisProcess;
+import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
 import io.stagecast.signaling.testutil.WhipEncoder;
 import io.stagecast.signaling.token.Role;
@@ -116,8 +119,86 @@ class EdgeRelayEndToEndTest {
         assertTrue(Math.abs(relayed - 2 * sent) <= 6, "once per edge, not per viewer: " + relayed + " for " + sent + " sent");
     }
 
+    /**
+     * The stage rules across nodes: the moderator enters through B's URL and the attendee through
+     * C's, both sent on to the origin A ({@code wrong_node}, as the web app follows it), so the
+     * request, the approval and the removal are the origin's one state machine; the media of the
+     * new speaker reaches viewers on all three nodes, and the removal stops it at the origin, so
+     * at every node at once.
+     */
     @Test
     @Order(2)
+    void anAttendeeEnteringThroughCGoesOnStageAndIsRemovedEverywhereAtOnce() throws Exception {
+        NodeProcess a = nodes.get(0);
+        NodeProcess b = nodes.get(1);
+        NodeProcess c = nodes.get(2);
+        JsonWebSocketClient mod = joinFollowing(b, b.token(ROOM, "mod", "Mia Moderator", Role.MODERATOR));
+        mod.request("session.start"); // refused when the WHIP host's publish already started it
+        assertTrue(mod.request("room.settings", "accessMode", "request").path("ok").asBoolean());
+        JsonWebSocketClient ann = joinFollowing(c, c.token(ROOM, "ann", "Ann Attendee", Role.ATTENDEE));
+        assertTrue(ann.request("stage.request").path("ok").asBoolean());
+        assertTrue(mod.awaitEvent("stage.requestReceived", 5_000) != null, "the moderator (through B) sees the request");
+        assertTrue(mod.request("stage.approve", "participantId", "ann").path("ok").asBoolean());
+        assertTrue(ann.awaitEvent("stage.invitation", 5_000) != null, "the attendee (through C) is invited");
+        assertTrue(ann.request("stage.accept").path("ok").asBoolean());
+        WhipEncoder annMedia = keep(new WhipEncoder(21));
+        JsonNode answer = ann.request("publish", "sdp", annMedia.offer());
+        assertTrue(answer.path("ok").asBoolean(), answer.toString());
+        annMedia.start(answer.path("data").path("sdp").asText());
+        assertTrue(ann.request("media.microphone", "on", true).path("ok").asBoolean());
+
+        List<WhepPlayer> everywhere = new ArrayList<>();
+        List<String[]> resources = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            WhepPlayer p = keep(new WhepPlayer(2));
+            String token = node.token(ROOM, "watcher", Role.ATTENDEE);
+            HttpResponse<String> watched = p.watch(node.baseUrl, ROOM, token);
+            assertEquals(201, watched.statusCode(), watched.body());
+            resources.add(new String[] {node.baseUrl, watched.headers().firstValue("Location").orElseThrow(), token});
+            everywhere.add(p);
+        }
+        for (WhepPlayer p : everywhere) {
+            within(Duration.ofSeconds(5), "viewers on A, B and C hear the new speaker", () -> p.received(21) > 20);
+        }
+
+        assertTrue(mod.request("stage.remove", "participantId", "ann").path("ok").asBoolean());
+        Thread.sleep(300); // what was in flight before the removal drains
+        long[] heard = everywhere.stream().mapToLong(p -> p.received(21)).toArray();
+        long sentBefore = annMedia.sent();
+        Thread.sleep(1_000);
+        assertTrue(annMedia.sent() > sentBefore + 30, "the removed speaker keeps sending");
+        for (int i = 0; i < heard.length; i++) {
+            assertEquals(heard[i], everywhere.get(i).received(21), "nothing of the removed speaker reaches node " + "ABC".charAt(i));
+        }
+        assertTrue(everywhere.get(0).received(9) > 0 && everywhere.get(2).received(9) > 0, "the host goes on");
+        System.out.println("edge relay: the attendee entering through C went on stage (approved through B), was heard on A, B"
+                + " and C, and nothing of it reached any node after the removal (" + Arrays.toString(heard) + " packets)");
+        for (String[] r : resources) {
+            assertEquals(200, SyntheticMedia.delete(r[0], r[1], r[2]), "the watcher leaves");
+        }
+        mod.close();
+        ann.close();
+    }
+
+    /** Joins through {@code node}, following {@code wrong_node} to the room's origin as the web app does. */
+    private static JsonWebSocketClient joinFollowing(NodeProcess node, String token) throws Exception {
+        String url = node.baseUrl;
+        for (int moves = 0; moves <= 2; moves++) {
+            JsonWebSocketClient socket = JsonWebSocketClient.connect(url);
+            JsonNode reply = socket.request("join", "room", ROOM, "token", token, "stage", false);
+            if (reply.path("ok").asBoolean()) {
+                assertEquals(nodes.get(0).baseUrl, url, "the room's one origin, A");
+                return socket;
+            }
+            socket.close();
+            assertEquals("wrong_node", reply.path("error").path("code").asText(), reply.toString());
+            url = reply.path("error").path("node").asText();
+        }
+        throw new AssertionError("never joined");
+    }
+
+    @Test
+    @Order(3)
     void anEdgeKilledItsViewersWatchAgainFromAnotherNodeWithin5s() throws Exception {
         NodeProcess a = nodes.get(0);
         NodeProcess b = nodes.get(1);
