@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * naming the speaker within 2 s of the speech starting (read from the WebSocket messages the page
  * recorded), the viewer's tile of the speaker is marked {@code data-dominant="true"}, and the
  * speaker's video is the widest the viewer decodes (wider than another track's where the budget
- * held the allocation back, as the debug request tells; never narrower than any).
+ * held the allocation back, as the debug request tells; never narrower than any, unless the
+ * speaker's own browser sent nothing wider: then the widest it sent).
  */
 class DominantSpeakerEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -155,6 +156,7 @@ class DominantSpeakerEndToEndTest {
             List<Boolean> heldBack = new ArrayList<>();
             List<Boolean> aboveFloor = new ArrayList<>();
             List<Long> estimates = new ArrayList<>();
+            List<Integer> benSends = new ArrayList<>();
             long watch = System.currentTimeMillis();
             while (System.currentTimeMillis() - watch < 12_000) {
                 StagePage.Viewer v = viewer.viewer();
@@ -163,6 +165,7 @@ class DominantSpeakerEndToEndTest {
                 heldBack.add(heldBackByTheBudget(debug));
                 aboveFloor.add(someVideoAboveItsLowestLayer(debug));
                 estimates.add(debug.path("estimateBps").asLong() / 1000);
+                benSends.add(widestLayerSent(ben.publisher()));
                 Thread.sleep(1_000);
             }
             List<int[]> judged = widths.subList(widths.size() - 5, widths.size());
@@ -180,12 +183,21 @@ class DominantSpeakerEndToEndTest {
             int adaWidth = median(judged, 0);
             int benWidth = median(judged, 1);
             int cleoWidth = median(judged, 2);
+            // What the node can forward of the speaker: his browser's own send-side estimate
+            // decides which of his layers it encodes. Two local runs in three had Ben's estimate
+            // (on the unshaped side, with four browsers on two cores) at ~250-400 kbit/s for the
+            // whole window: only his 240-px layer left his browser, the viewer's allocation
+            // targeting his 960-px one all along. The speaker cannot be shown wider than he sends.
+            int benCeiling = benSends.subList(benSends.size() - 5, benSends.size()).stream().sorted().toList().get(2);
+            int othersWidest = Math.max(adaWidth, cleoWidth);
+            int othersNarrowest = Math.min(adaWidth, cleoWidth);
             StringBuilder timeline = new StringBuilder();
             for (int[] w : widths) {
                 timeline.append(' ').append(Arrays.toString(w));
             }
             System.out.println("selective T4: viewer at 1 Mbit/s, widths [Ada, Ben, Cleo] per second:" + timeline
-                    + "; median of the last 5 s: Ada " + adaWidth + ", Ben (speaking) " + benWidth + ", Cleo " + cleoWidth);
+                    + "; median of the last 5 s: Ada " + adaWidth + ", Ben (speaking) " + benWidth + ", Cleo " + cleoWidth
+                    + "; widest layer Ben's browser sent per second: " + benSends);
             System.out.println("selective T4: at the end Ada sends " + ada.publisher() + "; Ben sends " + ben.publisher()
                     + "; Cleo sends " + cleo.publisher());
             System.out.println("selective T4: the viewer's allocation was held back by its budget in " + heldBackSamples
@@ -197,9 +209,13 @@ class DominantSpeakerEndToEndTest {
             // Otherwise there is nothing to choose between: publishers short of CPU on a loaded CI
             // machine sent their top layers at ~100 kbit/s, so all three fitted; or the estimate
             // fell so low that only the lowest layers fitted. The speaker is still never narrower.
-            check(misses, benWidth >= Math.max(adaWidth, cleoWidth) && (!constrained || benWidth > Math.min(adaWidth, cleoWidth)),
+            // And where the speaker himself sent nothing wider than the others get, the most the
+            // node can do is give him the widest he sends.
+            boolean favourable = constrained && benCeiling > othersNarrowest;
+            check(misses, benWidth >= Math.min(othersWidest, benCeiling) && (!favourable || benWidth > othersNarrowest),
                     "the speaker's video is " + benWidth + " px wide at the constrained viewer, not favoured over the others (Ada "
-                            + adaWidth + ", Cleo " + cleoWidth + "; held back with room above the floor: " + constrained + ")");
+                            + adaWidth + ", Cleo " + cleoWidth + "; held back with room above the floor: " + constrained
+                            + "; the widest layer the speaker sent: " + benCeiling + " px)");
 
             if (!misses.isEmpty()) {
                 viewer.browser.screenshot("failed-dominant-viewer");
@@ -252,6 +268,17 @@ class DominantSpeakerEndToEndTest {
             }
         }
         return false;
+    }
+
+    /** The widest layer a publisher is sending (width of a layer with frames flowing), 0 if none. */
+    private static int widestLayerSent(StagePage.Publisher publisher) {
+        int widest = 0;
+        for (StagePage.Layer layer : publisher.layers().values()) {
+            if (layer.active() && layer.fps() >= 5) {
+                widest = Math.max(widest, layer.width());
+            }
+        }
+        return widest;
     }
 
     private static int median(List<int[]> rows, int column) {
