@@ -114,9 +114,21 @@ public abstract class Consumer {
         return false;
     }
 
-    /** A relay to another node takes every layer, whatever one viewer here would choose. */
-    boolean needsEveryLayer() {
-        return false;
+    /**
+     * Streams (bit i: the producer's stream i) this consumer needs whatever a viewer's allocation
+     * here would choose: a relay's, the layers the other node's viewers need. None by default.
+     */
+    int neededStreams() {
+        return 0;
+    }
+
+    /**
+     * A relay's: which of the producer's streams to carry (bit i: stream i), as the other node's
+     * viewers need them; from any thread (applied on the transport's loop). Only a relay
+     * consumer ({@link Router#createRelayConsumer}) has a choice.
+     */
+    public void setRelayedStreams(int streams) {
+        throw new UnsupportedOperationException("only a relay to another node chooses its streams");
     }
 
     /** The producer as signaling knows it (the origin, whichever loop this consumer is on). */

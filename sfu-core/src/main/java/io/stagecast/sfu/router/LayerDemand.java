@@ -32,8 +32,11 @@ final class LayerDemand {
         for (Consumer consumer : consumers) {
             mark(lastNeeded, consumer.desiredStream, nowNanos);
             mark(lastNeeded, consumer.layers.target(), nowNanos);
-            if (consumer.needsEveryLayer()) {
-                java.util.Arrays.fill(lastNeeded, nowNanos);
+            int streams = consumer.neededStreams();
+            for (int i = 0; streams != 0 && i < layers; i++) {
+                if ((streams & (1 << i)) != 0) {
+                    lastNeeded[i] = nowNanos;
+                }
             }
         }
         boolean changed = false;

@@ -136,10 +136,7 @@ final class ProducerReplica extends Producer {
     void reportNeeds(long nowNanos) {
         int mask = 0;
         for (Consumer consumer : consumers) {
-            mask |= bit(consumer.desiredStream) | bit(consumer.layers.target());
-            if (consumer.needsEveryLayer()) {
-                mask = -1 >>> 1; // every layer (bit 31 unused: bit() stops at 30)
-            }
+            mask |= bit(consumer.desiredStream) | bit(consumer.layers.target()) | consumer.neededStreams();
         }
         if (mask != 0) {
             int needed = mask;

@@ -42,6 +42,13 @@ public final class ProducerStream {
     /** Gaps in the stream; NACKed when the publisher offered NACK, else only watched. */
     private final NackGenerator nacks;
     private final boolean sendNacks;
+    /**
+     * On a relay's producer: the other node sends this layer only while our viewers need it
+     * ({@code RelayConsumer}), so a silence of {@link #RELAY_RESUME_NANOS} before a packet is a
+     * pause it chose, not loss: its sequence numbers jump and nothing skipped is NACKed.
+     */
+    private final boolean relayed;
+    private static final long RELAY_RESUME_NANOS = 500_000_000L;
     /** {@link NackGenerator#gaveUpCount()} when this stream last asked for a keyframe because of it. */
     private long lossesAnswered;
     private final PacketCache cache;
@@ -84,6 +91,7 @@ public final class ProducerStream {
         this.nacks = video ? new NackGenerator(256, sendNacks ? 5 : 1) : null;
         this.cache = video ? new PacketCache(VIDEO_CACHE_PACKETS, PacketBuffer.CAPACITY) : null;
         this.origin = !(producer instanceof ProducerReplica);
+        this.relayed = producer.transport() != null && producer.transport().isRelay();
     }
 
     /** What a replica on another loop starts from ({@link ReplicaSeed}). */
@@ -150,12 +158,16 @@ public final class ProducerStream {
      * NACKs) is the origin's alone.
      */
     void onRtp(RtpPacket rtp, long nowNanos) {
+        boolean resumed = relayed && lastPacketNanos != 0 && nowNanos - lastPacketNanos >= RELAY_RESUME_NANOS;
         lastPacketNanos = nowNanos;
         bytesSinceRating += rtp.length();
         int seq = rtp.sequenceNumber();
         if (origin) {
             stats.onPacket(seq, rtp.timestamp(), nowNanos);
             if (nacks != null) {
+                if (resumed) {
+                    nacks.restart();
+                }
                 nacks.onPacket(seq, nowNanos);
             }
         }

@@ -12,9 +12,12 @@ import io.stagecast.sfu.transport.Transport;
  * simulcast layer) leaves as the publisher sent it, same SSRCs, sequence numbers, timestamps,
  * payload types and header extensions, so the other node's producer of it ({@code
  * Router.createProducer} on its relay transport, with {@link Producer#relaySpec}) sees what a publisher
- * would send and its viewers get their own allocation there. Nothing is chosen here: the relay
- * carries every layer (the other node's viewers may need any), and its transport gets no
- * allocation and no probing ({@link SubscriberLink}).
+ * would send and its viewers get their own allocation there. The relay carries the layers the
+ * other node's viewers need ({@link #setRelayedStreams}: every layer until it says, the lowest
+ * always); that demand counts here as a viewer's would ({@link LayerDemand}), so a layer wanted
+ * only there is not paused at the publisher. A layer the other node asks for again gets a
+ * keyframe request at once (its viewers switch up on one). Otherwise nothing is chosen here: its
+ * transport gets no allocation and no probing ({@link SubscriberLink}).
  *
  * <p>Feedback from the other node: its NACKs name our publisher's sequence numbers and are
  * answered from the producer's cache with the packet as first sent (byte for byte: the same SRTP
@@ -24,6 +27,8 @@ import io.stagecast.sfu.transport.Transport;
  */
 final class RelayConsumer extends Consumer implements NackResponder.Resender {
     private long relayed;
+    /** The streams relayed (bit i: stream i); every one (bits 0-30) until the other node says. */
+    private int wanted = -1 >>> 1;
     /** The stream the NACK being answered is about (set for {@link NackResponder#walk}). */
     private ProducerStream nacked;
 
@@ -42,12 +47,33 @@ final class RelayConsumer extends Consumer implements NackResponder.Resender {
     }
 
     @Override
-    boolean needsEveryLayer() {
-        return true;
+    int neededStreams() {
+        return wanted;
+    }
+
+    /** The lowest stream is relayed whatever the mask says: a viewer arriving there starts at once. */
+    @Override
+    public void setRelayedStreams(int streams) {
+        transport.execute(() -> {
+            int now = (streams | 1) & (-1 >>> 1);
+            int added = now & ~wanted;
+            wanted = now;
+            if (added != 0 && producer.kind() == MediaKind.VIDEO && !isClosed()) {
+                long nowNanos = System.nanoTime();
+                for (int layer = 0; layer < producer.streamCount() && layer < 31; layer++) {
+                    if ((added & (1 << layer)) != 0) {
+                        producer.requestKeyframe(layer, nowNanos, KeyframeReason.SUBSCRIBER);
+                    }
+                }
+            }
+        });
     }
 
     @Override
     void select(ProducerStream stream, RtpPacket rtp, boolean keyframe, long nowNanos) {
+        if (stream.layer() < 31 && (wanted & (1 << stream.layer())) == 0) {
+            return;
+        }
         byte[] out = sender.sendScratch();
         int len = rtp.length();
         System.arraycopy(rtp.buffer(), rtp.offset(), out, 0, len);

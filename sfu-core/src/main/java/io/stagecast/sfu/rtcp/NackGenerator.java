@@ -91,6 +91,18 @@ public final class NackGenerator {
         }
     }
 
+    /**
+     * The stream resumes after a pause its sender chose (a relayed layer the other node stopped
+     * and asks for again): the packets skipped meanwhile were never meant for us, so nothing
+     * missing is kept (nor counted as given up) and the next packet starts afresh.
+     */
+    public void restart() {
+        missingCount = 0;
+        Arrays.fill(missing, false);
+        Arrays.fill(seqOf, EMPTY);
+        unwrapper.reset();
+    }
+
     private void forgetAll() {
         gaveUp += missingCount;
         missingCount = 0;

@@ -281,6 +281,77 @@ class RelayBetweenNodesTest {
         assertEquals(0, viewer.stream(0x9001).sequenceGaps(), "one layer, continuous numbers");
     }
 
+    /** Frames {@code from} until {@code to} on both layers (0x8001 low, 0x8002 high), frame 0 a keyframe. */
+    private void sendSimulcast(int from, int to) throws InterruptedException {
+        for (int i = from; i < to; i++) {
+            for (int ssrc : new int[]{0x8001, 0x8002}) {
+                byte[] payload = {0x10, (byte) (i == 0 ? 0x00 : 0x01), (byte) 0x9d, 0x01, 0x2a, (byte) i};
+                assertTrue(publisher.sendRtp(ssrc, VP8_PT, (ssrc == 0x8001 ? 100 : 9000) + i, 3000L * i, true, payload));
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private double originNacks() {
+        double n = origin.node.metrics().nacksAnswered();
+        for (io.stagecast.sfu.metrics.NackRefusal reason : io.stagecast.sfu.metrics.NackRefusal.values()) {
+            n += origin.node.metrics().nacksRefused(reason);
+        }
+        return n;
+    }
+
+    @Test
+    void onlyTheLayersTheEdgeNeedsCrossAndOneAskedForAgainResumesWithAKeyframeAndNoNack() throws Exception {
+        relayedRoom();
+        List<List<Boolean>> demand = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Producer simulcast = originRouter.createProducer(publisherTransport, new ProducerSpec(MediaKind.VIDEO, "2", VP8,
+                List.of(new StreamSpec(0x8001, "l"), new StreamSpec(0x8002, "h")), Map.of()));
+        originRouter.setEvents(new io.stagecast.sfu.router.RouterEvents() {
+            @Override
+            public void onLayerDemand(Producer producer, List<Boolean> needed) {
+                if (producer == simulcast) {
+                    demand.add(needed);
+                }
+            }
+        });
+        Consumer relayed = originRouter.createRelayConsumer(originRelay, simulcast);
+        edgeRouter.createProducer(edgeRelay, simulcast.relaySpec());
+        settle(originRelay, edgeRelay);
+        sendSimulcast(0, 20);
+        eventually("both layers cross at first", () -> packetsSent(relayed) == 40);
+
+        // The edge's viewers need only the low layer: the high one stops crossing, and since no
+        // viewer at the origin needs it either, the publisher is told it may pause it.
+        relayed.setRelayedStreams(0b01);
+        settle(originRelay);
+        sendSimulcast(20, 50);
+        Thread.sleep(200);
+        assertEquals(40 + 30, packetsSent(relayed), "only the low layer's 30 packets crossed");
+        eventually("the origin reports the high layer unneeded", java.time.Duration.ofSeconds(6),
+                () -> demand.contains(List.of(true, false)));
+
+        // Needed again at the edge: the publisher is asked for a keyframe at once, the layer
+        // crosses again, and its jump in sequence numbers at the edge (the 30 packets not relayed,
+        // silent for seconds) is a pause, not loss: no NACK reaches the origin.
+        long keyframes = publisher.keyframeRequestsReceived();
+        double nacks = originNacks();
+        relayed.setRelayedStreams(0b11);
+        eventually("a keyframe request reaches the publisher", () -> publisher.keyframeRequestsReceived() > keyframes);
+        eventually("the origin reports the high layer needed", () -> demand.get(demand.size() - 1).equals(List.of(true, true)));
+        sendSimulcast(50, 70);
+        eventually("both layers cross again", () -> packetsSent(relayed) == 70 + 40);
+        Thread.sleep(300); // a few NACK rounds at the edge
+        assertEquals(nacks, originNacks(), "no NACK for the packets the edge chose not to get");
+    }
+
+    private static long packetsSent(Consumer consumer) {
+        try {
+            return onLoop(consumer.transport(), consumer::packetsSent);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     @Test
     void aMutedTrackStopsAtTheOriginForViewersOnEveryNode() throws Exception {
         relayedRoom();

@@ -29,6 +29,20 @@ class NackGeneratorTest {
     }
 
     @Test
+    void aRestartedStreamForgetsItsGapsAndNacksNothingSkippedOver() {
+        nacks.onPacket(100, 0);
+        nacks.onPacket(102, 0); // 101 missing
+        nacks.restart();
+        nacks.onPacket(140, 600 * MS); // resumed after a pause its sender chose
+        nacks.onPacket(141, 610 * MS);
+        assertArrayEquals(new int[0], collect(620 * MS), "neither 101 nor 103..139");
+        assertEquals(0, nacks.missingCount());
+        assertEquals(0, nacks.gaveUpCount(), "nothing was lost");
+        nacks.onPacket(143, 630 * MS);
+        assertArrayEquals(new int[] {142}, collect(640 * MS), "a gap after the restart is NACKed");
+    }
+
+    @Test
     void retransmissionClearsTheGap() {
         nacks.onPacket(100, 0);
         nacks.onPacket(103, 0);

@@ -178,9 +178,10 @@ public final class ApiRoutes {
                 }
                 if (what.equals("relays")) {
                     return switch (method.name()) {
-                        case "GET" -> relays.poll(room, rest.get(2));
+                        case "GET" -> relays.poll(room, rest.get(2), null);
+                        case "PUT" -> relays.poll(room, rest.get(2), request);
                         case "DELETE" -> relays.close(room, rest.get(2));
-                        default -> throw ApiError.methodNotAllowed("GET, DELETE");
+                        default -> throw ApiError.methodNotAllowed("GET, PUT, DELETE");
                     };
                 }
                 if (what.equals("participants")) {

@@ -21,8 +21,9 @@ import java.util.function.BiPredicate;
  * {@code /api/v1/rooms/{room}/relays}: the origin's side of the relay control channel (docs/api.md,
  * "Relays"), asked by other nodes of the cluster. {@code POST} opens a relay of the room's stage to
  * the asking node's media address, which must be one that node registered in the cluster (no
- * token holder can point a room's media at an address of its choice); {@code GET .../{id}} is the
- * edge's poll (the stage now), {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
+ * token holder can point a room's media at an address of its choice); {@code PUT .../{id}} is the
+ * edge's poll (the layers its viewers need in, the stage now out; {@code GET} the same without
+ * the demand), {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
  * about it; alone (no cluster) there is no relay: 404.
  */
 final class RelaysApi {
@@ -54,9 +55,20 @@ final class RelaysApi {
         }
     }
 
-    FullHttpResponse poll(String roomName, String id) throws ApiError {
+    /** GET (the stage now) or PUT with the edge's layer demand ({@link RelayWire.Poll}). */
+    FullHttpResponse poll(String roomName, String id, FullHttpRequest request) throws ApiError {
+        OriginRelays relays = relays();
+        Room room = room(roomName);
+        RelayWire.Poll demand = null;
+        if (request != null) {
+            try {
+                demand = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Poll.class);
+            } catch (IOException e) {
+                throw ApiError.badRequest("the body must be a relay poll (docs/api.md, Relays)");
+            }
+        }
         try {
-            return json(HttpResponseStatus.OK, relays().poll(room(roomName), id));
+            return json(HttpResponseStatus.OK, relays.poll(room, id, demand));
         } catch (SignalingException e) {
             throw ApiError.of(e);
         }

@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 
 /**
  * An edge's calls to a room's origin over the origin's server API: open a relay
- * ({@code POST /api/v1/rooms/{room}/relays}), poll it ({@code GET .../relays/{id}}), close it
+ * ({@code POST /api/v1/rooms/{room}/relays}), poll it with the layers its viewers need
+ * ({@code PUT .../relays/{id}}), close it
  * ({@code DELETE}). Each call carries a 2-minute API token with roomAdmin of that room only, minted
  * with the cluster's shared API key (every node holds it: tokens minted anywhere work anywhere).
  * Asynchronous, on two threads of its own; every call times out after 2 s.
@@ -48,8 +49,9 @@ public final class RelayClient implements AutoCloseable {
                 .header("Content-Type", "application/json").build());
     }
 
-    public CompletableFuture<RelayWire.State> poll(String originUrl, String room, String relay) {
-        return send(request(originUrl, room, "/" + relay).GET().build());
+    public CompletableFuture<RelayWire.State> poll(String originUrl, String room, String relay, RelayWire.Poll demand) {
+        return send(request(originUrl, room, "/" + relay).PUT(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(demand)))
+                .header("Content-Type", "application/json").build());
     }
 
     public CompletableFuture<Void> close(String originUrl, String room, String relay) {

@@ -9,6 +9,7 @@ import io.stagecast.sfu.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of the relay's control channel (docs/api.md, "Relays"). Records, read and written by
@@ -75,6 +76,14 @@ public final class RelayWire {
      * @param tracks what the relay carries now
      */
     public record State(String relay, String host, int port, List<Track> tracks) {
+    }
+
+    /**
+     * An edge's poll: for each relayed track it names ({@code trackId}), which of its streams
+     * (indexed like its spec's) the edge's viewers need; the origin relays only those (the
+     * lowest always). A track not named keeps what was last asked; every stream at first.
+     */
+    public record Poll(Map<String, List<Boolean>> layers) {
     }
 
     public static byte[] write(Object value) {

@@ -31,8 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * own, fed by one relay from the room's origin (this end's relay transport on a socket of its
  * own; {@link OriginRelays} is the other end), a producer here per stage track there, and the
  * viewers' {@link WhepSubscription}s over them, each with this node's own allocation. The stage
- * is polled every 500 ms ({@link EdgeRooms}); its changes rebind the viewers' slots as on the
- * origin. Made on the first viewer, closed with the last one, or when the origin drops it (the
+ * is polled every 500 ms ({@link EdgeRooms}), each poll saying which simulcast layers the viewers
+ * here need (the origin relays only those); the stage's changes rebind the viewers' slots as on
+ * the origin. Made on the first viewer, closed with the last one, or when the origin drops it (the
  * room ended or moved, or the origin is gone for 10 s: its viewers' transports close, and a WHEP
  * player POSTs again). Guarded by its monitor; nothing here blocks (the media plane's calls hop
  * onto its loops, the origin's calls are asynchronous).
@@ -54,6 +55,12 @@ final class EdgeRoom {
     private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
     private final Map<String, io.stagecast.sfu.router.ProducerSpec> specs = new java.util.HashMap<>();
     private final Map<String, Viewer> viewers = new LinkedHashMap<>();
+    /**
+     * Which layers of each relayed producer the viewers here need, as this router's
+     * {@link io.stagecast.sfu.router.LayerDemand} last said (on a media loop, hence not under the
+     * monitor); sent with each poll so the origin relays only those.
+     */
+    private final Map<Producer, List<Boolean>> layerDemand = new java.util.concurrent.ConcurrentHashMap<>();
     /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     private String relayId;
@@ -66,6 +73,12 @@ final class EdgeRoom {
         this.edges = edges;
         this.node = node;
         this.router = node.createRouter(name);
+        router.setEvents(new io.stagecast.sfu.router.RouterEvents() {
+            @Override
+            public void onLayerDemand(Producer producer, List<Boolean> needed) {
+                layerDemand.put(producer, needed);
+            }
+        });
         this.relay = node.createRelayTransport(new TransportListener() {
             @Override
             public void onClosed(Transport t, String reason) {
@@ -98,16 +111,27 @@ final class EdgeRoom {
         });
     }
 
-    /** Every 500 ms on the relay-control thread: the origin's stage now. */
+    /** Every 500 ms on the relay-control thread: the layers needed here out, the origin's stage now in. */
     void poll(RelayClient client) {
         String id;
+        Map<String, List<Boolean>> demand = new LinkedHashMap<>();
         synchronized (this) {
             if (closed || relayId == null) {
                 return;
             }
             id = relayId;
+            java.util.Set<Producer> current = new java.util.HashSet<>();
+            for (Map.Entry<String, StageTrack> e : tracks.entrySet()) {
+                Producer producer = e.getValue().producer();
+                current.add(producer);
+                List<Boolean> needed = layerDemand.get(producer);
+                if (needed != null) {
+                    demand.put(e.getKey(), needed);
+                }
+            }
+            layerDemand.keySet().retainAll(current); // a late event of a producer closed since
         }
-        client.poll(originUrl, name, id).whenComplete((state, failure) -> {
+        client.poll(originUrl, name, id, new RelayWire.Poll(demand)).whenComplete((state, failure) -> {
             if (failure == null) {
                 synchronized (this) {
                     lastAnswerNanos = System.nanoTime();
@@ -151,6 +175,13 @@ final class EdgeRoom {
             if (!tracks.containsKey(track.trackId())) {
                 TrackKind kind = TrackKind.valueOf(track.kind());
                 Producer producer = router.createProducer(relay, track.spec());
+                // Every layer to start with, as a producer's demand starts (the origin may have
+                // narrowed the relay for the producer this one replaces).
+                List<Boolean> all = new ArrayList<>();
+                for (int i = 0; i < track.spec().streams().size(); i++) {
+                    all.add(true);
+                }
+                layerDemand.putIfAbsent(producer, List.copyOf(all));
                 specs.put(track.trackId(), track.spec());
                 tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer));
                 changed = true;

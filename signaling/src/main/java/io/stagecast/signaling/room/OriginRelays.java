@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The origin's ends of relays to edge nodes (issue 14, item 3): per relay one relay transport
  * towards the edge's relay socket and one {@code RelayConsumer} per stage track of the room, kept
- * in step with the stage at each of the edge's polls (every 500 ms), so a track on stage reaches
+ * in step with the stage at each of the edge's polls (every 500 ms), each carrying the simulcast
+ * layers the edge's viewers need (the poll says; the lowest always), so a track on stage reaches
  * the edge within a poll and a track that leaves the stage stops at once here (its producer is
  * closed or muted at the origin; the edge drops its copy at its next poll). A relay not polled
  * for {@link #POLL_LIMIT_NANOS} (the edge died, or lost the origin) is closed. Capped per room
@@ -135,9 +136,33 @@ public final class OriginRelays {
         return sync(room, relay);
     }
 
-    /** The edge's poll: the relay follows the stage, and says what it carries. */
-    public RelayWire.State poll(Room room, String id) throws SignalingException {
-        return sync(room, find(room, id));
+    /**
+     * The edge's poll: the relay follows the stage, relays of each track the streams the edge's
+     * viewers need ({@code demand}, null or a track not named: as before), and says what it carries.
+     */
+    public RelayWire.State poll(Room room, String id, RelayWire.Poll demand) throws SignalingException {
+        OriginRelay relay = find(room, id);
+        RelayWire.State state = sync(room, relay);
+        if (demand != null && demand.layers() != null) {
+            for (Map.Entry<String, List<Boolean>> e : demand.layers().entrySet()) {
+                Consumer consumer = e.getKey() == null ? null : relay.byTrack.get(e.getKey());
+                if (consumer != null && e.getValue() != null) {
+                    consumer.setRelayedStreams(streamMask(e.getValue()));
+                }
+            }
+        }
+        return state;
+    }
+
+    /** Bit i set when stream i is needed; streams past the 31st (no producer has them) are ignored. */
+    static int streamMask(List<Boolean> needed) {
+        int mask = 0;
+        for (int i = 0; i < Math.min(31, needed.size()); i++) {
+            if (Boolean.TRUE.equals(needed.get(i))) {
+                mask |= 1 << i;
+            }
+        }
+        return mask;
     }
 
     /** The edge no longer needs the relay (its last viewer left). */

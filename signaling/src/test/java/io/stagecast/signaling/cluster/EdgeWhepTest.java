@@ -127,14 +127,31 @@ class EdgeWhepTest {
         String registered = body.replace("198.51.100.7", "127.0.0.1");
         HttpClient http = HttpClient.newHttpClient();
         double refusedBefore = a.metrics().get("stagecast.relays.refused").counter().count();
-        int status = 0;
+        String relayId = null;
         for (int i = 0; i <= io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM; i++) {
-            status = http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/api/v1/rooms/guarded/relays"))
                     .header("Authorization", "Bearer " + api).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(registered)).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode();
-            assertEquals(i < io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM ? 201 : 503, status, "relay " + i);
+                    .POST(HttpRequest.BodyPublishers.ofString(registered)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(i < io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM ? 201 : 503, r.statusCode(), "relay " + i);
+            if (i == 0) {
+                relayId = io.stagecast.signaling.relay.RelayWire.JSON.readTree(r.body()).get("relay").asText();
+            }
         }
+        // The edge's poll says which layers it needs: a track it names that is not relayed, or more
+        // layers than a track can have, changes nothing; a body that is not a poll is refused.
+        String relayUrl = a.baseUrl() + "/api/v1/rooms/guarded/relays/" + relayId;
+        for (String poll : new String[] {"{\"layers\":{}}", "{\"layers\":{\"camera-nope\":[true,false]}}",
+                "{\"layers\":{\"camera-nope\":" + java.util.Collections.nCopies(40, "true") + "}}", "{}"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(relayUrl))
+                    .header("Authorization", "Bearer " + api).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(poll)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), poll + ": " + r.body());
+            assertTrue(r.body().contains("\"tracks\":[{"), "the stage in the answer: " + r.body());
+        }
+        HttpResponse<String> notAPoll = http.send(HttpRequest.newBuilder(URI.create(relayUrl))
+                .header("Authorization", "Bearer " + api).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"layers\":[1,2")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notAPoll.statusCode(), notAPoll.body());
         assertEquals(io.stagecast.signaling.room.OriginRelays.MAX_PER_ROOM, a.rooms().originRelays().count("guarded"));
         assertEquals(refusedBefore + 1, a.metrics().get("stagecast.relays.refused").counter().count());
         String noGrant = a.apiTokens().mint(ApiGrants.adminOf("other"), Duration.ofMinutes(2));
