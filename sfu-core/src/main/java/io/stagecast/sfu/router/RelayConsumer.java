@@ -106,8 +106,11 @@ final class RelayConsumer extends Consumer implements NackResponder.Resender {
         }
         byte[] b = rtcp.buffer();
         int off = rtcp.packetOffset();
-        int layer = layerOf(rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR
-                ? RtcpReaders.firSsrc(b, off, 0) : rtcp.mediaSsrc());
+        boolean fir = rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR;
+        if (fir && RtcpReaders.firCount(b, off, rtcp.packetLength()) <= 0) {
+            return; // a FIR without an FCI entry names no stream
+        }
+        int layer = layerOf(fir ? RtcpReaders.firSsrc(b, off, 0) : rtcp.mediaSsrc());
         if (layer < 0) {
             return;
         }

@@ -316,17 +316,21 @@ class RelayBetweenNodesTest {
         });
         Consumer relayed = originRouter.createRelayConsumer(originRelay, simulcast);
         edgeRouter.createProducer(edgeRelay, simulcast.relaySpec());
-        settle(originRelay, edgeRelay);
+        settle(publisherTransport, originRelay, edgeRelay);
+        // Counted in ranges, not exactly: a loaded machine may drop a datagram on loopback.
         sendSimulcast(0, 20);
-        eventually("both layers cross at first", () -> packetsSent(relayed) == 40);
+        eventually("both layers cross at first", () -> packetsSent(relayed) >= 36);
+        Thread.sleep(100);
 
         // The edge's viewers need only the low layer: the high one stops crossing, and since no
         // viewer at the origin needs it either, the publisher is told it may pause it.
         relayed.setRelayedStreams(0b01);
         settle(originRelay);
+        long first = packetsSent(relayed);
         sendSimulcast(20, 50);
         Thread.sleep(200);
-        assertEquals(40 + 30, packetsSent(relayed), "only the low layer's 30 packets crossed");
+        long lowOnly = packetsSent(relayed) - first;
+        assertTrue(lowOnly >= 27 && lowOnly <= 30, "only the low layer's 30 packets of 60 crossed: " + lowOnly);
         eventually("the origin reports the high layer unneeded", java.time.Duration.ofSeconds(6),
                 () -> demand.contains(List.of(true, false)));
 
@@ -338,10 +342,14 @@ class RelayBetweenNodesTest {
         relayed.setRelayedStreams(0b11);
         eventually("a keyframe request reaches the publisher", () -> publisher.keyframeRequestsReceived() > keyframes);
         eventually("the origin reports the high layer needed", () -> demand.get(demand.size() - 1).equals(List.of(true, true)));
+        long before = packetsSent(relayed);
         sendSimulcast(50, 70);
-        eventually("both layers cross again", () -> packetsSent(relayed) == 70 + 40);
+        eventually("both layers cross again", () -> packetsSent(relayed) - before >= 36);
         Thread.sleep(300); // a few NACK rounds at the edge
-        assertEquals(nacks, originNacks(), "no NACK for the packets the edge chose not to get");
+        // Without the restart the edge NACKs all 30 skipped packets; a datagram a loaded machine
+        // drops on loopback may cost a NACK or two.
+        double asked = originNacks() - nacks;
+        assertTrue(asked <= 3, "no NACK for the packets the edge chose not to get: " + asked);
     }
 
     private static long packetsSent(Consumer consumer) {

@@ -341,6 +341,20 @@ class ForwardingGraphTest {
         assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC0).size(), "media still flows");
     }
 
+    /** Found by CI-length fuzzing (PacketPathFuzzTarget, regression-short-fir): the FCI was read past the packet. */
+    @Test
+    void aFirWithoutAnEntryIsIgnored() {
+        Transport publisher = room.transport();
+        Producer audio = room.audio(publisher, 0xA0);
+        Transport subscriber = room.transport();
+        room.consume(subscriber, audio, 0xC0, 0);
+        room.sent();
+        byte[] noEntry = {(byte) 0x84, (byte) 206, 0, 2, 0, 0, 0, 9, 0, 0, 0, 0}; // header and SSRCs only
+        room.receiveRtcp(subscriber, noEntry, t0);
+        room.receive(publisher, TestMedia.opus(0xA0, 100, 960L, 30), t0 + 20_000_000L);
+        assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC0).size(), "media still flows");
+    }
+
     private static int mediaSsrc(byte[] rtcp) {
         return (rtcp[8] & 0xFF) << 24 | (rtcp[9] & 0xFF) << 16 | (rtcp[10] & 0xFF) << 8 | (rtcp[11] & 0xFF);
     }
