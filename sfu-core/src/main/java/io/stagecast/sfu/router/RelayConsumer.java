@@ -106,11 +106,8 @@ final class RelayConsumer extends Consumer implements NackResponder.Resender {
         }
         byte[] b = rtcp.buffer();
         int off = rtcp.packetOffset();
-        boolean fir = rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR;
-        if (fir && RtcpReaders.firCount(b, off, rtcp.packetLength()) <= 0) {
-            return; // a FIR without an FCI entry names no stream
-        }
-        int layer = layerOf(fir ? RtcpReaders.firSsrc(b, off, 0) : rtcp.mediaSsrc());
+        int layer = layerOf(rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR
+                ? RtcpReaders.firstFirSsrc(b, off, rtcp.packetLength()) : rtcp.mediaSsrc());
         if (layer < 0) {
             return;
         }

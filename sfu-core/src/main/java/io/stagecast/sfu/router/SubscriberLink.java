@@ -173,9 +173,8 @@ final class SubscriberLink {
             return;
         }
         Consumer consumer = consumerOf(rtcp.mediaSsrc());
-        if (consumer == null && rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR
-                && RtcpReaders.firCount(b, off, len) > 0) { // an FCI entry in the packet (found by fuzzing)
-            consumer = consumerOf(RtcpReaders.firSsrc(b, off, 0));
+        if (consumer == null && rtcp.packetType() == RtcpCompound.PT_PSFB && rtcp.fmt() == RtcpReaders.FMT_FIR) {
+            consumer = consumerOf(RtcpReaders.firstFirSsrc(b, off, len));
         }
         if (consumer != null) {
             consumer.onFeedback(rtcp, nowNanos);

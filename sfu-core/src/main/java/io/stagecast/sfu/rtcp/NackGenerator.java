@@ -97,14 +97,16 @@ public final class NackGenerator {
      * missing is kept (nor counted as given up) and the next packet starts afresh.
      */
     public void restart() {
-        missingCount = 0;
-        Arrays.fill(missing, false);
-        Arrays.fill(seqOf, EMPTY);
+        clear();
         unwrapper.reset();
     }
 
     private void forgetAll() {
         gaveUp += missingCount;
+        clear();
+    }
+
+    private void clear() {
         missingCount = 0;
         Arrays.fill(missing, false);
         Arrays.fill(seqOf, EMPTY);

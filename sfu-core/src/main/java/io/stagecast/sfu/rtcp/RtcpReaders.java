@@ -248,6 +248,14 @@ public final class RtcpReaders {
         return n > 0 ? n : -1;
     }
 
+    /**
+     * The SSRC a FIR's first entry names, 0 when the packet holds no entry (a fuzzed input had
+     * none: reading it anyway went past the packet). 0 is no stream's SSRC at this node.
+     */
+    public static int firstFirSsrc(byte[] b, int off, int len) {
+        return firCount(b, off, len) > 0 ? firSsrc(b, off, 0) : 0;
+    }
+
     public static int firSsrc(byte[] b, int off, int i) {
         return BigEndian.i32(b, off + FB_HEADER + 8 * i);
     }

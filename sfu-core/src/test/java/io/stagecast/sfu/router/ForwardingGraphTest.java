@@ -328,29 +328,28 @@ class ForwardingGraphTest {
      */
     @Test
     void aSenderReportShorterThanItsSenderInfoIsIgnored() {
-        Transport publisher = room.transport();
-        Producer audio = room.audio(publisher, 0xA0);
-        Transport subscriber = room.transport();
-        room.consume(subscriber, audio, 0xC0, 0);
-        room.sent();
         byte[] shortSr = {(byte) 0x81, (byte) 200, 0, 1, 0, 0, 0, (byte) 0xA0, 0, 0};
-        room.receiveRtcp(publisher, shortSr, t0);
         byte[] noBlocks = {(byte) 0x80, (byte) 200, 0, 1, 0, 0, 0, (byte) 0xA0}; // a whole header, no sender info
-        room.receiveRtcp(publisher, noBlocks, t0);
-        room.receive(publisher, TestMedia.opus(0xA0, 100, 960L, 30), t0 + 20_000_000L);
-        assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC0).size(), "media still flows");
+        assertMediaFlowsAfter(true, shortSr, noBlocks);
     }
 
     /** Found by CI-length fuzzing (PacketPathFuzzTarget, regression-short-fir): the FCI was read past the packet. */
     @Test
     void aFirWithoutAnEntryIsIgnored() {
+        byte[] noEntry = {(byte) 0x84, (byte) 206, 0, 2, 0, 0, 0, 9, 0, 0, 0, 0}; // header and SSRCs only
+        assertMediaFlowsAfter(false, noEntry);
+    }
+
+    /** An audio publisher and a viewer; {@code rtcp} from one of them (the publisher or the viewer), then a packet. */
+    private void assertMediaFlowsAfter(boolean fromPublisher, byte[]... rtcp) {
         Transport publisher = room.transport();
         Producer audio = room.audio(publisher, 0xA0);
         Transport subscriber = room.transport();
         room.consume(subscriber, audio, 0xC0, 0);
         room.sent();
-        byte[] noEntry = {(byte) 0x84, (byte) 206, 0, 2, 0, 0, 0, 9, 0, 0, 0, 0}; // header and SSRCs only
-        room.receiveRtcp(subscriber, noEntry, t0);
+        for (byte[] packet : rtcp) {
+            room.receiveRtcp(fromPublisher ? publisher : subscriber, packet, t0);
+        }
         room.receive(publisher, TestMedia.opus(0xA0, 100, 960L, 30), t0 + 20_000_000L);
         assertEquals(1, EmbeddedRoom.rtp(room.sent().get(subscriber), 0xC0).size(), "media still flows");
     }
