@@ -52,6 +52,8 @@ public final class StagecastServer implements AutoCloseable {
     private final ClusterNode cluster;
     /** Which node serves a room: every room here until the cluster node is attached (never, alone). */
     private final RoomRouting routing = RoomRouting.alone();
+    /** The rooms' listener, whose stage hook the cluster's relays take once the cluster exists. */
+    private final ClusterRoomEvents roomEvents;
     private volatile boolean ready;
     /** Checks the TLS files for a new certificate (tls.reload-seconds); idle without TLS. */
     private final java.util.concurrent.ScheduledExecutorService tlsReload =
@@ -82,7 +84,8 @@ public final class StagecastServer implements AutoCloseable {
         this.webhooks = config.webhooks().enabled() ? webhookDispatcher(config, metrics) : null;
         RoomListener webhookEvents = webhooks == null ? RoomListener.NONE
                 : new WebhookEvents(webhooks::submit, Clock.systemUTC());
-        RoomListener listener = new ClusterRoomEvents(webhookEvents, routing);
+        this.roomEvents = new ClusterRoomEvents(webhookEvents, routing);
+        RoomListener listener = roomEvents;
         this.rooms = new Rooms(media, StageLimits.DEFAULTS.withReconnectGrace(config.reconnectGrace())
                 .withMaxParticipants(config.caps().maxParticipants()), tokens,
                 new MediaResources(config.http(), metrics), new LastNPolicy(config.lastN(), config.lastNMobile()),
@@ -134,10 +137,13 @@ public final class StagecastServer implements AutoCloseable {
                 : null;
         if (cluster != null) {
             routing.attach(cluster.placementClient());
-            rooms.attach(new io.stagecast.signaling.room.OriginRelays(media, metrics));
+            io.stagecast.signaling.room.OriginRelays relays =
+                    new io.stagecast.signaling.room.OriginRelays(media, cluster.relayNotices(), metrics);
+            rooms.attach(relays);
+            roomEvents.onStageChange(relays::stageChanged);
             if (config.cluster().edgeWhep()) {
                 rooms.attach(new io.stagecast.signaling.room.EdgeRooms(rooms,
-                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.nodeId(), metrics));
+                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.relayNotices(), cluster.nodeId(), metrics));
             }
         }
         config.demoRoom().ifPresent(rooms::keep);

@@ -20,9 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * This node's part in the cluster ({@code cluster.redis-url} set): its registration with a heartbeat
- * and the placement of rooms, over one Redis connection. Everything periodic runs on one thread of
- * its own, {@code cluster-heartbeat}: the heartbeat, then renewing the origin keys of the rooms this
- * node hosts. Nothing here runs on, or waits on, the HTTP server's or the media plane's event loops.
+ * and the placement of rooms, over one Redis connection (and one more for the relays' pub/sub,
+ * {@link RelayNotices}). Everything periodic runs on one thread of its own, {@code
+ * cluster-heartbeat}: the heartbeat, then renewing the origin keys of the rooms this node hosts. Nothing here runs on, or waits on, the HTTP server's or the media plane's event loops.
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -33,6 +33,7 @@ public final class ClusterNode implements AutoCloseable {
     private final PlacementClient placementClient;
     private final RoomStateStore states;
     private final RoomStateStore.Host rooms;
+    private final RelayNotices notices;
     /**
      * Beats between renewals of the hosted rooms' state keys: their TTL is minutes, but a renewal
      * also finds the states a restarted Redis lost and writes them again, so not too seldom.
@@ -55,6 +56,7 @@ public final class ClusterNode implements AutoCloseable {
         this.states = new RoomStateStore(redis, nodeId, rooms, metrics);
         this.placementClient = new PlacementClient(placement, registry, states, metrics);
         this.hostedRooms = hostedRooms;
+        this.notices = new RelayNotices(redis, nodeId, metrics);
         // The first heartbeat at once; the node does not wait for Redis to start (it may come later).
         this.beating = thread.scheduleAtFixedRate(this::beat, 0, NodeRegistry.HEARTBEAT_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -139,6 +141,11 @@ public final class ClusterNode implements AutoCloseable {
         return states;
     }
 
+    /** Stage changes pushed from origins to the edges relaying their rooms. */
+    public RelayNotices relayNotices() {
+        return notices;
+    }
+
     /** Test hook: stops heartbeating without deregistering, as a frozen or cut-off node would. */
     void freezeHeartbeats() {
         beating.cancel(false);
@@ -163,6 +170,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         placementClient.close();
         states.close();
+        notices.close();
         // After the last heartbeat has finished, so no late SET brings the key back.
         registry.deregister();
         redis.close();

@@ -8,6 +8,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -63,6 +64,20 @@ final class ClusterRedis implements AutoCloseable {
     /** The same connection's asynchronous commands, for pipelining many keys in one round trip. */
     RedisAsyncCommands<String, String> async() {
         return connection().async();
+    }
+
+    /**
+     * A connection of its own for pub/sub (a subscribed connection takes no other commands), on
+     * the same client and options: Lettuce reconnects it and subscribes its channels again by
+     * itself. Blocks up to the connect timeout; throws when Redis is unreachable.
+     */
+    StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+        }
+        return client.connectPubSub(uri);
     }
 
     private synchronized StatefulRedisConnection<String, String> connection() {

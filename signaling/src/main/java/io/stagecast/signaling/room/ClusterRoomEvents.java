@@ -13,15 +13,22 @@ import java.util.List;
  * being sent to a node that no longer has it, and its kept state with it; every change of a room's
  * state has it kept in Redis ({@link RoomRouting#roomChanged}) for a node that takes the room over
  * if this one dies. Both are only queued (they run on the cluster's threads), as a listener must
- * never block.
+ * never block. A change of the stage's tracks, or the room's end, also goes to the stage hook (the
+ * origin's relays, which tell the room's edges), once the cluster is attached.
  */
 public final class ClusterRoomEvents implements RoomListener {
     private final RoomListener next;
     private final RoomRouting routing;
+    private volatile java.util.function.Consumer<String> stageHook = room -> { };
 
     public ClusterRoomEvents(RoomListener next, RoomRouting routing) {
         this.next = next;
         this.routing = routing;
+    }
+
+    /** Where changes of a room's stage tracks go from now on (must only queue: it runs under the room's monitor). */
+    public void onStageChange(java.util.function.Consumer<String> hook) {
+        this.stageHook = hook;
     }
 
     @Override
@@ -32,6 +39,7 @@ public final class ClusterRoomEvents implements RoomListener {
     @Override
     public void roomEnded(String room, String reason) {
         routing.roomEnded(room);
+        stageHook.accept(room);
         next.roomEnded(room, reason);
     }
 
@@ -55,11 +63,13 @@ public final class ClusterRoomEvents implements RoomListener {
 
     @Override
     public void trackPublished(String room, String participantId, String trackId, TrackKind kind) {
+        stageHook.accept(room);
         next.trackPublished(room, participantId, trackId, kind);
     }
 
     @Override
     public void trackUnpublished(String room, String participantId, String trackId, TrackKind kind) {
+        stageHook.accept(room);
         next.trackUnpublished(room, participantId, trackId, kind);
     }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * own, fed by one relay from the room's origin (this end's relay transport on a socket of its
  * own; {@link OriginRelays} is the other end), a producer here per stage track there, and the
  * viewers' {@link WhepSubscription}s over them, each with this node's own allocation. The stage
- * is polled every 500 ms ({@link EdgeRooms}), each poll saying which simulcast layers the viewers
+ * is polled when the origin says it changed, when the viewers here come to need a layer, and every
+ * 500 ms ({@link EdgeRooms}), one poll at a time, each saying which simulcast layers the viewers
  * here need (the origin relays only those); the stage's changes rebind the viewers' slots as on
  * the origin. Made on the first viewer, closed with the last one, or when the origin drops it (the
  * room ended or moved, or the origin is gone for 10 s: its viewers' transports close, and a WHEP
@@ -61,6 +62,13 @@ final class EdgeRoom {
      * monitor); sent with each poll so the origin relays only those.
      */
     private final Map<Producer, List<Boolean>> layerDemand = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What a notice of the origin runs (one object, so that it can be unsubscribed). */
+    final Runnable onNotice = this::pollSoon;
+    /** A poll is queued on the control thread by {@link #pollSoon} and has not started. */
+    private final java.util.concurrent.atomic.AtomicBoolean pollQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Under the monitor: one poll at a time (answers applied in order), another asked for meanwhile. */
+    private boolean polling;
+    private boolean pollAgain;
     /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     private String relayId;
@@ -76,7 +84,12 @@ final class EdgeRoom {
         router.setEvents(new io.stagecast.sfu.router.RouterEvents() {
             @Override
             public void onLayerDemand(Producer producer, List<Boolean> needed) {
-                layerDemand.put(producer, needed);
+                // On a media loop. A layer needed now that was not: ask for it at once (a viewer
+                // upgrades within a round trip, not the rest of a poll period); one needed no more
+                // can wait for the next poll.
+                if (gainsALayer(layerDemand.put(producer, needed), needed)) {
+                    pollSoon();
+                }
             }
         });
         this.relay = node.createRelayTransport(new TransportListener() {
@@ -111,7 +124,37 @@ final class EdgeRoom {
         });
     }
 
-    /** Every 500 ms on the relay-control thread: the layers needed here out, the origin's stage now in. */
+    /** Whether {@code now} needs a stream {@code before} did not (no demand before: every stream was relayed). */
+    static boolean gainsALayer(List<Boolean> before, List<Boolean> now) {
+        if (before == null) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            if (Boolean.TRUE.equals(now.get(i)) && (i >= before.size() || !Boolean.TRUE.equals(before.get(i)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A poll as soon as the control thread can send it (any thread; never blocks): notices and
+     * demand changes coming faster than polls are answered make one poll, not a queue of them.
+     */
+    void pollSoon() {
+        if (pollQueued.compareAndSet(false, true)) {
+            try {
+                edges.control().execute(() -> {
+                    pollQueued.set(false);
+                    poll(edges.client());
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pollQueued.set(false); // the node stops
+            }
+        }
+    }
+
+    /** On the relay-control thread (every 500 ms, and at once when asked): the layers needed here out, the origin's stage now in. */
     void poll(RelayClient client) {
         String id;
         Map<String, List<Boolean>> demand = new LinkedHashMap<>();
@@ -119,6 +162,11 @@ final class EdgeRoom {
             if (closed || relayId == null) {
                 return;
             }
+            if (polling) {
+                pollAgain = true; // sent when the poll in flight is answered, with the demand as it is then
+                return;
+            }
+            polling = true;
             id = relayId;
             java.util.Set<Producer> current = new java.util.HashSet<>();
             for (Map.Entry<String, StageTrack> e : tracks.entrySet()) {
@@ -132,11 +180,23 @@ final class EdgeRoom {
             layerDemand.keySet().retainAll(current); // a late event of a producer closed since
         }
         client.poll(originUrl, name, id, new RelayWire.Poll(demand)).whenComplete((state, failure) -> {
-            if (failure == null) {
-                synchronized (this) {
-                    lastAnswerNanos = System.nanoTime();
-                    apply(state);
+            boolean again;
+            synchronized (this) {
+                try {
+                    if (failure == null) {
+                        lastAnswerNanos = System.nanoTime();
+                        apply(state); // before the next poll may start: answers apply in order
+                    }
+                } finally {
+                    polling = false;
+                    again = pollAgain;
+                    pollAgain = false;
                 }
+            }
+            if (again) {
+                pollSoon();
+            }
+            if (failure == null) {
                 return;
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.stagecast.sfu.MediaNode;
 import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.cluster.RelayNotices;
 import io.stagecast.signaling.relay.RelayClient;
 import io.stagecast.signaling.token.JoinGrant;
 
@@ -18,9 +19,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The rooms of other nodes this node serves WHEP viewers of (cluster mode, {@code
  * cluster.edge-whep}): one {@link EdgeRoom} per such room, each fed by one relay from the room's
- * origin however many viewers watch here. One thread, {@code relay-control}, polls every edge
- * room's origin every {@value #POLL_MILLIS} ms and runs the rooms' housekeeping; the origin's
- * answers arrive on the {@link RelayClient}'s threads. Nothing here runs on an HTTP or media loop.
+ * origin however many viewers watch here. Each edge room polls its origin when the origin's
+ * notice says the stage changed ({@link RelayNotices}, Redis pub/sub), when its viewers come to
+ * need a layer the relay does not carry, and every {@value #POLL_MILLIS} ms in any case (a notice
+ * may be lost). One thread, {@code relay-control-poll}, sends the polls and runs the rooms'
+ * housekeeping; the origin's answers arrive on the {@link RelayClient}'s threads. Nothing here
+ * runs on an HTTP or media loop.
  */
 public final class EdgeRooms implements AutoCloseable {
     static final long POLL_MILLIS = 500;
@@ -30,16 +34,18 @@ public final class EdgeRooms implements AutoCloseable {
     private final NodeCaps caps;
     private final RelayClient client;
     private final String nodeId;
+    private final RelayNotices notices;
     private final ConcurrentMap<String, EdgeRoom> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService control =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-control-poll", true));
 
-    public EdgeRooms(Rooms here, RelayClient client, String nodeId, MeterRegistry metrics) {
+    public EdgeRooms(Rooms here, RelayClient client, RelayNotices notices, String nodeId, MeterRegistry metrics) {
         this.node = here.node();
         this.resources = here.resources();
         this.caps = here.caps();
         this.client = client;
         this.nodeId = nodeId;
+        this.notices = notices;
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
         Gauge.builder("stagecast.edge.viewers", rooms, r -> r.values().stream().mapToInt(EdgeRoom::viewerCount).sum())
@@ -86,6 +92,8 @@ public final class EdgeRooms implements AutoCloseable {
                 throw new SignalingException(SignalingException.Code.UNAVAILABLE, "interrupted");
             }
             rooms.put(room, made);
+            // Before the opening: a change the origin makes while it answers is heard.
+            notices.subscribe(room, made.onNotice);
             made.open(client, nodeId);
             return made;
         }
@@ -131,7 +139,9 @@ public final class EdgeRooms implements AutoCloseable {
     }
 
     void forget(EdgeRoom edge) {
-        rooms.remove(edge.name, edge);
+        if (rooms.remove(edge.name, edge)) {
+            notices.unsubscribe(edge.name, edge.onNotice);
+        }
     }
 
     java.util.concurrent.Executor control() {

@@ -9,6 +9,7 @@ import io.stagecast.sfu.router.Consumer;
 import io.stagecast.sfu.transport.Transport;
 import io.stagecast.sfu.transport.TransportListener;
 import io.stagecast.signaling.SignalingException;
+import io.stagecast.signaling.cluster.RelayNotices;
 import io.stagecast.signaling.relay.RelayWire;
 import io.stagecast.signaling.token.RandomIds;
 import org.slf4j.Logger;
@@ -25,10 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The origin's ends of relays to edge nodes (issue 14, item 3): per relay one relay transport
  * towards the edge's relay socket and one {@code RelayConsumer} per stage track of the room, kept
- * in step with the stage at each of the edge's polls (every 500 ms), each carrying the simulcast
- * layers the edge's viewers need (the poll says; the lowest always), so a track on stage reaches
- * the edge within a poll and a track that leaves the stage stops at once here (its producer is
- * closed or muted at the origin; the edge drops its copy at its next poll). A relay not polled
+ * in step with the stage at each of the edge's polls, each carrying the simulcast layers the
+ * edge's viewers need (the poll says; the lowest always). A change of the stage is pushed to the
+ * room's edges ({@link RelayNotices}, Redis pub/sub), which poll at once, so a track on stage
+ * reaches an edge within a round trip or two, and within the edge's periodic poll (500 ms) when a
+ * notice is lost; a track that leaves the stage stops at once here (its producer is closed or
+ * muted at the origin). A relay not polled
  * for {@link #POLL_LIMIT_NANOS} (the edge died, or lost the origin) is closed. Capped per room
  * and per node, counted in {@code /metrics}.
  */
@@ -40,13 +43,15 @@ public final class OriginRelays {
     static final long POLL_LIMIT_NANOS = 10_000_000_000L;
 
     private final MediaNode node;
+    private final RelayNotices notices;
     private final Map<String, OriginRelay> relays = new ConcurrentHashMap<>();
     private final Counter refused;
     /** Packets the closed relay consumers sent, so the counter below never goes back. */
     private final AtomicLong closedPackets = new AtomicLong();
 
-    public OriginRelays(MediaNode node, MeterRegistry metrics) {
+    public OriginRelays(MediaNode node, RelayNotices notices, MeterRegistry metrics) {
         this.node = node;
+        this.notices = notices;
         this.refused = Counter.builder("stagecast.relays.refused").tag("end", "origin")
                 .description("relays to other nodes refused by a cap").register(metrics);
         Gauge.builder("stagecast.relays", relays, Map::size).tag("end", "origin")
@@ -152,6 +157,19 @@ public final class OriginRelays {
             }
         }
         return state;
+    }
+
+    /**
+     * The stage of {@code room} changed here (a track published or unpublished, the room ended):
+     * its edges, if it has any, are told to poll now. Called under the room's monitor: only queues.
+     */
+    public void stageChanged(String room) {
+        for (OriginRelay relay : relays.values()) {
+            if (relay.room.equals(room)) {
+                notices.stageChanged(room);
+                return;
+            }
+        }
     }
 
     /** Bit i set when stream i is needed; streams past the 31st (no producer has them) are ignored. */
