@@ -61,7 +61,7 @@ public final class ApiRoutes {
      */
     public ApiRoutes(Rooms rooms, ApiTokens apiTokens, JoinTokens joinTokens, Supplier<String> baseUrl,
                      RoomRouting routing, java.util.function.BiPredicate<String, String> registeredMedia) {
-        this.relays = new RelaysApi(rooms, registeredMedia);
+        this.relays = new RelaysApi(rooms, joinTokens, registeredMedia);
         this.apiTokens = apiTokens;
         this.roomsHere = rooms;
         this.routing = routing;
@@ -192,6 +192,12 @@ public final class ApiRoutes {
                         case "DELETE" -> participants.remove(room, id, request);
                         default -> throw ApiError.methodNotAllowed("GET, PATCH, DELETE");
                     };
+                }
+                break;
+            case 4:
+                if (what.equals("relays") && rest.get(3).equals("viewers")) {
+                    post(method);
+                    return relays.admit(room, rest.get(2), request);
                 }
                 break;
             default:

@@ -13,6 +13,9 @@ import io.stagecast.signaling.relay.RelayWire;
 import io.stagecast.signaling.room.OriginRelays;
 import io.stagecast.signaling.room.Room;
 import io.stagecast.signaling.room.Rooms;
+import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.JoinTokens;
+import io.stagecast.signaling.token.TokenError;
 
 import java.io.IOException;
 import java.util.function.BiPredicate;
@@ -23,16 +26,19 @@ import java.util.function.BiPredicate;
  * the asking node's media address, which must be one that node registered in the cluster (no
  * token holder can point a room's media at an address of its choice); {@code PUT .../{id}} is the
  * edge's poll (the layers its viewers need in, the stage now out; {@code GET} the same without
- * the demand), {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
+ * the demand), {@code POST .../{id}/viewers} admits a viewer at the edge into the room by its own
+ * token, {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
  * about it; alone (no cluster) there is no relay: 404.
  */
 final class RelaysApi {
     private final Rooms rooms;
+    private final JoinTokens joinTokens;
     /** (node id, host): whether that live node registered media on that host; null alone. */
     private final BiPredicate<String, String> registeredMedia;
 
-    RelaysApi(Rooms rooms, BiPredicate<String, String> registeredMedia) {
+    RelaysApi(Rooms rooms, JoinTokens joinTokens, BiPredicate<String, String> registeredMedia) {
         this.rooms = rooms;
+        this.joinTokens = joinTokens;
         this.registeredMedia = registeredMedia;
     }
 
@@ -69,6 +75,36 @@ final class RelaysApi {
         }
         try {
             return json(HttpResponseStatus.OK, relays.poll(room, id, demand));
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
+    }
+
+    /**
+     * {@code POST .../relays/{id}/viewers}: a viewer at the relay's edge joins the room by its own
+     * join token, checked here as if it had come here (the edge only carries it), so the room's
+     * rules hold for it: 201 with its participant id, or the room's refusal.
+     */
+    FullHttpResponse admit(String roomName, String id, FullHttpRequest request) throws ApiError {
+        OriginRelays relays = relays();
+        Room room = room(roomName);
+        RelayWire.Viewer viewer;
+        try {
+            viewer = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Viewer.class);
+        } catch (IOException e) {
+            throw ApiError.badRequest("the body must be a relay viewer (docs/api.md, Relays)");
+        }
+        if (viewer.token() == null) {
+            throw ApiError.badRequest("the viewer's token is missing");
+        }
+        JoinGrant grant;
+        try {
+            grant = joinTokens.verify(viewer.token(), roomName);
+        } catch (TokenError e) {
+            throw ApiError.unauthorized("the viewer's token was refused: " + e.getMessage());
+        }
+        try {
+            return json(HttpResponseStatus.CREATED, new RelayWire.Admitted(relays.admit(room, id, grant)));
         } catch (SignalingException e) {
             throw ApiError.of(e);
         }

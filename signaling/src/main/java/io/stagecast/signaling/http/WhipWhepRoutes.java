@@ -103,7 +103,7 @@ final class WhipWhepRoutes {
                 if (!origin.here() && kind == MediaResource.Kind.WHEP && edges != null && !grant.singleUse()) {
                     // cluster.edge-whep: watched here, relayed from the origin (a single-use link
                     // is used up where the room's tokens are kept: at the origin, 307).
-                    return edges.whep(roomName, origin.url(), grant, identity, offer)
+                    return edges.whep(roomName, origin.url(), grant, token, identity, offer)
                             .thenApply(answer -> created(answer, identity))
                             .exceptionally(failure -> {
                                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;

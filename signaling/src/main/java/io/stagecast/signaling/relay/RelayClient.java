@@ -1,6 +1,7 @@
 package io.stagecast.signaling.relay;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.token.ApiGrants;
 import io.stagecast.signaling.token.ApiTokens;
 
@@ -52,6 +53,43 @@ public final class RelayClient implements AutoCloseable {
     public CompletableFuture<RelayWire.State> poll(String originUrl, String room, String relay, RelayWire.Poll demand) {
         return send(request(originUrl, room, "/" + relay).PUT(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(demand)))
                 .header("Content-Type", "application/json").build());
+    }
+
+    /**
+     * Asks the origin's room to admit a viewer with {@code token} ({@code POST .../relays/{id}/viewers}):
+     * its participant id there; a refusal of the room's rules completes exceptionally with a
+     * {@link SignalingException} of the origin's code, to be answered to the viewer as the origin would.
+     */
+    public CompletableFuture<String> admit(String originUrl, String room, String relay, String token) {
+        HttpRequest request = request(originUrl, room, "/" + relay + "/viewers")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(new RelayWire.Viewer(token))))
+                .header("Content-Type", "application/json").build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            try {
+                if (response.statusCode() == 201) {
+                    return RelayWire.read(response.body(), RelayWire.Admitted.class).participant();
+                }
+                throw refusal(response);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    /** The origin's {@code {"error": {"code", "message"}}} as the refusal it is; RelayGone for a relay it no longer has. */
+    private static java.util.concurrent.CompletionException refusal(HttpResponse<byte[]> response) throws IOException {
+        if (response.statusCode() == 404 || response.statusCode() == 307 || response.statusCode() == 410) {
+            throw new RelayGone("the origin answered " + response.statusCode());
+        }
+        com.fasterxml.jackson.databind.JsonNode error = RelayWire.JSON.readTree(response.body()).path("error");
+        String wire = error.path("code").asText("");
+        for (SignalingException.Code code : SignalingException.Code.values()) {
+            if (code.wire.equals(wire) && code != SignalingException.Code.WRONG_NODE) {
+                return new java.util.concurrent.CompletionException(new SignalingException(code,
+                        error.path("message").asText("refused by the room's node")));
+            }
+        }
+        throw new IOException("the origin answered " + response.statusCode() + " without a known code");
     }
 
     public CompletableFuture<Void> close(String originUrl, String room, String relay) {

@@ -74,16 +74,35 @@ public final class RelayWire {
      * @param host   where the edge sends: the origin's media address
      * @param port   the origin's end
      * @param tracks what the relay carries now
+     * @param viewers the edge's viewers the origin's room still holds ({@link Admitted#participant}
+     *                ids); one admitted before the poll was sent and not listed was removed there
+     *                and is ended at the edge. Null from an origin that does not say
      */
-    public record State(String relay, String host, int port, List<Track> tracks) {
+    public record State(String relay, String host, int port, List<Track> tracks, List<String> viewers) {
+    }
+
+    /**
+     * An edge asks the origin's room to admit a WHEP viewer before it answers the viewer's offer:
+     * the room's rules (bans, lock, capacity) are the origin's, and the viewer is one of the
+     * room's participants there.
+     *
+     * @param token the viewer's join token, as it presented it to the edge
+     */
+    public record Viewer(String token) {
+    }
+
+    /** The origin admitted an edge's viewer as participant {@code participant}. */
+    public record Admitted(String participant) {
     }
 
     /**
      * An edge's poll: for each relayed track it names ({@code trackId}), which of its streams
      * (indexed like its spec's) the edge's viewers need; the origin relays only those (the
      * lowest always). A track not named keeps what was last asked; every stream at first.
+     * {@code left}: the edge's viewers ({@link Admitted#participant} ids) who left there since
+     * its last answered poll; they leave the origin's room.
      */
-    public record Poll(Map<String, List<Boolean>> layers) {
+    public record Poll(Map<String, List<Boolean>> layers, List<String> left) {
     }
 
     public static byte[] write(Object value) {

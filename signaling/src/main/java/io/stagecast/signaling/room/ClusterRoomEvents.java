@@ -13,8 +13,8 @@ import java.util.List;
  * being sent to a node that no longer has it, and its kept state with it; every change of a room's
  * state has it kept in Redis ({@link RoomRouting#roomChanged}) for a node that takes the room over
  * if this one dies. Both are only queued (they run on the cluster's threads), as a listener must
- * never block. A change of the stage's tracks, or the room's end, also goes to the stage hook (the
- * origin's relays, which tell the room's edges), once the cluster is attached.
+ * never block. A change of the stage's tracks, someone removed, the session's or the room's end also
+ * go to the stage hook (the origin's relays, which tell the room's edges), once the cluster is attached.
  */
 public final class ClusterRoomEvents implements RoomListener {
     private final RoomListener next;
@@ -48,7 +48,19 @@ public final class ClusterRoomEvents implements RoomListener {
         if (!onlyReactions(deliveries)) {
             routing.roomChanged(room);
         }
+        if (endsSomeone(deliveries)) {
+            stageHook.accept(room); // a viewer at an edge may be among them: its edge ends it now
+        }
         next.delivered(room, deliveries);
+    }
+
+    private static boolean endsSomeone(List<Delivery> deliveries) {
+        for (Delivery delivery : deliveries) {
+            if (delivery.event() instanceof StageEvent.ParticipantRemoved || delivery.event() instanceof StageEvent.SessionEnded) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reactions change nothing that is kept: a burst of them writes nothing. */

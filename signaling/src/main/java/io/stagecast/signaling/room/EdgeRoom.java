@@ -43,7 +43,12 @@ final class EdgeRoom {
     private static final Logger log = LoggerFactory.getLogger(EdgeRoom.class);
     static final long ORIGIN_LOST_NANOS = 10_000_000_000L;
 
-    private record Viewer(MediaResource resource, WhepSubscription subscription) {
+    /**
+     * @param originId      its participant id in the origin's room
+     * @param admittedNanos when it was made here, after the origin admitted it: a poll sent later
+     *                      whose answer does not list it means the origin's room removed it
+     */
+    private record Viewer(MediaResource resource, WhepSubscription subscription, String originId, long admittedNanos) {
     }
 
     final String name;
@@ -71,6 +76,8 @@ final class EdgeRoom {
     private boolean pollAgain;
     /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
+    /** Viewers who left here (their origin ids) since the last answered poll, which tells the origin. */
+    private final java.util.Set<String> leftHere = new java.util.LinkedHashSet<>();
     private String relayId;
     private long lastAnswerNanos = System.nanoTime();
     private boolean closed;
@@ -124,6 +131,30 @@ final class EdgeRoom {
         });
     }
 
+    /** The origin's room admits a viewer by its join token: its participant id there (on a relay thread). */
+    CompletableFuture<String> admit(String token) {
+        String id;
+        synchronized (this) {
+            if (closed || relayId == null) {
+                return CompletableFuture.failedFuture(new SignalingException(SignalingException.Code.UNAVAILABLE,
+                        "the relay of room " + name + " just closed: try again"));
+            }
+            id = relayId;
+        }
+        return edges.client().admit(originUrl, name, id, token);
+    }
+
+    /** A viewer the origin admitted is gone here (or was never made): the origin is told at once. */
+    void left(String originId) {
+        synchronized (this) {
+            if (closed) {
+                return; // the relay's end makes its viewers leave at the origin
+            }
+            leftHere.add(originId);
+        }
+        pollSoon();
+    }
+
     /** Whether {@code now} needs a stream {@code before} did not (no demand before: every stream was relayed). */
     static boolean gainsALayer(List<Boolean> before, List<Boolean> now) {
         if (before == null) {
@@ -157,6 +188,7 @@ final class EdgeRoom {
     /** On the relay-control thread (every 500 ms, and at once when asked): the layers needed here out, the origin's stage now in. */
     void poll(RelayClient client) {
         String id;
+        List<String> left;
         Map<String, List<Boolean>> demand = new LinkedHashMap<>();
         synchronized (this) {
             if (closed || relayId == null) {
@@ -168,6 +200,7 @@ final class EdgeRoom {
             }
             polling = true;
             id = relayId;
+            left = List.copyOf(leftHere);
             java.util.Set<Producer> current = new java.util.HashSet<>();
             for (Map.Entry<String, StageTrack> e : tracks.entrySet()) {
                 Producer producer = e.getValue().producer();
@@ -179,13 +212,16 @@ final class EdgeRoom {
             }
             layerDemand.keySet().retainAll(current); // a late event of a producer closed since
         }
-        client.poll(originUrl, name, id, new RelayWire.Poll(demand)).whenComplete((state, failure) -> {
+        long sentNanos = System.nanoTime();
+        client.poll(originUrl, name, id, new RelayWire.Poll(demand, left)).whenComplete((state, failure) -> {
             boolean again;
             synchronized (this) {
                 try {
                     if (failure == null) {
                         lastAnswerNanos = System.nanoTime();
+                        left.forEach(leftHere::remove);
                         apply(state); // before the next poll may start: answers apply in order
+                        endRemoved(state.viewers(), sentNanos);
                     }
                 } finally {
                     polling = false;
@@ -210,6 +246,20 @@ final class EdgeRoom {
                         + ")" : "did not answer for 10 s"));
             }
         });
+    }
+
+    /** Viewers here the origin's room no longer holds (removed there, or the session ended): ended here too. */
+    private void endRemoved(List<String> stillThere, long pollSentNanos) {
+        if (stillThere == null || closed) {
+            return;
+        }
+        java.util.Set<String> there = new java.util.HashSet<>(stillThere);
+        for (Viewer viewer : List.copyOf(viewers.values())) {
+            if (viewer.admittedNanos() - pollSentNanos < 0 && !there.contains(viewer.originId())) {
+                log.info("{} watching {} here was removed at the origin", viewer.originId(), name);
+                leave(viewer.resource());
+            }
+        }
     }
 
     /** The stage's tracks as the origin lists them: producers here made and closed to match, viewers rebound. */
@@ -256,7 +306,8 @@ final class EdgeRoom {
     }
 
     /** A WHEP viewer here: the answer, its slots bound to the relayed tracks. */
-    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp) throws SignalingException {
+    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp, String originId)
+            throws SignalingException {
         if (closed) {
             throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
                     + " just closed: try again");
@@ -264,7 +315,7 @@ final class EdgeRoom {
         SessionDescription offer = Room.parse(offerSdp);
         edges.caps().requireTransport(node);
         MediaResources resources = edges.resources();
-        String id = "whep-" + io.stagecast.signaling.token.RandomIds.participantId();
+        String id = originId; // one id for the viewer at both nodes
         MediaResource resource = resources.claim(MediaResource.Kind.WHEP, name, id, grant, identityKey);
         Transport transport = node.createTransport(new TransportListener() {
             @Override
@@ -282,7 +333,7 @@ final class EdgeRoom {
         }
         transport.setRemoteDtls(result.remoteDtls());
         WhepSubscription subscription = new WhepSubscription(transport, router, result.slots());
-        viewers.put(resource.secret(), new Viewer(resource, subscription));
+        viewers.put(resource.secret(), new Viewer(resource, subscription, originId, System.nanoTime()));
         subscription.sync(List.copyOf(tracks.values()));
         log.info("{} watches {} here, relayed from {}", id, name, originUrl);
         return new MediaAnswer(resource, result.answer().write());
@@ -308,7 +359,10 @@ final class EdgeRoom {
         viewer.subscription().close();
         edges.resources().release(resource);
         if (viewers.isEmpty()) {
-            close("its last viewer left");
+            close("its last viewer left"); // the relay's end makes it leave at the origin
+        } else {
+            leftHere.add(viewer.originId());
+            pollSoon();
         }
     }
 

@@ -54,26 +54,32 @@ public final class EdgeRooms implements AutoCloseable {
     }
 
     /**
-     * A WHEP viewer of {@code room}, which {@code originUrl} serves: answered here once the
-     * relay is open (at once when it is). Completes on a relay thread.
+     * A WHEP viewer of {@code room}, which {@code originUrl} serves: once the relay is open (at
+     * once when it is), the origin's room admits the viewer by its {@code token} (its rules, its
+     * participants list), then it is answered here. Completes on a relay thread.
      */
-    public CompletableFuture<MediaAnswer> whep(String room, String originUrl, JoinGrant grant, String identityKey,
-                                               String offer) {
+    public CompletableFuture<MediaAnswer> whep(String room, String originUrl, JoinGrant grant, String token,
+                                               String identityKey, String offer) {
         EdgeRoom edge;
         try {
             edge = edgeOf(room, originUrl);
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return edge.opened.thenApply(ignored -> {
-            try {
-                return edge.whepView(grant, identityKey, offer);
-            } catch (SignalingException e) {
-                if (edge.viewerCount() == 0) {
-                    edge.close("its first viewer was refused");
+        return edge.opened.thenCompose(ignored -> edge.admit(token)).handle((participantId, failure) -> {
+            if (failure == null) {
+                try {
+                    return edge.whepView(grant, identityKey, offer, participantId);
+                } catch (SignalingException e) {
+                    edge.left(participantId);
+                    failure = e;
                 }
-                throw new java.util.concurrent.CompletionException(e);
             }
+            if (edge.viewerCount() == 0) {
+                edge.close("its first viewer was refused");
+            }
+            throw failure instanceof java.util.concurrent.CompletionException c ? c
+                    : new java.util.concurrent.CompletionException(failure);
         });
     }
 

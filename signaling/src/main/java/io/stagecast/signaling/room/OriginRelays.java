@@ -11,6 +11,7 @@ import io.stagecast.sfu.transport.TransportListener;
 import io.stagecast.signaling.SignalingException;
 import io.stagecast.signaling.cluster.RelayNotices;
 import io.stagecast.signaling.relay.RelayWire;
+import io.stagecast.signaling.token.JoinGrant;
 import io.stagecast.signaling.token.RandomIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,6 +148,9 @@ public final class OriginRelays {
      */
     public RelayWire.State poll(Room room, String id, RelayWire.Poll demand) throws SignalingException {
         OriginRelay relay = find(room, id);
+        if (demand != null && demand.left() != null) {
+            room.edgeViewersLeft(relay.id, demand.left());
+        }
         RelayWire.State state = sync(room, relay);
         if (demand != null && demand.layers() != null) {
             for (Map.Entry<String, List<Boolean>> e : demand.layers().entrySet()) {
@@ -183,9 +187,21 @@ public final class OriginRelays {
         return mask;
     }
 
-    /** The edge no longer needs the relay (its last viewer left). */
+    /** The edge no longer needs the relay (its last viewer left): its viewers leave the room too. */
     public void close(Room room, String id) throws SignalingException {
         closeRelay(find(room, id));
+        room.edgeViewersLeft(id, null);
+    }
+
+    /** A viewer at the edge of relay {@code id} joins the room here (its rules apply): its participant id. */
+    public String admit(Room room, String id, JoinGrant grant) throws SignalingException {
+        OriginRelay relay = find(room, id);
+        return room.edgeView(grant, relay.id);
+    }
+
+    /** Whether relay {@code id} is open (its edge viewers are in the room only while it is). */
+    boolean isOpen(String id) {
+        return relays.containsKey(id);
     }
 
     private OriginRelay find(Room room, String id) throws SignalingException {
@@ -221,7 +237,7 @@ public final class OriginRelays {
             }
         }
         String host = node.announcedAddresses().get(0).getHostAddress();
-        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried);
+        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried, room.edgeViewers(relay.id));
     }
 
     /** Each second (the rooms' timer): relays whose edge stopped polling, or whose room ended, close. */

@@ -21,6 +21,11 @@ public final class Participant {
     Subscription subscription;
     /** The WHIP/WHEP resource this connection is, or null for a WebSocket. */
     MediaResource resource;
+    /**
+     * A WHEP viewer watching at another node (an edge) through relay {@code edgeRelay}: in the room
+     * here with no media of its own here; null for a connection to this node.
+     */
+    String edgeRelay;
     /** The last-N given to the media plane for {@link #subscription}; 0 before. */
     int appliedLastN;
     /** Set once this connection was replaced or removed: late events for it are ignored. */

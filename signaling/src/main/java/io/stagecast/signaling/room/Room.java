@@ -509,6 +509,54 @@ public final class Room {
     }
 
     /**
+     * A WHEP viewer who watches at the edge of relay {@code relayId} joins the room here, by the
+     * same rules as one watching here (bans, lock, capacity, the token's role): its participant
+     * id. The edge holds its resource and media; it leaves when the edge says (a poll's
+     * {@code left}), when the relay ends, or as anyone does here (removed, the session's end),
+     * which the edge learns from the next poll's answer.
+     */
+    public synchronized String edgeView(JoinGrant grant, String relayId) throws SignalingException {
+        String id = "whep-" + RandomIds.participantId();
+        String displayName = grant.displayName() == null ? "WHEP" : grant.displayName();
+        Outcome joined = joinRedeeming(grant, () -> stage.join(id, displayName, grant.role(), false, false));
+        Participant p = new Participant(id, true, Participant.Via.WHEP, null);
+        p.edgeRelay = relayId;
+        connect(id, p);
+        deliver(joined.deliveries());
+        log.info("{} watches {} at an edge node, through a relay", id, name);
+        return id;
+    }
+
+    /** The edge viewers of relay {@code relayId} the room still holds. */
+    public synchronized List<String> edgeViewers(String relayId) {
+        List<String> ids = new ArrayList<>();
+        for (Participant p : connections.values()) {
+            if (relayId.equals(p.edgeRelay)) {
+                ids.add(p.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Edge viewers of relay {@code relayId} leave: those named ({@code ids}), or all of them (null). */
+    public synchronized void edgeViewersLeft(String relayId, java.util.Collection<String> ids) {
+        for (Participant p : List.copyOf(connections.values())) {
+            if (relayId.equals(p.edgeRelay) && (ids == null || ids.contains(p.id()))) {
+                endConnection(p, ids == null ? "its edge's relay ended" : "left at its edge");
+            }
+        }
+    }
+
+    /** Edge viewers whose relay is no longer open leave (each second, from {@link Rooms}' tick). */
+    synchronized void edgeRelaysOpen(java.util.function.Predicate<String> open) {
+        for (Participant p : List.copyOf(connections.values())) {
+            if (p.edgeRelay != null && !open.test(p.edgeRelay)) {
+                endConnection(p, "its edge's relay ended");
+            }
+        }
+    }
+
+    /**
      * DELETE of a WHIP/WHEP resource (RFC 9725 4.4): allowed to the token identity that created it
      * and to the room's moderators. The URL names a resource of exactly this kind, never a
      * WebSocket participant; an unknown one is {@code not_found}, someone else's {@code forbidden}.

@@ -261,6 +261,10 @@ public final class Rooms {
         long now = System.nanoTime();
         try {
             room.tick();
+            OriginRelays relays = originRelays;
+            if (relays != null) {
+                room.edgeRelaysOpen(relays::isOpen);
+            }
             if (!room.isIdle() || room.name().equals(keep)) {
                 idleSince.remove(room.name());
             } else if (now - idleSince.computeIfAbsent(room.name(), n -> now) > room.idleLimit().toNanos()

@@ -220,6 +220,89 @@ class EdgeWhepTest {
         assertTrue(heardSorted.get(heardSorted.size() / 2) <= 300, "the new publisher heard soon: " + heard);
     }
 
+    /** A server API call at {@code node} with roomAdmin of {@code room}; the status and body. */
+    private static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
+            throws Exception {
+        String token = node.apiTokens().mint(ApiGrants.adminOf(room), Duration.ofMinutes(2));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/rooms/" + room + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The origin's participants list: id by display name, of those connected over WHEP. */
+    private static java.util.Map<String, String> whepParticipants(StagecastServer origin, String room) throws Exception {
+        HttpResponse<String> list = api(origin, room, "GET", "/participants", null);
+        assertEquals(200, list.statusCode(), list.body());
+        java.util.Map<String, String> byName = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode p : io.stagecast.signaling.relay.RelayWire.JSON.readTree(list.body())
+                .path("participants")) {
+            if ("whep".equals(p.path("connection").asText())) {
+                byName.put(p.path("name").asText(), p.path("id").asText());
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * A viewer at an edge is one of the room's participants at its origin, under the same rules
+     * as one watching there: in the server API's participants list, removed by a moderator there
+     * (its media at the edge ends), refused by a locked room, gone from the list when it leaves at
+     * the edge.
+     */
+    @Test
+    void aViewerAtTheEdgeIsInTheOriginsRoomUnderItsRules() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        hostPublishes(a, "town", redis.closeAfter(new WhipEncoder(5)));
+        WhepPlayer stays = redis.closeAfter(new WhepPlayer(1));
+        String staysToken = token(a, "town", "stays", Role.ATTENDEE);
+        HttpResponse<String> staysWatch = stays.watch(b.baseUrl(), "town", staysToken);
+        assertEquals(201, staysWatch.statusCode(), staysWatch.body());
+        WhepPlayer removed = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, removed.watch(b.baseUrl(), "town", token(a, "town", "removed", Role.ATTENDEE)).statusCode());
+        within(Duration.ofSeconds(5), "both hear the host", () -> stays.received(5) > 0 && removed.received(5) > 0);
+        java.util.Map<String, String> listed = whepParticipants(a, "town");
+        assertTrue(listed.containsKey("stays") && listed.containsKey("removed"), "one list across nodes: " + listed);
+        String resource = staysWatch.headers().firstValue("Location").orElse("");
+
+        // Removed by the server API at the origin: its media at the edge ends, the other viewer's goes on.
+        long start = System.nanoTime();
+        HttpResponse<String> removal = api(a, "town", "DELETE", "/participants/" + listed.get("removed"), "{}");
+        assertEquals(204, removal.statusCode(), removal.body());
+        long endedMillis = millisUntil(start, () -> b.rooms().edges().viewers("town") == 1);
+        long heardWhenEnded = removed.received(5);
+        Thread.sleep(300);
+        System.out.println("edge WHEP: a viewer at the edge removed at the origin, ended there " + endedMillis + " ms later");
+        assertTrue(removed.received(5) <= heardWhenEnded + 1, "nothing more for the removed viewer");
+        long before = stays.received(5);
+        Thread.sleep(300);
+        assertTrue(stays.received(5) > before + 5, "the other viewer still hears the host");
+
+        // Locked at the origin: a new attendee is refused at the edge as it would be there; a moderator may come in.
+        assertEquals(200, api(a, "town", "PATCH", "", "{\"locked\": true}").statusCode());
+        WhepPlayer late = redis.closeAfter(new WhepPlayer(1));
+        HttpResponse<String> refused = late.watch(b.baseUrl(), "town", token(a, "town", "late", Role.ATTENDEE));
+        assertEquals(403, refused.statusCode(), "the room's lock holds at the edge: " + refused.body());
+        WhepPlayer moderator = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, moderator.watch(b.baseUrl(), "town", token(a, "town", "mod", Role.MODERATOR)).statusCode());
+        assertEquals(2, b.rooms().edges().viewers("town"));
+
+        // The viewer's DELETE at the edge: it leaves the origin's list too.
+        start = System.nanoTime();
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), resource, staysToken));
+        long goneMillis = millisUntil(start, () -> {
+            try {
+                return !whepParticipants(a, "town").containsKey("stays");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        System.out.println("edge WHEP: a viewer's DELETE at the edge; gone from the origin's list " + goneMillis + " ms later");
+        assertTrue(whepParticipants(a, "town").containsKey("mod"));
+    }
+
     /** Milliseconds from {@code startNanos} until {@code condition} holds, checked every 2 ms; fails after 3 s. */
     private static long millisUntil(long startNanos, java.util.function.BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
