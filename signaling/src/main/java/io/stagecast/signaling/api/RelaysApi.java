@@ -45,12 +45,7 @@ final class RelaysApi {
     FullHttpResponse open(String roomName, FullHttpRequest request) throws ApiError {
         OriginRelays relays = relays();
         Room room = room(roomName);
-        RelayWire.Open ask;
-        try {
-            ask = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Open.class);
-        } catch (IOException e) {
-            throw ApiError.badRequest("the body must be a relay request (docs/api.md, Relays)");
-        }
+        RelayWire.Open ask = body(request, RelayWire.Open.class, "a relay request");
         if (ask.node() == null || ask.host() == null || !registeredMedia.test(ask.node(), ask.host())) {
             throw ApiError.forbidden("a relay goes only to a media address a live node of the cluster registered");
         }
@@ -67,11 +62,7 @@ final class RelaysApi {
         Room room = room(roomName);
         RelayWire.Poll demand = null;
         if (request != null) {
-            try {
-                demand = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Poll.class);
-            } catch (IOException e) {
-                throw ApiError.badRequest("the body must be a relay poll (docs/api.md, Relays)");
-            }
+            demand = body(request, RelayWire.Poll.class, "a relay poll");
         }
         try {
             return json(HttpResponseStatus.OK, relays.poll(room, id, demand));
@@ -88,12 +79,7 @@ final class RelaysApi {
     FullHttpResponse admit(String roomName, String id, FullHttpRequest request) throws ApiError {
         OriginRelays relays = relays();
         Room room = room(roomName);
-        RelayWire.Viewer viewer;
-        try {
-            viewer = RelayWire.read(ByteBufUtil.getBytes(request.content()), RelayWire.Viewer.class);
-        } catch (IOException e) {
-            throw ApiError.badRequest("the body must be a relay viewer (docs/api.md, Relays)");
-        }
+        RelayWire.Viewer viewer = body(request, RelayWire.Viewer.class, "a relay viewer");
         if (viewer.token() == null) {
             throw ApiError.badRequest("the viewer's token is missing");
         }
@@ -116,6 +102,14 @@ final class RelaysApi {
             return ApiJson.noContent();
         } catch (SignalingException e) {
             throw ApiError.of(e);
+        }
+    }
+
+    private static <T> T body(FullHttpRequest request, Class<T> type, String what) throws ApiError {
+        try {
+            return RelayWire.read(ByteBufUtil.getBytes(request.content()), type);
+        } catch (IOException e) {
+            throw ApiError.badRequest("the body must be " + what + " (docs/api.md, Relays)");
         }
     }
 
