@@ -150,6 +150,7 @@ public final class ProducerStream {
     void bindSsrc(int learnt) {
         this.ssrc = learnt;
         stats = new ReceiveStatistics(learnt, clockRate);
+        producer.router.events().onStreamLearned(producer);
     }
 
     /**

@@ -26,6 +26,14 @@ public interface RouterEvents {
     }
 
     /**
+     * {@code producer} learnt the SSRC of one of its streams from the mid/rid header extensions of
+     * its first packet (the offer named none: Chromium's simulcast), so its
+     * {@link Producer#relaySpec()} changed. Once per stream, on the publisher's loop.
+     */
+    default void onStreamLearned(Producer producer) {
+    }
+
+    /**
      * An audio producer's latest voice activity: {@code lastVoiceNanos} is what
      * {@link Producer#lastVoiceNanos()} returns now ({@link System#nanoTime()} of the last packet
      * whose RFC 6464 level was voice). Called on the producer's own media loop, only when the

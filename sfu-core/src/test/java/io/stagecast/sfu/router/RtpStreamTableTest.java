@@ -20,6 +20,13 @@ class RtpStreamTableTest {
                     List.of(new StreamSpec(0, "q"), new StreamSpec(0, "f")),
                     Map.of(RtpExtensionUris.MID, 1, RtpExtensionUris.RID, 2));
             Producer producer = room.router.createProducer(room.transport(), spec);
+            List<Producer> learnt = new java.util.concurrent.CopyOnWriteArrayList<>();
+            room.router.setEvents(new RouterEvents() {
+                @Override
+                public void onStreamLearned(Producer p) {
+                    learnt.add(p);
+                }
+            });
             RtpStreamTable table = new RtpStreamTable();
             table.add(producer.stream(0));
             table.add(producer.stream(1));
@@ -30,6 +37,9 @@ class RtpStreamTableTest {
             byte[] other = withMidRid(0xBEEF, "a", "q");
             assertNull(table.find(full.wrap(other, 0, other.length)), "another mid is not this producer's");
             assertSame(producer.stream(1), table.bySsrc(0xF00D));
+            assertSame(producer.stream(1), table.find(full.wrap(f, 0, f.length)), "known now by its SSRC");
+            assertEquals(List.of(producer), learnt, "signaling told once: the producer's relay spec changed");
+            assertEquals(0xF00D, producer.relaySpec().streams().get(1).ssrc());
         } finally {
             room.close();
         }

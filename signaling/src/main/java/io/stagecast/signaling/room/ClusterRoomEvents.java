@@ -13,8 +13,9 @@ import java.util.List;
  * being sent to a node that no longer has it, and its kept state with it; every change of a room's
  * state has it kept in Redis ({@link RoomRouting#roomChanged}) for a node that takes the room over
  * if this one dies. Both are only queued (they run on the cluster's threads), as a listener must
- * never block. A change of the stage's tracks, someone removed, the session's or the room's end also
- * go to the stage hook (the origin's relays, which tell the room's edges), once the cluster is attached.
+ * never block. A change of the stage's tracks or of their description, someone removed, the
+ * session's or the room's end also go to the stage hook (the origin's relays, which tell the
+ * room's edges), once the cluster is attached.
  */
 public final class ClusterRoomEvents implements RoomListener {
     private final RoomListener next;
@@ -77,6 +78,13 @@ public final class ClusterRoomEvents implements RoomListener {
     public void trackPublished(String room, String participantId, String trackId, TrackKind kind) {
         stageHook.accept(room);
         next.trackPublished(room, participantId, trackId, kind);
+    }
+
+    /** The edges' producers of the track are made anew with the SSRC learnt. */
+    @Override
+    public void tracksDescribed(String room) {
+        stageHook.accept(room);
+        next.tracksDescribed(room);
     }
 
     @Override

@@ -383,6 +383,11 @@ final class EdgeRoom {
         return viewers.size();
     }
 
+    /** How the relayed tracks' producers here are described (tests: the SSRCs learnt at the origin). */
+    synchronized List<io.stagecast.sfu.router.ProducerSpec> specs() {
+        return List.copyOf(specs.values());
+    }
+
     synchronized int trackCount() {
         return tracks.size();
     }

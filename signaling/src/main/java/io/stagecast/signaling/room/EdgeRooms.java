@@ -138,6 +138,12 @@ public final class EdgeRooms implements AutoCloseable {
         return edge == null ? 0 : edge.trackCount();
     }
 
+    /** How the producers here of {@code room}'s relayed tracks are described (tests, operators). */
+    public java.util.List<io.stagecast.sfu.router.ProducerSpec> relayedSpecs(String room) {
+        EdgeRoom edge = rooms.get(room);
+        return edge == null ? java.util.List.of() : edge.specs();
+    }
+
     private void poll() {
         for (EdgeRoom edge : rooms.values()) {
             edge.poll(client);

@@ -127,6 +127,11 @@ public final class Room {
             }
 
             @Override
+            public void streamsLearned() {
+                listener.tracksDescribed(name); // no room state changes: no lock
+            }
+
+            @Override
             public void transportClosed(Participant owner, Transport transport, String reason) {
                 Room.this.transportClosed(owner, transport, reason);
             }

@@ -35,4 +35,8 @@ public interface RoomListener {
     /** A stage track ended (unpublished, publishing revoked, the connection ended). */
     default void trackUnpublished(String room, String participantId, String trackId, TrackKind kind) {
     }
+
+    /** A stage track's description changed: its producer learnt a stream's SSRC from its packets. Must only queue. */
+    default void tracksDescribed(String room) {
+    }
 }

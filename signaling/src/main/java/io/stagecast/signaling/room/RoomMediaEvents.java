@@ -42,6 +42,9 @@ final class RoomMediaEvents implements RouterEvents {
 
         void layerDemandChanged(Producer producer, List<Boolean> needed);
 
+        /** A producer learnt a stream's SSRC since the last drain (its relay spec changed). */
+        void streamsLearned();
+
         /** {@code transport}, made for {@code owner}, ended on its loop (consent, DTLS, or a close). */
         void transportClosed(Participant owner, Transport transport, String reason);
     }
@@ -60,6 +63,7 @@ final class RoomMediaEvents implements RouterEvents {
     /** Per microphone producer, the latest voice time its loop pushed; pruned by the room's tick. */
     private final ConcurrentMap<Producer, AtomicLong> voice = new ConcurrentHashMap<>();
     private volatile boolean voicePushed;
+    private final AtomicBoolean learnt = new AtomicBoolean();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
 
     RoomMediaEvents(Executor executor, Sink sink) {
@@ -79,6 +83,12 @@ final class RoomMediaEvents implements RouterEvents {
             return;
         }
         demand.put(producer, List.copyOf(needed));
+        queueDrain();
+    }
+
+    @Override
+    public void onStreamLearned(Producer producer) {
+        learnt.set(true);
         queueDrain();
     }
 
@@ -158,6 +168,9 @@ final class RoomMediaEvents implements RouterEvents {
             if (needed != null) {
                 deliver(() -> sink.layerDemandChanged(producer, needed));
             }
+        }
+        if (learnt.getAndSet(false)) {
+            deliver(sink::streamsLearned);
         }
     }
 

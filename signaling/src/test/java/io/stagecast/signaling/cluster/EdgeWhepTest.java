@@ -220,6 +220,44 @@ class EdgeWhepTest {
         assertTrue(heardSorted.get(heardSorted.size() / 2) <= 300, "the new publisher heard soon: " + heard);
     }
 
+    /**
+     * A simulcast publisher whose offer names no SSRC (Chromium's): the origin learns them from
+     * the first packets, and the edge's producers are described anew with them at once (the
+     * origin's notice), not at the next poll: without the SSRCs the edge forwards none of it.
+     */
+    @Test
+    void ssrcsTheOriginLearnsFromAPublishersPacketsReachTheEdgeAtOnce() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        hostPublishes(a, "rids", redis.closeAfter(new WhipEncoder(3)));
+        WhepPlayer viewer = redis.closeAfter(new WhepPlayer(2));
+        assertEquals(201, viewer.watch(b.baseUrl(), "rids", token(a, "rids", "v", Role.ATTENDEE)).statusCode());
+        within(Duration.ofSeconds(5), "the viewer at the edge hears the host", () -> viewer.received(3) > 0);
+
+        java.util.List<Long> learnt = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            WhipEncoder simulcast = new WhipEncoder(40 + i, true);
+            String guestToken = token(a, "rids", "sim" + i, Role.MODERATOR);
+            HttpResponse<String> published = simulcast.publish(a.baseUrl(), "rids", guestToken);
+            assertEquals(201, published.statusCode(), published.body());
+            long start = System.nanoTime(); // its first packets leave now
+            int q = simulcast.simulcastSsrc(0);
+            int f = simulcast.simulcastSsrc(1);
+            learnt.add(millisUntil(start, () -> b.rooms().edges().relayedSpecs("rids").stream().anyMatch(spec ->
+                    spec.streams().size() == 2 && spec.streams().get(0).ssrc() == q && spec.streams().get(1).ssrc() == f)));
+            assertEquals(200, SyntheticMedia.delete(a.baseUrl(), published.headers().firstValue("Location").orElse(""),
+                    guestToken));
+            simulcast.close();
+            millisUntil(System.nanoTime(), () -> b.rooms().edges().tracks("rids") == 2);
+            Thread.sleep(ThreadLocalRandom.current().nextInt(50, 150));
+        }
+        System.out.println("edge WHEP: SSRCs learnt at the origin described at the edge " + learnt
+                + " ms after the publisher's first packets");
+        java.util.List<Long> sorted = learnt.stream().sorted().toList();
+        assertTrue(sorted.get(1) <= 150, "pushed, not polled (a poll is every 500 ms): " + learnt);
+    }
+
     /** A server API call at {@code node} with roomAdmin of {@code room}; the status and body. */
     private static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
             throws Exception {

@@ -94,10 +94,32 @@ class RoomMediaEventsTest {
             lastDemand.put(producer, needed);
         }
 
+        int learnt;
+
+        @Override
+        public void streamsLearned() {
+            learnt++;
+        }
+
         @Override
         public void transportClosed(Participant owner, Transport transport, String reason) {
             closes.add(owner.id() + ": " + reason);
         }
+    }
+
+    @Test
+    void streamsLearntInABurstAreOneNews() {
+        ManualExecutor executor = new ManualExecutor();
+        RecordingSink sink = new RecordingSink();
+        RoomMediaEvents events = new RoomMediaEvents(executor, sink);
+        events.onStreamLearned(video);
+        events.onStreamLearned(video);
+        events.onStreamLearned(audio);
+        assertEquals(1, executor.tasks.size());
+        executor.runAll();
+        assertEquals(1, sink.learnt, "the room's tracks were described anew, once");
+        executor.runAll();
+        assertEquals(1, sink.learnt, "nothing new, nothing delivered");
     }
 
     @Test
