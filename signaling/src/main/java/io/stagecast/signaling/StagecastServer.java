@@ -182,7 +182,8 @@ public final class StagecastServer implements AutoCloseable {
 
     /** Read by the cluster's heartbeat thread; every source is safe off the rooms' and loops' threads. */
     private LoadReading loadReading() {
-        return new LoadReading(rooms.participantCount(), rooms.all().size(), media.transportCount(),
+        // What this node carries: an edge's viewers count here, not at the room's origin.
+        return new LoadReading(rooms.participantsCarried(), rooms.all().size(), media.transportCount(),
                 (long) (media.metrics().packetsReceived() + media.metrics().packetsForwarded()), rooms.draining());
     }
 

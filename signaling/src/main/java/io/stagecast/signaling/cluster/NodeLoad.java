@@ -3,7 +3,9 @@ package io.stagecast.signaling.cluster;
 /**
  * What a node carries, as published at its last heartbeat; placement compares nodes by it.
  *
- * @param participants     participants in all its rooms (lobby and reconnect grace included)
+ * @param participants     participants whose media it carries: those connected to its rooms (not
+ *                         their viewers watching at another node) and the WHEP viewers it serves of
+ *                         other nodes' rooms
  * @param rooms            rooms open on it
  * @param transports       media transports open on it
  * @param packetsPerSecond RTP/RTCP packets received plus RTP packets forwarded per second, over the

@@ -48,7 +48,7 @@ public final class EdgeRooms implements AutoCloseable {
         this.notices = notices;
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
-        Gauge.builder("stagecast.edge.viewers", rooms, r -> r.values().stream().mapToInt(EdgeRoom::viewerCount).sum())
+        Gauge.builder("stagecast.edge.viewers", this, EdgeRooms::viewerCount)
                 .description("WHEP viewers watching rooms of other nodes here").register(metrics);
         control.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -117,6 +117,11 @@ public final class EdgeRooms implements AutoCloseable {
             throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
         }
         edge.delete(secret, grant);
+    }
+
+    /** WHEP viewers here of all rooms of other nodes. */
+    public int viewerCount() {
+        return rooms.values().stream().mapToInt(EdgeRoom::viewerCount).sum();
     }
 
     /** Viewers here of {@code room}'s relay (tests, operators). */

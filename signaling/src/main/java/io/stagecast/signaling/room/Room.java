@@ -73,6 +73,8 @@ public final class Room {
     private final Map<String, Participant> connections = new LinkedHashMap<>();
     /** {@code connections.size()}, kept for readers outside the room's executor. */
     private volatile int connected;
+    /** Of {@link #connected}, the viewers watching at an edge (their media is that node's load). */
+    private volatile int connectedAtEdges;
     /** {@link StageRoom#memberCount()} as of the last connect, disconnect or tick, for /metrics. */
     private volatile int members;
     private final LastNPolicy lastN;
@@ -183,13 +185,17 @@ public final class Room {
     }
 
     private void connect(String id, Participant p) {
-        connections.put(id, p);
+        Participant replaced = connections.put(id, p);
+        connectedAtEdges += (p.edgeRelay != null ? 1 : 0) - (replaced != null && replaced.edgeRelay != null ? 1 : 0);
         connected = connections.size();
         members = stage.memberCount();
     }
 
     private Participant disconnect(String id) {
         Participant p = connections.remove(id);
+        if (p != null && p.edgeRelay != null) {
+            connectedAtEdges--;
+        }
         connected = connections.size();
         members = stage.memberCount();
         return p;
@@ -198,6 +204,11 @@ public final class Room {
     /** Participants with a live connection (web, WHIP or WHEP); lock-free, for /metrics on an event loop. */
     public int size() {
         return connected;
+    }
+
+    /** Of {@link #size()}, those connected to this node (not watching at an edge); lock-free. */
+    public int sizeHere() {
+        return connected - connectedAtEdges;
     }
 
     /**

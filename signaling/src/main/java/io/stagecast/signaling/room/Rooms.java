@@ -197,6 +197,19 @@ public final class Rooms {
         return n;
     }
 
+    /**
+     * Participants whose media this node carries (the cluster's load): those connected here, not
+     * the viewers of rooms here who watch at an edge, and the viewers here of other nodes' rooms.
+     */
+    public int participantsCarried() {
+        int n = 0;
+        for (Room room : rooms.values()) {
+            n += room.sizeHere();
+        }
+        EdgeRooms edgeRooms = edges;
+        return edgeRooms == null ? n : n + edgeRooms.viewerCount();
+    }
+
     /** Participants all rooms hold, those within their reconnect grace included ({@link Room#memberCount()}). */
     public int memberCount() {
         int n = 0;

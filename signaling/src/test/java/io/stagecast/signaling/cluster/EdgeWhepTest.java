@@ -303,6 +303,14 @@ class EdgeWhepTest {
         within(Duration.ofSeconds(5), "both hear the host", () -> stays.received(5) > 0 && removed.received(5) > 0);
         java.util.Map<String, String> listed = whepParticipants(a, "town");
         assertTrue(listed.containsKey("stays") && listed.containsKey("removed"), "one list across nodes: " + listed);
+        // Placement's load is what each node carries: the viewers' media is the edge's.
+        within(Duration.ofSeconds(4), "load published: the host at a, two viewers at b", () -> {
+            java.util.Map<String, Integer> load = new java.util.HashMap<>();
+            for (NodeInfo node : a.cluster().orElseThrow().registry().liveNodes()) {
+                load.put(node.id(), node.load().participants());
+            }
+            return load.equals(java.util.Map.of("node-a", 1, "node-b", 2));
+        });
         String resource = staysWatch.headers().firstValue("Location").orElse("");
 
         // Removed by the server API at the origin: its media at the edge ends, the other viewer's goes on.
