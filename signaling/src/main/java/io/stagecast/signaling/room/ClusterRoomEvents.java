@@ -55,9 +55,16 @@ public final class ClusterRoomEvents implements RoomListener {
         next.delivered(room, deliveries);
     }
 
+    /**
+     * Someone removed by a moderator or the server, or the session's end. Not someone leaving: a
+     * viewer at an edge leaves when its edge says so, and a notice of each of a big room's
+     * departures would have every edge poll at each of them.
+     */
     private static boolean endsSomeone(List<Delivery> deliveries) {
         for (Delivery delivery : deliveries) {
-            if (delivery.event() instanceof StageEvent.ParticipantRemoved || delivery.event() instanceof StageEvent.SessionEnded) {
+            if (delivery.event() instanceof StageEvent.ParticipantRemoved removed
+                    && removed.reason() == StageEvent.RemovalReason.REMOVED
+                    || delivery.event() instanceof StageEvent.SessionEnded) {
                 return true;
             }
         }

@@ -149,7 +149,7 @@ public final class OriginRelays {
     public RelayWire.State poll(Room room, String id, RelayWire.Poll demand) throws SignalingException {
         OriginRelay relay = find(room, id);
         if (demand != null && demand.left() != null) {
-            room.edgeViewersLeft(relay.id, demand.left());
+            room.edgeViewersLeft(relay.id, new java.util.HashSet<>(demand.left()));
         }
         RelayWire.State state = sync(room, relay);
         if (demand != null && demand.layers() != null) {
