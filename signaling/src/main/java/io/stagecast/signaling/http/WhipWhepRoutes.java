@@ -100,9 +100,9 @@ final class WhipWhepRoutes {
             // there before any session exists (RFC 9725 4.5); 307 keeps the method and the offer.
             return routing.originOf(roomName).thenCompose(origin -> {
                 EdgeRooms edges = rooms.edges();
-                if (!origin.here() && kind == MediaResource.Kind.WHEP && edges != null && !grant.singleUse()) {
-                    // cluster.edge-whep: watched here, relayed from the origin (a single-use link
-                    // is used up where the room's tokens are kept: at the origin, 307).
+                if (!origin.here() && kind == MediaResource.Kind.WHEP && edges != null) {
+                    // cluster.edge-whep: watched here, relayed from the origin, which admits the
+                    // viewer by its token (and uses a single-use link up, as the room's tokens are kept there).
                     return edges.whep(roomName, origin.url(), grant, token, identity, offer)
                             .thenApply(answer -> created(answer, identity))
                             .exceptionally(failure -> {

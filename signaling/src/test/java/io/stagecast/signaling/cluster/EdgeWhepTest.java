@@ -335,6 +335,19 @@ class EdgeWhepTest {
         assertEquals(201, moderator.watch(b.baseUrl(), "town", token(a, "town", "mod", Role.MODERATOR)).statusCode());
         assertEquals(2, b.rooms().edges().viewers("town"));
 
+        // A single-use link (an invitation) is used up at the origin, whichever node the viewer asks.
+        String once = a.tokens().mint(new JoinGrant("town", "invited", "invited", Role.MODERATOR, false,
+                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), true));
+        WhepPlayer invited = redis.closeAfter(new WhepPlayer(1));
+        HttpResponse<String> firstUse = invited.watch(b.baseUrl(), "town", once);
+        assertEquals(201, firstUse.statusCode(), "served at the edge: " + firstUse.body());
+        assertEquals(3, b.rooms().edges().viewers("town"));
+        HttpResponse<String> secondUse = redis.closeAfter(new WhepPlayer(1)).watch(b.baseUrl(), "town", once);
+        assertEquals(401, secondUse.statusCode(), "used up: " + secondUse.body());
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), firstUse.headers().firstValue("Location").orElse(""), once),
+                "its DELETE carries the used link, as RFC 9725 has it");
+        assertEquals(2, b.rooms().edges().viewers("town"));
+
         // The viewer's DELETE at the edge: it leaves the origin's list too.
         start = System.nanoTime();
         assertEquals(200, SyntheticMedia.delete(b.baseUrl(), resource, staysToken));

@@ -67,8 +67,14 @@ final class RedisPerTest implements BeforeAllCallback, BeforeEachCallback, After
 
     /** An in-process node on loopback in cluster mode on this test's Redis. */
     StagecastServer node(String id) throws InterruptedException {
-        return closeAfter(LoopbackServer.start(Map.of(
-                "STAGECAST_CLUSTER_REDIS_URL", redis.url(),
-                "STAGECAST_CLUSTER_NODE_ID", id)));
+        return node(id, Map.of());
+    }
+
+    /** The same with more settings ({@code STAGECAST_...} names). */
+    StagecastServer node(String id, Map<String, String> more) throws InterruptedException {
+        Map<String, String> env = new java.util.HashMap<>(more);
+        env.put("STAGECAST_CLUSTER_REDIS_URL", redis.url());
+        env.put("STAGECAST_CLUSTER_NODE_ID", id);
+        return closeAfter(LoopbackServer.start(env));
     }
 }
