@@ -201,6 +201,8 @@ class RestApiTest {
         Map<String, String> relay = Map.of("room", "relayed", "relay", "r1");
         assertEquals(404, api.call("POST", "/rooms/{room}/relays", room("relayed"), "{\"node\": \"n\"}").status());
         assertEquals(404, api.call("GET", "/rooms/{room}/relays/{relay}", relay).status());
+        assertEquals(404, api.call("PUT", "/rooms/{room}/relays/{relay}", relay, "{\"layers\": {}}").status());
+        assertEquals(404, api.call("POST", "/rooms/{room}/relays/{relay}/viewers", relay, "{\"token\": \"t\"}").status());
         assertEquals(404, api.call("DELETE", "/rooms/{room}/relays/{relay}", relay).status());
         assertEquals(204, api.call("DELETE", "/rooms/{room}", room("relayed")).status());
     }
