@@ -141,9 +141,10 @@ public final class StagecastServer implements AutoCloseable {
                     new io.stagecast.signaling.room.OriginRelays(media, cluster.relayNotices(), metrics);
             rooms.attach(relays);
             roomEvents.onStageChange(relays::stageChanged);
-            if (config.cluster().edgeWhep()) {
+            if (config.cluster().edgeWhep() || config.cluster().edgeWhip()) {
                 rooms.attach(new io.stagecast.signaling.room.EdgeRooms(rooms,
-                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.relayNotices(), cluster.nodeId(), metrics));
+                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.relayNotices(), cluster.nodeId(),
+                        config.cluster().edgeWhep(), config.cluster().edgeWhip(), metrics));
             }
         }
         config.demoRoom().ifPresent(rooms::keep);

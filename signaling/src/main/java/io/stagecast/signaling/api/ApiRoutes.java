@@ -199,6 +199,10 @@ public final class ApiRoutes {
                     post(method);
                     return relays.admit(room, rest.get(2), request);
                 }
+                if (what.equals("relays") && rest.get(3).equals("publishers")) {
+                    post(method);
+                    return relays.publish(room, rest.get(2), request);
+                }
                 break;
             default:
                 break;

@@ -61,7 +61,10 @@ final class ParticipantsApi {
         }
         Function<StageRoom, Outcome> action = action(id, body);
         RoomsApi.require(room.act(action));
-        return ApiJson.ok(HttpResponseStatus.OK, participant(room, id));
+        // Done, and the change may have ended the connection: a WHIP encoder moved off the stage
+        // leaves the room (it cannot watch). 204 says so, where 404 would say the change failed.
+        Optional<ObjectNode> after = room.read(s -> s.participant(id).map(p -> row(room, p)));
+        return after.isPresent() ? ApiJson.ok(HttpResponseStatus.OK, after.get()) : ApiJson.noContent();
     }
 
     FullHttpResponse remove(String name, String id, FullHttpRequest request) throws ApiError {

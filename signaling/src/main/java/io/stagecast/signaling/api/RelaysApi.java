@@ -27,7 +27,8 @@ import java.util.function.BiPredicate;
  * token holder can point a room's media at an address of its choice); {@code PUT .../{id}} is the
  * edge's poll (the layers its viewers need in, the stage now out; {@code GET} the same without
  * the demand), {@code POST .../{id}/viewers} admits a viewer at the edge into the room by its own
- * token, {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
+ * token, {@code POST .../{id}/publishers} puts a WHIP encoder at the edge on stage (its tracks
+ * on an uplink of their own), {@code DELETE .../{id}} ends it. roomAdmin of the room, as every call
  * about it; alone (no cluster) there is no relay: 404.
  */
 final class RelaysApi {
@@ -44,12 +45,14 @@ final class RelaysApi {
 
     FullHttpResponse open(String roomName, FullHttpRequest request) throws ApiError {
         OriginRelays relays = relays();
-        Room room = room(roomName);
         RelayWire.Open ask = body(request, RelayWire.Open.class, "a relay request");
         if (ask.node() == null || ask.host() == null || !registeredMedia.test(ask.node(), ask.host())) {
             throw ApiError.forbidden("a relay goes only to a media address a live node of the cluster registered");
         }
         try {
+            // Made here if it is not yet (capped as any room): the first viewer or encoder of a
+            // room may reach the cluster through an edge, as a WHIP or WHEP POST here would make it.
+            Room room = rooms.forJoin(roomName, null);
             return json(HttpResponseStatus.CREATED, relays.open(room, ask));
         } catch (SignalingException e) {
             throw ApiError.of(e);
@@ -83,16 +86,44 @@ final class RelaysApi {
         if (viewer.token() == null) {
             throw ApiError.badRequest("the viewer's token is missing");
         }
-        JoinGrant grant;
+        JoinGrant grant = verify(viewer.token(), roomName, "viewer");
         try {
-            grant = joinTokens.verify(viewer.token(), roomName);
-        } catch (TokenError e) {
-            throw ApiError.unauthorized("the viewer's token was refused: " + e.getMessage());
-        }
-        try {
-            return json(HttpResponseStatus.CREATED, new RelayWire.Admitted(relays.admit(room, id, grant)));
+            return json(HttpResponseStatus.CREATED, relays.admit(room, id, grant));
         } catch (SignalingException e) {
             throw ApiError.of(e);
+        }
+    }
+
+    /**
+     * {@code POST .../relays/{id}/publishers}: a WHIP encoder at the relay's edge goes on stage by
+     * its own join token (checked here, as {@link #admit}), its tracks sent to this node over an
+     * uplink from a media address the edge registered: 201 with its participant id and this end
+     * of the uplink, or the room's refusal.
+     */
+    FullHttpResponse publish(String roomName, String id, FullHttpRequest request) throws ApiError {
+        OriginRelays relays = relays();
+        Room room = room(roomName);
+        RelayWire.Publisher publisher = body(request, RelayWire.Publisher.class, "a relay publisher");
+        if (publisher.token() == null || publisher.uplink() == null) {
+            throw ApiError.badRequest("the encoder's token and its uplink are needed");
+        }
+        RelayWire.Open uplink = publisher.uplink();
+        if (uplink.node() == null || uplink.host() == null || !registeredMedia.test(uplink.node(), uplink.host())) {
+            throw ApiError.forbidden("a relay goes only to a media address a live node of the cluster registered");
+        }
+        JoinGrant grant = verify(publisher.token(), roomName, "encoder");
+        try {
+            return json(HttpResponseStatus.CREATED, relays.publish(room, id, grant, publisher));
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        }
+    }
+
+    private JoinGrant verify(String token, String roomName, String who) throws ApiError {
+        try {
+            return joinTokens.verify(token, roomName);
+        } catch (TokenError e) {
+            throw ApiError.unauthorized("the " + who + "'s token was refused: " + e.getMessage());
         }
     }
 

@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  *                      empty: the node's public base URL (known once the HTTP port is bound)
  * @param edgeWhep      {@code cluster.edge-whep}: a WHEP POST for a room another node serves is
  *                      answered here, its tracks relayed from that node; false: 307 to it
+ * @param edgeWhip      {@code cluster.edge-whip}: a WHIP POST for a room another node serves is
+ *                      answered here, its tracks relayed to that node; false: 307 to it
  */
-public record ClusterSettings(String redisUrl, String nodeId, String advertisedUrl, boolean edgeWhep) {
+public record ClusterSettings(String redisUrl, String nodeId, String advertisedUrl, boolean edgeWhep, boolean edgeWhip) {
 
-    public static final ClusterSettings DISABLED = new ClusterSettings("", "", "", false);
+    public static final ClusterSettings DISABLED = new ClusterSettings("", "", "", false, false);
     /** A node id is part of Redis keys and of URLs: a-z, 0-9 and '-', like API key ids. */
     static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,10 +50,8 @@ public record ClusterSettings(String redisUrl, String nodeId, String advertisedU
         String url = settings.string(ConfigKey.CLUSTER_REDIS_URL).trim();
         String id = settings.string(ConfigKey.CLUSTER_NODE_ID).trim();
         String advertised = settings.string(ConfigKey.CLUSTER_ADVERTISED_URL).trim();
-        String edge = settings.string(ConfigKey.CLUSTER_EDGE_WHEP).trim().toLowerCase(java.util.Locale.ROOT);
-        if (!edge.equals("true") && !edge.equals("false")) {
-            throw settings.invalid(ConfigKey.CLUSTER_EDGE_WHEP, "expected true or false");
-        }
+        boolean edge = flag(settings, ConfigKey.CLUSTER_EDGE_WHEP);
+        boolean edgeWhip = flag(settings, ConfigKey.CLUSTER_EDGE_WHIP);
         if (url.isEmpty()) {
             if (!id.isEmpty() || !advertised.isEmpty()) {
                 throw settings.invalid(id.isEmpty() ? ConfigKey.CLUSTER_ADVERTISED_URL : ConfigKey.CLUSTER_NODE_ID,
@@ -77,7 +77,15 @@ public record ClusterSettings(String redisUrl, String nodeId, String advertisedU
                 throw settings.invalid(ConfigKey.CLUSTER_ADVERTISED_URL, e.getMessage());
             }
         }
-        return new ClusterSettings(url, id, advertised, edge.equals("true"));
+        return new ClusterSettings(url, id, advertised, edge, edgeWhip);
+    }
+
+    private static boolean flag(LayeredSettings settings, ConfigKey key) {
+        String value = settings.string(key).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw settings.invalid(key, "expected true or false");
+        }
+        return value.equals("true");
     }
 
     private static void checkedRedisUrl(String url) {

@@ -77,7 +77,8 @@ enum ConfigKey {
     /** Empty: the node's public base URL. */
     CLUSTER_ADVERTISED_URL("cluster.advertised-url", ""),
     /** A WHEP viewer of another node's room is served here, the room's tracks relayed from its origin. */
-    CLUSTER_EDGE_WHEP("cluster.edge-whep", "true");
+    CLUSTER_EDGE_WHEP("cluster.edge-whep", "true"),
+    CLUSTER_EDGE_WHIP("cluster.edge-whip", "true");
 
     /** What a key holds. */
     enum Kind {

@@ -100,17 +100,22 @@ final class WhipWhepRoutes {
             // there before any session exists (RFC 9725 4.5); 307 keeps the method and the offer.
             return routing.originOf(roomName).thenCompose(origin -> {
                 EdgeRooms edges = rooms.edges();
-                if (!origin.here() && kind == MediaResource.Kind.WHEP && edges != null) {
-                    // cluster.edge-whep: watched here, relayed from the origin, which admits the
-                    // viewer by its token (and uses a single-use link up, as the room's tokens are kept there).
-                    return edges.whep(roomName, origin.url(), grant, token, identity, offer)
+                if (!origin.here() && edges != null && edges.servesKind(kind)) {
+                    // cluster.edge-whep / edge-whip: watched (published) here, relayed from (to) the
+                    // origin, which admits the viewer (puts the encoder on stage) by its token, and
+                    // uses a single-use link up, as the room's tokens are kept there.
+                    CompletableFuture<MediaAnswer> served = kind == MediaResource.Kind.WHEP
+                            ? edges.whep(roomName, origin.url(), grant, token, identity, offer)
+                            : edges.whip(roomName, origin.url(), grant, token, identity, offer);
+                    return served
                             .thenApply(answer -> created(answer, identity))
                             .exceptionally(failure -> {
                                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                                 if (cause instanceof SignalingException e) {
                                     return refusal(presented, e);
                                 }
-                                log.info("WHEP at the edge for room {}: the origin's relay failed: {}", roomName, cause.toString());
+                                log.info("{} at the edge for room {}: the origin's relay failed: {}", kind.path(), roomName,
+                                        cause.toString());
                                 return text(HttpResponseStatus.SERVICE_UNAVAILABLE,
                                         "the room's node could not relay it here; try again\n");
                             });
@@ -139,8 +144,8 @@ final class WhipWhepRoutes {
             Room room = rooms.get(roomName);
             String secret = parts.get(2);
             EdgeRooms edges = rooms.edges();
-            if (room == null && edges != null && kind == MediaResource.Kind.WHEP && edges.serves(roomName)) {
-                edges.delete(roomName, secret, grant);
+            if (room == null && edges != null && edges.serves(roomName)) {
+                edges.delete(roomName, kind, secret, grant);
                 return done(text(HttpResponseStatus.OK, ""));
             }
             if (room == null) {

@@ -57,17 +57,31 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Asks the origin's room to admit a viewer with {@code token} ({@code POST .../relays/{id}/viewers}):
-     * its participant id there; a refusal of the room's rules completes exceptionally with a
+     * its participant id there, and whether the room holds it in its lobby; a refusal of the room's rules completes exceptionally with a
      * {@link SignalingException} of the origin's code, to be answered to the viewer as the origin would.
      */
-    public CompletableFuture<String> admit(String originUrl, String room, String relay, String token) {
-        HttpRequest request = request(originUrl, room, "/" + relay + "/viewers")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(new RelayWire.Viewer(token))))
+    public CompletableFuture<RelayWire.Admitted> admit(String originUrl, String room, String relay, String token) {
+        return created(request(originUrl, room, "/" + relay + "/viewers"), new RelayWire.Viewer(token), RelayWire.Admitted.class);
+    }
+
+    /**
+     * Asks the origin's room to put an encoder connected here on stage ({@code POST
+     * .../relays/{id}/publishers}): its participant id and the origin's end of the encoder's
+     * uplink; refused as {@link #admit} is.
+     */
+    public CompletableFuture<RelayWire.Published> publish(String originUrl, String room, String relay,
+                                                          RelayWire.Publisher publisher) {
+        return created(request(originUrl, room, "/" + relay + "/publishers"), publisher, RelayWire.Published.class);
+    }
+
+    /** A POST of {@code body} answered 201 with a {@code type}, else the origin's refusal. */
+    private <T> CompletableFuture<T> created(HttpRequest.Builder builder, Object body, Class<T> type) {
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(RelayWire.write(body)))
                 .header("Content-Type", "application/json").build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             try {
                 if (response.statusCode() == 201) {
-                    return RelayWire.read(response.body(), RelayWire.Admitted.class).participant();
+                    return RelayWire.read(response.body(), type);
                 }
                 throw refusal(response);
             } catch (IOException e) {

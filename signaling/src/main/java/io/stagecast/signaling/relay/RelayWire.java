@@ -77,8 +77,11 @@ public final class RelayWire {
      * @param viewers the edge's viewers the origin's room still holds ({@link Admitted#participant}
      *                ids); one admitted before the poll was sent and not listed was removed there
      *                and is ended at the edge. Null from an origin that does not say
+     * @param waiting those of {@code viewers} the room holds in its lobby (the session has not
+     *                started, or the waiting room): they get no media until they leave it. Null: none
      */
-    public record State(String relay, String host, int port, List<Track> tracks, List<String> viewers) {
+    public record State(String relay, String host, int port, List<Track> tracks, List<String> viewers,
+                        List<String> waiting) {
     }
 
     /**
@@ -91,8 +94,29 @@ public final class RelayWire {
     public record Viewer(String token) {
     }
 
-    /** The origin admitted an edge's viewer as participant {@code participant}. */
-    public record Admitted(String participant) {
+    /**
+     * The origin admitted an edge's viewer as participant {@code participant}; {@code waiting}
+     * when the room holds it in its lobby (no media yet: a poll's {@link State#waiting} says when
+     * it may watch).
+     */
+    public record Admitted(String participant, boolean waiting) {
+    }
+
+    /**
+     * An edge asks the origin's room to put a WHIP encoder connected at the edge on stage: the
+     * room's rules are the origin's, as for {@link Viewer}, and the encoder's tracks reach the
+     * origin over a relay of their own (the edge's {@code uplink} end asks as {@link Open} does;
+     * the origin's answer names its end in {@link Published}).
+     *
+     * @param token  the encoder's join token, as it presented it to the edge
+     * @param uplink where the origin's end receives from, and the keys (the edge's relay socket of this encoder)
+     * @param tracks what the encoder offered, one spec per track as the edge negotiated it
+     */
+    public record Publisher(String token, Open uplink, List<ProducerSpec> tracks) {
+    }
+
+    /** The origin put an edge's encoder on stage as {@code participant}; its end of the uplink is {@code host:port}. */
+    public record Published(String participant, String host, int port) {
     }
 
     /**

@@ -49,22 +49,24 @@ public final class ClusterRoomEvents implements RoomListener {
         if (!onlyReactions(deliveries)) {
             routing.roomChanged(room);
         }
-        if (endsSomeone(deliveries)) {
-            stageHook.accept(room); // a viewer at an edge may be among them: its edge ends it now
+        if (changesWhoWatches(deliveries)) {
+            stageHook.accept(room); // a viewer at an edge may be among them: its edge ends it, or lets it watch, now
         }
         next.delivered(room, deliveries);
     }
 
     /**
-     * Someone removed by a moderator or the server, or the session's end. Not someone leaving: a
-     * viewer at an edge leaves when its edge says so, and a notice of each of a big room's
-     * departures would have every edge poll at each of them.
+     * Someone removed by a moderator or the server, the session's start or end, someone let in
+     * from the lobby. Not someone leaving: a viewer at an edge leaves when its edge says so, and a
+     * notice of each of a big room's departures would have every edge poll at each of them.
      */
-    private static boolean endsSomeone(List<Delivery> deliveries) {
+    private static boolean changesWhoWatches(List<Delivery> deliveries) {
         for (Delivery delivery : deliveries) {
             if (delivery.event() instanceof StageEvent.ParticipantRemoved removed
                     && removed.reason() == StageEvent.RemovalReason.REMOVED
-                    || delivery.event() instanceof StageEvent.SessionEnded) {
+                    || delivery.event() instanceof StageEvent.SessionEnded
+                    || delivery.event() instanceof StageEvent.SessionStarted
+                    || delivery.event() instanceof StageEvent.Admitted) {
                 return true;
             }
         }

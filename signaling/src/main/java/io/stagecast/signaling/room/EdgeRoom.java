@@ -51,6 +51,10 @@ final class EdgeRoom {
     private record Viewer(MediaResource resource, WhepSubscription subscription, String originId, long admittedNanos) {
     }
 
+    /** A WHIP encoder here, on stage at the origin as {@code originId} (fields as {@link Viewer}'s). */
+    private record Publisher(MediaResource resource, EdgePublisher media, String originId, long admittedNanos) {
+    }
+
     final String name;
     private final String originUrl;
     private final EdgeRooms edges;
@@ -61,6 +65,12 @@ final class EdgeRoom {
     private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
     private final Map<String, io.stagecast.sfu.router.ProducerSpec> specs = new java.util.HashMap<>();
     private final Map<String, Viewer> viewers = new LinkedHashMap<>();
+    private final Map<String, Publisher> publishers = new LinkedHashMap<>();
+    /**
+     * Viewers here (origin ids) the origin's room holds in its lobby: their subscriptions show no
+     * track until a poll's answer no longer lists them (the room's rule, as for a viewer there).
+     */
+    private final java.util.Set<String> waiting = new java.util.HashSet<>();
     /**
      * Which layers of each relayed producer the viewers here need, as this router's
      * {@link io.stagecast.sfu.router.LayerDemand} last said (on a media loop, hence not under the
@@ -79,6 +89,7 @@ final class EdgeRoom {
     /** Viewers who left here (their origin ids) since the last answered poll, which tells the origin. */
     private final java.util.Set<String> leftHere = new java.util.LinkedHashSet<>();
     private String relayId;
+    private String nodeId;
     private long lastAnswerNanos = System.nanoTime();
     private boolean closed;
 
@@ -110,6 +121,7 @@ final class EdgeRoom {
 
     /** Asks the origin for the relay; {@link #opened} completes with its answer. */
     void open(RelayClient client, String nodeId) {
+        this.nodeId = nodeId;
         String host = node.announcedAddresses().get(0).getHostAddress();
         client.open(originUrl, name, RelayWire.Open.of(nodeId, host, relay.localPort(), keys)).whenComplete((state, failure) -> {
             if (failure != null) {
@@ -132,7 +144,7 @@ final class EdgeRoom {
     }
 
     /** The origin's room admits a viewer by its join token: its participant id there (on a relay thread). */
-    CompletableFuture<String> admit(String token) {
+    CompletableFuture<RelayWire.Admitted> admit(String token) {
         String id;
         synchronized (this) {
             if (closed || relayId == null) {
@@ -142,6 +154,72 @@ final class EdgeRoom {
             id = relayId;
         }
         return edges.client().admit(originUrl, name, id, token);
+    }
+
+    /**
+     * A WHIP encoder here (on a relay thread): its offer is answered here, then the origin's room
+     * puts it on stage by its {@code token} and agrees to the uplink; the answer once it did.
+     */
+    CompletableFuture<MediaAnswer> whip(JoinGrant grant, String token, String identityKey, String offerSdp) {
+        String id;
+        EdgePublisher media;
+        try {
+            synchronized (this) {
+                if (closed || relayId == null) {
+                    throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
+                            + " just closed: try again");
+                }
+                id = relayId;
+                SessionDescription offer = Room.parse(offerSdp);
+                edges.caps().requireTransport(node);
+                media = EdgePublisher.negotiate(node, offer, gone -> edges.control().execute(() -> publisherGone(gone)));
+            }
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String host = node.announcedAddresses().get(0).getHostAddress();
+        return edges.client().publish(originUrl, name, id, media.ask(token, nodeId, host))
+                .thenApply(published -> started(media, published, grant, identityKey))
+                .whenComplete((answer, failure) -> {
+                    if (failure != null) {
+                        media.close();
+                    }
+                });
+    }
+
+    /** The origin put the encoder on stage: its resource here, its media started. */
+    private synchronized MediaAnswer started(EdgePublisher media, RelayWire.Published published, JoinGrant grant,
+                                             String identityKey) {
+        try {
+            if (closed) {
+                throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
+                        + " just closed: try again");
+            }
+            MediaResource resource = edges.resources().claim(MediaResource.Kind.WHIP, name, published.participant(),
+                    grant, identityKey);
+            try {
+                media.start(router, published);
+            } catch (java.io.IOException | RuntimeException e) {
+                edges.resources().release(resource);
+                throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the origin's uplink is unusable: " + e);
+            }
+            publishers.put(resource.secret(), new Publisher(resource, media, published.participant(), System.nanoTime()));
+            log.info("{} publishes to {} here, relayed to {}", published.participant(), name, originUrl);
+            return new MediaAnswer(resource, media.answer());
+        } catch (SignalingException e) {
+            left(published.participant());
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    /** One of an encoder's transports closed (its ICE consent ended, or its uplink went silent). */
+    private synchronized void publisherGone(EdgePublisher media) {
+        for (Publisher publisher : publishers.values()) {
+            if (publisher.media() == media) {
+                leave(publisher.resource());
+                return;
+            }
+        }
     }
 
     /** A viewer the origin admitted is gone here (or was never made): the origin is told at once. */
@@ -222,6 +300,7 @@ final class EdgeRoom {
                         left.forEach(leftHere::remove);
                         apply(state); // before the next poll may start: answers apply in order
                         endRemoved(state.viewers(), sentNanos);
+                        letIn(state.waiting(), sentNanos);
                     }
                 } finally {
                     polling = false;
@@ -248,7 +327,7 @@ final class EdgeRoom {
         });
     }
 
-    /** Viewers here the origin's room no longer holds (removed there, or the session ended): ended here too. */
+    /** Viewers and encoders here the origin's room no longer holds (removed there, or the session ended): ended here too. */
     private void endRemoved(List<String> stillThere, long pollSentNanos) {
         if (stillThere == null || closed) {
             return;
@@ -260,6 +339,44 @@ final class EdgeRoom {
                 leave(viewer.resource());
             }
         }
+        for (Publisher publisher : List.copyOf(publishers.values())) {
+            if (publisher.admittedNanos() - pollSentNanos < 0 && !there.contains(publisher.originId())) {
+                log.info("{} publishing to {} here was removed at the origin", publisher.originId(), name);
+                leave(publisher.resource());
+            }
+        }
+    }
+
+    /**
+     * Viewers here the room let in from its lobby since they came start watching; one the room
+     * holds there again (after a reconnect, say) stops. {@code stillWaiting} null: an origin that
+     * does not say, nobody waits. A viewer made after the poll was sent keeps what its admission said.
+     */
+    private void letIn(List<String> stillWaiting, long pollSentNanos) {
+        if (closed) {
+            return;
+        }
+        java.util.Set<String> now = stillWaiting == null ? java.util.Set.of() : new java.util.HashSet<>(stillWaiting);
+        List<StageTrack> stage = List.copyOf(tracks.values());
+        for (Viewer viewer : viewers.values()) {
+            if (viewer.admittedNanos() - pollSentNanos >= 0) {
+                continue;
+            }
+            boolean held = now.contains(viewer.originId());
+            if (held != waiting.contains(viewer.originId())) {
+                if (held) {
+                    waiting.add(viewer.originId());
+                } else {
+                    waiting.remove(viewer.originId());
+                }
+                viewer.subscription().sync(held ? List.of() : stage);
+            }
+        }
+    }
+
+    /** The tracks a viewer here is shown: none while the room holds it in its lobby. */
+    private List<StageTrack> shownTo(Viewer viewer, List<StageTrack> stage) {
+        return waiting.contains(viewer.originId()) ? List.of() : stage;
     }
 
     /** The stage's tracks as the origin lists them: producers here made and closed to match, viewers rebound. */
@@ -300,14 +417,14 @@ final class EdgeRoom {
         if (changed) {
             List<StageTrack> stage = List.copyOf(tracks.values());
             for (Viewer viewer : viewers.values()) {
-                viewer.subscription().sync(stage);
+                viewer.subscription().sync(shownTo(viewer, stage));
             }
         }
     }
 
     /** A WHEP viewer here: the answer, its slots bound to the relayed tracks. */
-    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp, String originId)
-            throws SignalingException {
+    synchronized MediaAnswer whepView(JoinGrant grant, String identityKey, String offerSdp, String originId,
+                                      boolean inLobby) throws SignalingException {
         if (closed) {
             throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
                     + " just closed: try again");
@@ -333,37 +450,68 @@ final class EdgeRoom {
         }
         transport.setRemoteDtls(result.remoteDtls());
         WhepSubscription subscription = new WhepSubscription(transport, router, result.slots());
-        viewers.put(resource.secret(), new Viewer(resource, subscription, originId, System.nanoTime()));
-        subscription.sync(List.copyOf(tracks.values()));
+        Viewer viewer = new Viewer(resource, subscription, originId, System.nanoTime());
+        viewers.put(resource.secret(), viewer);
+        if (inLobby) {
+            waiting.add(originId);
+        }
+        subscription.sync(shownTo(viewer, List.copyOf(tracks.values())));
         log.info("{} watches {} here, relayed from {}", id, name, originUrl);
         return new MediaAnswer(resource, result.answer().write());
     }
 
-    /** DELETE of a viewer's resource: by the token that made it (a moderator's power stays at the origin). */
-    synchronized void delete(String secret, JoinGrant grant) throws SignalingException {
-        Viewer viewer = viewers.get(secret);
-        if (viewer == null) {
-            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
+    /** DELETE of a viewer's or an encoder's resource: by the token that made it (a moderator's power stays at the origin). */
+    synchronized void delete(MediaResource.Kind kind, String secret, JoinGrant grant) throws SignalingException {
+        MediaResource resource = resource(kind, secret);
+        if (resource == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
         }
-        if (!viewer.resource().createdBy(grant)) {
-            throw SignalingException.forbidden("only the token that created this whep resource may end it here");
+        if (!resource.createdBy(grant)) {
+            throw SignalingException.forbidden("only the token that created this " + kind.path() + " resource may end it here");
         }
-        leave(viewer.resource());
+        leave(resource);
+    }
+
+    /** The resource of that kind and secret here, or null. */
+    synchronized MediaResource resource(MediaResource.Kind kind, String secret) {
+        if (kind == MediaResource.Kind.WHEP) {
+            Viewer viewer = viewers.get(secret);
+            return viewer == null ? null : viewer.resource();
+        }
+        Publisher publisher = publishers.get(secret);
+        return publisher == null ? null : publisher.resource();
     }
 
     private synchronized void leave(MediaResource resource) {
+        String originId;
         Viewer viewer = viewers.remove(resource.secret());
-        if (viewer == null) {
+        Publisher publisher = viewer == null ? publishers.remove(resource.secret()) : null;
+        if (viewer != null) {
+            viewer.subscription().close();
+            originId = viewer.originId();
+            waiting.remove(originId);
+        } else if (publisher != null) {
+            publisher.media().close();
+            originId = publisher.originId();
+        } else {
             return;
         }
-        viewer.subscription().close();
         edges.resources().release(resource);
-        if (viewers.isEmpty()) {
-            close("its last viewer left"); // the relay's end makes it leave at the origin
+        if (isEmpty()) {
+            close("the last one here left"); // the relay's end makes it leave at the origin
         } else {
-            leftHere.add(viewer.originId());
+            leftHere.add(originId);
             pollSoon();
         }
+    }
+
+    /** No viewer and no encoder here. */
+    synchronized boolean isEmpty() {
+        return viewers.isEmpty() && publishers.isEmpty();
+    }
+
+    synchronized int publisherCount() {
+        return publishers.size();
     }
 
     /** What the forwarding towards each viewer here decided (the operator's view of an edge; tests). */
@@ -373,10 +521,6 @@ final class EdgeRoom {
             out.add(router.subscriberReport(viewer.subscription().transport()));
         }
         return out;
-    }
-
-    synchronized boolean hasViewer(String secret) {
-        return viewers.containsKey(secret);
     }
 
     synchronized int viewerCount() {
@@ -395,6 +539,7 @@ final class EdgeRoom {
     /** Ends the relay and every viewer here; idempotent. */
     void close(String reason) {
         List<Viewer> left;
+        List<Publisher> encoders;
         String id;
         synchronized (this) {
             if (closed) {
@@ -403,11 +548,17 @@ final class EdgeRoom {
             closed = true;
             left = new ArrayList<>(viewers.values());
             viewers.clear();
+            encoders = new ArrayList<>(publishers.values());
+            publishers.clear();
             id = relayId;
         }
         for (Viewer viewer : left) {
             viewer.subscription().close();
             edges.resources().release(viewer.resource());
+        }
+        for (Publisher publisher : encoders) {
+            publisher.media().close();
+            edges.resources().release(publisher.resource());
         }
         router.close();
         relay.close();

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The rooms of other nodes this node serves WHEP viewers of (cluster mode, {@code
- * cluster.edge-whep}): one {@link EdgeRoom} per such room, each fed by one relay from the room's
- * origin however many viewers watch here. Each edge room polls its origin when the origin's
+ * cluster.edge-whep}) or takes WHIP encoders of ({@code cluster.edge-whip}): one {@link EdgeRoom}
+ * per such room, each fed by one relay from the room's origin however many viewers watch here
+ * (each encoder here has an uplink of its own to the origin, {@link EdgePublisher}). Each edge room polls its origin when the origin's
  * notice says the stage changed ({@link RelayNotices}, Redis pub/sub), when its viewers come to
  * need a layer the relay does not carry, and every {@value #POLL_MILLIS} ms in any case (a notice
  * may be lost). One thread, {@code relay-control-poll}, sends the polls and runs the rooms'
@@ -35,21 +36,33 @@ public final class EdgeRooms implements AutoCloseable {
     private final RelayClient client;
     private final String nodeId;
     private final RelayNotices notices;
+    private final boolean whep;
+    private final boolean whip;
     private final ConcurrentMap<String, EdgeRoom> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService control =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-control-poll", true));
 
-    public EdgeRooms(Rooms here, RelayClient client, RelayNotices notices, String nodeId, MeterRegistry metrics) {
+    /**
+     * @param whep {@code cluster.edge-whep}: WHEP viewers of other nodes' rooms are served here
+     * @param whip {@code cluster.edge-whip}: WHIP encoders of other nodes' rooms publish here
+     */
+    public EdgeRooms(Rooms here, RelayClient client, RelayNotices notices, String nodeId, boolean whep, boolean whip,
+                     MeterRegistry metrics) {
         this.node = here.node();
         this.resources = here.resources();
         this.caps = here.caps();
         this.client = client;
         this.nodeId = nodeId;
         this.notices = notices;
+        this.whep = whep;
+        this.whip = whip;
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
         Gauge.builder("stagecast.edge.viewers", this, EdgeRooms::viewerCount)
                 .description("WHEP viewers watching rooms of other nodes here").register(metrics);
+        Gauge.builder("stagecast.edge.publishers", this, EdgeRooms::publisherCount)
+                .description("WHIP encoders publishing to rooms of other nodes here (relayed to the room's node)")
+                .register(metrics);
         control.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -66,21 +79,47 @@ public final class EdgeRooms implements AutoCloseable {
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return edge.opened.thenCompose(ignored -> edge.admit(token)).handle((participantId, failure) -> {
+        return edge.opened.thenCompose(ignored -> edge.admit(token)).handle((admitted, failure) -> {
             if (failure == null) {
                 try {
-                    return edge.whepView(grant, identityKey, offer, participantId);
+                    return edge.whepView(grant, identityKey, offer, admitted.participant(), admitted.waiting());
                 } catch (SignalingException e) {
-                    edge.left(participantId);
+                    edge.left(admitted.participant());
                     failure = e;
                 }
             }
-            if (edge.viewerCount() == 0) {
+            if (edge.isEmpty()) {
                 edge.close("its first viewer was refused");
             }
             throw failure instanceof java.util.concurrent.CompletionException c ? c
                     : new java.util.concurrent.CompletionException(failure);
         });
+    }
+
+    /**
+     * A WHIP encoder publishing to {@code room}, which {@code originUrl} serves: its offer answered
+     * here, once the relay is open the origin's room puts it on stage by its {@code token} and
+     * takes its tracks over an uplink from here (docs/operations.md, "Edge encoders"). Completes
+     * on a relay thread.
+     */
+    public CompletableFuture<MediaAnswer> whip(String room, String originUrl, JoinGrant grant, String token,
+                                               String identityKey, String offer) {
+        EdgeRoom edge;
+        try {
+            edge = edgeOf(room, originUrl);
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return edge.opened.thenCompose(ignored -> edge.whip(grant, token, identityKey, offer)).whenComplete((answer, failure) -> {
+            if (failure != null && edge.isEmpty()) {
+                edge.close("its first encoder was refused");
+            }
+        });
+    }
+
+    /** Whether WHEP viewers ({@code kind} WHEP) or WHIP encoders of other nodes' rooms are served here. */
+    public boolean servesKind(MediaResource.Kind kind) {
+        return kind == MediaResource.Kind.WHEP ? whep : whip;
     }
 
     private EdgeRoom edgeOf(String room, String originUrl) throws SignalingException {
@@ -110,18 +149,23 @@ public final class EdgeRooms implements AutoCloseable {
         return rooms.containsKey(room);
     }
 
-    /** DELETE of a WHEP resource of an edge room; {@code not_found} when this node has none of that secret. */
-    public void delete(String room, String secret, JoinGrant grant) throws SignalingException {
+    /** DELETE of a WHEP or WHIP resource of an edge room; {@code not_found} when this node has none of that kind and secret. */
+    public void delete(String room, MediaResource.Kind kind, String secret, JoinGrant grant) throws SignalingException {
         EdgeRoom edge = rooms.get(room);
-        if (edge == null || !edge.hasViewer(secret)) {
-            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such whep resource");
+        if (edge == null || edge.resource(kind, secret) == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "no such " + kind.path() + " resource");
         }
-        edge.delete(secret, grant);
+        edge.delete(kind, secret, grant);
     }
 
     /** WHEP viewers here of all rooms of other nodes. */
     public int viewerCount() {
         return rooms.values().stream().mapToInt(EdgeRoom::viewerCount).sum();
+    }
+
+    /** WHIP encoders here of all rooms of other nodes. */
+    public int publisherCount() {
+        return rooms.values().stream().mapToInt(EdgeRoom::publisherCount).sum();
     }
 
     /** Viewers here of {@code room}'s relay (tests, operators). */

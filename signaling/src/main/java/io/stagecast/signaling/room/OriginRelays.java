@@ -42,6 +42,9 @@ public final class OriginRelays {
     public static final int MAX_PER_ROOM = 32;
     public static final int MAX_PER_NODE = 512;
     static final long POLL_LIMIT_NANOS = 10_000_000_000L;
+    /** An encoder's tracks (a WHIP offer has a microphone and a camera) and a track's simulcast streams, at most. */
+    static final int MAX_PUBLISHED_TRACKS = 4;
+    static final int MAX_STREAMS = 4;
 
     private final MediaNode node;
     private final RelayNotices notices;
@@ -101,17 +104,8 @@ public final class OriginRelays {
 
     /** An edge asks for the room's stage; {@code ask}'s host was checked against the edge's registration. */
     public RelayWire.State open(Room room, RelayWire.Open ask) throws SignalingException {
-        io.stagecast.sfu.srtp.SrtpMasterKeys keys;
-        InetSocketAddress edge;
-        try {
-            keys = ask.keys();
-            if (ask.port() < 1 || ask.port() > 65535) {
-                throw new IllegalArgumentException("port out of range");
-            }
-            edge = new InetSocketAddress(java.net.InetAddress.getByName(ask.host()), ask.port());
-        } catch (IllegalArgumentException | java.net.UnknownHostException | NullPointerException e) {
-            throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: " + e.getMessage());
-        }
+        io.stagecast.sfu.srtp.SrtpMasterKeys keys = keysOf(ask);
+        InetSocketAddress edge = addressOf(ask);
         long inRoom = relays.values().stream().filter(r -> r.room.equals(room.name())).count();
         if (relays.size() >= MAX_PER_NODE || inRoom >= MAX_PER_ROOM) {
             refused.increment();
@@ -193,10 +187,59 @@ public final class OriginRelays {
         room.edgeViewersLeft(id, null);
     }
 
-    /** A viewer at the edge of relay {@code id} joins the room here (its rules apply): its participant id. */
-    public String admit(Room room, String id, JoinGrant grant) throws SignalingException {
+    /** A viewer at the edge of relay {@code id} joins the room here (its rules apply): its participant id, and whether it waits in the lobby. */
+    public RelayWire.Admitted admit(Room room, String id, JoinGrant grant) throws SignalingException {
         OriginRelay relay = find(room, id);
-        return room.edgeView(grant, relay.id);
+        String participant = room.edgeView(grant, relay.id);
+        return new RelayWire.Admitted(participant, room.waiting(participant));
+    }
+
+    private static io.stagecast.sfu.srtp.SrtpMasterKeys keysOf(RelayWire.Open ask) throws SignalingException {
+        try {
+            return ask.keys();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: " + e.getMessage());
+        }
+    }
+
+    /** The edge's end; its host was checked against the edge's registration (a literal address, so no lookup). */
+    private static InetSocketAddress addressOf(RelayWire.Open ask) throws SignalingException {
+        try {
+            if (ask.port() < 1 || ask.port() > 65535) {
+                throw new IllegalArgumentException("port out of range");
+            }
+            return new InetSocketAddress(java.net.InetAddress.getByName(ask.host()), ask.port());
+        } catch (IllegalArgumentException | java.net.UnknownHostException | NullPointerException e) {
+            throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A WHIP encoder at the edge of relay {@code id} goes on stage here (the room's rules, as for a
+     * WHIP POST here): its tracks arrive over an uplink of their own, this node's end of which is
+     * the encoder's publishing transport in the room, so muting, removal and the relays to other
+     * edges treat it as any publisher's.
+     */
+    public RelayWire.Published publish(Room room, String id, JoinGrant grant, RelayWire.Publisher ask)
+            throws SignalingException {
+        OriginRelay relay = find(room, id);
+        if (ask.uplink() == null || ask.tracks() == null || ask.tracks().isEmpty()
+                || ask.tracks().size() > MAX_PUBLISHED_TRACKS) {
+            throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: an uplink and 1-"
+                    + MAX_PUBLISHED_TRACKS + " tracks are needed");
+        }
+        java.util.Set<String> mids = new java.util.HashSet<>();
+        for (io.stagecast.sfu.router.ProducerSpec spec : ask.tracks()) {
+            if (spec == null || spec.kind() == null || spec.codec() == null || spec.codec().name() == null
+                    || spec.codec().payloadType() < 0 || spec.codec().payloadType() > 127 || spec.mid() == null
+                    || !mids.add(spec.mid()) || spec.streams().size() > MAX_STREAMS) {
+                throw new SignalingException(SignalingException.Code.BAD_REQUEST, "bad relay request: a track's spec"
+                        + " needs a kind, a codec, a mid of its own and 1-" + MAX_STREAMS + " streams");
+            }
+        }
+        Room.EdgePublished made = room.edgePublish(grant, relay.id, addressOf(ask.uplink()), keysOf(ask.uplink()),
+                ask.tracks());
+        return new RelayWire.Published(made.participantId(), node.announcedAddresses().get(0).getHostAddress(), made.port());
     }
 
     /** Whether relay {@code id} is open (its edge viewers are in the room only while it is). */
@@ -237,7 +280,8 @@ public final class OriginRelays {
             }
         }
         String host = node.announcedAddresses().get(0).getHostAddress();
-        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried, room.edgeViewers(relay.id));
+        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried, room.edgeViewers(relay.id),
+                room.edgeWaiting(relay.id));
     }
 
     /** Each second (the rooms' timer): relays whose edge stopped polling, or whose room ended, close. */

@@ -404,8 +404,16 @@ public final class Room {
             transport.setRemoteDtls(result.remoteDtls());
             publication.remoteDtlsSet = true;
         }
+        addTracks(p, result.tracks(), kinds);
+        return result.answer().write();
+    }
+
+    /** The publication's tracks become {@code tracks}: a producer for each new mid, those not offered again closed. */
+    private void addTracks(Participant p, List<PublishNegotiation.Track> tracks, Map<String, TrackKind> kinds) {
+        Publication publication = p.publication;
+        Transport transport = publication.transport;
         Set<String> offeredMids = new HashSet<>();
-        for (PublishNegotiation.Track track : result.tracks()) {
+        for (PublishNegotiation.Track track : tracks) {
             offeredMids.add(track.mid());
             if (!publication.tracksByMid.containsKey(track.mid())) {
                 publication.tracksByMid.put(track.mid(),
@@ -421,7 +429,6 @@ public final class Room {
         });
         applyMediaState(p.id());
         stageChanged();
-        return result.answer().write();
     }
 
     private static TrackKind kindOf(PublishNegotiation.Track track, Map<String, TrackKind> kinds) {
@@ -479,19 +486,75 @@ public final class Room {
             resources.release(resource);
             throw e;
         }
-        // Every event of the join (the speakers it evicted from a full stage among them) goes out.
+        p.resource = resource;
+        connect(id, p);
+        deliver(encoderLive(id, grant, joined));
+        String answer = publishTracks(p, transport, result, Map.of());
+        log.info("{} publishes to {} over WHIP as {}", id, name, grant.role().wireName());
+        return new MediaAnswer(resource, answer);
+    }
+
+    /**
+     * An encoder on stage: every event of its join (the speakers it evicted from a full stage
+     * among them), its camera and microphone on, and a moderator's encoder starts the session.
+     */
+    private List<Delivery> encoderLive(String id, JoinGrant grant, Outcome joined) {
         List<Delivery> deliveries = new ArrayList<>(joined.deliveries());
         deliveries.addAll(stage.setMicrophone(id, true).deliveries());
         deliveries.addAll(stage.setCamera(id, true).deliveries());
         if (grant.role() == Role.MODERATOR && stage.session() == SessionState.LOBBY) {
             deliveries.addAll(stage.start(id).deliveries());
         }
-        p.resource = resource;
+        return deliveries;
+    }
+
+    /** An encoder at an edge on stage here: its participant id, and the port of this node's end of its uplink. */
+    public record EdgePublished(String participantId, int port) {
+    }
+
+    /**
+     * A WHIP encoder connected at the edge of relay {@code relayId} goes on stage here by the rules
+     * of {@link #whipPublish} (the edge negotiated its offer; {@code specs} are its tracks). Its
+     * publishing transport here is a relay transport towards the edge's uplink socket
+     * ({@code edge}, {@code keys}), so muting, removal and the relays to every edge treat its
+     * tracks as any publisher's (the edge's own viewers get them back over the room's relay). It
+     * leaves as an edge viewer does (the edge says, its relay ends) and when its uplink goes silent.
+     */
+    public synchronized EdgePublished edgePublish(JoinGrant grant, String relayId, java.net.InetSocketAddress edge,
+                                                  io.stagecast.sfu.srtp.SrtpMasterKeys keys,
+                                                  List<io.stagecast.sfu.router.ProducerSpec> specs)
+            throws SignalingException {
+        if (!grant.mayPublish()) {
+            throw SignalingException.forbidden("this token does not allow publishing to the stage");
+        }
+        caps.requireTransport(node);
+        String id = "whip-" + RandomIds.participantId();
+        String displayName = grant.displayName() == null ? "WHIP" : grant.displayName();
+        Participant p = new Participant(id, false, Participant.Via.WHIP, null);
+        p.edgeRelay = relayId;
+        Transport uplink;
+        try {
+            uplink = node.createRelayTransport(closedWith(p), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalingException(SignalingException.Code.UNAVAILABLE, "interrupted");
+        }
+        Outcome joined;
+        try {
+            joined = joinRedeeming(grant, () -> stage.join(id, displayName, grant.role(), false, true));
+        } catch (SignalingException e) {
+            uplink.close();
+            throw e;
+        }
         connect(id, p);
-        deliver(deliveries);
-        String answer = publishTracks(p, transport, result, Map.of());
-        log.info("{} publishes to {} over WHIP as {}", id, name, grant.role().wireName());
-        return new MediaAnswer(resource, answer);
+        deliver(encoderLive(id, grant, joined));
+        uplink.connectRelay(edge, keys);
+        uplink.setPublishAllowed(true);
+        p.publication = new Publication(uplink);
+        p.publication.remoteDtlsSet = true; // no DTLS between nodes: the keys came with the request
+        addTracks(p, specs.stream().map(spec -> new PublishNegotiation.Track(spec.mid(), spec)).toList(), Map.of());
+        log.info("{} publishes to {} over WHIP at an edge node, through an uplink relay", id, name);
+        return new EdgePublished(id, uplink.localPort());
     }
 
     /** WHEP: a viewer without a WebSocket. Returns the answer. */
@@ -552,6 +615,23 @@ public final class Room {
             }
         }
         return ids;
+    }
+
+    /** The edge participants of relay {@code relayId} the room holds in its lobby (no media for them yet). */
+    public synchronized List<String> edgeWaiting(String relayId) {
+        List<String> ids = new ArrayList<>();
+        for (Participant p : connections.values()) {
+            if (relayId.equals(p.edgeRelay) && !admitted(p)) {
+                ids.add(p.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Whether participant {@code id} is held in the lobby (not admitted to the session yet). */
+    public synchronized boolean waiting(String id) {
+        Participant p = connections.get(id);
+        return p != null && !admitted(p);
     }
 
     /** Edge viewers of relay {@code relayId} leave: those named ({@code ids}), or all of them (null). */

@@ -199,7 +199,8 @@ public final class Rooms {
 
     /**
      * Participants whose media this node carries (the cluster's load): those connected here, not
-     * the viewers of rooms here who watch at an edge, and the viewers here of other nodes' rooms.
+     * the viewers and encoders of rooms here who are connected at an edge, and the viewers and
+     * encoders here of other nodes' rooms.
      */
     public int participantsCarried() {
         int n = 0;
@@ -207,7 +208,7 @@ public final class Rooms {
             n += room.sizeHere();
         }
         EdgeRooms edgeRooms = edges;
-        return edgeRooms == null ? n : n + edgeRooms.viewerCount();
+        return edgeRooms == null ? n : n + edgeRooms.viewerCount() + edgeRooms.publisherCount();
     }
 
     /** Participants all rooms hold, those within their reconnect grace included ({@link Room#memberCount()}). */

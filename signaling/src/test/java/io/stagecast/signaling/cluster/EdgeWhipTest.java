@@ -1,0 +1,273 @@
+package io.stagecast.signaling.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecast.signaling.StagecastServer;
+import io.stagecast.signaling.relay.RelayWire;
+import io.stagecast.signaling.testutil.SyntheticMedia;
+import io.stagecast.signaling.testutil.WhepPlayer;
+import io.stagecast.signaling.testutil.WhipEncoder;
+import io.stagecast.signaling.token.ApiGrants;
+import io.stagecast.signaling.token.JoinGrant;
+import io.stagecast.signaling.token.RandomIds;
+import io.stagecast.signaling.token.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import static io.stagecast.signaling.cluster.ClusterRoutingTest.within;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 14, item 3: "a publisher connected to an edge sends to its edge, which relays to the
+ * origin". A WHIP encoder that POSTs to a node that is not the room's origin ({@code
+ * cluster.edge-whip}, on by default) publishes there; the origin's room puts it on stage by its
+ * token, its tracks go up once over an uplink relay, and viewers on both nodes hear every packet.
+ * The stage's decisions are the origin's: the lobby holds edge viewers as it holds viewers there,
+ * a forced mute there silences the encoder for every node, a removal from the stage there stops
+ * its media everywhere and ends its session at the edge, its DELETE at the edge takes it off the
+ * origin's stage. Two in-process nodes on a
+ * redis-server of the test's own, on loopback.
+ */
+class EdgeWhipTest {
+    @RegisterExtension
+    static final RedisPerTest redis = new RedisPerTest();
+
+    private static String token(StagecastServer server, String room, String id, Role role) {
+        return server.tokens().mint(new JoinGrant(room, id, id, role, role == Role.ATTENDEE,
+                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
+    }
+
+    private StagecastServer[] twoNodes() throws Exception {
+        StagecastServer a = redis.node("node-a");
+        StagecastServer b = redis.node("node-b");
+        within(Duration.ofSeconds(3), "both nodes registered, each has seen both",
+                () -> a.cluster().orElseThrow().registry().lastUrls().size() == 2
+                        && b.cluster().orElseThrow().registry().lastUrls().size() == 2);
+        return new StagecastServer[] {a, b};
+    }
+
+    @Test
+    void anEncoderPostingToAnEdgePublishesThereIsOnStageAtTheOriginAndFollowsItsDecisions() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        // The room starts on a with a viewer there (placement: same load, node-a by id).
+        WhepPlayer atA = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, atA.watch(a.baseUrl(), "keynote", token(a, "keynote", "va", Role.ATTENDEE)).statusCode());
+
+        WhipEncoder encoder = redis.closeAfter(new WhipEncoder(11));
+        String speakerToken = token(a, "keynote", "speaker", Role.SPEAKER);
+        long asked = System.nanoTime();
+        HttpResponse<String> published = encoder.publish(b.baseUrl(), "keynote", speakerToken);
+        assertEquals(201, published.statusCode(), "published at the node asked, not sent to the origin: " + published.body());
+        long answeredMs = (System.nanoTime() - asked) / 1_000_000;
+        String resource = published.headers().firstValue("Location").orElse("");
+        assertTrue(resource.startsWith("/whip/keynote/"), resource);
+        assertNull(b.rooms().get("keynote"), "b holds no copy of the room");
+        assertEquals(1, b.rooms().edges().publisherCount());
+
+        WhepPlayer atB = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, atB.watch(b.baseUrl(), "keynote", token(a, "keynote", "vb", Role.ATTENDEE)).statusCode());
+        // Attendees wait in the lobby until the session starts: no media for them, at either node.
+        Thread.sleep(1000);
+        assertTrue(encoder.sent() > 30, "the encoder sends");
+        assertEquals(0, atA.received(11) + atB.received(11), "the lobby holds at the origin and at the edge");
+        long starting = System.nanoTime();
+        assertEquals(200, api(a, "keynote", "POST", "/session/start", null).statusCode());
+        long heardMs = millisUntil(starting, () -> atA.received(11) > 0 && atB.received(11) > 0);
+        System.out.println("edge WHIP: answered at the edge " + answeredMs + " ms after the POST; the session started,"
+                + " heard on both nodes " + heardMs + " ms later");
+
+        long sentBefore = encoder.sent();
+        long aBefore = atA.received(11);
+        long bBefore = atB.received(11);
+        Thread.sleep(2000);
+        long sent = encoder.sent() - sentBefore;
+        long gotA = atA.received(11) - aBefore;
+        long gotB = atB.received(11) - bBefore;
+        System.out.println("edge WHIP: in 2 s the encoder sent " + sent + ", the origin's viewer got " + gotA
+                + ", the edge's viewer " + gotB);
+        assertTrue(gotA >= sent * 0.95 && gotA <= sent + 2, "every packet at the origin, once: " + gotA + " of " + sent);
+        assertTrue(gotB >= sent * 0.95 && gotB <= sent + 2, "every packet at the edge, once: " + gotB + " of " + sent);
+
+        JsonNode row = participant(a, "keynote", "speaker");
+        assertNotNullRow(row);
+        assertEquals("whip", row.path("connection").asText(), row.toString());
+        assertEquals("stage", row.path("place").asText(), "on stage at the origin: " + row);
+        String id = row.path("id").asText();
+        // Placement's load: the encoder's media is carried at the edge.
+        within(Duration.ofSeconds(4), "load published: viewer at a; encoder and viewer at b", () -> {
+            java.util.Map<String, Integer> load = new java.util.HashMap<>();
+            for (NodeInfo node : a.cluster().orElseThrow().registry().liveNodes()) {
+                load.put(node.id(), node.load().participants());
+            }
+            return load.equals(java.util.Map.of("node-a", 1, "node-b", 2));
+        });
+
+        // Off the stage at the origin: nothing more reaches anyone, and the edge ends the encoder's session.
+        long start = System.nanoTime();
+        assertEquals(204, api(a, "keynote", "PATCH", "/participants/" + id, "{\"place\": \"viewer\"}").statusCode(),
+                "done, and the encoder left (it cannot watch)");
+        long endedMs = millisUntil(start, () -> b.rooms().edges().publisherCount() == 0);
+        Thread.sleep(300);
+        long[] off = {atA.received(11), atB.received(11)};
+        Thread.sleep(700);
+        System.out.println("edge WHIP: taken off the stage at the origin; its session at the edge ended " + endedMs + " ms later");
+        assertTrue(atA.received(11) == off[0] && atB.received(11) == off[1], "nothing of it after the removal");
+        assertEquals(404, SyntheticMedia.delete(b.baseUrl(), resource, speakerToken), "its resource at the edge is gone");
+        assertNull(participant(a, "keynote", "speaker"), "and it left the origin's room");
+    }
+
+    @Test
+    void theEncodersDeleteAtTheEdgeTakesItOffTheOriginsStageAndTheRelayEnds() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        WhepPlayer atA = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, atA.watch(a.baseUrl(), "panel", token(a, "panel", "va", Role.ATTENDEE)).statusCode());
+        assertEquals(200, api(a, "panel", "POST", "/session/start", null).statusCode());
+
+        // A token that may not publish is refused at the edge as at the origin, and leaves nothing behind.
+        WhipEncoder refused = redis.closeAfter(new WhipEncoder(12));
+        HttpResponse<String> attendee = refused.publish(b.baseUrl(), "panel", token(a, "panel", "att", Role.ATTENDEE));
+        assertEquals(403, attendee.statusCode(), attendee.body());
+        within(Duration.ofSeconds(3), "no relay kept for it", () -> !b.rooms().edges().serves("panel")
+                && a.rooms().originRelays().count("panel") == 0);
+
+        WhipEncoder encoder = redis.closeAfter(new WhipEncoder(13));
+        String speakerToken = token(a, "panel", "speaker", Role.SPEAKER);
+        HttpResponse<String> published = encoder.publish(b.baseUrl(), "panel", speakerToken);
+        assertEquals(201, published.statusCode(), published.body());
+        WhepPlayer atB = redis.closeAfter(new WhepPlayer(1));
+        HttpResponse<String> bWatch = atB.watch(b.baseUrl(), "panel", token(a, "panel", "vb", Role.ATTENDEE));
+        assertEquals(201, bWatch.statusCode(), bWatch.body());
+        within(Duration.ofSeconds(5), "heard on both nodes", () -> atA.received(13) > 0 && atB.received(13) > 0);
+        String resource = published.headers().firstValue("Location").orElse("");
+
+        // A forced mute at the origin silences it on both nodes (the edge's viewer hears it through the origin).
+        String id = participant(a, "panel", "speaker").path("id").asText();
+        assertEquals(200, api(a, "panel", "PATCH", "/participants/" + id, "{\"microphoneForcedOff\": true}").statusCode());
+        Thread.sleep(300);
+        long[] muted = {atA.received(13), atB.received(13)};
+        long sentMuted = encoder.sent();
+        Thread.sleep(1000);
+        assertTrue(encoder.sent() > sentMuted + 30, "the encoder keeps sending");
+        assertTrue(atA.received(13) == muted[0] && atB.received(13) == muted[1], "muted on both nodes");
+
+        assertEquals(403, SyntheticMedia.delete(b.baseUrl(), resource, token(a, "panel", "someone", Role.SPEAKER)));
+        assertEquals(404, SyntheticMedia.delete(b.baseUrl(), resource.replace("/whip/", "/whep/"), speakerToken),
+                "a WHEP URL never ends a WHIP resource");
+        long start = System.nanoTime();
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), resource, speakerToken));
+        long goneMs = millisUntil(start, () -> participantOrNull(a, "panel", "speaker") == null);
+        System.out.println("edge WHIP: the encoder's DELETE at the edge; gone from the origin's stage " + goneMs + " ms later");
+        assertEquals(0, b.rooms().edges().publisherCount());
+        assertEquals(1, a.rooms().originRelays().count("panel"), "the relay stays for the viewer at the edge");
+        assertEquals(200, SyntheticMedia.delete(b.baseUrl(), bWatch.headers().firstValue("Location").orElse(""), token(a, "panel", "vb", Role.ATTENDEE)));
+        within(Duration.ofSeconds(3), "nobody left at the edge: the relay ends at both ends",
+                () -> !b.rooms().edges().serves("panel") && a.rooms().originRelays().count("panel") == 0);
+    }
+
+    @Test
+    void theOriginTakesAnEncoderOnlyFromARegisteredAddressAndWellFormedTracks() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        WhipEncoder host = redis.closeAfter(new WhipEncoder(14));
+        assertEquals(201, host.publish(a.baseUrl(), "guarded", token(a, "guarded", "host", Role.MODERATOR)).statusCode());
+        // A relay as node-b would open it (its registered host: loopback here).
+        io.stagecast.sfu.srtp.SrtpMasterKeys keys = io.stagecast.sfu.srtp.SrtpMasterKeys.random(
+                io.stagecast.sfu.srtp.SrtpProfile.AEAD_AES_128_GCM);
+        RelayWire.Open near = RelayWire.Open.of("node-b", "127.0.0.1", 9, keys);
+        HttpResponse<String> opened = api(a, "guarded", "POST", "/relays", new String(RelayWire.write(near)));
+        assertEquals(201, opened.statusCode(), opened.body());
+        String relay = RelayWire.JSON.readTree(opened.body()).path("relay").asText();
+        String path = "/relays/" + relay + "/publishers";
+        String speaker = token(a, "guarded", "speaker", Role.SPEAKER);
+        io.stagecast.sfu.router.ProducerSpec audio = new io.stagecast.sfu.router.ProducerSpec(
+                io.stagecast.sfu.router.MediaKind.AUDIO, "0",
+                new io.stagecast.sfu.router.CodecSpec("opus", 111, 48000, 2, "", -1, java.util.List.of()),
+                java.util.List.of(new io.stagecast.sfu.router.StreamSpec(1234, null)), java.util.Map.of());
+        java.util.function.Function<RelayWire.Publisher, String> json = p -> new String(RelayWire.write(p));
+        RelayWire.Publisher good = new RelayWire.Publisher(speaker, near, java.util.List.of(audio));
+        int before = a.rooms().get("guarded").size();
+
+        assertEquals(403, api(a, "guarded", "POST", path, json.apply(new RelayWire.Publisher(speaker,
+                RelayWire.Open.of("node-b", "198.51.100.7", 9, keys), java.util.List.of(audio)))).statusCode(),
+                "media comes only from an address a node registered");
+        assertEquals(404, api(a, "guarded", "POST", "/relays/no-such-relay/publishers", json.apply(good)).statusCode());
+        assertEquals(400, api(a, "guarded", "POST", path, json.apply(new RelayWire.Publisher(speaker, near,
+                java.util.List.of()))).statusCode(), "no track");
+        assertEquals(400, api(a, "guarded", "POST", path, json.apply(new RelayWire.Publisher(speaker, near,
+                java.util.List.of(audio, audio)))).statusCode(), "one mid twice");
+        assertEquals(400, api(a, "guarded", "POST", path, json.apply(good).replace("\"opus\"", "null")).statusCode(),
+                "a codec without a name");
+        assertEquals(400, api(a, "guarded", "POST", path, "{\"token\":1,").statusCode());
+        assertEquals(401, api(a, "guarded", "POST", path, json.apply(new RelayWire.Publisher("not-a-token", near,
+                java.util.List.of(audio)))).statusCode());
+        assertEquals(403, api(a, "guarded", "POST", path, json.apply(new RelayWire.Publisher(
+                token(a, "guarded", "att", Role.ATTENDEE), near, java.util.List.of(audio)))).statusCode(), "an attendee's token");
+        assertEquals(before, a.rooms().get("guarded").size(), "nobody added by a refused request");
+
+        HttpResponse<String> accepted = api(a, "guarded", "POST", path, json.apply(good));
+        assertEquals(201, accepted.statusCode(), accepted.body());
+        RelayWire.Published made = RelayWire.read(accepted.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                RelayWire.Published.class);
+        assertTrue(made.participant().startsWith("whip-") && made.port() > 0, accepted.body());
+        assertEquals("stage", participant(a, "guarded", "speaker").path("place").asText());
+        // The relay's end takes its edge's encoders off the stage with it.
+        assertEquals(204, api(a, "guarded", "DELETE", "/relays/" + relay, null).statusCode());
+        assertNull(participant(a, "guarded", "speaker"), "gone with its relay");
+    }
+
+    private static void assertNotNullRow(JsonNode row) {
+        assertTrue(row != null, "the encoder at the edge is in the origin's participants list");
+    }
+
+    /** The origin's participants list row named {@code name}, or null. */
+    private static JsonNode participant(StagecastServer origin, String room, String name) throws Exception {
+        HttpResponse<String> list = api(origin, room, "GET", "/participants", null);
+        assertEquals(200, list.statusCode(), list.body());
+        for (JsonNode p : RelayWire.JSON.readTree(list.body()).path("participants")) {
+            if (name.equals(p.path("name").asText())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode participantOrNull(StagecastServer origin, String room, String name) {
+        try {
+            return participant(origin, room, name);
+        } catch (Exception | AssertionError e) {
+            return null;
+        }
+    }
+
+    /** A server API call at {@code node} with roomAdmin of {@code room}; the status and body. */
+    private static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
+            throws Exception {
+        String token = node.apiTokens().mint(ApiGrants.adminOf(room), Duration.ofMinutes(2));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/rooms/" + room + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Milliseconds from {@code startNanos} until {@code condition} holds, checked every 2 ms; fails after 3 s. */
+    private static long millisUntil(long startNanos, BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() - startNanos < 3_000_000_000L, "not within 3 s");
+            Thread.sleep(2);
+        }
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
