@@ -203,6 +203,7 @@ class RestApiTest {
         assertEquals(404, api.call("GET", "/rooms/{room}/relays/{relay}", relay).status());
         assertEquals(404, api.call("PUT", "/rooms/{room}/relays/{relay}", relay, "{\"layers\": {}}").status());
         assertEquals(404, api.call("POST", "/rooms/{room}/relays/{relay}/viewers", relay, "{\"token\": \"t\"}").status());
+        assertEquals(404, api.call("POST", "/rooms/{room}/relays/{relay}/publishers", relay, "{\"token\": \"t\"}").status());
         assertEquals(404, api.call("DELETE", "/rooms/{room}/relays/{relay}", relay).status());
         assertEquals(204, api.call("DELETE", "/rooms/{room}", room("relayed")).status());
     }

@@ -197,8 +197,75 @@ class EdgeRelayEndToEndTest {
         throw new AssertionError("never joined");
     }
 
+    /**
+     * A publisher connected to an edge: a WHIP encoder POSTs to C, which answers it and relays its
+     * track to the origin A over an uplink; A puts it on stage and relays it to every edge (C's
+     * own viewer hears it through A). The moderator, through B, takes it off the stage: nothing
+     * of it reaches any node after, and C ends the encoder's session.
+     */
     @Test
     @Order(3)
+    void anEncoderPublishingToEdgeCIsHeardOnAllThreeNodesAndTheModeratorsRemovalEndsItEverywhere() throws Exception {
+        NodeProcess c = nodes.get(2);
+        JsonWebSocketClient mod = joinFollowing(nodes.get(1), nodes.get(1).token(ROOM, "mod2", "Max Moderator", Role.MODERATOR));
+        mod.drainEvents();
+        WhipEncoder cleo = keep(new WhipEncoder(31));
+        String cleoToken = c.token(ROOM, "Cleo Encoder", Role.SPEAKER);
+        HttpResponse<String> published = cleo.publish(c.baseUrl, ROOM, cleoToken);
+        assertEquals(201, published.statusCode(), "published at C, not sent to the origin: " + published.body());
+        assertEquals(1, (int) metric(c, "stagecast_edge_publishers", ""), "C carries the encoder");
+
+        List<WhepPlayer> everywhere = new ArrayList<>();
+        List<String[]> resources = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            WhepPlayer p = keep(new WhepPlayer(2));
+            String token = node.token(ROOM, "listener", Role.ATTENDEE);
+            HttpResponse<String> watched = p.watch(node.baseUrl, ROOM, token);
+            assertEquals(201, watched.statusCode(), watched.body());
+            resources.add(new String[] {node.baseUrl, watched.headers().firstValue("Location").orElseThrow(), token});
+            everywhere.add(p);
+        }
+        for (WhepPlayer p : everywhere) {
+            within(Duration.ofSeconds(5), "viewers on A, B and C hear the encoder at C", () -> p.received(31) > 20);
+        }
+        long sentBefore = cleo.sent();
+        long[] before = everywhere.stream().mapToLong(p -> p.received(31)).toArray();
+        Thread.sleep(2_000);
+        long sent = cleo.sent() - sentBefore;
+        for (int i = 0; i < before.length; i++) {
+            long got = everywhere.get(i).received(31) - before[i];
+            assertTrue(got >= sent * 0.97 && got <= sent + 3, "node " + "ABC".charAt(i) + " got every packet: " + got + " of " + sent);
+        }
+
+        String cleoId = null;
+        for (JsonNode event : mod.drainEvents()) {
+            if (event.path("event").asText().equals("participant.added")
+                    && event.path("participant").path("name").asText().equals("Cleo Encoder")) {
+                cleoId = event.path("participant").path("id").asText();
+            }
+        }
+        assertTrue(cleoId != null, "the moderator (through B) sees the encoder at C join the origin's room");
+        assertTrue(mod.request("stage.remove", "participantId", cleoId).path("ok").asBoolean());
+        long removedAt = System.nanoTime();
+        within(Duration.ofSeconds(3), "C ends the encoder's session", () -> metric(c, "stagecast_edge_publishers", "") == 0);
+        long endedMs = (System.nanoTime() - removedAt) / 1_000_000;
+        Thread.sleep(300);
+        long[] heard = everywhere.stream().mapToLong(p -> p.received(31)).toArray();
+        Thread.sleep(1_000);
+        for (int i = 0; i < heard.length; i++) {
+            assertEquals(heard[i], everywhere.get(i).received(31), "nothing of the removed encoder reaches node " + "ABC".charAt(i));
+        }
+        assertEquals(404, SyntheticMedia.delete(c.baseUrl, published.headers().firstValue("Location").orElseThrow(), cleoToken));
+        System.out.println("edge relay: an encoder at C was heard on A, B and C (every packet of " + sent + " in 2 s); taken off"
+                + " the stage through B, its session at C ended within " + endedMs + " ms, nothing of it anywhere after");
+        for (String[] r : resources) {
+            assertEquals(200, SyntheticMedia.delete(r[0], r[1], r[2]), "the listener leaves");
+        }
+        mod.close();
+    }
+
+    @Test
+    @Order(4)
     void anEdgeKilledItsViewersWatchAgainFromAnotherNodeWithin5s() throws Exception {
         NodeProcess a = nodes.get(0);
         NodeProcess b = nodes.get(1);
