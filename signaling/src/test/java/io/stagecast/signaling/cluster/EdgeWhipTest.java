@@ -177,6 +177,35 @@ class EdgeWhipTest {
                 () -> !b.rooms().edges().serves("panel") && a.rooms().originRelays().count("panel") == 0);
     }
 
+    /**
+     * A browser-style encoder (simulcast by rid, no a=ssrc) at the edge: the edge binds its SSRCs
+     * from the first packets, the uplink carries them as sent (mid and rid extensions included),
+     * so the origin binds them the same way, and the SSRCs it learnt come back to the edge.
+     */
+    @Test
+    void aRidSimulcastEncoderAtTheEdgeIsLearntAtTheOriginFromTheRelayedPackets() throws Exception {
+        StagecastServer[] nodes = twoNodes();
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        WhepPlayer atA = redis.closeAfter(new WhepPlayer(1));
+        assertEquals(201, atA.watch(a.baseUrl(), "rids", token(a, "rids", "va", Role.ATTENDEE)).statusCode());
+        WhipEncoder simulcast = redis.closeAfter(new WhipEncoder(21, true));
+        HttpResponse<String> published = simulcast.publish(b.baseUrl(), "rids", token(a, "rids", "sim", Role.MODERATOR));
+        assertEquals(201, published.statusCode(), published.body());
+        long start = System.nanoTime();
+        int q = simulcast.simulcastSsrc(0);
+        int f = simulcast.simulcastSsrc(1);
+        long learntMs = millisUntil(start, () -> a.rooms().get("rids").stageTracks().stream().anyMatch(t -> {
+            io.stagecast.sfu.router.ProducerSpec spec = t.producer().relaySpec();
+            return spec.streams().size() == 2 && spec.streams().get(0).ssrc() == q && spec.streams().get(1).ssrc() == f;
+        }));
+        long backMs = millisUntil(start, () -> b.rooms().edges().relayedSpecs("rids").stream().anyMatch(spec ->
+                spec.streams().size() == 2 && spec.streams().get(0).ssrc() == q && spec.streams().get(1).ssrc() == f));
+        System.out.println("edge WHIP: a rid-only simulcast encoder at the edge; both SSRCs learnt at the origin " + learntMs
+                + " ms after its first packets, described back at the edge " + backMs + " ms after them");
+        within(Duration.ofSeconds(3), "its audio at the origin's viewer", () -> atA.received(21) > 10);
+    }
+
     @Test
     void theOriginTakesAnEncoderOnlyFromARegisteredAddressAndWellFormedTracks() throws Exception {
         StagecastServer[] nodes = twoNodes();
