@@ -27,14 +27,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Another node's room as this node serves its WHEP viewers (issue 14, item 3): a router of its
- * own, fed by one relay from the room's origin (this end's relay transport on a socket of its
- * own; {@link OriginRelays} is the other end), a producer here per stage track there, and the
- * viewers' {@link WhepSubscription}s over them, each with this node's own allocation. The stage
+ * Another node's room as this node serves its WHEP viewers and WHIP encoders (issue 14, item 3):
+ * a router of its own, fed by one relay from the room's origin (this end's relay transport on a
+ * socket of its own; {@link OriginRelays} is the other end), a producer here per stage track
+ * there, and the viewers' {@link WhepSubscription}s over them, each with this node's own
+ * allocation; an encoder here sends to the origin over an uplink of its own ({@link
+ * EdgePublisher}); who is here is {@link EdgeMembers}. The stage
  * is polled when the origin says it changed, when the viewers here come to need a layer, and every
  * 500 ms ({@link EdgeRooms}), one poll at a time, each saying which simulcast layers the viewers
  * here need (the origin relays only those); the stage's changes rebind the viewers' slots as on
- * the origin. Made on the first viewer, closed with the last one, or when the origin drops it (the
+ * the origin. Made on the first viewer or encoder, closed with the last one, or when the origin drops it (the
  * room ended or moved, or the origin is gone for 10 s: its viewers' transports close, and a WHEP
  * player POSTs again). Guarded by its monitor; nothing here blocks (the media plane's calls hop
  * onto its loops, the origin's calls are asynchronous).
@@ -42,18 +44,6 @@ import java.util.concurrent.CompletableFuture;
 final class EdgeRoom {
     private static final Logger log = LoggerFactory.getLogger(EdgeRoom.class);
     static final long ORIGIN_LOST_NANOS = 10_000_000_000L;
-
-    /**
-     * @param originId      its participant id in the origin's room
-     * @param admittedNanos when it was made here, after the origin admitted it: a poll sent later
-     *                      whose answer does not list it means the origin's room removed it
-     */
-    private record Viewer(MediaResource resource, WhepSubscription subscription, String originId, long admittedNanos) {
-    }
-
-    /** A WHIP encoder here, on stage at the origin as {@code originId} (fields as {@link Viewer}'s). */
-    private record Publisher(MediaResource resource, EdgePublisher media, String originId, long admittedNanos) {
-    }
 
     final String name;
     private final String originUrl;
@@ -64,13 +54,7 @@ final class EdgeRoom {
     private final SrtpMasterKeys keys = SrtpMasterKeys.random(SrtpProfile.AEAD_AES_128_GCM);
     private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
     private final Map<String, io.stagecast.sfu.router.ProducerSpec> specs = new java.util.HashMap<>();
-    private final Map<String, Viewer> viewers = new LinkedHashMap<>();
-    private final Map<String, Publisher> publishers = new LinkedHashMap<>();
-    /**
-     * Viewers here (origin ids) the origin's room holds in its lobby: their subscriptions show no
-     * track until a poll's answer no longer lists them (the room's rule, as for a viewer there).
-     */
-    private final java.util.Set<String> waiting = new java.util.HashSet<>();
+    private final EdgeMembers members = new EdgeMembers();
     /**
      * Which layers of each relayed producer the viewers here need, as this router's
      * {@link io.stagecast.sfu.router.LayerDemand} last said (on a media loop, hence not under the
@@ -86,8 +70,6 @@ final class EdgeRoom {
     private boolean pollAgain;
     /** Completes when the origin answered the relay's opening (exceptionally when it refused). */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
-    /** Viewers who left here (their origin ids) since the last answered poll, which tells the origin. */
-    private final java.util.Set<String> leftHere = new java.util.LinkedHashSet<>();
     private String relayId;
     private String nodeId;
     private long lastAnswerNanos = System.nanoTime();
@@ -203,7 +185,7 @@ final class EdgeRoom {
                 edges.resources().release(resource);
                 throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the origin's uplink is unusable: " + e);
             }
-            publishers.put(resource.secret(), new Publisher(resource, media, published.participant(), System.nanoTime()));
+            members.addPublisher(resource, media, published.participant());
             log.info("{} publishes to {} here, relayed to {}", published.participant(), name, originUrl);
             return new MediaAnswer(resource, media.answer());
         } catch (SignalingException e) {
@@ -214,11 +196,9 @@ final class EdgeRoom {
 
     /** One of an encoder's transports closed (its ICE consent ended, or its uplink went silent). */
     private synchronized void publisherGone(EdgePublisher media) {
-        for (Publisher publisher : publishers.values()) {
-            if (publisher.media() == media) {
-                leave(publisher.resource());
-                return;
-            }
+        MediaResource resource = members.resourceOf(media);
+        if (resource != null) {
+            leave(resource);
         }
     }
 
@@ -228,7 +208,7 @@ final class EdgeRoom {
             if (closed) {
                 return; // the relay's end makes its viewers leave at the origin
             }
-            leftHere.add(originId);
+            members.leftHere(originId);
         }
         pollSoon();
     }
@@ -278,7 +258,7 @@ final class EdgeRoom {
             }
             polling = true;
             id = relayId;
-            left = List.copyOf(leftHere);
+            left = members.leftSoFar();
             java.util.Set<Producer> current = new java.util.HashSet<>();
             for (Map.Entry<String, StageTrack> e : tracks.entrySet()) {
                 Producer producer = e.getValue().producer();
@@ -297,10 +277,15 @@ final class EdgeRoom {
                 try {
                     if (failure == null) {
                         lastAnswerNanos = System.nanoTime();
-                        left.forEach(leftHere::remove);
+                        members.told(left);
                         apply(state); // before the next poll may start: answers apply in order
-                        endRemoved(state.viewers(), sentNanos);
-                        letIn(state.waiting(), sentNanos);
+                        if (!closed) {
+                            for (MediaResource gone : members.removedAtOrigin(state.viewers(), sentNanos)) {
+                                log.info("{} of {} here was removed at the origin", gone.participantId(), name);
+                                leave(gone);
+                            }
+                            members.letIn(state.waiting(), sentNanos, List.copyOf(tracks.values()));
+                        }
                     }
                 } finally {
                     polling = false;
@@ -325,58 +310,6 @@ final class EdgeRoom {
                         + ")" : "did not answer for 10 s"));
             }
         });
-    }
-
-    /** Viewers and encoders here the origin's room no longer holds (removed there, or the session ended): ended here too. */
-    private void endRemoved(List<String> stillThere, long pollSentNanos) {
-        if (stillThere == null || closed) {
-            return;
-        }
-        java.util.Set<String> there = new java.util.HashSet<>(stillThere);
-        for (Viewer viewer : List.copyOf(viewers.values())) {
-            if (viewer.admittedNanos() - pollSentNanos < 0 && !there.contains(viewer.originId())) {
-                log.info("{} watching {} here was removed at the origin", viewer.originId(), name);
-                leave(viewer.resource());
-            }
-        }
-        for (Publisher publisher : List.copyOf(publishers.values())) {
-            if (publisher.admittedNanos() - pollSentNanos < 0 && !there.contains(publisher.originId())) {
-                log.info("{} publishing to {} here was removed at the origin", publisher.originId(), name);
-                leave(publisher.resource());
-            }
-        }
-    }
-
-    /**
-     * Viewers here the room let in from its lobby since they came start watching; one the room
-     * holds there again (after a reconnect, say) stops. {@code stillWaiting} null: an origin that
-     * does not say, nobody waits. A viewer made after the poll was sent keeps what its admission said.
-     */
-    private void letIn(List<String> stillWaiting, long pollSentNanos) {
-        if (closed) {
-            return;
-        }
-        java.util.Set<String> now = stillWaiting == null ? java.util.Set.of() : new java.util.HashSet<>(stillWaiting);
-        List<StageTrack> stage = List.copyOf(tracks.values());
-        for (Viewer viewer : viewers.values()) {
-            if (viewer.admittedNanos() - pollSentNanos >= 0) {
-                continue;
-            }
-            boolean held = now.contains(viewer.originId());
-            if (held != waiting.contains(viewer.originId())) {
-                if (held) {
-                    waiting.add(viewer.originId());
-                } else {
-                    waiting.remove(viewer.originId());
-                }
-                viewer.subscription().sync(held ? List.of() : stage);
-            }
-        }
-    }
-
-    /** The tracks a viewer here is shown: none while the room holds it in its lobby. */
-    private List<StageTrack> shownTo(Viewer viewer, List<StageTrack> stage) {
-        return waiting.contains(viewer.originId()) ? List.of() : stage;
     }
 
     /** The stage's tracks as the origin lists them: producers here made and closed to match, viewers rebound. */
@@ -416,9 +349,7 @@ final class EdgeRoom {
         }
         if (changed) {
             List<StageTrack> stage = List.copyOf(tracks.values());
-            for (Viewer viewer : viewers.values()) {
-                viewer.subscription().sync(shownTo(viewer, stage));
-            }
+            members.show(stage);
         }
     }
 
@@ -450,12 +381,7 @@ final class EdgeRoom {
         }
         transport.setRemoteDtls(result.remoteDtls());
         WhepSubscription subscription = new WhepSubscription(transport, router, result.slots());
-        Viewer viewer = new Viewer(resource, subscription, originId, System.nanoTime());
-        viewers.put(resource.secret(), viewer);
-        if (inLobby) {
-            waiting.add(originId);
-        }
-        subscription.sync(shownTo(viewer, List.copyOf(tracks.values())));
+        members.addViewer(resource, subscription, originId, inLobby, List.copyOf(tracks.values()));
         log.info("{} watches {} here, relayed from {}", id, name, originUrl);
         return new MediaAnswer(resource, result.answer().write());
     }
@@ -474,57 +400,39 @@ final class EdgeRoom {
 
     /** The resource of that kind and secret here, or null. */
     synchronized MediaResource resource(MediaResource.Kind kind, String secret) {
-        if (kind == MediaResource.Kind.WHEP) {
-            Viewer viewer = viewers.get(secret);
-            return viewer == null ? null : viewer.resource();
-        }
-        Publisher publisher = publishers.get(secret);
-        return publisher == null ? null : publisher.resource();
+        return members.resource(kind, secret);
     }
 
     private synchronized void leave(MediaResource resource) {
-        String originId;
-        Viewer viewer = viewers.remove(resource.secret());
-        Publisher publisher = viewer == null ? publishers.remove(resource.secret()) : null;
-        if (viewer != null) {
-            viewer.subscription().close();
-            originId = viewer.originId();
-            waiting.remove(originId);
-        } else if (publisher != null) {
-            publisher.media().close();
-            originId = publisher.originId();
-        } else {
+        String originId = members.remove(resource);
+        if (originId == null) {
             return;
         }
         edges.resources().release(resource);
-        if (isEmpty()) {
+        if (members.isEmpty()) {
             close("the last one here left"); // the relay's end makes it leave at the origin
         } else {
-            leftHere.add(originId);
+            members.leftHere(originId);
             pollSoon();
         }
     }
 
     /** No viewer and no encoder here. */
     synchronized boolean isEmpty() {
-        return viewers.isEmpty() && publishers.isEmpty();
+        return members.isEmpty();
     }
 
     synchronized int publisherCount() {
-        return publishers.size();
+        return members.publisherCount();
     }
 
     /** What the forwarding towards each viewer here decided (the operator's view of an edge; tests). */
     synchronized List<CompletableFuture<io.stagecast.sfu.router.SubscriberReport>> reports() {
-        List<CompletableFuture<io.stagecast.sfu.router.SubscriberReport>> out = new ArrayList<>();
-        for (Viewer viewer : viewers.values()) {
-            out.add(router.subscriberReport(viewer.subscription().transport()));
-        }
-        return out;
+        return members.reports(router);
     }
 
     synchronized int viewerCount() {
-        return viewers.size();
+        return members.viewerCount();
     }
 
     /** How the relayed tracks' producers here are described (tests: the SSRCs learnt at the origin). */
@@ -536,30 +444,19 @@ final class EdgeRoom {
         return tracks.size();
     }
 
-    /** Ends the relay and every viewer here; idempotent. */
+    /** Ends the relay and every viewer and encoder here; idempotent. */
     void close(String reason) {
-        List<Viewer> left;
-        List<Publisher> encoders;
+        List<MediaResource> left;
         String id;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            left = new ArrayList<>(viewers.values());
-            viewers.clear();
-            encoders = new ArrayList<>(publishers.values());
-            publishers.clear();
+            left = members.closeAll();
             id = relayId;
         }
-        for (Viewer viewer : left) {
-            viewer.subscription().close();
-            edges.resources().release(viewer.resource());
-        }
-        for (Publisher publisher : encoders) {
-            publisher.media().close();
-            edges.resources().release(publisher.resource());
-        }
+        left.forEach(edges.resources()::release);
         router.close();
         relay.close();
         edges.forget(this);

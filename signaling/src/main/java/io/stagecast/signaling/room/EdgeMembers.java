@@ -1,0 +1,199 @@
+package io.stagecast.signaling.room;
+
+import io.stagecast.sfu.router.Router;
+import io.stagecast.sfu.router.SubscriberReport;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Who is connected to an {@link EdgeRoom} here: its WHEP viewers and WHIP encoders, each one of
+ * the room's participants at the origin (by its id there), and what the origin is still to be
+ * told (those who left here). Follows the origin's answers: one it no longer holds is ended here,
+ * one it holds in its lobby is shown no track. Guarded by the edge room's monitor; closing the
+ * media of one who leaves is done here, the resources are given back by the edge room.
+ */
+final class EdgeMembers {
+    /**
+     * @param originId      its participant id in the origin's room
+     * @param admittedNanos when it was made here, after the origin admitted it: a poll sent later
+     *                      whose answer does not list it means the origin's room removed it
+     */
+    private record Viewer(MediaResource resource, WhepSubscription subscription, String originId, long admittedNanos) {
+    }
+
+    /** A WHIP encoder here, on stage at the origin as {@code originId} (fields as {@link Viewer}'s). */
+    private record Publisher(MediaResource resource, EdgePublisher media, String originId, long admittedNanos) {
+    }
+
+    private final Map<String, Viewer> viewers = new LinkedHashMap<>();
+    private final Map<String, Publisher> publishers = new LinkedHashMap<>();
+    /**
+     * Viewers here (origin ids) the origin's room holds in its lobby: their subscriptions show no
+     * track until a poll's answer no longer lists them (the room's rule, as for a viewer there).
+     */
+    private final Set<String> waiting = new HashSet<>();
+    /** Those who left here (their origin ids) since the last answered poll, which tells the origin. */
+    private final Set<String> leftHere = new LinkedHashSet<>();
+
+    void addViewer(MediaResource resource, WhepSubscription subscription, String originId, boolean inLobby,
+                   List<StageTrack> stage) {
+        if (inLobby) {
+            waiting.add(originId);
+        }
+        viewers.put(resource.secret(), new Viewer(resource, subscription, originId, System.nanoTime()));
+        subscription.sync(inLobby ? List.of() : stage);
+    }
+
+    void addPublisher(MediaResource resource, EdgePublisher media, String originId) {
+        publishers.put(resource.secret(), new Publisher(resource, media, originId, System.nanoTime()));
+    }
+
+    /** The resource of that kind and secret here, or null. */
+    MediaResource resource(MediaResource.Kind kind, String secret) {
+        if (kind == MediaResource.Kind.WHEP) {
+            Viewer viewer = viewers.get(secret);
+            return viewer == null ? null : viewer.resource();
+        }
+        Publisher publisher = publishers.get(secret);
+        return publisher == null ? null : publisher.resource();
+    }
+
+    /** The resource of the encoder whose media this is, or null (not, or no longer, here). */
+    MediaResource resourceOf(EdgePublisher media) {
+        for (Publisher publisher : publishers.values()) {
+            if (publisher.media() == media) {
+                return publisher.resource();
+            }
+        }
+        return null;
+    }
+
+    /** Its media ended and it is forgotten: its origin id, or null when it was not here. */
+    String remove(MediaResource resource) {
+        Viewer viewer = viewers.remove(resource.secret());
+        if (viewer != null) {
+            viewer.subscription().close();
+            waiting.remove(viewer.originId());
+            return viewer.originId();
+        }
+        Publisher publisher = publishers.remove(resource.secret());
+        if (publisher != null) {
+            publisher.media().close();
+            return publisher.originId();
+        }
+        return null;
+    }
+
+    /** The origin is to hear at the next poll that {@code originId} left here. */
+    void leftHere(String originId) {
+        leftHere.add(originId);
+    }
+
+    /** Who left here, for the poll being sent. */
+    List<String> leftSoFar() {
+        return List.copyOf(leftHere);
+    }
+
+    /** The poll that named {@code told} was answered: the origin knows. */
+    void told(List<String> told) {
+        told.forEach(leftHere::remove);
+    }
+
+    /**
+     * Those here the origin's room no longer holds ({@code stillThere}: null from an origin that
+     * does not say), of those made before the poll was sent: to be ended here.
+     */
+    List<MediaResource> removedAtOrigin(List<String> stillThere, long pollSentNanos) {
+        List<MediaResource> gone = new ArrayList<>();
+        if (stillThere == null) {
+            return gone;
+        }
+        Set<String> there = new HashSet<>(stillThere);
+        for (Viewer viewer : viewers.values()) {
+            if (viewer.admittedNanos() - pollSentNanos < 0 && !there.contains(viewer.originId())) {
+                gone.add(viewer.resource());
+            }
+        }
+        for (Publisher publisher : publishers.values()) {
+            if (publisher.admittedNanos() - pollSentNanos < 0 && !there.contains(publisher.originId())) {
+                gone.add(publisher.resource());
+            }
+        }
+        return gone;
+    }
+
+    /**
+     * Viewers the room let in from its lobby since they came start watching {@code stage}; one the
+     * room holds there again stops. {@code stillWaiting} null: an origin that does not say, nobody
+     * waits. A viewer made after the poll was sent keeps what its admission said.
+     */
+    void letIn(List<String> stillWaiting, long pollSentNanos, List<StageTrack> stage) {
+        Set<String> now = stillWaiting == null ? Set.of() : new HashSet<>(stillWaiting);
+        for (Viewer viewer : viewers.values()) {
+            if (viewer.admittedNanos() - pollSentNanos >= 0) {
+                continue;
+            }
+            boolean held = now.contains(viewer.originId());
+            if (held != waiting.contains(viewer.originId())) {
+                if (held) {
+                    waiting.add(viewer.originId());
+                } else {
+                    waiting.remove(viewer.originId());
+                }
+                viewer.subscription().sync(held ? List.of() : stage);
+            }
+        }
+    }
+
+    /** The stage changed: each viewer is shown it (none while the room holds it in its lobby). */
+    void show(List<StageTrack> stage) {
+        for (Viewer viewer : viewers.values()) {
+            viewer.subscription().sync(waiting.contains(viewer.originId()) ? List.of() : stage);
+        }
+    }
+
+    /** What the forwarding towards each viewer here decided. */
+    List<CompletableFuture<SubscriberReport>> reports(Router router) {
+        List<CompletableFuture<SubscriberReport>> out = new ArrayList<>();
+        for (Viewer viewer : viewers.values()) {
+            out.add(router.subscriberReport(viewer.subscription().transport()));
+        }
+        return out;
+    }
+
+    boolean isEmpty() {
+        return viewers.isEmpty() && publishers.isEmpty();
+    }
+
+    int viewerCount() {
+        return viewers.size();
+    }
+
+    int publisherCount() {
+        return publishers.size();
+    }
+
+    /** Everyone's media ended (the relay's end): their resources, to be given back. */
+    List<MediaResource> closeAll() {
+        List<MediaResource> resources = new ArrayList<>();
+        for (Viewer viewer : viewers.values()) {
+            viewer.subscription().close();
+            resources.add(viewer.resource());
+        }
+        for (Publisher publisher : publishers.values()) {
+            publisher.media().close();
+            resources.add(publisher.resource());
+        }
+        viewers.clear();
+        publishers.clear();
+        waiting.clear();
+        return resources;
+    }
+}
