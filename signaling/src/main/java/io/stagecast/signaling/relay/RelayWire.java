@@ -78,10 +78,13 @@ public final class RelayWire {
      *                ids); one admitted before the poll was sent and not listed was removed there
      *                and is ended at the edge. Null from an origin that does not say
      * @param waiting those of {@code viewers} the room holds in its lobby (the session has not
-     *                started, or the waiting room): they get no media until they leave it. Null: none
+     *                started, or the waiting room): they get no media until they leave it
+     * @param membership the count of changes of the room's edge participants these lists are of:
+     *                   a poll that says it saw this count is answered with {@code viewers} and
+     *                   {@code waiting} null (unchanged). Null from an origin that does not count
      */
     public record State(String relay, String host, int port, List<Track> tracks, List<String> viewers,
-                        List<String> waiting) {
+                        List<String> waiting, Long membership) {
     }
 
     /**
@@ -124,9 +127,11 @@ public final class RelayWire {
      * (indexed like its spec's) the edge's viewers need; the origin relays only those (the
      * lowest always). A track not named keeps what was last asked; every stream at first.
      * {@code left}: the edge's viewers ({@link Admitted#participant} ids) who left there since
-     * its last answered poll; they leave the origin's room.
+     * its last answered poll; they leave the origin's room. {@code seen}: the
+     * {@link State#membership} of the last answer with the lists, null for none: unchanged since,
+     * the answer leaves them out (an edge of thousands of viewers is not sent them twice a second).
      */
-    public record Poll(Map<String, List<Boolean>> layers, List<String> left) {
+    public record Poll(Map<String, List<Boolean>> layers, List<String> left, Long seen) {
     }
 
     public static byte[] write(Object value) {

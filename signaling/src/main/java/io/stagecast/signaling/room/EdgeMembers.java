@@ -107,8 +107,9 @@ final class EdgeMembers {
     }
 
     /**
-     * Those here the origin's room no longer holds ({@code stillThere}: null from an origin that
-     * does not say), of those made before the poll was sent: to be ended here.
+     * Those here the origin's room no longer holds ({@code stillThere}: null when unchanged since
+     * the last list, or from an origin that does not say), of those made before the poll was
+     * sent: to be ended here.
      */
     List<MediaResource> removedAtOrigin(List<String> stillThere, long pollSentNanos) {
         List<MediaResource> gone = new ArrayList<>();
@@ -131,11 +132,15 @@ final class EdgeMembers {
 
     /**
      * Viewers the room let in from its lobby since they came start watching {@code stage}; one the
-     * room holds there again stops. {@code stillWaiting} null: an origin that does not say, nobody
-     * waits. A viewer made after the poll was sent keeps what its admission said.
+     * room holds there again stops. {@code stillWaiting} null: unchanged since the last list (or
+     * an origin without a lobby at edges). A viewer made after the poll was sent keeps what its
+     * admission said.
      */
     void letIn(List<String> stillWaiting, long pollSentNanos, List<StageTrack> stage) {
-        Set<String> now = stillWaiting == null ? Set.of() : new HashSet<>(stillWaiting);
+        if (stillWaiting == null) {
+            return;
+        }
+        Set<String> now = new HashSet<>(stillWaiting);
         for (Viewer viewer : viewers.values()) {
             if (viewer.admittedNanos() - pollSentNanos >= 0) {
                 continue;

@@ -72,6 +72,8 @@ final class EdgeRoom {
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     private String relayId;
     private String nodeId;
+    /** The origin's count of its edge participants' changes in the last answer with their lists (null: none yet). */
+    private Long membershipSeen;
     private long lastAnswerNanos = System.nanoTime();
     private boolean closed;
 
@@ -271,7 +273,8 @@ final class EdgeRoom {
             layerDemand.keySet().retainAll(current); // a late event of a producer closed since
         }
         long sentNanos = System.nanoTime();
-        client.poll(originUrl, name, id, new RelayWire.Poll(demand, left)).whenComplete((state, failure) -> {
+        Long seen = membershipSeen;
+        client.poll(originUrl, name, id, new RelayWire.Poll(demand, left, seen)).whenComplete((state, failure) -> {
             boolean again;
             synchronized (this) {
                 try {
@@ -285,6 +288,9 @@ final class EdgeRoom {
                                 leave(gone);
                             }
                             members.letIn(state.waiting(), sentNanos, List.copyOf(tracks.values()));
+                        }
+                        if (state.viewers() != null) {
+                            membershipSeen = state.membership();
                         }
                     }
                 } finally {

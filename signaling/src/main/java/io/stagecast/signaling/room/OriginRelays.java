@@ -133,7 +133,7 @@ public final class OriginRelays {
         OriginRelay relay = new OriginRelay(room.name(), transport);
         relays.put(relay.id, relay);
         log.info("room {} relayed to node {} at {} (relay transport {})", room.name(), ask.node(), edge, transport.id());
-        return sync(room, relay);
+        return sync(room, relay, null);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class OriginRelays {
         if (demand != null && demand.left() != null) {
             room.edgeViewersLeft(relay.id, new java.util.HashSet<>(demand.left()));
         }
-        RelayWire.State state = sync(room, relay);
+        RelayWire.State state = sync(room, relay, demand == null ? null : demand.seen());
         if (demand != null && demand.layers() != null) {
             for (Map.Entry<String, List<Boolean>> e : demand.layers().entrySet()) {
                 Consumer consumer = e.getKey() == null ? null : relay.byTrack.get(e.getKey());
@@ -255,7 +255,7 @@ public final class OriginRelays {
         return relay;
     }
 
-    private RelayWire.State sync(Room room, OriginRelay relay) {
+    private RelayWire.State sync(Room room, OriginRelay relay, Long seen) {
         relay.lastPollNanos = System.nanoTime();
         List<StageTrack> stage = room.stageTracks();
         List<RelayWire.Track> carried = new ArrayList<>();
@@ -280,8 +280,11 @@ public final class OriginRelays {
             }
         }
         String host = node.announcedAddresses().get(0).getHostAddress();
-        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried, room.edgeViewers(relay.id),
-                room.edgeWaiting(relay.id));
+        // The count first: a change between it and the lists makes the next poll ask for them again.
+        long membership = room.edgeMembership();
+        boolean unchanged = seen != null && seen == membership;
+        return new RelayWire.State(relay.id, host, relay.transport.localPort(), carried,
+                unchanged ? null : room.edgeViewers(relay.id), unchanged ? null : room.edgeWaiting(relay.id), membership);
     }
 
     /** Each second (the rooms' timer): relays whose edge stopped polling, or whose room ended, close. */

@@ -75,6 +75,8 @@ public final class Room {
     private volatile int connected;
     /** Of {@link #connected}, the viewers watching at an edge (their media is that node's load). */
     private volatile int connectedAtEdges;
+    /** See {@link #edgeMembership()}; under the monitor. */
+    private long edgeMembership;
     /** {@link StageRoom#memberCount()} as of the last connect, disconnect or tick, for /metrics. */
     private volatile int members;
     private final LastNPolicy lastN;
@@ -186,6 +188,9 @@ public final class Room {
 
     private void connect(String id, Participant p) {
         Participant replaced = connections.put(id, p);
+        if (p.edgeRelay != null || replaced != null && replaced.edgeRelay != null) {
+            edgeMembership++;
+        }
         connectedAtEdges += (p.edgeRelay != null ? 1 : 0) - (replaced != null && replaced.edgeRelay != null ? 1 : 0);
         connected = connections.size();
         members = stage.memberCount();
@@ -195,6 +200,7 @@ public final class Room {
         Participant p = connections.remove(id);
         if (p != null && p.edgeRelay != null) {
             connectedAtEdges--;
+            edgeMembership++;
         }
         connected = connections.size();
         members = stage.memberCount();
@@ -606,6 +612,14 @@ public final class Room {
         return id;
     }
 
+    /**
+     * A count of the changes of who is connected at edges, and of who of them waits in the lobby:
+     * an edge that has seen this count is answered without the lists (docs/api.md, Relays).
+     */
+    public synchronized long edgeMembership() {
+        return edgeMembership;
+    }
+
     /** The edge viewers of relay {@code relayId} the room still holds. */
     public synchronized List<String> edgeViewers(String relayId) {
         List<String> ids = new ArrayList<>();
@@ -777,6 +791,9 @@ public final class Room {
                 Participant p = connections.get(admitted.snapshot().you().id());
                 if (p != null) {
                     syncSubscription(p);
+                    if (p.edgeRelay != null) {
+                        edgeMembership++; // out of the lobby: its edge lets it watch
+                    }
                 }
             } else if (event instanceof StageEvent.ParticipantRemoved removed) {
                 Participant p = disconnect(removed.participantId());

@@ -252,6 +252,17 @@ class EdgeWhipTest {
                 RelayWire.Published.class);
         assertTrue(made.participant().startsWith("whip-") && made.port() > 0, accepted.body());
         assertEquals("stage", participant(a, "guarded", "speaker").path("place").asText());
+        // The lists of the relay's participants come only when they changed since the edge last saw them.
+        JsonNode full = RelayWire.JSON.readTree(api(a, "guarded", "GET", "/relays/" + relay, null).body());
+        assertTrue(full.path("viewers").toString().contains(made.participant()), full.toString());
+        long membership = full.path("membership").asLong();
+        JsonNode same = RelayWire.JSON.readTree(api(a, "guarded", "PUT", "/relays/" + relay,
+                "{\"seen\": " + membership + "}").body());
+        assertTrue(same.path("viewers").isNull() && same.path("waiting").isNull(), "unchanged, left out: " + same);
+        assertEquals(membership, same.path("membership").asLong());
+        JsonNode stale = RelayWire.JSON.readTree(api(a, "guarded", "PUT", "/relays/" + relay,
+                "{\"seen\": " + (membership - 1) + "}").body());
+        assertTrue(stale.path("viewers").toString().contains(made.participant()), "seen an older count: " + stale);
         // The relay's end takes its edge's encoders off the stage with it.
         assertEquals(204, api(a, "guarded", "DELETE", "/relays/" + relay, null).statusCode());
         assertNull(participant(a, "guarded", "speaker"), "gone with its relay");
