@@ -35,12 +35,17 @@ class EdgeWhepTest {
     @RegisterExtension
     static final RedisPerTest redis = new RedisPerTest();
 
-    private static String token(StagecastServer server, String room, String id, Role role) {
+    static String token(StagecastServer server, String room, String id, Role role) {
         return server.tokens().mint(new JoinGrant(room, id, id, role, role == Role.ATTENDEE,
                 Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
     }
 
     private StagecastServer[] twoNodes() throws Exception {
+        return twoNodes(redis);
+    }
+
+    /** Nodes a and b on {@code redis}, once each has seen both. */
+    static StagecastServer[] twoNodes(RedisPerTest redis) throws Exception {
         StagecastServer a = redis.node("node-a");
         StagecastServer b = redis.node("node-b");
         within(Duration.ofSeconds(3), "both nodes registered, each has seen both",
@@ -259,7 +264,7 @@ class EdgeWhepTest {
     }
 
     /** A server API call at {@code node} with roomAdmin of {@code room}; the status and body. */
-    private static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
+    static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
             throws Exception {
         String token = node.apiTokens().mint(ApiGrants.adminOf(room), Duration.ofMinutes(2));
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/rooms/" + room + path))
@@ -363,7 +368,7 @@ class EdgeWhepTest {
     }
 
     /** Milliseconds from {@code startNanos} until {@code condition} holds, checked every 2 ms; fails after 3 s. */
-    private static long millisUntil(long startNanos, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static long millisUntil(long startNanos, java.util.function.BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() - startNanos < 3_000_000_000L, "not within 3 s");
             Thread.sleep(2);

@@ -6,22 +6,17 @@ import io.stagecast.signaling.relay.RelayWire;
 import io.stagecast.signaling.testutil.SyntheticMedia;
 import io.stagecast.signaling.testutil.WhepPlayer;
 import io.stagecast.signaling.testutil.WhipEncoder;
-import io.stagecast.signaling.token.ApiGrants;
-import io.stagecast.signaling.token.JoinGrant;
-import io.stagecast.signaling.token.RandomIds;
 import io.stagecast.signaling.token.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
 import static io.stagecast.signaling.cluster.ClusterRoutingTest.within;
+import static io.stagecast.signaling.cluster.EdgeWhepTest.api;
+import static io.stagecast.signaling.cluster.EdgeWhepTest.millisUntil;
+import static io.stagecast.signaling.cluster.EdgeWhepTest.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,20 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EdgeWhipTest {
     @RegisterExtension
     static final RedisPerTest redis = new RedisPerTest();
-
-    private static String token(StagecastServer server, String room, String id, Role role) {
-        return server.tokens().mint(new JoinGrant(room, id, id, role, role == Role.ATTENDEE,
-                Instant.now().plus(Duration.ofHours(1)), RandomIds.tokenId(), false));
-    }
-
-    private StagecastServer[] twoNodes() throws Exception {
-        StagecastServer a = redis.node("node-a");
-        StagecastServer b = redis.node("node-b");
-        within(Duration.ofSeconds(3), "both nodes registered, each has seen both",
-                () -> a.cluster().orElseThrow().registry().lastUrls().size() == 2
-                        && b.cluster().orElseThrow().registry().lastUrls().size() == 2);
-        return new StagecastServer[] {a, b};
-    }
 
     @Test
     void anEncoderPostingToAnEdgePublishesThereIsOnStageAtTheOriginAndFollowsItsDecisions() throws Exception {
@@ -292,22 +273,7 @@ class EdgeWhipTest {
         }
     }
 
-    /** A server API call at {@code node} with roomAdmin of {@code room}; the status and body. */
-    private static HttpResponse<String> api(StagecastServer node, String room, String method, String path, String body)
-            throws Exception {
-        String token = node.apiTokens().mint(ApiGrants.adminOf(room), Duration.ofMinutes(2));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/rooms/" + room + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Milliseconds from {@code startNanos} until {@code condition} holds, checked every 2 ms; fails after 3 s. */
-    private static long millisUntil(long startNanos, BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - startNanos < 3_000_000_000L, "not within 3 s");
-            Thread.sleep(2);
-        }
-        return (System.nanoTime() - startNanos) / 1_000_000;
+    private StagecastServer[] twoNodes() throws Exception {
+        return EdgeWhepTest.twoNodes(redis);
     }
 }

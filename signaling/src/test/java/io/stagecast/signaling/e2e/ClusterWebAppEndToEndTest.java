@@ -433,13 +433,13 @@ class ClusterWebAppEndToEndTest {
         return o instanceof Map ? (Map<String, Object>) o : Map.of();
     }
 
-    private static double number(Map<String, Object> m, String key) {
+    static double number(Map<String, Object> m, String key) {
         Object v = m.get(key);
         return v instanceof Number n ? n.doubleValue() : 0;
     }
 
     /** Polls every 100 ms; fails after {@code limit} (a condition may also fail at once). */
-    private static void await(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
+    static void await(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             try {

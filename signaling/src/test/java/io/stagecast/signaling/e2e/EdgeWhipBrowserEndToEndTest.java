@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static io.stagecast.signaling.e2e.ClusterWebAppEndToEndTest.await;
+import static io.stagecast.signaling.e2e.ClusterWebAppEndToEndTest.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,21 +107,5 @@ class EdgeWhipBrowserEndToEndTest {
             await(Duration.ofSeconds(3), "off the stage at A once its DELETE at B is done",
                     () -> a.rooms().get(ROOM).stageTracks().isEmpty() && b.rooms().edges().publisherCount() == 0);
         }
-    }
-
-    private static double number(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        return v instanceof Number n ? n.doubleValue() : 0;
-    }
-
-    private static void await(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + ": not within " + limit.toMillis() + " ms");
     }
 }
