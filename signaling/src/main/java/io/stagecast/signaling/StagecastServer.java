@@ -114,11 +114,13 @@ public final class StagecastServer implements AutoCloseable {
         IceServers iceServers = IceServers.of(config.turn(), Clock.systemUTC());
         HttpRoutes routes = new HttpRoutes(rooms, tokens, metrics, new StaticFiles(), () -> ready,
                 new ApiRoutes(rooms, apiTokens, tokens, this::baseUrl, routing, this::registeredMedia), iceServers, routing);
+        io.stagecast.signaling.ws.EdgeWeb edgeWeb = config.cluster().enabled()
+                ? new io.stagecast.signaling.ws.EdgeWeb(rooms, apiTokens) : io.stagecast.signaling.ws.EdgeWeb.NONE;
         WebSocketLimits wsLimits = WebSocketLimits.DEFAULTS.withOutboundQueueBytes(config.wsOutboundQueueBytes());
         WebSocketMetrics wsMetrics = new WebSocketMetrics(metrics);
         try {
             this.http = new HttpServer(config.httpHost(), config.httpPort(), config.http(), metrics, routes,
-                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics, iceServers, routing), tls,
+                    () -> new WebSocketSession(rooms, tokens, this::baseUrl, wsLimits, wsMetrics, iceServers, routing, edgeWeb), tls,
                     config.tls().redirectPort());
         } catch (PortUnavailableException e) {
             rooms.close();
@@ -141,10 +143,10 @@ public final class StagecastServer implements AutoCloseable {
                     new io.stagecast.signaling.room.OriginRelays(media, cluster.relayNotices(), metrics);
             rooms.attach(relays);
             roomEvents.onStageChange(relays::stageChanged);
-            if (config.cluster().edgeWhep() || config.cluster().edgeWhip()) {
+            if (config.cluster().edgeWhep() || config.cluster().edgeWhip() || config.cluster().edgeWeb()) {
                 rooms.attach(new io.stagecast.signaling.room.EdgeRooms(rooms,
                         new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.relayNotices(), cluster.nodeId(),
-                        config.cluster().edgeWhep(), config.cluster().edgeWhip(), metrics));
+                        config.cluster().edgeWhep(), config.cluster().edgeWhip(), config.cluster().edgeWeb(), metrics));
             }
         }
         config.demoRoom().ifPresent(rooms::keep);

@@ -20,10 +20,14 @@ import java.util.regex.Pattern;
  *                      answered here, its tracks relayed from that node; false: 307 to it
  * @param edgeWhip      {@code cluster.edge-whip}: a WHIP POST for a room another node serves is
  *                      answered here, its tracks relayed to that node; false: 307 to it
+ * @param edgeWeb       {@code cluster.edge-web}: a web client joining a room another node serves
+ *                      stays here: its requests and events pass through to that node's room, the
+ *                      stage reaches it from here over the room's relay; false: {@code wrong_node}
  */
-public record ClusterSettings(String redisUrl, String nodeId, String advertisedUrl, boolean edgeWhep, boolean edgeWhip) {
+public record ClusterSettings(String redisUrl, String nodeId, String advertisedUrl, boolean edgeWhep, boolean edgeWhip,
+                              boolean edgeWeb) {
 
-    public static final ClusterSettings DISABLED = new ClusterSettings("", "", "", false, false);
+    public static final ClusterSettings DISABLED = new ClusterSettings("", "", "", false, false, false);
     /** A node id is part of Redis keys and of URLs: a-z, 0-9 and '-', like API key ids. */
     static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,6 +56,7 @@ public record ClusterSettings(String redisUrl, String nodeId, String advertisedU
         String advertised = settings.string(ConfigKey.CLUSTER_ADVERTISED_URL).trim();
         boolean edge = flag(settings, ConfigKey.CLUSTER_EDGE_WHEP);
         boolean edgeWhip = flag(settings, ConfigKey.CLUSTER_EDGE_WHIP);
+        boolean edgeWeb = flag(settings, ConfigKey.CLUSTER_EDGE_WEB);
         if (url.isEmpty()) {
             if (!id.isEmpty() || !advertised.isEmpty()) {
                 throw settings.invalid(id.isEmpty() ? ConfigKey.CLUSTER_ADVERTISED_URL : ConfigKey.CLUSTER_NODE_ID,
@@ -77,7 +82,7 @@ public record ClusterSettings(String redisUrl, String nodeId, String advertisedU
                 throw settings.invalid(ConfigKey.CLUSTER_ADVERTISED_URL, e.getMessage());
             }
         }
-        return new ClusterSettings(url, id, advertised, edge, edgeWhip);
+        return new ClusterSettings(url, id, advertised, edge, edgeWhip, edgeWeb);
     }
 
     private static boolean flag(LayeredSettings settings, ConfigKey key) {

@@ -78,7 +78,9 @@ enum ConfigKey {
     CLUSTER_ADVERTISED_URL("cluster.advertised-url", ""),
     /** A WHEP viewer of another node's room is served here, the room's tracks relayed from its origin. */
     CLUSTER_EDGE_WHEP("cluster.edge-whep", "true"),
-    CLUSTER_EDGE_WHIP("cluster.edge-whip", "true");
+    CLUSTER_EDGE_WHIP("cluster.edge-whip", "true"),
+    /** A web client of another node's room stays here: requests passed through, the stage relayed. */
+    CLUSTER_EDGE_WEB("cluster.edge-web", "true");
 
     /** What a key holds. */
     enum Kind {

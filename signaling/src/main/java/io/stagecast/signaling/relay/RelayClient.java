@@ -111,6 +111,21 @@ public final class RelayClient implements AutoCloseable {
                 .thenApply(r -> null);
     }
 
+    /**
+     * A WebSocket to the origin's {@code /ws}, for one web client at this edge whose requests and
+     * events pass through it ({@code ws.EdgeWebProxy}); the listener runs on this client's threads.
+     */
+    public CompletableFuture<java.net.http.WebSocket> webSocket(String originUrl, java.net.http.WebSocket.Listener listener) {
+        String base = originUrl.endsWith("/") ? originUrl.substring(0, originUrl.length() - 1) : originUrl;
+        return http.newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/ws"), listener);
+    }
+
+    /** A 2-minute API token with roomAdmin of {@code room} only: what proves to the origin that a join comes from its edge. */
+    public String credential(String room) {
+        return tokens.mint(ApiGrants.adminOf(room), TOKEN_LIFETIME);
+    }
+
     private HttpRequest.Builder request(String originUrl, String room, String rest) {
         String base = originUrl.endsWith("/") ? originUrl.substring(0, originUrl.length() - 1) : originUrl;
         String path = "/api/v1/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20") + "/relays";

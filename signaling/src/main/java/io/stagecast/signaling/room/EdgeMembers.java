@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Who is connected to an {@link EdgeRoom} here: its WHEP viewers and WHIP encoders, each one of
+ * Who is connected to an {@link EdgeRoom} here: its WHEP viewers, web clients and WHIP encoders, each one of
  * the room's participants at the origin (by its id there), and what the origin is still to be
  * told (those who left here). Follows the origin's answers: one it no longer holds is ended here,
  * one it holds in its lobby is shown no track. Guarded by the edge room's monitor; closing the
@@ -32,7 +32,13 @@ final class EdgeMembers {
     private record Publisher(MediaResource resource, EdgePublisher media, String originId, long admittedNanos) {
     }
 
+    /** A web client here ({@link EdgeWebViewer}), fields as {@link Viewer}'s. */
+    private record WebViewer(EdgeWebViewer viewer, long admittedNanos) {
+    }
+
     private final Map<String, Viewer> viewers = new LinkedHashMap<>();
+    /** By origin id; their lobby is their own (the origin says it to them through their connection). */
+    private final Map<String, WebViewer> web = new LinkedHashMap<>();
     private final Map<String, Publisher> publishers = new LinkedHashMap<>();
     /**
      * Viewers here (origin ids) the origin's room holds in its lobby: their subscriptions show no
@@ -49,6 +55,24 @@ final class EdgeMembers {
         }
         viewers.put(resource.secret(), new Viewer(resource, subscription, originId, System.nanoTime()));
         subscription.sync(inLobby ? List.of() : stage);
+    }
+
+    void addWeb(EdgeWebViewer viewer) {
+        WebViewer replaced = web.put(viewer.originId(), new WebViewer(viewer, System.nanoTime()));
+        if (replaced != null) {
+            replaced.viewer().end("replaced by a new connection");
+        }
+    }
+
+    /** A web client's media ended here; false when it was not (or no longer) here. */
+    boolean removeWeb(EdgeWebViewer viewer) {
+        WebViewer known = web.get(viewer.originId());
+        if (known == null || known.viewer() != viewer) {
+            return false;
+        }
+        web.remove(viewer.originId());
+        viewer.end(null);
+        return true;
     }
 
     void addPublisher(MediaResource resource, EdgePublisher media, String originId) {
@@ -131,6 +155,25 @@ final class EdgeMembers {
     }
 
     /**
+     * The web clients here the origin's room no longer holds (as {@link #removedAtOrigin}). Their
+     * removal closes their connections through the origin too; this is the backstop, should
+     * that close be late or lost.
+     */
+    List<EdgeWebViewer> webRemovedAtOrigin(List<String> stillThere, long pollSentNanos) {
+        List<EdgeWebViewer> gone = new ArrayList<>();
+        if (stillThere == null) {
+            return gone;
+        }
+        Set<String> there = new HashSet<>(stillThere);
+        for (WebViewer w : web.values()) {
+            if (w.admittedNanos() - pollSentNanos < 0 && !there.contains(w.viewer().originId())) {
+                gone.add(w.viewer());
+            }
+        }
+        return gone;
+    }
+
+    /**
      * Viewers the room let in from its lobby since they came start watching {@code stage}; one the
      * room holds there again stops. {@code stillWaiting} null: unchanged since the last list (or
      * an origin without a lobby at edges). A viewer made after the poll was sent keeps what its
@@ -162,6 +205,9 @@ final class EdgeMembers {
         for (Viewer viewer : viewers.values()) {
             viewer.subscription().sync(waiting.contains(viewer.originId()) ? List.of() : stage);
         }
+        for (WebViewer w : web.values()) {
+            w.viewer().sync(stage);
+        }
     }
 
     /** What the forwarding towards each viewer here decided. */
@@ -170,11 +216,18 @@ final class EdgeMembers {
         for (Viewer viewer : viewers.values()) {
             out.add(router.subscriberReport(viewer.subscription().transport()));
         }
+        for (WebViewer w : web.values()) {
+            out.add(router.subscriberReport(w.viewer().subscription().transport()));
+        }
         return out;
     }
 
     boolean isEmpty() {
-        return viewers.isEmpty() && publishers.isEmpty();
+        return viewers.isEmpty() && publishers.isEmpty() && web.isEmpty();
+    }
+
+    int webCount() {
+        return web.size();
     }
 
     int viewerCount() {
@@ -196,8 +249,12 @@ final class EdgeMembers {
             publisher.media().close();
             resources.add(publisher.resource());
         }
+        for (WebViewer w : web.values()) {
+            w.viewer().end("the stage of this node ended: reconnect");
+        }
         viewers.clear();
         publishers.clear();
+        web.clear();
         waiting.clear();
         return resources;
     }

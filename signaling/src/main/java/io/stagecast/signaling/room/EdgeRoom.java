@@ -287,6 +287,11 @@ final class EdgeRoom {
                                 log.info("{} of {} here was removed at the origin", gone.participantId(), name);
                                 leave(gone);
                             }
+                            for (EdgeWebViewer gone : members.webRemovedAtOrigin(state.viewers(), sentNanos)) {
+                                log.info("web client {} of {} here was removed at the origin", gone.originId(), name);
+                                gone.end("removed at the room's node");
+                                webLeft(gone);
+                            }
                             members.letIn(state.waiting(), sentNanos, List.copyOf(tracks.values()));
                         }
                         if (state.viewers() != null) {
@@ -349,7 +354,7 @@ final class EdgeRoom {
                 }
                 layerDemand.putIfAbsent(producer, List.copyOf(all));
                 specs.put(track.trackId(), track.spec());
-                tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer));
+                tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer, track.trackId()));
                 changed = true;
             }
         }
@@ -390,6 +395,71 @@ final class EdgeRoom {
         members.addViewer(resource, subscription, originId, inLobby, List.copyOf(tracks.values()));
         log.info("{} watches {} here, relayed from {}", id, name, originUrl);
         return new MediaAnswer(resource, result.answer().write());
+    }
+
+    /**
+     * A web client here whose join the origin's room answered ({@code originId} its participant
+     * there, {@code waiting} in its lobby): its receiving transport and subscription here. The
+     * stage is offered once {@link EdgeWebViewer#start} says the join's response went out.
+     */
+    synchronized EdgeWebViewer webViewer(String originId, ClientChannel channel, boolean waiting) throws SignalingException {
+        if (closed) {
+            throw new SignalingException(SignalingException.Code.UNAVAILABLE, "the relay of room " + name
+                    + " just closed: try again");
+        }
+        edges.caps().requireTransport(node);
+        Participant owner = new Participant(originId, true, Participant.Via.WEBSOCKET, channel);
+        EdgeWebViewer[] made = new EdgeWebViewer[1];
+        Transport transport = node.createTransport(new TransportListener() {
+            @Override
+            public void onClosed(Transport t, String reason) {
+                // On a media loop: its consent ended, as a receiving transport's end at the origin
+                // ends the connection (the client reconnects).
+                edges.control().execute(() -> {
+                    EdgeWebViewer viewer = made[0];
+                    if (viewer != null) {
+                        synchronized (EdgeRoom.this) {
+                            viewer.end("transport closed (" + reason + ")");
+                        }
+                        webLeft(viewer);
+                    }
+                });
+            }
+        });
+        RenegotiatingSubscription subscription = new RenegotiatingSubscription(owner, transport,
+                TransportDescription.of(transport, node), router);
+        EdgeWebViewer viewer = new EdgeWebViewer(this, originId, subscription, channel, waiting);
+        made[0] = viewer;
+        members.addWeb(viewer);
+        log.info("web client {} watches {} here, relayed from {}", originId, name, originUrl);
+        return viewer;
+    }
+
+    /** A web client here is gone (its connection or its passage to the origin closed). */
+    void webLeft(EdgeWebViewer viewer) {
+        synchronized (this) {
+            if (!members.removeWeb(viewer) || closed) {
+                return;
+            }
+            if (!members.isEmpty()) {
+                return; // the origin hears of the connection's end from its own passage
+            }
+        }
+        close("the last one here left");
+    }
+
+    /** The stage's tracks here now. */
+    synchronized List<StageTrack> stage() {
+        return List.copyOf(tracks.values());
+    }
+
+    synchronized int webCount() {
+        return members.webCount();
+    }
+
+    /** The relay's id at the origin once it opened (null before). */
+    synchronized String relayId() {
+        return relayId;
     }
 
     /** DELETE of a viewer's or an encoder's resource: by the token that made it (a moderator's power stays at the origin). */

@@ -38,6 +38,7 @@ public final class EdgeRooms implements AutoCloseable {
     private final RelayNotices notices;
     private final boolean whep;
     private final boolean whip;
+    private final boolean web;
     private final ConcurrentMap<String, EdgeRoom> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService control =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-control-poll", true));
@@ -45,9 +46,10 @@ public final class EdgeRooms implements AutoCloseable {
     /**
      * @param whep {@code cluster.edge-whep}: WHEP viewers of other nodes' rooms are served here
      * @param whip {@code cluster.edge-whip}: WHIP encoders of other nodes' rooms publish here
+     * @param web  {@code cluster.edge-web}: web clients of other nodes' rooms stay here
      */
     public EdgeRooms(Rooms here, RelayClient client, RelayNotices notices, String nodeId, boolean whep, boolean whip,
-                     MeterRegistry metrics) {
+                     boolean web, MeterRegistry metrics) {
         this.node = here.node();
         this.resources = here.resources();
         this.caps = here.caps();
@@ -56,12 +58,16 @@ public final class EdgeRooms implements AutoCloseable {
         this.notices = notices;
         this.whep = whep;
         this.whip = whip;
+        this.web = web;
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
         Gauge.builder("stagecast.edge.viewers", this, EdgeRooms::viewerCount)
                 .description("WHEP viewers watching rooms of other nodes here").register(metrics);
         Gauge.builder("stagecast.edge.publishers", this, EdgeRooms::publisherCount)
                 .description("WHIP encoders publishing to rooms of other nodes here (relayed to the room's node)")
+                .register(metrics);
+        Gauge.builder("stagecast.edge.web.clients", this, EdgeRooms::webCount)
+                .description("web clients of rooms of other nodes here (requests passed through to the room's node, the stage relayed from it)")
                 .register(metrics);
         control.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -115,6 +121,43 @@ public final class EdgeRooms implements AutoCloseable {
                 edge.close("its first encoder was refused");
             }
         });
+    }
+
+    /**
+     * A web client joining {@code room}, which {@code originUrl} serves: completes, once the
+     * room's relay here is open (at once when it is), with what its passage to the origin needs.
+     */
+    public CompletableFuture<EdgeWebLink> web(String room, String originUrl) {
+        EdgeRoom edge;
+        try {
+            edge = edgeOf(room, originUrl);
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return edge.opened.thenApply(ignored -> {
+            String relayId = edge.relayId();
+            if (relayId == null) {
+                throw new java.util.concurrent.CompletionException(new SignalingException(
+                        SignalingException.Code.UNAVAILABLE, "the relay of room " + room + " just closed: try again"));
+            }
+            return new EdgeWebLink(edge, originUrl, relayId, client);
+        });
+    }
+
+    /** Whether web clients of other nodes' rooms stay here ({@code cluster.edge-web}). */
+    public boolean servesWeb() {
+        return web;
+    }
+
+    /** Web clients here of all rooms of other nodes. */
+    public int webCount() {
+        return rooms.values().stream().mapToInt(EdgeRoom::webCount).sum();
+    }
+
+    /** Web clients here of {@code room} (tests, operators). */
+    public int webClients(String room) {
+        EdgeRoom edge = rooms.get(room);
+        return edge == null ? 0 : edge.webCount();
     }
 
     /** Whether WHEP viewers ({@code kind} WHEP) or WHIP encoders of other nodes' rooms are served here. */

@@ -247,6 +247,12 @@ public final class OriginRelays {
         return relays.containsKey(id);
     }
 
+    /** Whether {@code id} is an open relay of room {@code room} here (a web client's join through that edge names it). */
+    public boolean isOpen(String room, String id) {
+        OriginRelay relay = id == null ? null : relays.get(id);
+        return relay != null && relay.room.equals(room);
+    }
+
     private OriginRelay find(Room room, String id) throws SignalingException {
         OriginRelay relay = id == null ? null : relays.get(id);
         if (relay == null || !relay.room.equals(room.name())) {

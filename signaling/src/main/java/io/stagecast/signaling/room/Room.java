@@ -271,11 +271,23 @@ public final class Room {
      */
     public synchronized JoinResult join(JoinGrant grant, String chosenName, ClientChannel channel, boolean mobile,
                                         boolean wantsStage) throws SignalingException {
+        return join(grant, chosenName, channel, mobile, wantsStage, null);
+    }
+
+    /**
+     * The same for a web client connected to an edge node ({@code edgeRelay} the id of that node's
+     * relay of this room; null: connected here): its requests and events pass through the edge to
+     * this room, which decides everything as for a client here, but it receives the stage from
+     * its edge over the relay, so no receiving transport is made for it here (its publishing
+     * transport, once on stage, is made here: a speaker publishes to the room's own node).
+     */
+    public synchronized JoinResult join(JoinGrant grant, String chosenName, ClientChannel channel, boolean mobile,
+                                        boolean wantsStage, String edgeRelay) throws SignalingException {
         String id = grant.participantId();
         if (wantsStage && grant.viewOnly()) {
             throw SignalingException.forbidden("this link is view-only");
         }
-        if (!connections.containsKey(id)) {
+        if (edgeRelay == null && !connections.containsKey(id)) {
             // A reload of a connected participant replaces its transport, so it needs no new one.
             caps.requireTransport(node);
         }
@@ -289,8 +301,12 @@ public final class Room {
             retire(previous, "replaced by a new connection");
         }
         Participant p = new Participant(id, grant.viewOnly(), Participant.Via.WEBSOCKET, channel);
-        Transport transport = node.createTransport(closedWith(p));
-        p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
+        if (edgeRelay == null) {
+            Transport transport = node.createTransport(closedWith(p));
+            p.subscription = new RenegotiatingSubscription(p, transport, TransportDescription.of(transport, node), router);
+        } else {
+            p.edgeRelay = edgeRelay;
+        }
         connect(id, p);
         applyLastN(p);
         deliver(outcome.deliveries());
@@ -652,7 +668,7 @@ public final class Room {
     public synchronized void edgeViewersLeft(String relayId, java.util.Collection<String> ids) {
         for (Participant p : List.copyOf(connections.values())) {
             if (relayId.equals(p.edgeRelay) && (ids == null || ids.contains(p.id()))) {
-                endConnection(p, ids == null ? "its edge's relay ended" : "left at its edge");
+                endEdgeConnection(p, ids == null ? "its edge's relay ended" : "left at its edge");
             }
         }
     }
@@ -661,8 +677,21 @@ public final class Room {
     synchronized void edgeRelaysOpen(java.util.function.Predicate<String> open) {
         for (Participant p : List.copyOf(connections.values())) {
             if (p.edgeRelay != null && !open.test(p.edgeRelay)) {
-                endConnection(p, "its edge's relay ended");
+                endEdgeConnection(p, "its edge's relay ended");
             }
+        }
+    }
+
+    /**
+     * A connection at an edge ends there: a WHEP viewer leaves the room; a web client is
+     * disconnected, as when its WebSocket closes here, so it may come back within the grace
+     * (through another node, if its edge is gone) as the same person.
+     */
+    private void endEdgeConnection(Participant p, String reason) {
+        if (p.via() == Participant.Via.WEBSOCKET) {
+            connectionClosed(p);
+        } else {
+            endConnection(p, reason);
         }
     }
 

@@ -208,7 +208,7 @@ public final class Rooms {
             n += room.sizeHere();
         }
         EdgeRooms edgeRooms = edges;
-        return edgeRooms == null ? n : n + edgeRooms.viewerCount() + edgeRooms.publisherCount();
+        return edgeRooms == null ? n : n + edgeRooms.viewerCount() + edgeRooms.publisherCount() + edgeRooms.webCount();
     }
 
     /** Participants all rooms hold, those within their reconnect grace included ({@link Room#memberCount()}). */

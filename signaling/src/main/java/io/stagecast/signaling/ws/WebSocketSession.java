@@ -108,6 +108,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
      * Touched on the loop, or on the thread completing the join's placement.
      */
     private volatile CompletableFuture<Void> handover = CompletableFuture.completedFuture(null);
+    /** Cluster mode: web clients of other nodes' rooms (the edge's passage, the origin's check of it). */
+    private final EdgeWeb edgeWeb;
+    /** Set while this client's room is another node's and its requests pass through to it. */
+    private volatile EdgeWebProxy proxy;
 
     public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
                             WebSocketLimits limits, WebSocketMetrics metrics) {
@@ -124,6 +128,14 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
                             WebSocketLimits limits, WebSocketMetrics metrics, IceServers iceServers,
                             RoomRouting routing) {
+        this(rooms, tokens, baseUrl, limits, metrics, iceServers, routing, EdgeWeb.NONE);
+    }
+
+    /** @param edgeWeb web clients across nodes: another node's room joined here passes through to it (cluster.edge-web) */
+    public WebSocketSession(Rooms rooms, JoinTokens tokens, java.util.function.Supplier<String> baseUrl,
+                            WebSocketLimits limits, WebSocketMetrics metrics, IceServers iceServers,
+                            RoomRouting routing, EdgeWeb edgeWeb) {
+        this.edgeWeb = edgeWeb;
         this.routing = routing;
         this.iceServers = iceServers;
         this.rooms = rooms;
@@ -206,13 +218,38 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
 
     /** A request handed over is answered (any thread): reading resumes once few wait. */
     private void answered(ChannelHandlerContext ctx) {
+        answered(ctx.channel());
+    }
+
+    private void answered(Channel ch) {
         if (inFlight.decrementAndGet() < RESUME_BELOW && readingPaused) {
-            ctx.channel().eventLoop().execute(() -> {
+            ch.eventLoop().execute(() -> {
                 if (readingPaused && inFlight.get() < RESUME_BELOW) {
                     readingPaused = false;
-                    ctx.channel().config().setAutoRead(true);
+                    ch.config().setAutoRead(true);
                 }
             });
+        }
+    }
+
+    /** A request passed through to the origin ({@link EdgeWebProxy}) got its response (any thread). */
+    void answeredThrough() {
+        Channel ch = channel;
+        if (ch != null) {
+            answered(ch);
+        }
+    }
+
+    /** A request whose response comes later from the proxy: counted once more, as the hand-over's end counts it answered. */
+    private CompletableFuture<Room> passedThrough() {
+        inFlight.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The passage to another node ended (its join was refused there, or it closed): a new join starts over here. */
+    void proxyEnded(EdgeWebProxy ended) {
+        if (proxy == ended) {
+            proxy = null;
         }
     }
 
@@ -223,6 +260,11 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
      * the loop, or behind a join waiting for placement on the thread that answered it.
      */
     private CompletableFuture<Room> dispatchTo(JsonNode id, String type, JsonNode request) {
+        EdgeWebProxy through = proxy;
+        if (through != null) {
+            through.forward(id, type, request);
+            return passedThrough();
+        }
         if (type.equals("join") && participant == null) {
             if (joining) {
                 refuse(id, new SignalingException(SignalingException.Code.INVALID_STATE, "a join is under way"));
@@ -238,17 +280,27 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
                 return CompletableFuture.completedFuture(null);
             }
             // Placement first: a room served by another node is neither made nor joined here.
-            return routing.originOf(roomName).thenApply(origin -> {
+            return routing.originOf(roomName).thenCompose(origin -> {
                 try {
                     if (!origin.here()) {
-                        throw SignalingException.wrongNode(roomName, origin.url());
+                        io.stagecast.signaling.room.EdgeRooms edges = edgeWeb.edges();
+                        // A join that already came through an edge is not passed on again (no chains
+                        // of edges while placement settles): it is sent to the origin.
+                        if (edges == null || request.has("edge")) {
+                            throw SignalingException.wrongNode(roomName, origin.url());
+                        }
+                        // cluster.edge-web: the client stays here, its requests pass through to the origin.
+                        EdgeWebProxy made = new EdgeWebProxy(this, edges, roomName, origin.url());
+                        proxy = made;
+                        made.start(id, request);
+                        return passedThrough();
                     }
                     room = rooms.forJoin(roomName, grant.participantId());
                     joining = true;
-                    return room;
+                    return CompletableFuture.completedFuture(room);
                 } catch (SignalingException e) {
                     refuse(id, e);
-                    return null;
+                    return CompletableFuture.<Room>completedFuture(null);
                 }
             });
         }
@@ -300,6 +352,11 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private void refuse(JsonNode id, SignalingException e) {
         metrics.refused(e.code());
         reply(id, error(e));
+    }
+
+    /** A refusal counted, whoever answers it (here, or the edge's passage). */
+    void refused(SignalingException e) {
+        metrics.refused(e.code());
     }
 
     /**
@@ -430,8 +487,9 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         }
         Room target = room;
         JoinGrant grant = verifiedGrant(request, target.name());
+        String edgeRelay = edgeWeb.verifiedRelay(request, target.name());
         ObjectNode data = StageJson.joined(target.join(grant, chosenName(request), this,
-                request.path("mobile").asBoolean(false), request.path("stage").asBoolean(false)));
+                request.path("mobile").asBoolean(false), request.path("stage").asBoolean(false), edgeRelay));
         participant = target.participantFor(grant.participantId());
         data.put("rejoinToken", rejoinToken(grant));
         // The TURN servers, with a credential for this participant (turn.*; empty when none).
@@ -534,7 +592,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         return value.asText();
     }
 
-    private static ObjectNode error(SignalingException e) {
+    static ObjectNode error(SignalingException e) {
         ObjectNode response = JSON.createObjectNode();
         response.put("ok", false);
         ObjectNode error = response.putObject("error");
@@ -590,6 +648,11 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         out.put("type", "event");
         out.setAll(event);
         write(out);
+    }
+
+    /** A message already in wire form (the edge's passage: the origin's responses and events). */
+    void writeMessage(ObjectNode message) {
+        write(message);
     }
 
     private void write(ObjectNode message) {
@@ -664,6 +727,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         OutboundQueue queue = outbound;
         if (queue != null) {
             queue.discard();
+        }
+        EdgeWebProxy through = proxy;
+        if (through != null) {
+            through.clientClosed();
         }
         // Behind a join that may still wait for its room's placement, then behind this
         // connection's requests still queued in the room (a join among them, maybe).
