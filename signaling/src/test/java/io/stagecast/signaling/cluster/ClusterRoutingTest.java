@@ -33,14 +33,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Placement on every entry path, with in-process nodes on a real redis-server of the test's own: a
  * room is pinned to its origin (wrong_node over the WebSocket, 307 for WHEP), a new room goes to the
  * least-loaded node whichever node is asked, a room whose origin stopped is taken over by the next
- * node asked, and with Redis gone rooms are served where asked, counted.
+ * node asked, and with Redis gone rooms are served where asked, counted. The nodes send web
+ * clients on ({@code cluster.edge-web} off) so that where a room is served shows in the answer;
+ * with it on (the default) a web client stays at its node ({@link EdgeWebTest}).
  */
 class ClusterRoutingTest {
     @RegisterExtension
     static final RedisPerTest redis = new RedisPerTest();
 
     private StagecastServer node(String id) throws InterruptedException {
-        return redis.node(id);
+        return redis.node(id, java.util.Map.of("STAGECAST_CLUSTER_EDGE_WEB", "false"));
     }
 
     /** node-a and node-b, each listing both (node-a wins placement ties: same load, smaller id). */
@@ -137,7 +139,8 @@ class ClusterRoutingTest {
     void aWhepPostToANodeWithoutEdgeWhepIs307ToTheSamePathOnTheOriginAndFollowingItGives201() throws Exception {
         StagecastServer a = node("node-a");
         // With cluster.edge-whep on (the default) the viewer watches at the node asked, relayed: EdgeWhepTest.
-        StagecastServer b = redis.node("node-b", java.util.Map.of("STAGECAST_CLUSTER_EDGE_WHEP", "false"));
+        StagecastServer b = redis.node("node-b", java.util.Map.of("STAGECAST_CLUSTER_EDGE_WHEP", "false",
+                "STAGECAST_CLUSTER_EDGE_WEB", "false"));
         within(Duration.ofSeconds(3), "both nodes registered, and each has seen both at a heartbeat",
                 () -> cluster(a).registry().lastUrls().size() == 2 && cluster(b).registry().lastUrls().size() == 2);
         joinOk(a, "webcast", "host");

@@ -142,7 +142,10 @@ class ClusterWebAppEndToEndTest {
     }
 
     private static StagecastServer node(String id) throws InterruptedException {
-        return LoopbackServer.start(Map.of("STAGECAST_CLUSTER_REDIS_URL", redis.url(), "STAGECAST_CLUSTER_NODE_ID", id));
+        // The redirect is what this test is about: web clients are sent to the origin (cluster.edge-web
+        // off); with it on they stay where they connected (EdgeWebBrowserEndToEndTest).
+        return LoopbackServer.start(Map.of("STAGECAST_CLUSTER_REDIS_URL", redis.url(), "STAGECAST_CLUSTER_NODE_ID", id,
+                "STAGECAST_CLUSTER_EDGE_WEB", "false"));
     }
 
     private static ClusterNode cluster(StagecastServer server) {

@@ -120,11 +120,12 @@ class EdgeRelayEndToEndTest {
     }
 
     /**
-     * The stage rules across nodes: the moderator enters through B's URL and the attendee through
-     * C's, both sent on to the origin A ({@code wrong_node}, as the web app follows it), so the
-     * request, the approval and the removal are the origin's one state machine; the media of the
-     * new speaker reaches viewers on all three nodes, and the removal stops it at the origin, so
-     * at every node at once.
+     * The stage rules across nodes: the moderator is a web client of B and the attendee one of C
+     * ({@code cluster.edge-web}: each stays at its node, its requests passed through to the origin
+     * A), so the request, the approval and the removal are the origin's one state machine; on
+     * stage the attendee publishes to A (its {@code publish} is answered there), the media of the
+     * new speaker reaches viewers on all three nodes, and the removal drops its next packet at A,
+     * where it sends, so at every node at once.
      */
     @Test
     @Order(2)
@@ -132,10 +133,12 @@ class EdgeRelayEndToEndTest {
         NodeProcess a = nodes.get(0);
         NodeProcess b = nodes.get(1);
         NodeProcess c = nodes.get(2);
-        JsonWebSocketClient mod = joinFollowing(b, b.token(ROOM, "mod", "Mia Moderator", Role.MODERATOR));
+        JsonWebSocketClient mod = joinAt(b, b.token(ROOM, "mod", "Mia Moderator", Role.MODERATOR));
         mod.request("session.start"); // refused when the WHIP host's publish already started it
         assertTrue(mod.request("room.settings", "accessMode", "request").path("ok").asBoolean());
-        JsonWebSocketClient ann = joinFollowing(c, c.token(ROOM, "ann", "Ann Attendee", Role.ATTENDEE));
+        JsonWebSocketClient ann = joinAt(c, c.token(ROOM, "ann", "Ann Attendee", Role.ATTENDEE));
+        assertEquals(1.0, metric(b, "stagecast_edge_web_clients", ""), "the moderator is B's web client");
+        assertEquals(1.0, metric(c, "stagecast_edge_web_clients", ""), "the attendee is C's web client");
         assertTrue(ann.request("stage.request").path("ok").asBoolean());
         assertTrue(mod.awaitEvent("stage.requestReceived", 5_000) != null, "the moderator (through B) sees the request");
         assertTrue(mod.request("stage.approve", "participantId", "ann").path("ok").asBoolean());
@@ -180,21 +183,15 @@ class EdgeRelayEndToEndTest {
         ann.close();
     }
 
-    /** Joins through {@code node}, following {@code wrong_node} to the room's origin as the web app does. */
-    private static JsonWebSocketClient joinFollowing(NodeProcess node, String token) throws Exception {
-        String url = node.baseUrl;
-        for (int moves = 0; moves <= 2; moves++) {
-            JsonWebSocketClient socket = JsonWebSocketClient.connect(url);
-            JsonNode reply = socket.request("join", "room", ROOM, "token", token, "stage", false);
-            if (reply.path("ok").asBoolean()) {
-                assertEquals(nodes.get(0).baseUrl, url, "the room's one origin, A");
-                return socket;
-            }
-            socket.close();
-            assertEquals("wrong_node", reply.path("error").path("code").asText(), reply.toString());
-            url = reply.path("error").path("node").asText();
-        }
-        throw new AssertionError("never joined");
+    /**
+     * Joins at {@code node}, which serves the web client there as an edge of the origin A
+     * ({@code cluster.edge-web}): joined at once, no {@code wrong_node}.
+     */
+    private static JsonWebSocketClient joinAt(NodeProcess node, String token) throws Exception {
+        JsonWebSocketClient socket = JsonWebSocketClient.connect(node.baseUrl);
+        JsonNode reply = socket.request("join", "room", ROOM, "token", token, "stage", false);
+        assertTrue(reply.path("ok").asBoolean(), "joined where it connected: " + reply);
+        return socket;
     }
 
     /**
@@ -207,7 +204,7 @@ class EdgeRelayEndToEndTest {
     @Order(3)
     void anEncoderPublishingToEdgeCIsHeardOnAllThreeNodesAndTheModeratorsRemovalEndsItEverywhere() throws Exception {
         NodeProcess c = nodes.get(2);
-        JsonWebSocketClient mod = joinFollowing(nodes.get(1), nodes.get(1).token(ROOM, "mod2", "Max Moderator", Role.MODERATOR));
+        JsonWebSocketClient mod = joinAt(nodes.get(1), nodes.get(1).token(ROOM, "mod2", "Max Moderator", Role.MODERATOR));
         mod.drainEvents();
         WhipEncoder cleo = keep(new WhipEncoder(31));
         String cleoToken = c.token(ROOM, "Cleo Encoder", Role.SPEAKER);
