@@ -86,6 +86,20 @@ class EdgeWebTest {
         assertEquals("forbidden", refused.path("error").path("code").asText(), "the origin's rules: " + refused);
         JsonNode viewport = ann.socket.request("media.viewport", "tracks", java.util.List.of());
         assertTrue(viewport.path("ok").asBoolean(), "answered at the edge: " + viewport);
+        // Pipelined, with ids of every kind (a repeated one too): answered in the order sent,
+        // whether the origin or the edge (viewport, answer) answers.
+        ann.socket.send("{\"id\":\"x\",\"type\":\"reaction.send\",\"emoji\":\"👏\"}");
+        ann.socket.send("{\"id\":7,\"type\":\"media.viewport\",\"tracks\":[]}");
+        ann.socket.send("{\"id\":7,\"type\":\"ping\"}");
+        ann.socket.send("{\"id\":8,\"type\":\"answer\",\"sdp\":\"v=0\",\"revision\":99}");
+        ann.socket.send("{\"id\":9,\"type\":\"chat.send\",\"text\":\"second\"}");
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            JsonNode r = ann.socket.nextResponse(5_000);
+            assertNotNull(r, "a response to each: " + ids);
+            ids.append(r.path("id").asText()).append(r.path("ok").asBoolean() ? "+" : "-" + r.path("error").path("code").asText()).append(' ');
+        }
+        assertEquals("x+ 7+ 7+ 8-invalid_state 9+ ", ids.toString(), "one response each, in order");
         HttpResponse<String> list = api(a, "town", "GET", "/participants/ann", null);
         assertEquals(200, list.statusCode(), list.body());
         assertTrue(list.body().contains("\"connection\":\"websocket\""), list.body());

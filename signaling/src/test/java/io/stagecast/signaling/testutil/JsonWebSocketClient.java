@@ -65,6 +65,11 @@ public final class JsonWebSocketClient implements WebSocket.Listener, AutoClosea
         return response;
     }
 
+    /** The next response received, after {@link #send}s of pipelined requests; null after the timeout. */
+    public JsonNode nextResponse(long timeoutMs) throws InterruptedException {
+        return responses.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
     /** Sends {@code {"id": n, "type": type, ...fields}}. */
     public JsonNode request(String type, Object... fieldsAndValues) throws Exception {
         var node = JSON.createObjectNode();
