@@ -230,6 +230,12 @@ final class EdgeMembers {
         return web.size();
     }
 
+    /** The web client here with that origin id, or null. */
+    EdgeWebViewer web(String originId) {
+        WebViewer w = web.get(originId);
+        return w == null ? null : w.viewer();
+    }
+
     int viewerCount() {
         return viewers.size();
     }

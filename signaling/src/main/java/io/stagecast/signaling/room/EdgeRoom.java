@@ -457,6 +457,20 @@ final class EdgeRoom {
         return members.webCount();
     }
 
+    synchronized int webLastN(String originId) {
+        EdgeWebViewer viewer = members.web(originId);
+        return viewer == null ? 0 : viewer.appliedLastN();
+    }
+
+    /** Caps how many video tracks a web client here receives (the room's lastN, as the origin's room sets it). */
+    void setLastN(Transport transport, int n) {
+        router.setLastN(transport, n);
+    }
+
+    LastNPolicy lastNPolicy() {
+        return edges.lastN();
+    }
+
     /** The relay's id at the origin once it opened (null before). */
     synchronized String relayId() {
         return relayId;

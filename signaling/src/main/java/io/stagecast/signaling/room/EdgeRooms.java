@@ -39,6 +39,7 @@ public final class EdgeRooms implements AutoCloseable {
     private final boolean whep;
     private final boolean whip;
     private final boolean web;
+    private final LastNPolicy lastN;
     private final ConcurrentMap<String, EdgeRoom> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService control =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-control-poll", true));
@@ -59,6 +60,7 @@ public final class EdgeRooms implements AutoCloseable {
         this.whep = whep;
         this.whip = whip;
         this.web = web;
+        this.lastN = here.lastN();
         Gauge.builder("stagecast.relays", rooms, java.util.Map::size).tag("end", "edge")
                 .description("rooms of other nodes served here through a relay (edge end)").register(metrics);
         Gauge.builder("stagecast.edge.viewers", this, EdgeRooms::viewerCount)
@@ -262,6 +264,16 @@ public final class EdgeRooms implements AutoCloseable {
 
     NodeCaps caps() {
         return caps;
+    }
+
+    LastNPolicy lastN() {
+        return lastN;
+    }
+
+    /** The last-N given to the media plane for web client {@code originId} here of {@code room}; 0 if none (tests, operators). */
+    public int webLastN(String room, String originId) {
+        EdgeRoom edge = rooms.get(room);
+        return edge == null ? 0 : edge.webLastN(originId);
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class EdgeWebViewer {
     /** The join's response went out: offers may follow it. */
     private boolean started;
     private boolean closed;
+    /** The last-N given to this node's media plane; 0 before. */
+    private int appliedLastN;
 
     EdgeWebViewer(EdgeRoom edge, String originId, RenegotiatingSubscription subscription, ClientChannel channel,
                   boolean waiting) {
@@ -69,6 +71,28 @@ public final class EdgeWebViewer {
                 subscription.show(view);
             }
         }
+    }
+
+    /**
+     * The room's {@code lastN} as the origin's room says it (the join's snapshot, each
+     * {@code settings.changed}), capped for a phone by this node's {@code media.last-n-mobile}, as
+     * the origin caps its own viewers.
+     */
+    public void applyLastN(int roomSetting, boolean phone) {
+        if (roomSetting < 1) {
+            return;
+        }
+        synchronized (edge) {
+            int n = edge.lastNPolicy().forViewer(roomSetting, phone);
+            if (!closed && n != appliedLastN) {
+                edge.setLastN(subscription.transport(), n);
+                appliedLastN = n;
+            }
+        }
+    }
+
+    int appliedLastN() {
+        return appliedLastN;
     }
 
     /** The client or its passage to the origin is gone: its media here ends, the edge room forgets it. */

@@ -202,6 +202,11 @@ public final class Rooms {
      * the viewers and encoders of rooms here who are connected at an edge, and the viewers and
      * encoders here of other nodes' rooms.
      */
+    /** {@code media.last-n} and {@code media.last-n-mobile}: also what an edge applies to its web clients. */
+    LastNPolicy lastN() {
+        return lastN;
+    }
+
     public int participantsCarried() {
         int n = 0;
         for (Room room : rooms.values()) {

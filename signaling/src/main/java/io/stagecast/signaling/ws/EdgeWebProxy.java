@@ -70,6 +70,8 @@ final class EdgeWebProxy implements WebSocket.Listener {
     private WebSocket upstream;
     private EdgeWebViewer viewer;
     private boolean joined;
+    /** The client joined as a phone (the origin's answer says): its lastN is capped here as there. */
+    private boolean phone;
     private boolean ended;
 
     EdgeWebProxy(WebSocketSession session, EdgeRooms edges, String room, String originUrl) {
@@ -273,6 +275,8 @@ final class EdgeWebProxy implements WebSocket.Listener {
         session.writeMessage(node);
         if (event.equals("room.admitted") && viewer != null) {
             viewer.admitted();
+        } else if (event.equals("settings.changed") && viewer != null) {
+            viewer.applyLastN(node.path("settings").path("lastN").asInt(0), phone);
         }
     }
 
@@ -287,6 +291,8 @@ final class EdgeWebProxy implements WebSocket.Listener {
         try {
             viewer = link.viewer(originId, session, waiting);
             joined = true;
+            phone = data.path("you").path("mobile").asBoolean(false);
+            viewer.applyLastN(data.path("settings").path("lastN").asInt(0), phone);
             return true;
         } catch (SignalingException e) {
             // The origin sees a disconnect when the passage ends: the person keeps its place for the grace.

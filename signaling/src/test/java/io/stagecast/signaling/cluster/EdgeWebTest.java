@@ -100,6 +100,10 @@ class EdgeWebTest {
             ids.append(r.path("id").asText()).append(r.path("ok").asBoolean() ? "+" : "-" + r.path("error").path("code").asText()).append(' ');
         }
         assertEquals("x+ 7+ 7+ 8-invalid_state 9+ ", ids.toString(), "one response each, in order");
+        // The room's lastN, set at the origin, caps her video tracks at her edge too.
+        assertEquals(25, b.rooms().edges().webLastN("town", "ann"), "the room's lastN from the join's snapshot");
+        assertTrue(moderator.request("room.settings", "lastN", 2).path("ok").asBoolean());
+        within(Duration.ofSeconds(3), "settings.changed reaches her edge", () -> b.rooms().edges().webLastN("town", "ann") == 2);
         HttpResponse<String> list = api(a, "town", "GET", "/participants/ann", null);
         assertEquals(200, list.statusCode(), list.body());
         assertTrue(list.body().contains("\"connection\":\"websocket\""), list.body());
