@@ -76,6 +76,8 @@ final class EdgeRoom {
     private Long membershipSeen;
     private long lastAnswerNanos = System.nanoTime();
     private boolean closed;
+    /** Web clients' joins through this room not answered yet ({@link #webJoining}). */
+    private int joiningWeb;
 
     EdgeRoom(String name, String originUrl, EdgeRooms edges, MediaNode node) throws InterruptedException {
         this.name = name;
@@ -441,7 +443,7 @@ final class EdgeRoom {
             if (!members.removeWeb(viewer) || closed) {
                 return;
             }
-            if (!members.isEmpty()) {
+            if (!isEmpty()) {
                 return; // the origin hears of the connection's end from its own passage
             }
         }
@@ -499,7 +501,7 @@ final class EdgeRoom {
             return;
         }
         edges.resources().release(resource);
-        if (members.isEmpty()) {
+        if (isEmpty()) {
             close("the last one here left"); // the relay's end makes it leave at the origin
         } else {
             members.leftHere(originId);
@@ -509,7 +511,21 @@ final class EdgeRoom {
 
     /** No viewer and no encoder here. */
     synchronized boolean isEmpty() {
-        return members.isEmpty();
+        return members.isEmpty() && joiningWeb == 0;
+    }
+
+    /**
+     * A web client's join through this room is under way: the room stays open for it even if
+     * everyone here leaves meanwhile (a reload through the same edge closes the older connection
+     * before the origin answers the new one).
+     */
+    synchronized void webJoining() {
+        joiningWeb++;
+    }
+
+    /** That join ended, made into a viewer here or abandoned. */
+    synchronized void webJoined() {
+        joiningWeb--;
     }
 
     synchronized int publisherCount() {

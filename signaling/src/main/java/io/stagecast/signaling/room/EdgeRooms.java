@@ -136,6 +136,7 @@ public final class EdgeRooms implements AutoCloseable {
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
         }
+        edge.webJoining();
         return edge.opened.thenApply(ignored -> {
             String relayId = edge.relayId();
             if (relayId == null) {
@@ -143,6 +144,10 @@ public final class EdgeRooms implements AutoCloseable {
                         SignalingException.Code.UNAVAILABLE, "the relay of room " + room + " just closed: try again"));
             }
             return new EdgeWebLink(edge, originUrl, relayId, client);
+        }).whenComplete((link, failure) -> {
+            if (failure != null) {
+                edge.webJoined(); // no link: nobody else ends this join
+            }
         });
     }
 

@@ -43,15 +43,32 @@ public final class EdgeWebLink {
         return client.webSocket(originUrl, listener);
     }
 
-    /** The origin's room admitted the client as {@code originId}: its subscription here. */
+    /** Whether the join this link is for has ended (a viewer made, or abandoned). */
+    private boolean done;
+
+    /** The origin's room admitted the client as {@code originId}: its subscription here. Once. */
     public EdgeWebViewer viewer(String originId, ClientChannel channel, boolean waiting) throws SignalingException {
-        return edge.webViewer(originId, channel, waiting);
+        synchronized (edge) {
+            EdgeWebViewer made = edge.webViewer(originId, channel, waiting);
+            finish();
+            return made;
+        }
     }
 
     /** The join came to nothing (refused, or the connection ended first): the relay closes if nobody else uses it. */
     public void abandon() {
+        synchronized (edge) {
+            finish();
+        }
         if (edge.isEmpty()) {
-            edge.close("its first web client did not join");
+            edge.close("a web client's join through it came to nothing");
+        }
+    }
+
+    private void finish() {
+        if (!done) {
+            done = true;
+            edge.webJoined();
         }
     }
 }

@@ -108,16 +108,27 @@ class EdgeWebTest {
         assertEquals(200, list.statusCode(), list.body());
         assertTrue(list.body().contains("\"connection\":\"websocket\""), list.body());
 
+        // A reload through the same edge, she its only client there: the same person, the older
+        // connection replaced, the relay kept for the new one.
+        WebViewer again = redis.closeAfter(WebViewer.join(b.baseUrl(), "town",
+                ann.joined.path("data").path("rejoinToken").asText()));
+        assertTrue(again.joined.path("ok").asBoolean(), again.joined.toString());
+        assertEquals("ann", again.participantId());
+        assertTrue(ann.socket.awaitClosed(3_000), "the older connection is closed");
+        assertNotNull(again.answerNextOffer(5_000), "the new one is offered the stage");
+        within(Duration.ofSeconds(5), "and hears it", () -> again.received(7) > 0);
+        assertEquals(1, b.rooms().edges().webClients("town"));
+
         // Removed at the origin: her connection at the edge closes, and her media there ends.
         long removing = System.nanoTime();
         assertEquals(204, api(a, "town", "DELETE", "/participants/ann", null).statusCode());
-        assertTrue(ann.socket.awaitClosed(3_000), "the edge closes her connection");
+        assertTrue(again.socket.awaitClosed(3_000), "the edge closes her connection");
         long closedMs = (System.nanoTime() - removing) / 1_000_000;
         within(Duration.ofSeconds(3), "her subscription at the edge ends", () -> b.rooms().edges().webClients("town") == 0);
         Thread.sleep(200);
-        long after = ann.received(7);
+        long after = again.received(7);
         Thread.sleep(500);
-        assertEquals(after, ann.received(7), "nothing more reaches her");
+        assertEquals(after, again.received(7), "nothing more reaches her");
         System.out.println("edge web: removed at the origin -> connection at the edge closed " + closedMs + " ms later");
         within(Duration.ofSeconds(3), "the relay ends with its last member",
                 () -> !b.rooms().edges().serves("town") && a.rooms().originRelays().count("town") == 0);

@@ -142,10 +142,17 @@ class EdgeWebBrowserEndToEndTest {
                 "the viewer's tile is larger than the h layer: " + tile);
         long[] fullSince = {-1};
         Object[] lastSample = {null};
+        // Each size the viewer decodes, with when (after the first frame), and what the presenter sent then.
+        List<String> sizes = new java.util.ArrayList<>();
         try {
             await(Duration.ofMillis(FULL_SIZE_LIMIT_MS + FULL_SIZE_HELD_MS), "the full layer at the viewer for 2 s", () -> {
                 Map<String, Object> s = viewerBrowser.asyncResult(ClientScripts.inboundVideoScript("window.stagecast.sub"));
                 lastSample[0] = s;
+                String size = (long) number(s, "width") + "x" + (long) number(s, "height");
+                if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).contains(" " + size + " ")) {
+                    sizes.add((System.nanoTime() - firstFrameNanos) / 1_000_000 + " ms " + size + " (presenter: "
+                            + presenterBrowser.asyncResult(ClientScripts.outboundScript("window.stagecast.pub")).get("layers") + ")");
+                }
                 boolean full = number(s, "width") == FULL_WIDTH && number(s, "height") == FULL_HEIGHT;
                 long now = System.nanoTime();
                 fullSince[0] = !full ? -1 : fullSince[0] < 0 ? now : fullSince[0];
@@ -154,7 +161,7 @@ class EdgeWebBrowserEndToEndTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nthe viewer's last sample: " + lastSample[0]
                     + "\nthe presenter sends: " + presenterBrowser.asyncResult(ClientScripts.outboundScript("window.stagecast.pub"))
-                    + "\nnode B's forwarding: " + b.rooms().edges().reports(ROOM), e);
+                    + "\nnode B's forwarding: " + b.rooms().edges().reports(ROOM) + "\nsizes: " + sizes, e);
         }
         long fullSizeMs = (fullSince[0] - firstFrameNanos) / 1_000_000;
         Playback playback = ClientScripts.watch(viewerBrowser::asyncResult, "window.stagecast.sub", WATCH_SECONDS);
@@ -162,8 +169,8 @@ class EdgeWebBrowserEndToEndTest {
                 + presenterBrowser.asyncResult(ClientScripts.outboundScript("window.stagecast.pub"));
         System.out.printf("edge web app: entered on B in %d ms; first frame %d ms after opening B's page;"
                 + " media from %s (B's ports %s)%n", enteredMs, firstFrameMs, remote, b.media().ports());
-        System.out.printf("edge web app: %dx%d for good %d ms after the first frame (tile %.0fx%.0f)%n", FULL_WIDTH,
-                FULL_HEIGHT, fullSizeMs, number(tile, "shownWidth"), number(tile, "shownHeight"));
+        System.out.printf("edge web app: %dx%d for good %d ms after the first frame (tile %.0fx%.0f); sizes decoded: %s%n",
+                FULL_WIDTH, FULL_HEIGHT, fullSizeMs, number(tile, "shownWidth"), number(tile, "shownHeight"), sizes);
         System.out.printf("edge web app: watched %.0f s: %.1f fps, %.0f kbit/s, at least %dx%d, %d freezes (%.2f s),"
                         + " %d stalled seconds; %s%n", playback.seconds(), playback.fps(), playback.kbps(), playback.minWidth(),
                 playback.minHeight(), playback.last().freezes() - playback.first().freezes(), playback.freezeSeconds(),
