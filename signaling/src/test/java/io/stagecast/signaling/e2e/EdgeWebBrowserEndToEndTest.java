@@ -67,6 +67,8 @@ class EdgeWebBrowserEndToEndTest {
     private static StagecastServer b;
     private static Chromium presenterBrowser;
     private static Chromium viewerBrowser;
+    /** The viewer's candidate pairs that received anything, at the last {@link #subscriberRemote()}. */
+    private static List<String> lastPaths = List.of();
 
     @BeforeAll
     static void start() throws Exception {
@@ -129,12 +131,10 @@ class EdgeWebBrowserEndToEndTest {
         assertEquals("VIEWER", room.state(viewerId).orElseThrow().place().name());
         assertEquals(1, a.rooms().originRelays().count(ROOM), "one relay from A to B");
 
-        // 2. The viewer's receiving connection talks to B's media sockets, not A's.
-        String remote = subscriberRemote();
-        int port = Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1));
-        assertTrue(remote.startsWith("127.0.0.1:") && b.media().ports().contains(port),
-                "the viewer's media come from B's sockets " + b.media().ports() + ": " + remote);
-        assertFalse(a.media().ports().contains(port), "not from A's " + a.media().ports() + ": " + remote);
+        // 2. The viewer's receiving connection talks to B's media sockets (UDP, or B's ICE-TCP), not A's.
+        String remote = subscriberRemote(); // just after the first frame
+        assertFromB(remote);
+        List<String> pathsAtFirstFrame = lastPaths;
 
         // 3. The presenter's full layer: the tile is larger than h (640x360), so f is what it should get.
         Map<String, Object> tile = presenterTile();
@@ -149,8 +149,8 @@ class EdgeWebBrowserEndToEndTest {
                 Map<String, Object> s = viewerBrowser.asyncResult(ClientScripts.inboundVideoScript("window.stagecast.sub"));
                 lastSample[0] = s;
                 String size = (long) number(s, "width") + "x" + (long) number(s, "height");
-                if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).contains(" " + size + " ")) {
-                    sizes.add((System.nanoTime() - firstFrameNanos) / 1_000_000 + " ms " + size + " (presenter: "
+                if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).startsWith(size + " ")) {
+                    sizes.add(size + " at " + (System.nanoTime() - firstFrameNanos) / 1_000_000 + " ms (presenter: "
                             + presenterBrowser.asyncResult(ClientScripts.outboundScript("window.stagecast.pub")).get("layers") + ")");
                 }
                 boolean full = number(s, "width") == FULL_WIDTH && number(s, "height") == FULL_HEIGHT;
@@ -165,10 +165,13 @@ class EdgeWebBrowserEndToEndTest {
         }
         long fullSizeMs = (fullSince[0] - firstFrameNanos) / 1_000_000;
         Playback playback = ClientScripts.watch(viewerBrowser::asyncResult, "window.stagecast.sub", WATCH_SECONDS);
+        String remoteAfter = subscriberRemote();
         String detail = playback.detail() + "the presenter sends: "
                 + presenterBrowser.asyncResult(ClientScripts.outboundScript("window.stagecast.pub"));
         System.out.printf("edge web app: entered on B in %d ms; first frame %d ms after opening B's page;"
-                + " media from %s (B's ports %s)%n", enteredMs, firstFrameMs, remote, b.media().ports());
+                + " selected pair's remote %s at the first frame, %s after the watch; pairs that received: %s then %s"
+                + " (B's ports: UDP %s, TCP %s; A's: UDP %s, TCP %s)%n", enteredMs, firstFrameMs, remote, remoteAfter,
+                pathsAtFirstFrame, lastPaths, b.media().ports(), b.media().tcpPorts(), a.media().ports(), a.media().tcpPorts());
         System.out.printf("edge web app: %dx%d for good %d ms after the first frame (tile %.0fx%.0f); sizes decoded: %s%n",
                 FULL_WIDTH, FULL_HEIGHT, fullSizeMs, number(tile, "shownWidth"), number(tile, "shownHeight"), sizes);
         System.out.printf("edge web app: watched %.0f s: %.1f fps, %.0f kbit/s, at least %dx%d, %d freezes (%.2f s),"
@@ -176,6 +179,11 @@ class EdgeWebBrowserEndToEndTest {
                 playback.minHeight(), playback.last().freezes() - playback.first().freezes(), playback.freezeSeconds(),
                 playback.stalls(), playback.summary());
 
+        assertFromB(remoteAfter);
+        assertFalse(lastPaths.isEmpty(), "a candidate pair that received the media");
+        for (String path : lastPaths) {
+            assertFromB(path.replaceAll(" [0-9]+ kB$", ""));
+        }
         assertTrue(firstFrameMs <= FIRST_FRAME_LIMIT_MS, "first frame " + firstFrameMs + " ms after opening (<= "
                 + FIRST_FRAME_LIMIT_MS + " ms wanted)");
         assertTrue(fullSizeMs <= FULL_SIZE_LIMIT_MS, "full size " + fullSizeMs + " ms after the first frame");
@@ -228,15 +236,34 @@ class EdgeWebBrowserEndToEndTest {
         return server.baseUrl().replace("http://", "ws://") + "/ws";
     }
 
-    /** The remote (server) address of the viewer's receiving connection's selected candidate pair (as SelectedPair). */
+    /**
+     * The remote (server) candidate of the viewer's receiving connection's selected candidate pair,
+     * as "protocol address:port" (as SelectedPair, which takes a NamespacedChromium), and in
+     * {@code lastPaths} every pair that received anything, with its kB.
+     */
+    @SuppressWarnings("unchecked")
     private static String subscriberRemote() {
         Map<String, Object> pair = viewerBrowser.asyncResult("const done = arguments[arguments.length - 1];"
-                + "window.stagecast.sub.getStats().then(report => { let pair = null;"
-                + "report.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId); });"
-                + "const remote = pair && report.get(pair.remoteCandidateId);"
-                + "done({remote: remote ? remote.address + ':' + remote.port : null}); });");
+                + "window.stagecast.sub.getStats().then(report => { let pair = null; const paths = [];"
+                + "const name = (c) => c ? c.protocol + ' ' + c.address + ':' + c.port : null;"
+                + "report.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);"
+                + "  if (s.type === 'candidate-pair' && s.bytesReceived > 0) paths.push(name(report.get(s.remoteCandidateId))"
+                + "    + ' ' + Math.round(s.bytesReceived / 1000) + ' kB'); });"
+                + "done({remote: pair ? name(report.get(pair.remoteCandidateId)) : null, paths}); });");
         assertNotNull(pair.get("remote"), "a selected candidate pair: " + pair);
+        lastPaths = (List<String>) pair.get("paths");
         return (String) pair.get("remote");
+    }
+
+    /** One of B's media sockets: its UDP port, or its ICE-TCP port for a tcp candidate; none of A's. */
+    private static void assertFromB(String remote) {
+        int port = Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1));
+        boolean tcp = remote.startsWith("tcp ");
+        List<Integer> ofB = tcp ? b.media().tcpPorts() : b.media().ports();
+        List<Integer> ofA = tcp ? a.media().tcpPorts() : a.media().ports();
+        assertTrue(remote.endsWith(" 127.0.0.1:" + port) && ofB.contains(port),
+                "the viewer's media come from B's sockets " + ofB + ": " + remote);
+        assertFalse(ofA.contains(port), "not from A's " + ofA + ": " + remote);
     }
 
     /** The presenter's tile on the viewer's page (CSS pixels; the window's device pixel ratio is 1). */
