@@ -230,6 +230,12 @@ final class EdgeMembers {
         return web.size();
     }
 
+    void tellWeb(com.fasterxml.jackson.databind.node.ObjectNode event) {
+        for (WebViewer w : web.values()) {
+            w.viewer().tell(event.deepCopy());
+        }
+    }
+
     /** The web client here with that origin id, or null. */
     EdgeWebViewer web(String originId) {
         WebViewer w = web.get(originId);

@@ -455,6 +455,10 @@ final class EdgeRoom {
         return List.copyOf(tracks.values());
     }
 
+    synchronized void tellWeb(com.fasterxml.jackson.databind.node.ObjectNode event) {
+        members.tellWeb(event);
+    }
+
     synchronized int webCount() {
         return members.webCount();
     }

@@ -156,6 +156,13 @@ public final class EdgeRooms implements AutoCloseable {
         return web;
     }
 
+    /** A node event (node.draining) to every web client here of other nodes' rooms. */
+    void tellWebClients(com.fasterxml.jackson.databind.node.ObjectNode event) {
+        for (EdgeRoom edge : rooms.values()) {
+            edge.tellWeb(event);
+        }
+    }
+
     /** Web clients here of all rooms of other nodes. */
     public int webCount() {
         return rooms.values().stream().mapToInt(EdgeRoom::webCount).sum();

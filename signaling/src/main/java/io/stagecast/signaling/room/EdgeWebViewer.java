@@ -91,6 +91,13 @@ public final class EdgeWebViewer {
         }
     }
 
+    /** A media-plane or node event from this node itself (node.draining). */
+    void tell(com.fasterxml.jackson.databind.node.ObjectNode event) {
+        if (!closed) {
+            channel.send(event);
+        }
+    }
+
     int appliedLastN() {
         return appliedLastN;
     }

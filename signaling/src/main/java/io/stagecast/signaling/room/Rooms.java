@@ -123,6 +123,10 @@ public final class Rooms {
         for (Room room : rooms.values()) {
             room.tellEveryone(DrainNotice.event(deadline));
         }
+        EdgeRooms edgeRooms = edges;
+        if (edgeRooms != null) {
+            edgeRooms.tellWebClients(DrainNotice.event(deadline)); // this node's own notice, not their origin's
+        }
     }
 
     public boolean draining() {

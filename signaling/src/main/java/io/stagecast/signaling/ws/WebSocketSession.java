@@ -289,6 +289,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
                         if (edges == null || request.has("edge")) {
                             throw SignalingException.wrongNode(roomName, origin.url());
                         }
+                        if (rooms.draining()) {
+                            throw new SignalingException(SignalingException.Code.DRAINING,
+                                    "this node is shutting down: join the room on another node");
+                        }
                         // cluster.edge-web: the client stays here, its requests pass through to the origin.
                         EdgeWebProxy made = new EdgeWebProxy(this, edges, roomName, origin.url());
                         proxy = made;

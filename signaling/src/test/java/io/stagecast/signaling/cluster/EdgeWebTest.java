@@ -213,4 +213,21 @@ class EdgeWebTest {
         JsonNode plain = forger.request("join", "room", "guarded", "token", token(a, "guarded", "eve", Role.ATTENDEE));
         assertTrue(plain.path("ok").asBoolean(), "the same client joins as itself: " + plain);
     }
+
+    @Test
+    void aDrainingEdgeTellsItsWebClientsAndTakesNoNewOne() throws Exception {
+        StagecastServer[] nodes = twoNodes(redis);
+        StagecastServer a = nodes[0];
+        StagecastServer b = nodes[1];
+        WhipEncoder host = redis.closeAfter(new WhipEncoder(5));
+        assertEquals(201, host.publish(a.baseUrl(), "late", token(a, "late", "host", Role.MODERATOR)).statusCode());
+        WebViewer ann = redis.closeAfter(WebViewer.join(b.baseUrl(), "late", token(a, "late", "ann", Role.ATTENDEE)));
+        assertTrue(ann.joined.path("ok").asBoolean(), ann.joined.toString());
+        b.rooms().drain(java.time.Instant.now().plusSeconds(60));
+        JsonNode notice = ann.socket.awaitEvent("node.draining", 3_000);
+        assertNotNull(notice, "her own node's notice, though the room is another node's");
+        WebViewer late = redis.closeAfter(WebViewer.join(b.baseUrl(), "late", token(a, "late", "bob", Role.ATTENDEE)));
+        assertEquals("node_draining", late.joined.path("error").path("code").asText(), late.joined.toString());
+        assertFalse(a.rooms().get("late").state("bob").isPresent(), "nothing reached the origin's room");
+    }
 }
