@@ -35,13 +35,19 @@ class EdgeWebTest {
     @RegisterExtension
     static final RedisPerTest redis = new RedisPerTest();
 
+    /** The room's moderator publishes at {@code origin} with a WHIP encoder tagged {@code tag}: the room is placed there. */
+    private static WhipEncoder hostPublishes(StagecastServer origin, String room, int tag) throws Exception {
+        WhipEncoder host = redis.closeAfter(new WhipEncoder(tag));
+        assertEquals(201, host.publish(origin.baseUrl(), room, token(origin, room, "host", Role.MODERATOR)).statusCode());
+        return host;
+    }
+
     @Test
     void aWebViewerAtAnEdgeWatchesFromItsNodeAndIsInTheOriginsRoom() throws Exception {
         StagecastServer[] nodes = twoNodes(redis);
         StagecastServer a = nodes[0];
         StagecastServer b = nodes[1];
-        WhipEncoder host = redis.closeAfter(new WhipEncoder(7));
-        assertEquals(201, host.publish(a.baseUrl(), "town", token(a, "town", "host", Role.MODERATOR)).statusCode());
+        WhipEncoder host = hostPublishes(a, "town", 7);
         JsonWebSocketClient moderator = redis.closeAfter(JsonWebSocketClient.connect(a.baseUrl()));
         assertTrue(moderator.request("join", "room", "town", "token", token(a, "town", "mod", Role.MODERATOR))
                 .path("ok").asBoolean());
@@ -198,8 +204,7 @@ class EdgeWebTest {
     void aJoinThatClaimsToComeFromAnEdgeIsRefusedWithoutTheEdgesCredential() throws Exception {
         StagecastServer[] nodes = twoNodes(redis);
         StagecastServer a = nodes[0];
-        WhipEncoder host = redis.closeAfter(new WhipEncoder(3));
-        assertEquals(201, host.publish(a.baseUrl(), "guarded", token(a, "guarded", "host", Role.MODERATOR)).statusCode());
+        hostPublishes(a, "guarded", 3);
         JsonWebSocketClient forger = redis.closeAfter(JsonWebSocketClient.connect(a.baseUrl()));
         JsonNode refused = forger.request("join", "room", "guarded", "token", token(a, "guarded", "eve", Role.ATTENDEE),
                 "edge", java.util.Map.of("relay", "r1", "credential", "not-a-token"));
@@ -219,8 +224,7 @@ class EdgeWebTest {
         StagecastServer[] nodes = twoNodes(redis);
         StagecastServer a = nodes[0];
         StagecastServer b = nodes[1];
-        WhipEncoder host = redis.closeAfter(new WhipEncoder(5));
-        assertEquals(201, host.publish(a.baseUrl(), "late", token(a, "late", "host", Role.MODERATOR)).statusCode());
+        hostPublishes(a, "late", 5);
         WebViewer ann = redis.closeAfter(WebViewer.join(b.baseUrl(), "late", token(a, "late", "ann", Role.ATTENDEE)));
         assertTrue(ann.joined.path("ok").asBoolean(), ann.joined.toString());
         b.rooms().drain(java.time.Instant.now().plusSeconds(60));
