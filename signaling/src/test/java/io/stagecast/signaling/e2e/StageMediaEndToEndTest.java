@@ -5,11 +5,8 @@ import io.stagecast.sfu.client.SyntheticPeer;
 import io.stagecast.sfu.dtls.DtlsRole;
 import io.stagecast.sfu.metrics.DropReason;
 import io.stagecast.signaling.StagecastServer;
-import io.stagecast.signaling.sdp.Direction;
-import io.stagecast.signaling.sdp.Fingerprint;
 import io.stagecast.signaling.sdp.MediaDescription;
 import io.stagecast.signaling.sdp.SessionDescription;
-import io.stagecast.signaling.sdp.Setup;
 import io.stagecast.signaling.testutil.JsonWebSocketClient;
 import io.stagecast.signaling.token.Role;
 import org.junit.jupiter.api.AfterAll;
@@ -222,20 +219,8 @@ class StageMediaEndToEndTest {
             String serverUfrag = first.getIceUfrag();
             String serverPwd = first.getIcePwd();
             int serverPort = first.getCandidates().get(0).port(); // the port of the loop that owns this transport
-            sdp.setIceLite(false);
-            for (MediaDescription m : sdp.getMedia()) {
-                m.setDirection(Direction.RECVONLY);
-                m.setSetup(Setup.ACTIVE);
-                m.setIceUfrag(peer.iceUfrag());
-                m.setIcePwd(peer.icePwd());
-                m.setFingerprint(new Fingerprint("sha-256", peer.fingerprintHex()));
-                m.getCandidates().clear();
-                m.setEndOfCandidates(false);
-                m.getSsrcAttributes().clear();
-                m.getSsrcGroups().clear();
-                m.getMsids().clear();
-            }
-            JsonNode answered = intruder.request("answer", "sdp", sdp.write(), "revision", offer.path("revision").asLong());
+            JsonNode answered = intruder.request("answer", "sdp", io.stagecast.signaling.testutil.WebViewer.answer(sdp, peer),
+                    "revision", offer.path("revision").asLong());
             assertTrue(answered.path("ok").asBoolean(), answered.toString());
             peer.connect(new InetSocketAddress("127.0.0.1", serverPort), serverUfrag, serverPwd, serverFingerprint)
                     .get(10, TimeUnit.SECONDS);

@@ -62,8 +62,25 @@ public final class WebViewer implements AutoCloseable {
         String ufrag = first.getIceUfrag();
         String pwd = first.getIcePwd();
         InetSocketAddress offered = new InetSocketAddress("127.0.0.1", first.getCandidates().get(0).port());
-        sdp.setIceLite(false);
-        for (MediaDescription m : sdp.getMedia()) {
+        JsonNode answered = socket.request("answer", "sdp", answer(sdp, peer), "revision", offer.path("revision").asLong());
+        if (!answered.path("ok").asBoolean()) {
+            throw new AssertionError("answer refused: " + answered);
+        }
+        if (media == null) {
+            media = offered;
+            peer.connect(offered, ufrag, pwd, fingerprint).get(10, TimeUnit.SECONDS);
+        }
+        return offered;
+    }
+
+    /**
+     * The answer a browser gives to a node's {@code subscriberOffer} (made from the offer, which
+     * it changes): recvonly (inactive for a closed section), DTLS active, {@code peer}'s ICE
+     * credentials and fingerprint, no candidates, SSRCs or msids of its own.
+     */
+    public static String answer(SessionDescription offer, SyntheticPeer peer) {
+        offer.setIceLite(false);
+        for (MediaDescription m : offer.getMedia()) {
             m.setDirection(m.getPort() == 0 ? Direction.INACTIVE : Direction.RECVONLY);
             m.setSetup(Setup.ACTIVE);
             m.setIceUfrag(peer.iceUfrag());
@@ -75,15 +92,7 @@ public final class WebViewer implements AutoCloseable {
             m.getSsrcGroups().clear();
             m.getMsids().clear();
         }
-        JsonNode answered = socket.request("answer", "sdp", sdp.write(), "revision", offer.path("revision").asLong());
-        if (!answered.path("ok").asBoolean()) {
-            throw new AssertionError("answer refused: " + answered);
-        }
-        if (media == null) {
-            media = offered;
-            peer.connect(offered, ufrag, pwd, fingerprint).get(10, TimeUnit.SECONDS);
-        }
-        return offered;
+        return offer.write();
     }
 
     /** Audio packets received from the encoder with this tag. */
