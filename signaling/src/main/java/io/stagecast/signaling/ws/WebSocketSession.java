@@ -297,6 +297,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
                         EdgeWebProxy made = new EdgeWebProxy(this, edges, roomName, origin.url());
                         proxy = made;
                         made.start(id, request);
+                        Channel ch = channel;
+                        if (ch == null || !ch.isActive()) {
+                            made.clientClosed(); // gone while placement was asked: no passage left open at the origin
+                        }
                         return passedThrough();
                     }
                     room = rooms.forJoin(roomName, grant.participantId());
