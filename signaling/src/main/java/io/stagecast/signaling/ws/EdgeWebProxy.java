@@ -56,8 +56,7 @@ final class EdgeWebProxy implements WebSocket.Listener {
     private final EdgeRooms edges;
     private final String room;
     private final String originUrl;
-    private final RateWindow viewportRate =
-            new RateWindow(MediaRequests.VIEWPORT_BURST, MediaRequests.VIEWPORT_WINDOW.toNanos());
+    private final RateWindow viewportRate = MediaRequests.viewportRate();
     /** Responses to write, in the client's order. */
     private final ArrayDeque<Pending> order = new ArrayDeque<>();
     /** Forwarded and not answered, by the edge's id towards the origin. */
@@ -130,15 +129,10 @@ final class EdgeWebProxy implements WebSocket.Listener {
         switch (type) {
             case "join" -> answer(pending, new SignalingException(SignalingException.Code.INVALID_STATE,
                     joined ? "already joined" : "a join is under way"));
-            case "answer" -> answer(pending, () -> requireViewer().answer(requireText(request, "sdp"),
+            case "answer" -> answer(pending, () -> requireViewer().answer(WebSocketSession.requireText(request, "sdp"),
                     request.path("revision").asLong(-1)));
             case "media.viewport" -> answer(pending, () -> {
-                long now = System.nanoTime();
-                if (!viewportRate.allows(now)) {
-                    throw new SignalingException(SignalingException.Code.RATE_LIMITED, "at most "
-                            + MediaRequests.VIEWPORT_BURST + " media.viewport requests per second");
-                }
-                viewportRate.record(now);
+                MediaRequests.requireViewportBudget(viewportRate);
                 requireViewer().show(MediaRequests.viewports(request));
             });
             default -> {
@@ -209,13 +203,6 @@ final class EdgeWebProxy implements WebSocket.Listener {
         return viewer;
     }
 
-    private static String requireText(JsonNode request, String field) throws SignalingException {
-        JsonNode value = request.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw SignalingException.badRequest("'" + field + "' (a non-empty string) is required");
-        }
-        return value.asText();
-    }
 
     // ---- the origin's side ----
 

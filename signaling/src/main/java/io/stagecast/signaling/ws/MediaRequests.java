@@ -24,6 +24,21 @@ final class MediaRequests {
     }
 
     /** The {@code tracks} of a {@code media.viewport} request. */
+    /** One connection's budget of {@code media.viewport} requests (its own, at the origin or at an edge). */
+    static io.stagecast.signaling.stage.RateWindow viewportRate() {
+        return new io.stagecast.signaling.stage.RateWindow(VIEWPORT_BURST, VIEWPORT_WINDOW.toNanos());
+    }
+
+    /** Takes one request from {@code rate}, or refuses it with {@code rate_limited}. */
+    static void requireViewportBudget(io.stagecast.signaling.stage.RateWindow rate) throws SignalingException {
+        long now = System.nanoTime();
+        if (!rate.allows(now)) {
+            throw new SignalingException(SignalingException.Code.RATE_LIMITED, "at most " + VIEWPORT_BURST
+                    + " media.viewport requests per second");
+        }
+        rate.record(now);
+    }
+
     static List<Viewport> viewports(JsonNode request) throws SignalingException {
         JsonNode tracks = request.get("tracks");
         if (tracks == null || !tracks.isArray()) {

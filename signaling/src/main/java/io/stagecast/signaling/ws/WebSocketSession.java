@@ -77,8 +77,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     private final WebSocketLimits limits;
     private final WebSocketMetrics metrics;
     private final RateWindow publishRate;
-    private final RateWindow viewportRate =
-            new RateWindow(MediaRequests.VIEWPORT_BURST, MediaRequests.VIEWPORT_WINDOW.toNanos());
+    private final RateWindow viewportRate = MediaRequests.viewportRate();
     private volatile Channel channel;
     private volatile OutboundQueue outbound;
     /** The WebSocket handshake is done: before it the channel speaks plain HTTP. */
@@ -412,12 +411,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
      * sends makes the node do more work. Refusals count in {@code stagecast_websocket_refused_total}.
      */
     private void requireViewportBudget() throws SignalingException {
-        long now = System.nanoTime();
-        if (!viewportRate.allows(now)) {
-            throw new SignalingException(SignalingException.Code.RATE_LIMITED, "at most " + MediaRequests.VIEWPORT_BURST
-                    + " media.viewport requests per second");
-        }
-        viewportRate.record(now);
+        MediaRequests.requireViewportBudget(viewportRate);
     }
 
     /**
@@ -592,7 +586,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         return data;
     }
 
-    private static String requireText(JsonNode request, String field) throws SignalingException {
+    static String requireText(JsonNode request, String field) throws SignalingException {
         JsonNode value = request.get(field);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             throw SignalingException.badRequest("'" + field + "' (a non-empty string) is required");
