@@ -90,4 +90,14 @@ public final class SignalingException extends Exception {
     public static SignalingException forbidden(String message) {
         return new SignalingException(Code.FORBIDDEN, message);
     }
+
+    /** The refusal that ended a future ({@code failure} or what it wraps), if one did. */
+    public static java.util.Optional<SignalingException> causeOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SignalingException e) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

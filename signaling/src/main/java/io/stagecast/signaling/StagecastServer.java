@@ -143,9 +143,14 @@ public final class StagecastServer implements AutoCloseable {
                     new io.stagecast.signaling.room.OriginRelays(media, cluster.relayNotices(), metrics);
             rooms.attach(relays);
             roomEvents.onStageChange(relays::stageChanged);
+            io.stagecast.signaling.relay.RelayClient relayClient = new io.stagecast.signaling.relay.RelayClient(apiTokens);
+            ClusterNode clusterNode = cluster;
+            rooms.attach(new io.stagecast.signaling.room.EdgeViewerReports(relays,
+                    nodeId -> clusterNode.registry().node(nodeId).map(io.stagecast.signaling.cluster.NodeInfo::url),
+                    relayClient, rooms.workers()::run));
             if (config.cluster().edgeWhep() || config.cluster().edgeWhip() || config.cluster().edgeWeb()) {
                 rooms.attach(new io.stagecast.signaling.room.EdgeRooms(rooms,
-                        new io.stagecast.signaling.relay.RelayClient(apiTokens), cluster.relayNotices(), cluster.nodeId(),
+                        relayClient, cluster.relayNotices(), cluster.nodeId(),
                         config.cluster().edgeWhep(), config.cluster().edgeWhip(), config.cluster().edgeWeb(), metrics));
             }
         }

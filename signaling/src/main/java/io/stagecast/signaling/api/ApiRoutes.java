@@ -132,6 +132,11 @@ public final class ApiRoutes {
         RoomsApi.checkName(room);
         require(caller.grants().mayAdminister(room), "this token has no roomAdmin grant for room " + room);
         String what = rest.size() > 1 ? rest.get(1) : "";
+        if (rest.size() == 6 && what.equals("relays") && rest.get(3).equals("viewers") && rest.get(5).equals("media")) {
+            // The edge end of a relay: the room is the origin's, the viewer's media is here.
+            get(method);
+            return relays.viewerReport(room, rest.get(2), rest.get(4));
+        }
         if (!what.equals("tokens") && roomsHere.get(room) == null) {
             // Cluster mode: a room served by another node is read and changed there (tokens are
             // minted anywhere: every node shares the secret). This runs on a room worker (the room

@@ -32,6 +32,8 @@ import java.util.function.BiPredicate;
  * about it; alone (no cluster) there is no relay: 404.
  */
 final class RelaysApi {
+    /** Below the asking side's own 5 s for a media report. */
+    private static final int REPORT_WAIT_SECONDS = 3;
     private final Rooms rooms;
     private final JoinTokens joinTokens;
     /** (node id, host): whether that live node registered media on that host; null alone. */
@@ -116,6 +118,30 @@ final class RelaysApi {
             return json(HttpResponseStatus.CREATED, relays.publish(room, id, grant, publisher));
         } catch (SignalingException e) {
             throw ApiError.of(e);
+        }
+    }
+
+    /**
+     * {@code GET .../relays/{id}/viewers/{participant}/media}, at the relay's edge: what this node
+     * forwards to a viewer of that relay (the origin asks, for a report a moderator or operator
+     * asked it for; {@code room.EdgeViewerReports}). 404 when it does not watch here. The media
+     * loop answers within one of its turns; this waits for it on the room worker running the API.
+     */
+    FullHttpResponse viewerReport(String roomName, String id, String participant) throws ApiError {
+        io.stagecast.signaling.room.EdgeRooms edges = rooms.edges();
+        if (edges == null) {
+            throw ApiError.notFound("this node serves no room of another node");
+        }
+        try {
+            return json(HttpResponseStatus.OK, edges.viewerReport(roomName, id, participant)
+                    .get(REPORT_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (SignalingException e) {
+            throw ApiError.of(e);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw ApiError.of(new SignalingException(SignalingException.Code.UNAVAILABLE, "the media report failed"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.of(new SignalingException(SignalingException.Code.UNAVAILABLE, "interrupted"));
         }
     }
 

@@ -284,7 +284,9 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
                         FullHttpResponse r;
                         if (failure != null) {
                             log.debug("media report failed", failure);
-                            r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the media report failed\n");
+                            // A refusal of the edge the participant watches at (cluster mode) is the edge's code.
+                            r = SignalingException.causeOf(failure).map(e -> refusal(request, e))
+                                    .orElseGet(() -> text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the media report failed\n"));
                         } else {
                             r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                                     Unpooled.copiedBuffer(json.toPrettyString() + "\n", StandardCharsets.UTF_8));

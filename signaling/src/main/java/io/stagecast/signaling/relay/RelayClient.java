@@ -106,6 +106,34 @@ public final class RelayClient implements AutoCloseable {
         throw new IOException("the origin answered " + response.statusCode() + " without a known code");
     }
 
+    /**
+     * Asks the edge at {@code edgeUrl} what it forwards to {@code participant}, a viewer there of
+     * relay {@code relay} ({@code GET .../relays/{id}/viewers/{participant}/media}): the report as
+     * the edge made it, or the edge's refusal ({@code not_found} when it has no such viewer).
+     * The origin asks: its room has the participant, the edge has its media.
+     */
+    public CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> viewerReport(String edgeUrl, String room,
+                                                                                          String relay, String participant) {
+        String rest = "/" + relay + "/viewers/" + URLEncoder.encode(participant, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/media";
+        HttpRequest request = request(edgeUrl, room, rest).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            try {
+                if (response.statusCode() == 200
+                        && RelayWire.JSON.readTree(response.body()) instanceof com.fasterxml.jackson.databind.node.ObjectNode report) {
+                    return report;
+                }
+                if (response.statusCode() == 404 || response.statusCode() == 307) {
+                    throw new java.util.concurrent.CompletionException(new SignalingException(
+                            SignalingException.Code.NOT_FOUND, "participant " + participant + " receives nothing at its edge"));
+                }
+                throw refusal(response);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     public CompletableFuture<Void> close(String originUrl, String room, String relay) {
         return http.sendAsync(request(originUrl, room, "/" + relay).DELETE().build(), HttpResponse.BodyHandlers.discarding())
                 .thenApply(r -> null);

@@ -222,6 +222,17 @@ final class EdgeMembers {
         return out;
     }
 
+    /** What the forwarding towards the viewer here with that origin id decided; null when none receives here. */
+    CompletableFuture<SubscriberReport> report(Router router, String originId) {
+        for (Viewer viewer : viewers.values()) {
+            if (viewer.originId().equals(originId)) {
+                return router.subscriberReport(viewer.subscription().transport());
+            }
+        }
+        WebViewer w = web.get(originId);
+        return w == null ? null : router.subscriberReport(w.viewer().subscription().transport());
+    }
+
     boolean isEmpty() {
         return viewers.isEmpty() && publishers.isEmpty() && web.isEmpty();
     }

@@ -477,6 +477,28 @@ final class EdgeRoom {
         return edges.lastN();
     }
 
+    /**
+     * What this node forwards to viewer {@code originId} (its participant id at the origin) of
+     * relay {@code relay}: the origin asks it for a moderator's {@code media.debug} or an
+     * operator's debug URL, since the viewer's media is here. The report completes on the media
+     * loop; its JSON is made on {@code json}. {@code not_found} for a relay or viewer not here.
+     */
+    synchronized CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> viewerReport(
+            String relay, String originId, java.util.concurrent.Executor json) throws SignalingException {
+        CompletableFuture<io.stagecast.sfu.router.SubscriberReport> report =
+                relay == null || !relay.equals(relayId) ? null : members.report(router, originId);
+        if (report == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND,
+                    "no viewer " + originId + " of that relay of room " + name + " here");
+        }
+        Map<String, StageTrack> byProducer = new java.util.LinkedHashMap<>();
+        for (StageTrack track : tracks.values()) {
+            byProducer.put(track.producer().id(), track);
+        }
+        int applied = webLastN(originId);
+        return report.thenApplyAsync(r -> SubscriberReportJson.of(originId, applied, r, byProducer), json);
+    }
+
     /** The relay's id at the origin once it opened (null before). */
     synchronized String relayId() {
         return relayId;

@@ -215,6 +215,21 @@ public final class EdgeRooms implements AutoCloseable {
         edge.delete(kind, secret, grant);
     }
 
+    /**
+     * What this node forwards to {@code participant} (its id at the origin), a viewer here of
+     * relay {@code relay} of {@code room}: asked by the origin ({@link EdgeViewerReports});
+     * {@code not_found} when it does not receive here.
+     */
+    public CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> viewerReport(String room, String relay,
+                                                                                          String participant)
+            throws SignalingException {
+        EdgeRoom edge = rooms.get(room);
+        if (edge == null) {
+            throw new SignalingException(SignalingException.Code.NOT_FOUND, "room " + room + " is not relayed here");
+        }
+        return edge.viewerReport(relay, participant, control);
+    }
+
     /** WHEP viewers here of all rooms of other nodes. */
     public int viewerCount() {
         return rooms.values().stream().mapToInt(EdgeRoom::viewerCount).sum();

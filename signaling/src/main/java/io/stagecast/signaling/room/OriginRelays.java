@@ -91,13 +91,16 @@ public final class OriginRelays {
     private static final class OriginRelay {
         final String id = RandomIds.tokenId();
         final String room;
+        /** The edge's node id, as it asked (and as the cluster registered it). */
+        final String node;
         final Transport transport;
         /** Changed under the relay's monitor by {@link #sync}; read without it (metrics, the loop's close). */
         final Map<String, Consumer> byTrack = new ConcurrentHashMap<>();
         volatile long lastPollNanos = System.nanoTime();
 
-        OriginRelay(String room, Transport transport) {
+        OriginRelay(String room, String node, Transport transport) {
             this.room = room;
+            this.node = node;
             this.transport = transport;
         }
     }
@@ -130,7 +133,7 @@ public final class OriginRelays {
             throw new SignalingException(SignalingException.Code.UNAVAILABLE, "interrupted");
         }
         transport.connectRelay(edge, keys);
-        OriginRelay relay = new OriginRelay(room.name(), transport);
+        OriginRelay relay = new OriginRelay(room.name(), ask.node(), transport);
         relays.put(relay.id, relay);
         log.info("room {} relayed to node {} at {} (relay transport {})", room.name(), ask.node(), edge, transport.id());
         return sync(room, relay, null);
@@ -251,6 +254,12 @@ public final class OriginRelays {
     public boolean isOpen(String room, String id) {
         OriginRelay relay = id == null ? null : relays.get(id);
         return relay != null && relay.room.equals(room);
+    }
+
+    /** The node at the edge end of relay {@code id} of {@code room}, if it is open. */
+    public java.util.Optional<String> edgeNode(String room, String id) {
+        OriginRelay relay = id == null ? null : relays.get(id);
+        return relay == null || !relay.room.equals(room) ? java.util.Optional.empty() : java.util.Optional.of(relay.node);
     }
 
     private OriginRelay find(Room room, String id) throws SignalingException {

@@ -105,10 +105,14 @@ public final class Room {
      */
     /** The node's caps on transports, and the counter of every cap this room's requests hit. */
     private final NodeCaps caps;
+    /** Reports of participants who watch at an edge (their media is there). */
+    private final EdgeViewerReports.Source edgeReports;
 
     Room(String name, MediaNode node, StageLimits limits, JoinTokens tokens, MediaResources resources,
-         LastNPolicy lastN, RoomWorkers workers, RoomListener listener, NodeCaps caps) {
+         LastNPolicy lastN, RoomWorkers workers, RoomListener listener, NodeCaps caps,
+         EdgeViewerReports.Source edgeReports) {
         this.name = name;
+        this.edgeReports = edgeReports;
         this.caps = caps;
         this.listener = listener;
         this.node = node;
@@ -1031,6 +1035,9 @@ public final class Room {
 
     private CompletableFuture<ObjectNode> mediaReport(String participantId) throws SignalingException {
         Participant p = connections.get(participantId);
+        if (p != null && p.subscription == null && p.edgeRelay != null && p.via() != Participant.Via.WHIP) {
+            return edgeReports.report(name, p.edgeRelay, participantId); // it watches at an edge: the edge reports
+        }
         if (p == null || p.subscription == null) {
             throw new SignalingException(SignalingException.Code.NOT_FOUND,
                     "no participant " + participantId + " receives media in room " + name);

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -180,7 +181,7 @@ public final class Rooms {
     }
 
     private Room newRoom(String name) {
-        Room room = new Room(name, node, limits, tokens, resources, lastN, workers, listener, caps);
+        Room room = new Room(name, node, limits, tokens, resources, lastN, workers, listener, caps, this::edgeViewerReport);
         listener.roomCreated(name);
         return room;
     }
@@ -240,6 +241,20 @@ public final class Rooms {
 
     public void attach(OriginRelays relays) {
         this.originRelays = relays;
+    }
+
+    /** The origin's way to reports of its viewers at edges (cluster mode); null alone. */
+    private volatile EdgeViewerReports viewerReports;
+
+    public void attach(EdgeViewerReports reports) {
+        this.viewerReports = reports;
+    }
+
+    private CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> edgeViewerReport(String room, String relay,
+                                                                                               String participant) {
+        EdgeViewerReports reports = viewerReports;
+        return reports == null ? EdgeViewerReports.NONE.report(room, relay, participant)
+                : reports.report(room, relay, participant);
     }
 
     MediaNode node() {
@@ -316,6 +331,10 @@ public final class Rooms {
         OriginRelays relays = originRelays;
         if (relays != null) {
             relays.close();
+        }
+        EdgeViewerReports reports = viewerReports;
+        if (reports != null) {
+            reports.close();
         }
         for (Room room : rooms.values()) {
             room.close();

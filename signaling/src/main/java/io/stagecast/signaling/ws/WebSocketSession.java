@@ -433,7 +433,10 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
         report.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).whenComplete((data, failure) -> {
             if (failure != null) {
                 log.debug("media report failed", failure);
-                reply(id, error(new SignalingException(SignalingException.Code.UNAVAILABLE, "the media report failed")));
+                SignalingException refused = SignalingException.causeOf(failure)
+                        .orElseGet(() -> new SignalingException(SignalingException.Code.UNAVAILABLE, "the media report failed"));
+                metrics.refused(refused.code());
+                reply(id, error(refused));
                 return;
             }
             ObjectNode response = JSON.createObjectNode();

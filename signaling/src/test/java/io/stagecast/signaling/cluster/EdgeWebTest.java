@@ -110,6 +110,29 @@ class EdgeWebTest {
         assertEquals(25, b.rooms().edges().webLastN("town", "ann"), "the room's lastN from the join's snapshot");
         assertTrue(moderator.request("room.settings", "lastN", 2).path("ok").asBoolean());
         within(Duration.ofSeconds(3), "settings.changed reaches her edge", () -> b.rooms().edges().webLastN("town", "ann") == 2);
+        // A moderator's report of what she receives (media.debug, the debug URL) is made at her edge, where her media is.
+        long debugAsked = System.nanoTime();
+        JsonNode debug = moderator.request("media.debug", "participantId", "ann");
+        long debugMs = (System.nanoTime() - debugAsked) / 1_000_000;
+        assertTrue(debug.path("ok").asBoolean(), "answered with the edge's report: " + debug);
+        JsonNode report = debug.path("data");
+        assertEquals("ann", report.path("participantId").asText(), report.toString());
+        assertEquals(2, report.path("lastNApplied").asInt(), "her edge's own lastN: " + report);
+        assertEquals(2, report.path("consumers").size(), "the host's microphone and camera, at b: " + report);
+        JsonNode consumer = report.path("consumers").get(0);
+        assertEquals("audio", consumer.path("kind").asText(), report.toString());
+        assertTrue(consumer.path("trackId").asText("").startsWith("microphone-"), "named as she sees it: " + report);
+        assertTrue(consumer.path("participantId").asText("").startsWith("whip-"), "the host's id at the origin: " + report);
+        assertTrue(consumer.path("sentBps").asLong() > 0, "forwarded to her: " + report);
+        System.out.println("edge web: media.debug of an edge client answered from its edge in " + debugMs + " ms");
+        HttpResponse<String> overHttp = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(a.baseUrl() + "/debug/rooms/town/participants/ann/media"))
+                .header("Authorization", "Bearer " + token(a, "town", "mod", Role.MODERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, overHttp.statusCode(), overHttp.body());
+        assertTrue(overHttp.body().contains("\"participantId\" : \"ann\""), overHttp.body());
+        assertEquals("forbidden", ann.socket.request("media.debug", "participantId", "ann").path("error").path("code").asText(),
+                "only moderators, through the edge too");
         HttpResponse<String> list = api(a, "town", "GET", "/participants/ann", null);
         assertEquals(200, list.statusCode(), list.body());
         assertTrue(list.body().contains("\"connection\":\"websocket\""), list.body());
@@ -136,6 +159,8 @@ class EdgeWebTest {
         Thread.sleep(500);
         assertEquals(after, again.received(7), "nothing more reaches her");
         System.out.println("edge web: removed at the origin -> connection at the edge closed " + closedMs + " ms later");
+        assertEquals("not_found", moderator.request("media.debug", "participantId", "ann").path("error").path("code").asText(),
+                "no report of someone gone");
         within(Duration.ofSeconds(3), "the relay ends with its last member",
                 () -> !b.rooms().edges().serves("town") && a.rooms().originRelays().count("town") == 0);
     }

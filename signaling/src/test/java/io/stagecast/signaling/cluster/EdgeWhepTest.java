@@ -273,6 +273,19 @@ class EdgeWhepTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The operator's media report of {@code participant}, asked at {@code origin} with a moderator's token; null unless 200. */
+    private static com.fasterxml.jackson.databind.JsonNode mediaReport(StagecastServer origin, String room, String participant) {
+        try {
+            HttpResponse<String> report = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(origin.baseUrl() + "/debug/rooms/" + room + "/participants/" + participant + "/media"))
+                    .header("Authorization", "Bearer " + token(origin, room, "op", Role.MODERATOR)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return report.statusCode() == 200 ? io.stagecast.signaling.relay.RelayWire.JSON.readTree(report.body()) : null;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The origin's participants list: id by display name, of those connected over WHEP. */
     private static java.util.Map<String, String> whepParticipants(StagecastServer origin, String room) throws Exception {
         HttpResponse<String> list = api(origin, room, "GET", "/participants", null);
@@ -308,6 +321,13 @@ class EdgeWhepTest {
         within(Duration.ofSeconds(5), "both hear the host", () -> stays.received(5) > 0 && removed.received(5) > 0);
         java.util.Map<String, String> listed = whepParticipants(a, "town");
         assertTrue(listed.containsKey("stays") && listed.containsKey("removed"), "one list across nodes: " + listed);
+        // The operator's media report of a viewer at the edge, asked at the origin, is the edge's
+        // (its rates are per second: asked again until the first second was counted).
+        within(Duration.ofSeconds(4), "the edge's report of the viewer, with what it forwarded", () -> {
+            com.fasterxml.jackson.databind.JsonNode reported = mediaReport(a, "town", listed.get("stays"));
+            return reported != null && listed.get("stays").equals(reported.path("participantId").asText())
+                    && reported.path("consumers").size() >= 1 && reported.path("sentBps").asLong() > 0;
+        });
         // Placement's load is what each node carries: the viewers' media is the edge's.
         within(Duration.ofSeconds(4), "load published: the host at a, two viewers at b", () -> {
             java.util.Map<String, Integer> load = new java.util.HashMap<>();
