@@ -205,6 +205,8 @@ class RestApiTest {
         assertEquals(404, api.call("POST", "/rooms/{room}/relays/{relay}/viewers", relay, "{\"token\": \"t\"}").status());
         assertEquals(404, api.call("POST", "/rooms/{room}/relays/{relay}/publishers", relay, "{\"token\": \"t\"}").status());
         assertEquals(404, api.call("DELETE", "/rooms/{room}/relays/{relay}", relay).status());
+        assertEquals(404, api.call("GET", "/rooms/{room}/relays/{relay}/viewers/{participant}/media",
+                Map.of("room", "relayed", "relay", "r1", "participant", "p1")).status());
         assertEquals(204, api.call("DELETE", "/rooms/{room}", room("relayed")).status());
     }
 
