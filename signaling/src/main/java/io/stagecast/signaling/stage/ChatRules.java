@@ -14,6 +14,9 @@ import io.stagecast.signaling.stage.StageEvent.Reaction;
 final class ChatRules {
     private final Roster roster;
     private final ChatLog chat;
+    /** Chat and reactions have a budget each, so that a flood of one does not silence the other. */
+    private final BroadcastBudget chatBudget = new BroadcastBudget();
+    private final BroadcastBudget reactionBudget = new BroadcastBudget();
 
     ChatRules(Roster roster) {
         this.roster = roster;
@@ -35,7 +38,9 @@ final class ChatRules {
             throw StageRefusal.rateLimited("at most " + roster.limits.chatBurst() + " messages per "
                     + roster.limits.chatWindow().toSeconds() + " s");
         }
+        requireBudget(chatBudget, m, now, "messages");
         m.rates.chat.record(now);
+        chatBudget.spend(now, roster.size());
         ChatLog.Posted posted = chat.post(m.id, m.name, text, roster.wallNow(), replyToOrNull);
         out.everyone(new ChatPosted(posted.message()));
         if (posted.unpinned()) {
@@ -117,8 +122,19 @@ final class ChatRules {
             throw StageRefusal.rateLimited("at most " + roster.limits.reactionBurst() + " reactions per "
                     + roster.limits.reactionWindow().toSeconds() + " s");
         }
+        requireBudget(reactionBudget, m, now, "reactions");
         m.rates.reaction.record(now);
+        reactionBudget.spend(now, roster.size());
         out.everyone(new Reaction(m.id, emoji));
+    }
+
+    /** The room's own budget ({@link BroadcastBudget}): a large room's posts slow down; a moderator's always pass. */
+    private void requireBudget(BroadcastBudget budget, Member m, long now, String what) throws StageRefusal {
+        if (!m.isModerator() && !budget.allows(now, roster.size())) {
+            throw StageRefusal.rateLimited("the room is busy: with " + roster.size() + " people in it, it takes about "
+                    + Math.max(1, BroadcastBudget.DELIVERIES_PER_SECOND / roster.size()) + " " + what
+                    + " a second from everyone together; try again in a moment");
+        }
     }
 
     /** 1..{@code maxChars} code points, not blank: the rule of every text people post. */
