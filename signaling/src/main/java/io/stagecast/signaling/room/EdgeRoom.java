@@ -13,15 +13,12 @@ import io.stagecast.signaling.media.WhepNegotiation;
 import io.stagecast.signaling.relay.RelayClient;
 import io.stagecast.signaling.relay.RelayWire;
 import io.stagecast.signaling.sdp.SessionDescription;
-import io.stagecast.signaling.stage.TrackKind;
 import io.stagecast.signaling.token.JoinGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * Another node's room as this node serves its WHEP viewers and WHIP encoders (issue 14, item 3):
  * a router of its own, fed by one relay from the room's origin (this end's relay transport on a
  * socket of its own; {@link OriginRelays} is the other end), a producer here per stage track
- * there, and the viewers' {@link WhepSubscription}s over them, each with this node's own
+ * there ({@link RelayedStage}), and the viewers' {@link WhepSubscription}s over them, each with this node's own
  * allocation; an encoder here sends to the origin over an uplink of its own ({@link
  * EdgePublisher}); who is here is {@link EdgeMembers}. The stage
  * is polled when the origin says it changed, when the viewers here come to need a layer, and every
@@ -52,15 +49,8 @@ final class EdgeRoom {
     private final Router router;
     private final Transport relay;
     private final SrtpMasterKeys keys = SrtpMasterKeys.random(SrtpProfile.AEAD_AES_128_GCM);
-    private final Map<String, StageTrack> tracks = new LinkedHashMap<>();
-    private final Map<String, io.stagecast.sfu.router.ProducerSpec> specs = new java.util.HashMap<>();
+    private final RelayedStage relayed;
     private final EdgeMembers members = new EdgeMembers();
-    /**
-     * Which layers of each relayed producer the viewers here need, as this router's
-     * {@link io.stagecast.sfu.router.LayerDemand} last said (on a media loop, hence not under the
-     * monitor); sent with each poll so the origin relays only those.
-     */
-    private final Map<Producer, List<Boolean>> layerDemand = new java.util.concurrent.ConcurrentHashMap<>();
     /** What a notice of the origin runs (one object, so that it can be unsubscribed). */
     final Runnable onNotice = this::pollSoon;
     /** A poll is queued on the control thread by {@link #pollSoon} and has not started. */
@@ -91,7 +81,7 @@ final class EdgeRoom {
                 // On a media loop. A layer needed now that was not: ask for it at once (a viewer
                 // upgrades within a round trip, not the rest of a poll period); one needed no more
                 // can wait for the next poll.
-                if (gainsALayer(layerDemand.put(producer, needed), needed)) {
+                if (relayed.demandChanged(producer, needed)) {
                     pollSoon();
                 }
             }
@@ -103,6 +93,7 @@ final class EdgeRoom {
             }
         }, true);
         relay.setPublishAllowed(true);
+        this.relayed = new RelayedStage(router, relay);
     }
 
     /** Asks the origin for the relay; {@link #opened} completes with its answer. */
@@ -217,19 +208,6 @@ final class EdgeRoom {
         pollSoon();
     }
 
-    /** Whether {@code now} needs a stream {@code before} did not (no demand before: every stream was relayed). */
-    static boolean gainsALayer(List<Boolean> before, List<Boolean> now) {
-        if (before == null) {
-            return false;
-        }
-        for (int i = 0; i < now.size(); i++) {
-            if (Boolean.TRUE.equals(now.get(i)) && (i >= before.size() || !Boolean.TRUE.equals(before.get(i)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * A poll as soon as the control thread can send it (any thread; never blocks): notices and
      * demand changes coming faster than polls are answered make one poll, not a queue of them.
@@ -251,7 +229,7 @@ final class EdgeRoom {
     void poll(RelayClient client) {
         String id;
         List<String> left;
-        Map<String, List<Boolean>> demand = new LinkedHashMap<>();
+        Map<String, List<Boolean>> demand;
         synchronized (this) {
             if (closed || relayId == null) {
                 return;
@@ -263,16 +241,7 @@ final class EdgeRoom {
             polling = true;
             id = relayId;
             left = members.leftSoFar();
-            java.util.Set<Producer> current = new java.util.HashSet<>();
-            for (Map.Entry<String, StageTrack> e : tracks.entrySet()) {
-                Producer producer = e.getValue().producer();
-                current.add(producer);
-                List<Boolean> needed = layerDemand.get(producer);
-                if (needed != null) {
-                    demand.put(e.getKey(), needed);
-                }
-            }
-            layerDemand.keySet().retainAll(current); // a late event of a producer closed since
+            demand = relayed.demand();
         }
         long sentNanos = System.nanoTime();
         Long seen = membershipSeen;
@@ -294,7 +263,7 @@ final class EdgeRoom {
                                 gone.end("removed at the room's node");
                                 webLeft(gone);
                             }
-                            members.letIn(state.waiting(), sentNanos, List.copyOf(tracks.values()));
+                            members.letIn(state.waiting(), sentNanos, relayed.tracks());
                         }
                         if (state.viewers() != null) {
                             membershipSeen = state.membership();
@@ -327,42 +296,8 @@ final class EdgeRoom {
 
     /** The stage's tracks as the origin lists them: producers here made and closed to match, viewers rebound. */
     private void apply(RelayWire.State state) {
-        if (closed) {
-            return;
-        }
-        Map<String, RelayWire.Track> now = new LinkedHashMap<>();
-        for (RelayWire.Track track : state.tracks()) {
-            now.put(track.trackId(), track);
-        }
-        // Gone, or described anew (an SSRC the origin learnt since: the producer here is made again with it).
-        boolean changed = tracks.keySet().removeIf(id -> {
-            RelayWire.Track track = now.get(id);
-            if (track == null || !track.spec().equals(specs.get(id))) {
-                tracks.get(id).producer().close();
-                specs.remove(id);
-                return true;
-            }
-            return false;
-        });
-        for (RelayWire.Track track : now.values()) {
-            if (!tracks.containsKey(track.trackId())) {
-                TrackKind kind = TrackKind.valueOf(track.kind());
-                Producer producer = router.createProducer(relay, track.spec());
-                // Every layer to start with, as a producer's demand starts (the origin may have
-                // narrowed the relay for the producer this one replaces).
-                List<Boolean> all = new ArrayList<>();
-                for (int i = 0; i < track.spec().streams().size(); i++) {
-                    all.add(true);
-                }
-                layerDemand.putIfAbsent(producer, List.copyOf(all));
-                specs.put(track.trackId(), track.spec());
-                tracks.put(track.trackId(), new StageTrack(track.participantId(), kind, producer, track.trackId()));
-                changed = true;
-            }
-        }
-        if (changed) {
-            List<StageTrack> stage = List.copyOf(tracks.values());
-            members.show(stage);
+        if (!closed && relayed.apply(state.tracks())) {
+            members.show(relayed.tracks());
         }
     }
 
@@ -394,7 +329,7 @@ final class EdgeRoom {
         }
         transport.setRemoteDtls(result.remoteDtls());
         WhepSubscription subscription = new WhepSubscription(transport, router, result.slots());
-        members.addViewer(resource, subscription, originId, inLobby, List.copyOf(tracks.values()));
+        members.addViewer(resource, subscription, originId, inLobby, relayed.tracks());
         log.info("{} watches {} here, relayed from {}", id, name, originUrl);
         return new MediaAnswer(resource, result.answer().write());
     }
@@ -452,7 +387,7 @@ final class EdgeRoom {
 
     /** The stage's tracks here now. */
     synchronized List<StageTrack> stage() {
-        return List.copyOf(tracks.values());
+        return relayed.tracks();
     }
 
     synchronized void tellWeb(com.fasterxml.jackson.databind.node.ObjectNode event) {
@@ -484,17 +419,14 @@ final class EdgeRoom {
      * loop; its JSON is made on {@code json}. {@code not_found} for a relay or viewer not here.
      */
     synchronized CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> viewerReport(
-            String relay, String originId, java.util.concurrent.Executor json) throws SignalingException {
+            String asked, String originId, java.util.concurrent.Executor json) throws SignalingException {
         CompletableFuture<io.stagecast.sfu.router.SubscriberReport> report =
-                relay == null || !relay.equals(relayId) ? null : members.report(router, originId);
+                asked == null || !asked.equals(relayId) ? null : members.report(router, originId);
         if (report == null) {
             throw new SignalingException(SignalingException.Code.NOT_FOUND,
                     "no viewer " + originId + " of that relay of room " + name + " here");
         }
-        Map<String, StageTrack> byProducer = new java.util.LinkedHashMap<>();
-        for (StageTrack track : tracks.values()) {
-            byProducer.put(track.producer().id(), track);
-        }
+        Map<String, StageTrack> byProducer = relayed.byProducer();
         int applied = webLastN(originId);
         return report.thenApplyAsync(r -> SubscriberReportJson.of(originId, applied, r, byProducer), json);
     }
@@ -569,11 +501,11 @@ final class EdgeRoom {
 
     /** How the relayed tracks' producers here are described (tests: the SSRCs learnt at the origin). */
     synchronized List<io.stagecast.sfu.router.ProducerSpec> specs() {
-        return List.copyOf(specs.values());
+        return relayed.specs();
     }
 
     synchronized int trackCount() {
-        return tracks.size();
+        return relayed.size();
     }
 
     /** Ends the relay and every viewer and encoder here; idempotent. */
