@@ -110,10 +110,11 @@ final class WhipWhepRoutes {
                     return served
                             .thenApply(answer -> created(answer, identity))
                             .exceptionally(failure -> {
-                                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                                if (cause instanceof SignalingException e) {
-                                    return refusal(presented, e);
+                                java.util.Optional<SignalingException> refused = SignalingException.causeOf(failure);
+                                if (refused.isPresent()) {
+                                    return refusal(presented, refused.get());
                                 }
+                                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                                 log.info("{} at the edge for room {}: the origin's relay failed: {}", kind.path(), roomName,
                                         cause.toString());
                                 return text(HttpResponseStatus.SERVICE_UNAVAILABLE,

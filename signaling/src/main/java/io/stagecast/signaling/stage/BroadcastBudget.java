@@ -19,7 +19,10 @@ final class BroadcastBudget {
 
     private long tokens = CAPACITY;
     private long lastRefillNanos;
-    private boolean started;
+
+    BroadcastBudget(long nowNanos) {
+        this.lastRefillNanos = nowNanos;
+    }
 
     /** Whether a post to {@code recipients} people fits now; it does not spend. */
     boolean allows(long nowNanos, int recipients) {
@@ -33,22 +36,18 @@ final class BroadcastBudget {
         tokens = Math.max(0, tokens - recipients);
     }
 
+    /** A fraction of a delivery earned between two calls is dropped: one in tens of thousands a second. */
     private void refill(long nowNanos) {
-        if (!started) {
-            started = true;
+        long elapsed = nowNanos - lastRefillNanos;
+        if (elapsed >= BURST_SECONDS * 1_000_000_000L) {
+            tokens = CAPACITY; // also keeps the product below from overflowing after a long quiet
             lastRefillNanos = nowNanos;
             return;
         }
-        long elapsed = nowNanos - lastRefillNanos;
-        if (elapsed <= 0) {
-            return;
-        }
-        long earned = elapsed >= BURST_SECONDS * 1_000_000_000L ? CAPACITY
-                : elapsed * DELIVERIES_PER_SECOND / 1_000_000_000L;
+        long earned = elapsed * DELIVERIES_PER_SECOND / 1_000_000_000L;
         if (earned > 0) {
             tokens = Math.min(CAPACITY, tokens + earned);
-            // Keep the remainder of a partial token: advance only by what was paid out.
-            lastRefillNanos = earned == CAPACITY ? nowNanos : lastRefillNanos + earned * 1_000_000_000L / DELIVERIES_PER_SECOND;
+            lastRefillNanos = nowNanos;
         }
     }
 }

@@ -15,12 +15,14 @@ final class ChatRules {
     private final Roster roster;
     private final ChatLog chat;
     /** Chat and reactions have a budget each, so that a flood of one does not silence the other. */
-    private final BroadcastBudget chatBudget = new BroadcastBudget();
-    private final BroadcastBudget reactionBudget = new BroadcastBudget();
+    private final BroadcastBudget chatBudget;
+    private final BroadcastBudget reactionBudget;
 
     ChatRules(Roster roster) {
         this.roster = roster;
         this.chat = new ChatLog("m", roster.limits.chatHistory());
+        this.chatBudget = new BroadcastBudget(roster.now());
+        this.reactionBudget = new BroadcastBudget(roster.now());
     }
 
     ChatLog log() {

@@ -110,9 +110,8 @@ final class EdgeWebProxy implements WebSocket.Listener {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                SignalingException error = cause instanceof SignalingException e ? e
-                        : new SignalingException(SignalingException.Code.UNAVAILABLE,
-                        "the room's node could not be reached from here: try again");
+                SignalingException error = SignalingException.causeOf(failure).orElseGet(() -> new SignalingException(
+                        SignalingException.Code.UNAVAILABLE, "the room's node could not be reached from here: try again"));
                 log.info("a web client of {} could not reach its node {}: {}", room, originUrl, cause.toString());
                 end(error, null);
             }

@@ -667,9 +667,7 @@ public final class WebSocketSession extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void write(ObjectNode message) {
-        if (outbound != null && channel != null && channel.isActive()) {
-            write(message.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        write(message.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A message's UTF-8, which may be shared with other sessions: never changed. */

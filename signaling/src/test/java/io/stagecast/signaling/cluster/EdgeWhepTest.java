@@ -274,7 +274,7 @@ class EdgeWhepTest {
     }
 
     /** The operator's media report of {@code participant}, asked at {@code origin} with a moderator's token; null unless 200. */
-    private static com.fasterxml.jackson.databind.JsonNode mediaReport(StagecastServer origin, String room, String participant) {
+    static com.fasterxml.jackson.databind.JsonNode mediaReport(StagecastServer origin, String room, String participant) {
         try {
             HttpResponse<String> report = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(origin.baseUrl() + "/debug/rooms/" + room + "/participants/" + participant + "/media"))
